@@ -1,0 +1,23 @@
+package io.strait.bus.envelope;
+
+import io.strait.model.finding.Finding;
+import java.util.List;
+
+/**
+ * The value of {@code strait.revisions.v1} for one source: what is live and what was last turned away.
+ *
+ * @param v            envelope version
+ * @param source       the config source
+ * @param live         the last accepted revision, or null before the first
+ * @param lastRejected the last rejected revision, or null if none was rejected since start
+ */
+public record RevisionStatus(int v, String source, Accepted live, Rejected lastRejected) {
+
+    /** An accepted revision and the non-blocking findings published with it. */
+    public record Accepted(String revision, int resources, int changes, long acceptedAt, List<Finding> warnings) {
+    }
+
+    /** A rejected revision and every error that made it so. */
+    public record Rejected(String revision, long rejectedAt, List<Finding> findings) {
+    }
+}

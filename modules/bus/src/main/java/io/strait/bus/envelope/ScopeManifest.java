@@ -1,0 +1,22 @@
+package io.strait.bus.envelope;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The value of {@code strait.xds.scopes.v1}: everything one scope is made of, by content hash.
+ *
+ * @param v          envelope version
+ * @param scope      scope id
+ * @param generation increases with every manifest the translators publish for the scope
+ * @param revisions  per source, the config revision this manifest reflects
+ * @param resources  per xDS type URL, the named resources (name + hash of the serialized resource)
+ * @param builtAt    epoch millis
+ */
+public record ScopeManifest(int v, String scope, long generation, Map<String, String> revisions,
+                            Map<String, List<NamedHash>> resources, long builtAt) {
+
+    /** One resource of a manifest. */
+    public record NamedHash(String name, String hash) {
+    }
+}

@@ -1,0 +1,28 @@
+package io.strait.cli;
+
+import io.strait.cli.runtime.ConsoleLogging;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code strait}: the command line of the Strait control plane. */
+@Command(name = "strait", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
+        description = "A service-mesh control plane on Kafka: Istio APIs in, Envoy xDS out.",
+        subcommands = {UpCommand.class, DemoCommand.class, RunCommand.class, StatusCommand.class, ValidateCommand.class,
+                BootstrapCommand.class, VersionCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        ConsoleLogging.bridgeJul();
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code (used by tests, which must not exit the JVM). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("strait: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 2;
+        });
+        return cl.execute(args);
+    }
+}

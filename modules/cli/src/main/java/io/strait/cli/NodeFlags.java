@@ -1,0 +1,39 @@
+package io.strait.cli;
+
+import io.strait.cli.runtime.NodeOptions;
+import io.strait.cli.runtime.Role;
+import java.nio.file.Path;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** The flags shared by {@code up}, {@code demo} and {@code run}. */
+final class NodeFlags {
+    @Option(names = "--config", defaultValue = "config-sources", description = "Config folder to watch (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Option(names = "--xds-port", defaultValue = "15010", description = "xDS (ADS) port (default: ${DEFAULT-VALUE}).")
+    int xdsPort;
+
+    @Option(names = "--admin-port", defaultValue = "15014", description = "Admin port: /healthz /readyz /status (default: ${DEFAULT-VALUE}; -1: none).")
+    int adminPort;
+
+    @Option(names = "--data-dir", defaultValue = ".strait", description = "Embedded broker data and the log file (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--kafka", description = "Use this Kafka cluster (host:port) instead of the embedded broker.")
+    String kafka;
+
+    @Option(names = "--kafka-port", defaultValue = "19092", description = "Port of the embedded broker (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address the xDS front listens on (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--front-id", description = "Id of this process's xDS front (default: front-<xds port>).")
+    String frontId;
+
+    NodeOptions options(Set<Role> roles) {
+        return new NodeOptions(roles, kafka, kafkaPort, dataDir, config, bind, xdsPort, adminPort,
+                frontId != null ? frontId : "front-" + xdsPort);
+    }
+}

@@ -1,0 +1,86 @@
+package io.strait.cli;
+
+import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.cli.runtime.ConsoleLogging;
+import io.strait.cli.runtime.Role;
+import io.strait.cli.runtime.StraitNode;
+import java.nio.file.Files;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code strait up}: every role in one process, on the embedded broker unless {@code --kafka} is given. */
+@Command(name = "up", description = "Run every role (ingest, translate, xDS) in one process, with an embedded Kafka broker.")
+public final class UpCommand implements Callable<Integer> {
+    @Mixin
+    NodeFlags flags;
+
+    @Override
+    public Integer call() throws Exception {
+        StraitNode node = Launch.start(flags, EnumSet.allOf(Role.class));
+        Launch.printBootstrapHint(node, flags);
+        return Launch.runUntilInterrupted(node, null);
+    }
+
+    /** Start-up and shut-down shared by up, demo and run. */
+    static final class Launch {
+        private Launch() {
+        }
+
+        static StraitNode start(NodeFlags flags, EnumSet<Role> roles) throws Exception {
+            if (roles.contains(Role.INGEST) && !Files.isDirectory(flags.config)) {
+                throw new IllegalArgumentException("config folder " + flags.config.toAbsolutePath()
+                        + " does not exist; pass --config DIR or run from the Strait checkout");
+            }
+            Files.createDirectories(flags.dataDir);
+            ConsoleLogging.toFile(flags.dataDir.resolve("strait.log"));
+            long t0 = System.nanoTime();
+            StraitNode node = new StraitNode(flags.options(roles)).start();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf("Strait %s: %s started in %.1f s%n", VersionCommand.VERSION, roles.toString().toLowerCase(), seconds);
+            System.out.println("  kafka      " + (flags.kafka == null ? "embedded broker at " + node.bootstrapServers()
+                    + " (data in " + flags.dataDir + ")" : node.bootstrapServers()));
+            if (roles.contains(Role.INGEST)) {
+                System.out.println("  ingest     watching " + flags.config + " as " + flags.options(roles).sourceName());
+            }
+            if (roles.contains(Role.XDS)) {
+                System.out.println("  xds        ADS (gRPC) on " + flags.bind + ":" + node.xdsPort());
+            }
+            if (node.adminPort() > 0) {
+                System.out.println("  admin      http://127.0.0.1:" + node.adminPort() + "/status");
+            }
+            System.out.println("  log        " + flags.dataDir.resolve("strait.log"));
+            return node;
+        }
+
+        static void printBootstrapHint(StraitNode node, NodeFlags flags) {
+            GrpcBootstrap b = GrpcBootstrap.forWorkload(flags.bind + ":" + node.xdsPort(), "my-client", "bookinfo", Map.of("app", "my-client"));
+            System.out.println("gRPC bootstrap for a proxyless client (save it, export GRPC_XDS_BOOTSTRAP=<file>, dial xds:///<host>:<port>):");
+            System.out.println("  " + b.toJson());
+            System.out.println("Press Ctrl-C to stop.");
+        }
+
+        /** Blocks until Ctrl-C, then stops {@code extra} and the node cleanly. */
+        static int runUntilInterrupted(StraitNode node, AutoCloseable extra) throws InterruptedException {
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.out.println("Stopping Strait...");
+                try {
+                    if (extra != null) {
+                        extra.close();
+                    }
+                } catch (Exception e) {
+                    System.err.println("stopping the demo workloads failed: " + e);
+                }
+                node.close();
+                System.out.println("Stopped.");
+                stopped.countDown();
+            }, "strait-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.strait.cli.runtime;
+
+import io.strait.bus.kafka.BusConfig;
+import io.strait.cli.status.StatusReader;
+import io.strait.model.json.Json;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin port of a Strait process: {@code /healthz}, {@code /readyz}, and {@code /status} (the mesh status as
+ * JSON, read from the bus on a worker thread — never on the event loop).
+ */
+final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
+
+    private final Vertx vertx;
+    private final BusConfig bus;
+    private final int port;
+    private final IntSupplier connectedProxies;
+    private HttpServer server;
+
+    AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies) {
+        this.vertx = vertx;
+        this.bus = bus;
+        this.port = port;
+        this.connectedProxies = connectedProxies;
+    }
+
+    void start() throws Exception {
+        server = vertx.createHttpServer().requestHandler(this::handle).listen(port, "127.0.0.1").await(30, TimeUnit.SECONDS);
+    }
+
+    int port() {
+        return server.actualPort();
+    }
+
+    private void handle(HttpServerRequest req) {
+        switch (req.path()) {
+            case "/healthz", "/readyz" -> req.response().putHeader("content-type", "text/plain").end("ok\n");
+            case "/status" -> vertx.executeBlocking(() -> Json.write(StatusReader.read(bus, Duration.ofSeconds(10))))
+                    .onSuccess(body -> req.response().putHeader("content-type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(body)))
+                    .onFailure(e -> {
+                        LOG.warn("status read failed", e);
+                        req.response().setStatusCode(503).end("status unavailable: " + e.getMessage() + "\n");
+                    });
+            case "/debug/proxies" -> req.response().putHeader("content-type", "text/plain")
+                    .end("connected proxies on this front: " + connectedProxies.getAsInt() + "\n");
+            default -> req.response().setStatusCode(404).end("not found; try /healthz, /readyz, /status\n");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            try {
+                server.close().await(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("admin close", e);
+            }
+        }
+    }
+}

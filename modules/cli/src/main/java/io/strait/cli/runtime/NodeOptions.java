@@ -1,0 +1,27 @@
+package io.strait.cli.runtime;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * What one Strait process runs and where.
+ *
+ * @param roles      the roles to deploy
+ * @param kafka      an external cluster's bootstrap servers, or null for the embedded broker
+ * @param kafkaPort  the embedded broker's port (0 picks one)
+ * @param dataDir    where the embedded broker and the log file live
+ * @param configDir  the folder the ingest role watches
+ * @param xdsHost    address the xDS front binds
+ * @param xdsPort    port of the xDS front
+ * @param adminPort  port of the admin server (/healthz, /readyz, /status); -1 for none
+ * @param frontId    id of this process's xDS front
+ */
+public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
+                          int xdsPort, int adminPort, String frontId) {
+
+    /** The source name the ingest role records: {@code folder:<folder name>}. */
+    public String sourceName() {
+        Path name = configDir.toAbsolutePath().normalize().getFileName();
+        return "folder:" + (name == null ? "/" : name.toString());
+    }
+}

@@ -1,0 +1,142 @@
+package io.strait.cli.runtime;
+
+import io.strait.bus.kafka.BusConfig;
+import io.strait.bus.kafka.EmbeddedKafka;
+import io.strait.bus.topic.TopicDefinition;
+import io.strait.bus.topic.TopicInstaller;
+import io.strait.ingest.IngestVerticle;
+import io.strait.translate.runner.TranslateVerticle;
+import io.strait.xds.XdsVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Strait process: optionally the embedded broker, the topics, the requested roles as verticles in one Vert.x
+ * instance, and the admin server. {@code strait up}, {@code strait run} and the integration tests all start
+ * Strait through this class.
+ */
+public final class StraitNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StraitNode.class);
+
+    private final NodeOptions options;
+    private EmbeddedKafka broker;
+    private Vertx vertx;
+    private BusConfig bus;
+    private XdsVerticle xds;
+    private String xdsDeployment;
+    private AdminServer admin;
+    private final List<String> deployments = new ArrayList<>();
+
+    public StraitNode(NodeOptions options) {
+        this.options = options;
+    }
+
+    public StraitNode start() throws Exception {
+        Files.createDirectories(options.dataDir());
+        String servers = options.kafka();
+        if (servers == null) {
+            broker = new EmbeddedKafka(options.dataDir(), options.kafkaPort()).start();
+            servers = broker.bootstrapServers();
+        }
+        bus = new BusConfig(servers, "strait");
+        try (Admin kafkaAdmin = Admin.create(bus.admin())) {
+            TopicInstaller.ensure(kafkaAdmin, TopicDefinition.all(), (short) 1);
+        }
+        vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8));
+        if (options.roles().contains(Role.XDS)) {
+            startXds();
+        }
+        if (options.roles().contains(Role.TRANSLATE)) {
+            deploy(new TranslateVerticle(bus));
+        }
+        if (options.roles().contains(Role.INGEST)) {
+            deploy(new IngestVerticle(bus, options.configDir(), options.sourceName()));
+        }
+        if (options.adminPort() >= 0) {
+            admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies);
+            admin.start();
+        }
+        return this;
+    }
+
+    /** Starts the xDS front role (again, after {@link #stopXds()}). */
+    public void startXds() throws Exception {
+        xds = new XdsVerticle(bus, options.xdsHost(), options.xdsPort(), options.frontId());
+        xdsDeployment = deploy(xds);
+    }
+
+    /** Stops the xDS front role alone, as a front crash or restart would. */
+    public void stopXds() throws Exception {
+        if (xdsDeployment != null) {
+            vertx.undeploy(xdsDeployment).await(30, TimeUnit.SECONDS);
+            deployments.remove(xdsDeployment);
+            xdsDeployment = null;
+            xds = null;
+        }
+    }
+
+    private String deploy(io.vertx.core.Deployable verticle) throws Exception {
+        String id = vertx.deployVerticle(verticle).await(120, TimeUnit.SECONDS);
+        deployments.add(id);
+        return id;
+    }
+
+    public BusConfig bus() {
+        return bus;
+    }
+
+    public String bootstrapServers() {
+        return bus.bootstrapServers();
+    }
+
+    /** The xDS front's port, or -1 when this node runs no front. */
+    public int xdsPort() {
+        return xds == null || xds.front() == null ? -1 : xds.front().port();
+    }
+
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public int connectedProxies() {
+        return xds == null || xds.front() == null ? 0 : xds.front().connectedProxies();
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (vertx != null) {
+            // undeploy in reverse: ingest stops publishing before translators and fronts go
+            for (String id : reversed(deployments)) {
+                try {
+                    vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.warn("stopping deployment {} failed: {}", id, e.toString());
+                }
+            }
+            try {
+                vertx.close().await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("closing Vert.x failed: {}", e.toString());
+            }
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static List<String> reversed(List<String> list) {
+        List<String> copy = new ArrayList<>(list);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+}

@@ -1,0 +1,37 @@
+package io.strait.cli.status;
+
+import io.strait.bus.envelope.ProxyRegistration;
+import io.strait.bus.envelope.ProxyStatus;
+import io.strait.bus.envelope.RevisionStatus;
+import io.strait.bus.kafka.BusConfig;
+import io.strait.bus.kafka.TopicSnapshot;
+import io.strait.bus.topic.Topics;
+import io.strait.model.json.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** Builds a {@link MeshStatus} by reading the compacted status topics to their end. */
+public final class StatusReader {
+    private StatusReader() {
+    }
+
+    public static MeshStatus read(BusConfig bus, Duration timeout) {
+        Map<String, byte[]> registrations = TopicSnapshot.read(bus, Topics.PROXIES, timeout);
+        Map<String, byte[]> statuses = TopicSnapshot.read(bus, Topics.PROXY_STATUS, timeout);
+        Map<String, byte[]> revisions = TopicSnapshot.read(bus, Topics.REVISIONS, timeout);
+        List<MeshStatus.Proxy> proxies = new ArrayList<>();
+        registrations.forEach((id, value) -> {
+            byte[] status = statuses.get(id);
+            proxies.add(new MeshStatus.Proxy(Json.read(value, ProxyRegistration.class),
+                    status == null ? null : Json.read(status, ProxyStatus.class)));
+        });
+        proxies.sort(Comparator.comparing(p -> p.registration().proxyId()));
+        List<RevisionStatus> sources = new ArrayList<>();
+        revisions.values().forEach(v -> sources.add(Json.read(v, RevisionStatus.class)));
+        sources.sort(Comparator.comparing(RevisionStatus::source));
+        return new MeshStatus(proxies, sources);
+    }
+}

@@ -1,0 +1,93 @@
+package io.strait.cli.status;
+
+import io.strait.bus.envelope.ProxyStatus;
+import io.strait.bus.envelope.RevisionStatus;
+import io.strait.model.finding.Finding;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Renders a {@link MeshStatus} as the text tables {@code strait status} prints. */
+public final class StatusTable {
+    private static final List<String> TYPES = List.of("CDS", "EDS", "LDS", "RDS");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private StatusTable() {
+    }
+
+    public static String render(MeshStatus status) {
+        StringBuilder out = new StringBuilder();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("NAME", "SCOPE", "FRONT", "CDS", "EDS", "LDS", "RDS", "REVISION"));
+        List<String> nacks = new ArrayList<>();
+        for (MeshStatus.Proxy p : status.proxies()) {
+            List<String> row = new ArrayList<>(List.of(p.registration().proxyId(), p.registration().scope(), p.registration().front()));
+            Map<String, ProxyStatus.TypeStatus> types = p.types();
+            for (String type : TYPES) {
+                ProxyStatus.TypeStatus t = types.get(type);
+                row.add(t == null ? "NOT SENT" : t.state());
+                if (t != null && "NACK".equals(t.state())) {
+                    nacks.add(p.registration().proxyId() + " " + type + ": " + t.nackError());
+                }
+            }
+            row.add(p.status() == null || p.status().revisions().isEmpty() ? "-" : String.join(",", p.status().revisions().values()));
+            rows.add(row);
+        }
+        if (status.proxies().isEmpty()) {
+            out.append("No proxies connected.\n");
+        } else {
+            table(out, rows);
+        }
+        nacks.forEach(n -> out.append("  NACK ").append(n).append('\n'));
+        out.append('\n');
+        List<List<String>> sources = new ArrayList<>();
+        sources.add(List.of("SOURCE", "LIVE REVISION", "ACCEPTED", "RESOURCES", "LAST REJECTED"));
+        for (RevisionStatus s : status.sources()) {
+            RevisionStatus.Accepted live = s.live();
+            RevisionStatus.Rejected rejected = s.lastRejected();
+            sources.add(List.of(s.source(), live == null ? "-" : live.revision(),
+                    live == null ? "-" : TIME.format(Instant.ofEpochMilli(live.acceptedAt())),
+                    live == null ? "-" : String.valueOf(live.resources()),
+                    rejected == null ? "-" : rejected.revision() + " at " + TIME.format(Instant.ofEpochMilli(rejected.rejectedAt()))));
+        }
+        if (status.sources().isEmpty()) {
+            out.append("No config source has published yet.\n");
+        } else {
+            table(out, sources);
+        }
+        for (RevisionStatus s : status.sources()) {
+            if (s.lastRejected() != null) {
+                out.append("\nRevision ").append(s.lastRejected().revision()).append(" of ").append(s.source())
+                        .append(" was rejected:\n");
+                for (Finding f : s.lastRejected().findings()) {
+                    if (f.isError()) {
+                        out.append("  ").append(f.describe()).append('\n');
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static void table(StringBuilder out, List<List<String>> rows) {
+        int[] widths = new int[rows.get(0).size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(row.get(i));
+                if (i < row.size() - 1) {
+                    line.append(" ".repeat(widths[i] - row.get(i).length() + 2));
+                }
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.strait.ingest.folder;
+
+import io.strait.bus.envelope.RevisionMarker;
+import io.strait.bus.envelope.RevisionStatus;
+import io.strait.bus.kafka.BusConfig;
+import io.strait.ingest.load.ConfigLoader;
+import io.strait.ingest.load.LoadResult;
+import io.strait.ingest.revision.PublishedState;
+import io.strait.ingest.revision.RevisionBuilder;
+import io.strait.ingest.revision.RevisionDiff;
+import io.strait.ingest.revision.RevisionOutcome;
+import io.strait.ingest.revision.RevisionPublisher;
+import io.strait.model.finding.Finding;
+import io.strait.model.istio.ResourceKey;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The folder source of the ingest role: on every change of the folder, read it whole, validate it, and publish
+ * it as one revision — or reject it whole and leave the live revision in place.
+ */
+public final class FolderIngest implements AutoCloseable {
+    /** Events a person running Strait wants to see (the CLI prints this logger on the console). */
+    static final Logger EVENTS = LoggerFactory.getLogger("strait.events");
+    private static final Logger LOG = LoggerFactory.getLogger(FolderIngest.class);
+
+    private final BusConfig bus;
+    private final Path root;
+    private final String source;
+    private final Duration debounce;
+    private final RevisionBuilder builder = new RevisionBuilder();
+    private RevisionPublisher publisher;
+    private FolderWatcher watcher;
+    private Map<ResourceKey, byte[]> published;
+    private RevisionStatus status;
+
+    /**
+     * @param bus      the Kafka cluster
+     * @param root     the folder to watch
+     * @param source   the source name recorded in every origin and revision
+     * @param debounce quiet time after a change before the folder is read
+     */
+    public FolderIngest(BusConfig bus, Path root, String source, Duration debounce) {
+        this.bus = bus;
+        this.root = root.toAbsolutePath().normalize();
+        this.source = source;
+        this.debounce = debounce;
+    }
+
+    /** Reads what the source has live on the bus, publishes the folder if it differs, then watches it. */
+    public FolderIngest start() throws Exception {
+        PublishedState state = PublishedState.read(bus, source, Duration.ofSeconds(30));
+        published = state.resources();
+        status = state.status();
+        publisher = new RevisionPublisher(bus, source);
+        watcher = new FolderWatcher(root, debounce, Duration.ofSeconds(30), this::reconcile);
+        watcher.runNow();
+        watcher.start();
+        return this;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** Reads the folder and publishes or rejects it. Runs on the watcher's single thread. */
+    void reconcile() {
+        LoadResult loaded;
+        try {
+            loaded = ConfigLoader.load(root);
+        } catch (IOException e) {
+            EVENTS.error("cannot read config folder {}: {}", root, e.getMessage());
+            return;
+        }
+        RevisionOutcome outcome = builder.build(source, null, loaded);
+        try {
+            if (outcome instanceof RevisionOutcome.Accepted accepted) {
+                accept(accepted);
+            } else {
+                reject((RevisionOutcome.Rejected) outcome);
+            }
+        } catch (KafkaException e) {
+            LOG.error("publishing revision {} of {} failed", outcome.id(), source, e);
+            EVENTS.error("revision {} of {} could not be published ({}); retrying on the next change",
+                    outcome.id(), source, e.getMessage());
+            publisher.close();
+            publisher = new RevisionPublisher(bus, source);
+        }
+    }
+
+    private void accept(RevisionOutcome.Accepted accepted) {
+        RevisionDiff diff = RevisionDiff.between(published, accepted.revision());
+        String live = status == null || status.live() == null ? null : status.live().revision();
+        if (diff.isEmpty() && accepted.id().equals(live)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        int count = accepted.revision().resources().size();
+        RevisionMarker marker = new RevisionMarker(source, accepted.id(), count, accepted.id(), diff.size(), now);
+        RevisionStatus next = new RevisionStatus(1, source,
+                new RevisionStatus.Accepted(accepted.id(), count, diff.size(), now, accepted.revision().warnings()),
+                status == null ? null : status.lastRejected());
+        publisher.publish(diff, marker, next);
+        published = RevisionDiff.comparableOf(accepted.revision());
+        status = next;
+        EVENTS.info("revision {} of {} accepted: {} resources, {} changed", accepted.id(), source, count, diff.size());
+        accepted.revision().warnings().forEach(w -> EVENTS.info("  {}", w.describe()));
+    }
+
+    private void reject(RevisionOutcome.Rejected rejected) {
+        if (status != null && status.lastRejected() != null && status.lastRejected().revision().equals(rejected.id())) {
+            return;
+        }
+        RevisionStatus next = new RevisionStatus(1, source, status == null ? null : status.live(),
+                new RevisionStatus.Rejected(rejected.id(), System.currentTimeMillis(), rejected.findings()));
+        publisher.publishStatus(next);
+        status = next;
+        long errors = rejected.findings().stream().filter(Finding::isError).count();
+        String live = next.live() == null ? "nothing" : "revision " + next.live().revision();
+        EVENTS.warn("revision {} of {} REJECTED ({} error{}); {} stays live:", rejected.id(), source, errors,
+                errors == 1 ? "" : "s", live);
+        rejected.findings().forEach(f -> EVENTS.warn("  {}", f.describe()));
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+}

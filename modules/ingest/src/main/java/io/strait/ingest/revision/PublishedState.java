@@ -1,0 +1,45 @@
+package io.strait.ingest.revision;
+
+import io.strait.bus.envelope.ConfigCodec;
+import io.strait.bus.envelope.RevisionStatus;
+import io.strait.bus.kafka.BusConfig;
+import io.strait.bus.kafka.TopicSnapshot;
+import io.strait.bus.topic.Topics;
+import io.strait.model.istio.ResourceKey;
+import io.strait.model.json.Json;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one source has live on the bus, read back at start so that ingest keeps no local state: the comparable
+ * form of each resource (the diff baseline), the live revision and the last status.
+ *
+ * @param resources key to comparable bytes ({@link RevisionDiff#comparable})
+ * @param status    the source's last status, or null when it never published
+ */
+public record PublishedState(Map<ResourceKey, byte[]> resources, RevisionStatus status) {
+
+    public static PublishedState empty() {
+        return new PublishedState(Map.of(), null);
+    }
+
+    public String liveRevision() {
+        return status == null || status.live() == null ? null : status.live().revision();
+    }
+
+    public static PublishedState read(BusConfig bus, String source, Duration timeout) {
+        Map<ResourceKey, byte[]> mine = new TreeMap<>();
+        TopicSnapshot.read(bus, Topics.CONFIG, timeout).forEach((key, value) -> {
+            if (!ConfigCodec.isMarkerKey(key)) {
+                ConfigCodec.Entry entry = ConfigCodec.decode(value);
+                if (source.equals(entry.origin().source())) {
+                    mine.put(ResourceKey.parse(key), RevisionDiff.comparable(entry));
+                }
+            }
+        });
+        byte[] status = TopicSnapshot.read(bus, Topics.REVISIONS, timeout).get(source);
+        return new PublishedState(mine, status == null ? null : Json.read(status, RevisionStatus.class));
+    }
+
+}

@@ -1,0 +1,60 @@
+package io.strait.ingest.revision;
+
+import io.strait.bus.envelope.ConfigCodec;
+import io.strait.bus.envelope.RevisionMarker;
+import io.strait.bus.envelope.RevisionStatus;
+import io.strait.bus.kafka.BusConfig;
+import io.strait.bus.topic.Topics;
+import io.strait.model.json.Json;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * Writes a revision to the bus in one Kafka transaction: the changed resources, tombstones for removed ones,
+ * the revision marker last, and the source's status. Readers use read_committed, so they see all of it or
+ * none of it. The transactional id is per source, so a second ingest of the same source fences the first.
+ */
+public final class RevisionPublisher implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer;
+
+    public RevisionPublisher(BusConfig bus, String source) {
+        this.producer = new KafkaProducer<>(bus.producer("ingest", "strait-ingest-" + source.replaceAll("[^A-Za-z0-9._-]", "_")));
+        this.producer.initTransactions();
+    }
+
+    /** Publishes an accepted revision and its status atomically. */
+    public void publish(RevisionDiff diff, RevisionMarker marker, RevisionStatus status) {
+        inTransaction(() -> {
+            diff.upserts().forEach((key, value) -> producer.send(new ProducerRecord<>(Topics.CONFIG, key.toString(), value)));
+            diff.deletes().forEach(key -> producer.send(new ProducerRecord<>(Topics.CONFIG, key.toString(), null)));
+            producer.send(new ProducerRecord<>(Topics.CONFIG, marker.key(), ConfigCodec.encodeMarker(marker)));
+            producer.send(new ProducerRecord<>(Topics.REVISIONS, status.source(), Json.write(status)));
+        });
+    }
+
+    /** Publishes only a status: a rejection, which leaves the live config untouched. */
+    public void publishStatus(RevisionStatus status) {
+        inTransaction(() -> producer.send(new ProducerRecord<>(Topics.REVISIONS, status.source(), Json.write(status))));
+    }
+
+    private void inTransaction(Runnable sends) {
+        producer.beginTransaction();
+        try {
+            sends.run();
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException ignored) {
+                // a fenced or broken producer cannot abort; the caller recreates it
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

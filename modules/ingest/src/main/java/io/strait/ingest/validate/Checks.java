@@ -1,0 +1,44 @@
+package io.strait.ingest.validate;
+
+import io.strait.ingest.load.LoadedResource;
+import io.strait.model.istio.StringMatch;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Rules shared by several kinds: ports, string matches, IP literals. */
+final class Checks {
+    private static final Pattern IPV4 = Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
+    private static final Pattern IPV6 = Pattern.compile("^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$");
+
+    private Checks() {
+    }
+
+    static void port(LoadedResource r, Findings f, String path, Integer port) {
+        if (port == null) {
+            f.error(r, Findings.SCHEMA, path, "port number is required");
+        } else if (port < 1 || port > 65535) {
+            f.error(r, Findings.SCHEMA, path, "port number " + port + " is out of range 1-65535");
+        }
+    }
+
+    static void stringMatch(LoadedResource r, Findings f, String path, StringMatch m) {
+        if (m == null) {
+            f.error(r, Findings.SCHEMA, path, "a match must set one of exact, prefix or regex");
+            return;
+        }
+        if (m.alternativesSet() != 1) {
+            f.error(r, Findings.SCHEMA, path, "set exactly one of exact, prefix or regex (found " + m.alternativesSet() + ")");
+        }
+        if (m.regex() != null) {
+            try {
+                Pattern.compile(m.regex());
+            } catch (PatternSyntaxException e) {
+                f.error(r, Findings.SCHEMA, path + ".regex", "invalid regular expression: " + e.getDescription());
+            }
+        }
+    }
+
+    static boolean isIp(String s) {
+        return s != null && (IPV4.matcher(s).matches() || IPV6.matcher(s).matches());
+    }
+}

@@ -1,0 +1,87 @@
+package io.strait.ingest.validate;
+
+import io.strait.ingest.load.LoadedResource;
+import io.strait.model.istio.VirtualService;
+import io.strait.model.istio.VirtualService.HttpMatchRequest;
+import io.strait.model.istio.VirtualService.HttpRoute;
+import io.strait.model.istio.VirtualService.HttpRouteDestination;
+import java.util.Locale;
+import java.util.Map;
+
+/** VirtualService fields: hosts, HTTP matches, destinations and their weights. */
+public final class VirtualServiceValidator implements ResourceValidator {
+
+    @Override
+    public void validate(LoadedResource r, Findings f) {
+        VirtualService vs = (VirtualService) r.resource().spec();
+        if (vs.hosts().isEmpty()) {
+            f.error(r, Findings.SCHEMA, "spec.hosts", "at least one host is required");
+        }
+        for (int i = 0; i < vs.hosts().size(); i++) {
+            String h = vs.hosts().get(i);
+            if (h == null || h.isBlank()) {
+                f.error(r, Findings.SCHEMA, "spec.hosts[" + i + "]", "host must not be empty");
+            }
+        }
+        if (vs.http().isEmpty()) {
+            f.error(r, Findings.SCHEMA, "spec.http", "at least one http route is required");
+        }
+        for (int i = 0; i < vs.http().size(); i++) {
+            route(r, f, "spec.http[" + i + "]", vs.http().get(i));
+        }
+    }
+
+    private void route(LoadedResource r, Findings f, String path, HttpRoute route) {
+        if (route == null) {
+            f.error(r, Findings.SCHEMA, path, "route must not be empty");
+            return;
+        }
+        for (int j = 0; j < route.match().size(); j++) {
+            match(r, f, path + ".match[" + j + "]", route.match().get(j));
+        }
+        if (route.route().isEmpty()) {
+            f.error(r, Findings.SCHEMA, path + ".route", "at least one destination is required");
+            return;
+        }
+        int sum = 0;
+        boolean single = route.route().size() == 1;
+        for (int k = 0; k < route.route().size(); k++) {
+            String p = path + ".route[" + k + "]";
+            HttpRouteDestination d = route.route().get(k);
+            if (d == null || d.destination() == null) {
+                f.error(r, Findings.SCHEMA, p + ".destination", "destination is required");
+                continue;
+            }
+            if (d.destination().host() == null || d.destination().host().isBlank()) {
+                f.error(r, Findings.SCHEMA, p + ".destination.host", "destination host is required");
+            }
+            if (d.destination().port() != null) {
+                Checks.port(r, f, p + ".destination.port.number", d.destination().port().number());
+            }
+            if (d.weight() != null && (d.weight() < 0 || d.weight() > 100)) {
+                f.error(r, Findings.SCHEMA, p + ".weight", "weight " + d.weight() + " must be between 0 and 100");
+            }
+            sum += d.weight() == null ? (single ? 100 : 0) : d.weight();
+        }
+        if (sum != 100) {
+            f.error(r, Findings.SCHEMA, path + ".route", "weights must sum to 100, but they sum to " + sum);
+        }
+    }
+
+    private void match(LoadedResource r, Findings f, String path, HttpMatchRequest m) {
+        if (m == null) {
+            return; // an empty match matches everything, as in Istio
+        }
+        if (m.uri() != null) {
+            Checks.stringMatch(r, f, path + ".uri", m.uri());
+        }
+        for (Map.Entry<String, ?> e : m.headers().entrySet()) {
+            String name = e.getKey();
+            String p = path + ".headers." + name;
+            if (!name.equals(name.toLowerCase(Locale.ROOT))) {
+                f.error(r, Findings.SCHEMA, p, "header names must be lowercase (HTTP/2 and gRPC send them so)");
+            }
+            Checks.stringMatch(r, f, p, m.headers().get(name));
+        }
+    }
+}

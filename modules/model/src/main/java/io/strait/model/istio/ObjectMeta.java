@@ -1,0 +1,21 @@
+package io.strait.model.istio;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.Map;
+
+/**
+ * Kubernetes object metadata. Unknown fields are ignored here (and only here): the API server adds
+ * uid, resourceVersion and friends, which users commit when they export live objects.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ObjectMeta(String name, String namespace, Map<String, String> labels, Map<String, String> annotations) {
+    public ObjectMeta {
+        labels = Lists.copy(labels);
+        annotations = Lists.copy(annotations);
+    }
+
+    /** The namespace, or {@code default} when the document does not set one (as kubectl applies it). */
+    public String namespaceOrDefault() {
+        return namespace == null || namespace.isEmpty() ? "default" : namespace;
+    }
+}

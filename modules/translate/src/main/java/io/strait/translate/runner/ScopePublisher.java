@@ -1,0 +1,48 @@
+package io.strait.translate.runner;
+
+import io.strait.bus.envelope.ScopeManifest;
+import io.strait.bus.kafka.BusConfig;
+import io.strait.bus.topic.Topics;
+import io.strait.model.json.Json;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * Writes new resources and the manifests that name them in one transaction, resources first: a manifest is
+ * never visible before the resources it names are written (make-before-break; fronts also hold a manifest until
+ * they hold every resource it names).
+ */
+final class ScopePublisher implements AutoCloseable {
+    private final KafkaProducer<String, byte[]> producer;
+
+    ScopePublisher(BusConfig bus) {
+        this.producer = new KafkaProducer<>(bus.producer("translate", "strait-translate-" + UUID.randomUUID()));
+        this.producer.initTransactions();
+    }
+
+    /** @param resources content hash to encoded resource, only those not yet on the bus */
+    void publish(Map<String, byte[]> resources, List<ScopeManifest> manifests) {
+        producer.beginTransaction();
+        try {
+            resources.forEach((hash, value) -> producer.send(new ProducerRecord<>(Topics.XDS_RESOURCES, hash, value)));
+            manifests.forEach(m -> producer.send(new ProducerRecord<>(Topics.XDS_SCOPES, m.scope(), Json.write(m))));
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException ignored) {
+                // the producer is unusable; the caller's next attempt fails loudly too
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,152 @@
+package io.strait.translate.runner;
+
+import com.google.protobuf.Message;
+import io.strait.bus.envelope.ScopeManifest;
+import io.strait.bus.kafka.BusConfig;
+import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyIdentity;
+import io.strait.translate.grpc.ScopeTranslator;
+import io.strait.translate.xds.ContentHash;
+import io.strait.translate.xds.ResourceCodec;
+import io.strait.translate.xds.XdsResources;
+import io.strait.translate.xds.XdsType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The translate role (Istio's Pilot): keeps the latest model and the scopes it owns, and for every change
+ * recomputes the scopes it touches and publishes what is new. All state is confined to one worker thread, fed by
+ * the config follower and the scope ownership loops.
+ */
+public final class Translator implements ScopeListener, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Translator.class);
+    private static final Logger EVENTS = LoggerFactory.getLogger("strait.events");
+
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "strait-translate");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScopeTranslator translator = new ScopeTranslator();
+    private final ScopePublisher publisher;
+    private final ModelFollower follower;
+    private final ScopeOwnership ownership;
+    private final Map<String, ProxyIdentity> scopes = new HashMap<>();
+    private final Map<String, ScopeManifest> published = new HashMap<>();
+    private final Set<String> publishedHashes = new HashSet<>();
+    private MeshModel model;
+    private Map<String, String> revisions = Map.of();
+
+    public Translator(BusConfig bus) {
+        this.publisher = new ScopePublisher(bus);
+        this.follower = new ModelFollower(bus, (m, r) -> worker.execute(() -> onModel(m, r)));
+        this.ownership = new ScopeOwnership(bus, this);
+    }
+
+    public Translator start() {
+        follower.start();
+        ownership.start();
+        return this;
+    }
+
+    @Override
+    public void scopeUp(String scope, ProxyIdentity identity) {
+        worker.execute(() -> {
+            if (scopes.putIfAbsent(scope, identity) == null && model != null) {
+                publish(List.of(scope));
+            }
+        });
+    }
+
+    @Override
+    public void scopeDown(String scope) {
+        worker.execute(() -> {
+            scopes.remove(scope);
+            published.remove(scope);
+        });
+    }
+
+    private void onModel(MeshModel next, Map<String, String> nextRevisions) {
+        model = next;
+        revisions = nextRevisions;
+        long start = System.nanoTime();
+        int changed = publish(new ArrayList<>(scopes.keySet()));
+        if (!scopes.isEmpty()) {
+            EVENTS.info("translated revision {} for {} scope{} ({} changed) in {} ms", revisions.values(), scopes.size(),
+                    scopes.size() == 1 ? "" : "s", changed, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /** Recomputes the scopes and publishes, in one transaction, every new resource and changed manifest. */
+    private int publish(List<String> scopeIds) {
+        Map<String, byte[]> newResources = new LinkedHashMap<>();
+        List<ScopeManifest> manifests = new ArrayList<>();
+        for (String scope : scopeIds) {
+            try {
+                ScopeManifest manifest = manifest(scope, translator.translate(model, scopes.get(scope)), newResources);
+                ScopeManifest before = published.get(scope);
+                if (before == null || !before.resources().equals(manifest.resources()) || !before.revisions().equals(manifest.revisions())) {
+                    manifests.add(manifest);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("translating scope {} failed; it keeps its previous config", scope, e);
+                EVENTS.error("translating scope {} failed ({}); it keeps its previous config", scope, e.toString());
+            }
+        }
+        if (manifests.isEmpty()) {
+            return 0;
+        }
+        try {
+            publisher.publish(newResources, manifests);
+            publishedHashes.addAll(newResources.keySet());
+            manifests.forEach(m -> published.put(m.scope(), m));
+        } catch (KafkaException e) {
+            LOG.error("publishing {} manifests failed; they are recomputed on the next change", manifests.size(), e);
+        }
+        return manifests.size();
+    }
+
+    private ScopeManifest manifest(String scope, XdsResources resources, Map<String, byte[]> newResources) {
+        Map<String, List<ScopeManifest.NamedHash>> byType = new TreeMap<>();
+        for (Map.Entry<XdsType, Map<String, Message>> type : resources.byType().entrySet()) {
+            List<ScopeManifest.NamedHash> entries = new ArrayList<>();
+            for (Map.Entry<String, Message> r : type.getValue().entrySet()) {
+                byte[] bytes = ContentHash.serialize(r.getValue());
+                String hash = ContentHash.of(bytes);
+                if (!publishedHashes.contains(hash)) {
+                    newResources.put(hash, ResourceCodec.encode(bytes));
+                }
+                entries.add(new ScopeManifest.NamedHash(r.getKey(), hash));
+            }
+            byType.put(type.getKey().typeUrl(), entries);
+        }
+        ScopeManifest before = published.get(scope);
+        long generation = Math.max(System.currentTimeMillis(), before == null ? 0 : before.generation() + 1);
+        return new ScopeManifest(1, scope, generation, revisions, byType, System.currentTimeMillis());
+    }
+
+    @Override
+    public void close() {
+        ownership.close();
+        follower.close();
+        worker.shutdown();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.close();
+    }
+}

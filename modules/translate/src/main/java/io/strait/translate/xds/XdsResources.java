@@ -1,0 +1,48 @@
+package io.strait.translate.xds;
+
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The Envoy resources of one scope, each list sorted by name so that equal config yields equal output.
+ */
+public record XdsResources(List<Cluster> clusters, List<ClusterLoadAssignment> endpoints, List<Listener> listeners,
+                           List<RouteConfiguration> routes) {
+
+    public XdsResources {
+        clusters = sorted(clusters, Cluster::getName);
+        endpoints = sorted(endpoints, ClusterLoadAssignment::getClusterName);
+        listeners = sorted(listeners, Listener::getName);
+        routes = sorted(routes, RouteConfiguration::getName);
+    }
+
+    /** Every resource by type, each keyed by its xDS name. */
+    public Map<XdsType, Map<String, Message>> byType() {
+        Map<XdsType, Map<String, Message>> out = new TreeMap<>();
+        out.put(XdsType.CDS, index(clusters, Cluster::getName));
+        out.put(XdsType.EDS, index(endpoints, ClusterLoadAssignment::getClusterName));
+        out.put(XdsType.LDS, index(listeners, Listener::getName));
+        out.put(XdsType.RDS, index(routes, RouteConfiguration::getName));
+        return out;
+    }
+
+    private static <T extends Message> Map<String, Message> index(List<T> list, java.util.function.Function<T, String> name) {
+        Map<String, Message> m = new TreeMap<>();
+        list.forEach(r -> m.put(name.apply(r), r));
+        return m;
+    }
+
+    private static <T> List<T> sorted(List<T> list, java.util.function.Function<T, String> name) {
+        List<T> copy = new ArrayList<>(list);
+        copy.sort(Comparator.comparing(name));
+        return List.copyOf(copy);
+    }
+}

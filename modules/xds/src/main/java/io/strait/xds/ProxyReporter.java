@@ -1,0 +1,99 @@
+package io.strait.xds;
+
+import io.strait.bus.envelope.ProxyRegistration;
+import io.strait.bus.envelope.ProxyStatus;
+import io.strait.bus.kafka.BusConfig;
+import io.strait.bus.topic.Topics;
+import io.strait.model.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes what a front learns about its proxies to the bus: registrations on {@code strait.proxies.v1}
+ * (partitioned by scope, so one translator owns a whole scope) and ACK / NACK state on
+ * {@code strait.proxy-status.v1}. Status updates are coalesced per proxy and flushed every few milliseconds, so
+ * a burst of ACKs costs one record per proxy.
+ */
+final class ProxyReporter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyReporter.class);
+    private static final long FLUSH_MS = 20;
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final int proxyPartitions;
+    private final Map<String, ProxyStatus> dirty = new HashMap<>();
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "strait-xds-status");
+        t.setDaemon(true);
+        return t;
+    });
+
+    ProxyReporter(BusConfig bus) {
+        this.producer = new KafkaProducer<>(bus.producer("xds", null));
+        this.proxyPartitions = producer.partitionsFor(Topics.PROXIES).size();
+        flusher.scheduleWithFixedDelay(this::flush, FLUSH_MS, FLUSH_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The partition of a scope in {@code strait.proxies.v1}: every proxy of one scope lands in the same one. */
+    static int partitionOf(String scope, int partitions) {
+        return Utils.toPositive(Utils.murmur2(scope.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    void register(ProxyRegistration registration) {
+        send(Topics.PROXIES, partitionOf(registration.scope(), proxyPartitions), registration.proxyId(), Json.write(registration));
+    }
+
+    void unregister(String proxyId, String scope) {
+        synchronized (dirty) {
+            dirty.remove(proxyId);
+        }
+        send(Topics.PROXIES, partitionOf(scope, proxyPartitions), proxyId, null);
+        send(Topics.PROXY_STATUS, null, proxyId, null);
+    }
+
+    void status(ProxyStatus status) {
+        synchronized (dirty) {
+            dirty.put(status.proxyId(), status);
+        }
+    }
+
+    private void flush() {
+        Map<String, ProxyStatus> batch;
+        synchronized (dirty) {
+            if (dirty.isEmpty()) {
+                return;
+            }
+            batch = new HashMap<>(dirty);
+            dirty.clear();
+        }
+        batch.forEach((id, s) -> send(Topics.PROXY_STATUS, null, id, Json.write(s)));
+    }
+
+    private void send(String topic, Integer partition, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, partition, key, value), (meta, e) -> {
+            if (e != null) {
+                LOG.warn("could not write {} for proxy {}: {}", topic, key, e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        flusher.shutdown();
+        try {
+            flusher.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush();
+        producer.close();
+    }
+}

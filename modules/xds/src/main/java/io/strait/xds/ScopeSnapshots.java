@@ -1,0 +1,120 @@
+package io.strait.xds;
+
+import com.google.protobuf.Message;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.strait.bus.envelope.ScopeManifest;
+import io.strait.translate.xds.ContentHash;
+import io.strait.translate.xds.ResourceCodec;
+import io.strait.translate.xds.XdsType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns manifests and content-addressed resources from the bus into java-control-plane snapshots, one per scope.
+ * Each unique resource is held once, whatever the number of scopes naming it. A manifest is applied only when
+ * every resource it names has arrived (make-before-break), and versions are derived from the hashes, so every
+ * front reports the same version for the same config. Not thread-safe: called from the front's poll thread.
+ */
+final class ScopeSnapshots {
+    private static final Logger LOG = LoggerFactory.getLogger(ScopeSnapshots.class);
+
+    private final SimpleCache<String> cache;
+    private final ExecutorService fanOut;
+    private final Map<String, Message> resources = new HashMap<>();
+    private final Map<String, ScopeManifest> pending = new HashMap<>();
+    private final Map<String, ScopeManifest> applied = new ConcurrentHashMap<>();
+    private final Consumer<ScopeManifest> onApplied;
+
+    /**
+     * @param cache     the cache the xDS server watches
+     * @param fanOut    where {@code setSnapshot} runs (it answers every waiting stream on the calling thread)
+     * @param onApplied told of each manifest once it is live
+     */
+    ScopeSnapshots(SimpleCache<String> cache, ExecutorService fanOut, Consumer<ScopeManifest> onApplied) {
+        this.cache = cache;
+        this.fanOut = fanOut;
+        this.onApplied = onApplied;
+    }
+
+    void resource(String hash, byte[] value) {
+        resources.put(hash, ResourceCodec.decode(value));
+        if (!pending.isEmpty()) {
+            for (ScopeManifest m : List.copyOf(pending.values())) {
+                tryApply(m);
+            }
+        }
+    }
+
+    void manifest(ScopeManifest manifest) {
+        ScopeManifest current = applied.get(manifest.scope());
+        if (current != null && current.generation() >= manifest.generation()) {
+            return; // an older manifest re-read after a newer one: keep the newer
+        }
+        pending.put(manifest.scope(), manifest);
+        tryApply(manifest);
+    }
+
+    /** The manifest live for a scope, or null. */
+    ScopeManifest applied(String scope) {
+        return applied.get(scope);
+    }
+
+    int uniqueResources() {
+        return resources.size();
+    }
+
+    private void tryApply(ScopeManifest m) {
+        for (List<ScopeManifest.NamedHash> list : m.resources().values()) {
+            for (ScopeManifest.NamedHash r : list) {
+                if (!resources.containsKey(r.hash())) {
+                    return; // wait for it: never serve a manifest whose resources are not all here
+                }
+            }
+        }
+        pending.remove(m.scope());
+        Snapshot snapshot = Snapshot.create(
+                typed(m, XdsType.CDS, Cluster.class), version(m, XdsType.CDS),
+                typed(m, XdsType.EDS, ClusterLoadAssignment.class), version(m, XdsType.EDS),
+                typed(m, XdsType.LDS, Listener.class), version(m, XdsType.LDS),
+                typed(m, XdsType.RDS, RouteConfiguration.class), version(m, XdsType.RDS),
+                List.of(), "");
+        applied.put(m.scope(), m);
+        fanOut.execute(() -> {
+            try {
+                cache.setSnapshot(m.scope(), snapshot);
+                onApplied.accept(m);
+            } catch (RuntimeException e) {
+                LOG.error("applying manifest generation {} of scope {} failed", m.generation(), m.scope(), e);
+            }
+        });
+    }
+
+    private <T extends Message> List<T> typed(ScopeManifest m, XdsType type, Class<T> cls) {
+        List<T> out = new ArrayList<>();
+        for (ScopeManifest.NamedHash r : m.resources().getOrDefault(type.typeUrl(), List.of())) {
+            out.add(cls.cast(resources.get(r.hash())));
+        }
+        return out;
+    }
+
+    /** The version of one type: a hash of its name=hash pairs, the same on every front. */
+    static String version(ScopeManifest m, XdsType type) {
+        List<String> parts = new ArrayList<>();
+        for (ScopeManifest.NamedHash r : m.resources().getOrDefault(type.typeUrl(), List.of())) {
+            parts.add(r.name() + "=" + r.hash());
+        }
+        return ContentHash.ofStrings(parts);
+    }
+}

@@ -1,0 +1,152 @@
+package io.strait.xds;
+
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.strait.bus.envelope.ScopeManifest;
+import io.strait.bus.kafka.BusConfig;
+import io.strait.bus.kafka.PollLoop;
+import io.strait.bus.topic.Topics;
+import io.strait.model.json.Json;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An xDS front: a stateless ADS server (java-control-plane, state of the world) that serves each proxy the
+ * snapshot of its scope, built from the manifests and resources on the bus. Any number of fronts can run; they
+ * share nothing but Kafka.
+ */
+public final class XdsFront implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(XdsFront.class);
+
+    private final BusConfig bus;
+    private final String bindHost;
+    private final int requestedPort;
+    private final String frontId;
+    private final ExecutorService fanOut = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "strait-xds-fanout");
+        t.setDaemon(true);
+        return t;
+    });
+    private ProxyReporter reporter;
+    private ProxyTracker tracker;
+    private PollLoop loop;
+    private Server server;
+
+    /**
+     * @param bus      the Kafka cluster
+     * @param bindHost address to listen on
+     * @param port     port to listen on (0 picks a free one)
+     * @param frontId  this front's id, recorded with each proxy it serves
+     */
+    public XdsFront(BusConfig bus, String bindHost, int port, String frontId) {
+        this.bus = bus;
+        this.bindHost = bindHost;
+        this.requestedPort = port;
+        this.frontId = frontId;
+    }
+
+    public XdsFront start() throws IOException {
+        SimpleCache<String> cache = new SimpleCache<>(node -> {
+            try {
+                return NodeIdentities.of(node).scopeId();
+            } catch (IllegalArgumentException e) {
+                return "invalid"; // the stream is refused by ProxyTracker before any watch is served
+            }
+        });
+        reporter = new ProxyReporter(bus);
+        ScopeSnapshots[] snapshots = new ScopeSnapshots[1];
+        tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope));
+        snapshots[0] = new ScopeSnapshots(cache, fanOut, m -> LOG.debug("scope {} generation {} live", m.scope(), m.generation()));
+        loop = follow(snapshots[0]);
+        V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, cache);
+        server = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort))
+                .addService(discovery.getAggregatedDiscoveryServiceImpl())
+                .addService(discovery.getClusterDiscoveryServiceImpl())
+                .addService(discovery.getEndpointDiscoveryServiceImpl())
+                .addService(discovery.getListenerDiscoveryServiceImpl())
+                .addService(discovery.getRouteDiscoveryServiceImpl())
+                .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .build()
+                .start();
+        LOG.info("xDS front {} listening on {}:{}", frontId, bindHost, server.getPort());
+        return this;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public String frontId() {
+        return frontId;
+    }
+
+    public int connectedProxies() {
+        return tracker.connectedProxies();
+    }
+
+    private PollLoop follow(ScopeSnapshots snapshots) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(bus.consumer("xds", null));
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(Topics.XDS_RESOURCES, Topics.XDS_SCOPES)) {
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return new PollLoop("xds-" + frontId, consumer, Duration.ofMillis(200), records -> {
+            // resources first: a manifest in the same batch can then be applied at once
+            for (ConsumerRecord<String, byte[]> r : records.records(Topics.XDS_RESOURCES)) {
+                if (r.value() != null) {
+                    try {
+                        snapshots.resource(r.key(), r.value());
+                    } catch (IllegalArgumentException e) {
+                        LOG.error("skipping resource {}: {}", r.key(), e.getMessage());
+                    }
+                }
+            }
+            for (ConsumerRecord<String, byte[]> r : records.records(Topics.XDS_SCOPES)) {
+                if (r.value() != null) {
+                    snapshots.manifest(Json.read(r.value(), ScopeManifest.class));
+                }
+            }
+        }).start();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.shutdownNow();
+            try {
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (tracker != null) {
+            tracker.unregisterAll();
+        }
+        if (loop != null) {
+            loop.close();
+        }
+        if (reporter != null) {
+            reporter.close();
+        }
+        fanOut.shutdownNow();
+    }
+}

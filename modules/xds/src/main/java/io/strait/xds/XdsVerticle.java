@@ -1,0 +1,40 @@
+package io.strait.xds;
+
+import io.strait.bus.kafka.BusConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+/** The xDS front role as a verticle; gRPC and Kafka run on their own threads, started from a worker. */
+public final class XdsVerticle extends VerticleBase {
+    private final BusConfig bus;
+    private final String bindHost;
+    private final int port;
+    private final String frontId;
+    private XdsFront front;
+
+    public XdsVerticle(BusConfig bus, String bindHost, int port, String frontId) {
+        this.bus = bus;
+        this.bindHost = bindHost;
+        this.port = port;
+        this.frontId = frontId;
+    }
+
+    @Override
+    public Future<?> start() {
+        return vertx.executeBlocking(() -> front = new XdsFront(bus, bindHost, port, frontId).start());
+    }
+
+    @Override
+    public Future<?> stop() {
+        return vertx.executeBlocking(() -> {
+            if (front != null) {
+                front.close();
+            }
+            return null;
+        });
+    }
+
+    public XdsFront front() {
+        return front;
+    }
+}
