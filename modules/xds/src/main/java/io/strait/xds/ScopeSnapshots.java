@@ -84,12 +84,12 @@ final class ScopeSnapshots {
             }
         }
         pending.remove(m.scope());
-        Snapshot snapshot = Snapshot.create(
+        Snapshot snapshot = new ScopeSnapshot(Snapshot.create(
                 typed(m, XdsType.CDS, Cluster.class), version(m, XdsType.CDS),
                 typed(m, XdsType.EDS, ClusterLoadAssignment.class), version(m, XdsType.EDS),
                 typed(m, XdsType.LDS, Listener.class), version(m, XdsType.LDS),
                 typed(m, XdsType.RDS, RouteConfiguration.class), version(m, XdsType.RDS),
-                List.of(), "");
+                List.of(), ""));
         applied.put(m.scope(), m);
         fanOut.execute(() -> {
             try {

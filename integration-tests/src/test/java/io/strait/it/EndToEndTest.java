@@ -1,0 +1,171 @@
+package io.strait.it;
+
+import static io.strait.it.MeshFixture.AUTHORITY;
+import static io.strait.it.MeshFixture.VS_FILE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.strait.bus.envelope.RevisionStatus;
+import io.strait.bus.kafka.BusConfig;
+import io.strait.bus.kafka.EmbeddedKafka;
+import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.cli.demo.ProxylessClient;
+import io.strait.cli.runtime.NodeOptions;
+import io.strait.cli.runtime.Role;
+import io.strait.cli.runtime.StraitNode;
+import io.strait.model.finding.Finding;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The foundation's acceptance, all roles in one process as {@code strait up} runs them: a real embedded Kafka
+ * broker, three real gRPC backends, and gRPC's own xDS client dialing {@code xds:///reviews...:9080} through
+ * Strait. Every assertion is on RPCs that actually reached a backend, or on what the bus and the CLI say.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndTest {
+    private static final String NODE_ID = "sidecar~127.0.0.1~productpage-1.bookinfo~bookinfo.svc.cluster.local";
+
+    private MeshFixture mesh;
+    private StraitNode node;
+    private ProxylessClient client;
+    private BusConfig bus;
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws Exception {
+        mesh = new MeshFixture(tmp.resolve("config"));
+        long t0 = System.nanoTime();
+        node = new StraitNode(new NodeOptions(EnumSet.allOf(Role.class), null, 0, tmp.resolve("data"), mesh.configDir,
+                "127.0.0.1", EmbeddedKafka.freePort(), 0, "front-a")).start();
+        System.out.printf("strait up (embedded broker, all roles) started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        bus = node.bus();
+        client = new ProxylessClient(GrpcBootstrap.forWorkload("127.0.0.1:" + node.xdsPort(), "productpage-1", "bookinfo",
+                Map.of("app", "productpage")), AUTHORITY);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> client.call(Map.of(), 1000) != null);
+    }
+
+    @AfterAll
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+        if (mesh != null) {
+            mesh.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void weightsSplitTrafficWithinFourPoints() {
+        Traffic.assertSplit(client, Map.of("v1", 70, "v2", 20, "v3", 10), 1000, 4.0);
+    }
+
+    @Test
+    @Order(2)
+    void aHeaderMatchRoutesEverythingToItsSubset() {
+        Traffic.assertAll(client, Map.of("end-user", "jason"), "v2", 200);
+    }
+
+    @Test
+    @Order(3)
+    void statusShowsTheProxySyncedOnEveryType() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> BusProbe.synced(bus, NODE_ID));
+        String out = BusProbe.cli("status", "--admin-port", String.valueOf(node.adminPort()));
+        System.out.print(out);
+        assertThat(out).contains(NODE_ID).contains("front-a").contains("SYNCED").doesNotContain("NACK")
+                .contains("folder:config");
+    }
+
+    @Test
+    @Order(4)
+    void anEditIsSeenByTheClient() throws Exception {
+        mesh.writeVirtualService(MeshFixture.all("v1"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Traffic.count(client, Map.of(), 20).keySet().equals(java.util.Set.of("v1")));
+        List<Long> millis = new ArrayList<>();
+        String[] targets = {"v3", "v2", "v3", "v2", "v3"};
+        for (String target : targets) {
+            long t0 = System.nanoTime();
+            mesh.writeVirtualService(MeshFixture.all(target));
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> client.call(Map.of(), 2000).equals(target));
+            millis.add((System.nanoTime() - t0) / 1_000_000);
+            Traffic.assertAll(client, Map.of(), target, 100);
+        }
+        List<Long> sorted = millis.stream().sorted().toList();
+        System.out.printf("file write -> first RPC on the new subset: %s ms, median %d ms%n", millis, sorted.get(2));
+    }
+
+    @Test
+    @Order(5)
+    void weightsThatDoNotSumTo100AreRejectedWholeAndTrafficStaysAsItWas() throws Exception {
+        String before = BusProbe.lastRejected(bus);
+        String bad = MeshFixture.split(70, 20, 60);
+        mesh.writeVirtualService(bad);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String now = BusProbe.lastRejected(bus);
+            return now != null && !now.equals(before);
+        });
+        RevisionStatus status = BusProbe.source(bus);
+        int line = MeshFixture.lineOf(bad, "route:", 2);
+        assertThat(status.lastRejected().findings()).anySatisfy(f -> {
+            assertThat(f.file()).isEqualTo(VS_FILE);
+            assertThat(f.line()).isEqualTo(line);
+            assertThat(f.field()).isEqualTo("spec.http[1].route");
+            assertThat(f.message()).contains("sum to 150");
+        });
+        Traffic.assertAll(client, Map.of(), "v3", 300);
+        String out = BusProbe.cli("status", "--admin-port", String.valueOf(node.adminPort()));
+        assertThat(out).contains(VS_FILE + ":" + line).contains("sum to 150");
+    }
+
+    @Test
+    @Order(6)
+    void aRouteToAnUndefinedSubsetIsRejectedWholeAndTrafficStaysAsItWas() throws Exception {
+        String before = BusProbe.lastRejected(bus);
+        String bad = MeshFixture.all("v9");
+        mesh.writeVirtualService(bad);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String now = BusProbe.lastRejected(bus);
+            return now != null && !now.equals(before);
+        });
+        List<Finding> findings = BusProbe.source(bus).lastRejected().findings();
+        assertThat(findings).anySatisfy(f -> {
+            assertThat(f.file()).isEqualTo(VS_FILE);
+            assertThat(f.line()).isEqualTo(MeshFixture.lineOf(bad, "subset: v9", 1));
+            assertThat(f.code()).isEqualTo("IST0101");
+        });
+        Traffic.assertAll(client, Map.of(), "v3", 300);
+        assertThat(BusProbe.source(bus).live().revision()).isNotEqualTo(BusProbe.lastRejected(bus));
+    }
+
+    @Test
+    @Order(7)
+    void restartingTheFrontKeepsRoutingAndTheClientReconnects() throws Exception {
+        node.stopXds();
+        // with its front gone the client keeps the config it has: traffic flows on, unchanged
+        Traffic.assertAll(client, Map.of(), "v3", 100);
+        node.startXds();
+        await().atMost(Duration.ofSeconds(30)).until(() -> BusProbe.synced(bus, NODE_ID));
+        Traffic.assertAll(client, Map.of(), "v3", 100);
+        // and it takes new config from the restarted front
+        mesh.writeVirtualService(MeshFixture.all("v1"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.call(Map.of(), 2000).equals("v1"));
+        Traffic.assertAll(client, Map.of(), "v1", 100);
+    }
+}
