@@ -1,0 +1,52 @@
+package io.strait.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Strait role in its own JVM, started the way a user starts it: {@code java -jar strait-cli.jar run <role> …}
+ * with the jar the build just packaged. Output goes to a file whose tail is shown when the process is stopped.
+ */
+final class RoleProcess implements AutoCloseable {
+    private final String role;
+    private final Process process;
+    private final Path output;
+
+    RoleProcess(String role, Path workDir, List<String> args) throws IOException {
+        this.role = role;
+        Path jar = Path.of("..", "modules", "cli", "target", "strait-cli.jar").toAbsolutePath().normalize();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the whole build (./mvnw verify), which packages it first");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run", role));
+        command.addAll(args);
+        Files.createDirectories(workDir);
+        this.output = workDir.resolve(role + ".out");
+        this.process = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String output() throws IOException {
+        return Files.exists(output) ? Files.readString(output) : "";
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy(); // SIGTERM: the role's shutdown hook stops it cleanly
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        String out = output();
+        System.out.println("---- " + role + " process output (last lines) ----");
+        out.lines().skip(Math.max(0, out.lines().count() - 15)).forEach(System.out::println);
+    }
+}
