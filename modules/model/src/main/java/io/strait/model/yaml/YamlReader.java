@@ -31,6 +31,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 public final class YamlReader {
     private static final int MAX_DEPTH = 64;
     private static final int MAX_CODE_POINTS = 16 * 1024 * 1024;
+    /** Aliases can make a small file expand exponentially ("billion laughs"); no real config has this many nodes. */
+    private static final int MAX_NODES = 200_000;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private YamlReader() {
@@ -52,7 +54,7 @@ public final class YamlReader {
                     continue;
                 }
                 Map<String, Position> positions = new HashMap<>();
-                JsonNode tree = convert(file, root, "", positions, 0);
+                JsonNode tree = convert(file, root, "", positions, 0, new int[1]);
                 if (!tree.isNull()) {
                     out.add(new YamlDocument(file, index, position(root.getStartMark()), tree, Map.copyOf(positions)));
                 }
@@ -68,8 +70,12 @@ public final class YamlReader {
         return out;
     }
 
-    private static JsonNode convert(String file, Node node, String path, Map<String, Position> positions, int depth)
-            throws YamlSyntaxError {
+    private static JsonNode convert(String file, Node node, String path, Map<String, Position> positions, int depth,
+                                    int[] count) throws YamlSyntaxError {
+        if (++count[0] > MAX_NODES) {
+            throw new YamlSyntaxError(file, position(node.getStartMark()), "document expands to more than " + MAX_NODES
+                    + " values (nested aliases?); split it or remove the aliases");
+        }
         if (depth > MAX_DEPTH) {
             throw new YamlSyntaxError(file, position(node.getStartMark()), "document nested deeper than " + MAX_DEPTH + " levels");
         }
@@ -86,7 +92,7 @@ public final class YamlReader {
                     throw new YamlSyntaxError(file, position(keyNode.getStartMark()), "duplicate key \"" + key + "\" at " + childPath);
                 }
                 positions.put(childPath, position(keyNode.getStartMark()));
-                object.set(key, convert(file, tuple.getValueNode(), childPath, positions, depth + 1));
+                object.set(key, convert(file, tuple.getValueNode(), childPath, positions, depth + 1, count));
             }
             return object;
         }
@@ -94,7 +100,7 @@ public final class YamlReader {
             ArrayNode array = NODES.arrayNode();
             int i = 0;
             for (Node item : sequence.getValue()) {
-                array.add(convert(file, item, path + "[" + i++ + "]", positions, depth + 1));
+                array.add(convert(file, item, path + "[" + i++ + "]", positions, depth + 1, count));
             }
             return array;
         }

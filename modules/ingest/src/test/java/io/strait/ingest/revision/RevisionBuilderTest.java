@@ -1,0 +1,161 @@
+package io.strait.ingest.revision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strait.ingest.load.ConfigLoader;
+import io.strait.model.finding.Finding;
+import io.strait.model.istio.ResourceKey;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+public class RevisionBuilderTest {
+    public static final String SE = """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              hosts: [reviews.bookinfo.svc.cluster.local]
+              ports: [{number: 9080, name: grpc}]
+              resolution: STATIC
+              endpoints:
+              - {address: 10.0.0.1, labels: {version: v1}}
+              - {address: 10.0.0.2, labels: {version: v2}}
+            """;
+    public static final String DR = """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: reviews, namespace: bookinfo}
+            spec:
+              host: reviews
+              subsets:
+              - {name: v1, labels: {version: v1}}
+              - {name: v2, labels: {version: v2}}
+            """;
+
+    public static String vs(String routes) {
+        return """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews, namespace: bookinfo}
+                spec:
+                  hosts: [reviews]
+                  http:
+                """ + routes;
+    }
+
+    private static RevisionOutcome build(String vs) {
+        return new RevisionBuilder().build("test", null, ConfigLoader.parse(Map.of("se.yaml", SE, "dr.yaml", DR, "vs.yaml", vs)));
+    }
+
+    private static List<Finding> errors(String vs) {
+        RevisionOutcome o = build(vs);
+        assertThat(o).isInstanceOf(RevisionOutcome.Rejected.class);
+        return ((RevisionOutcome.Rejected) o).findings().stream().filter(Finding::isError).toList();
+    }
+
+    @Test
+    void aValidRevisionCarriesEveryResourceWithItsOrigin() {
+        RevisionOutcome o = build(vs("""
+                  - route:
+                    - {destination: {host: reviews, subset: v1}, weight: 60}
+                    - {destination: {host: reviews, subset: v2}, weight: 40}
+                """));
+        assertThat(o).isInstanceOf(RevisionOutcome.Accepted.class);
+        Revision r = ((RevisionOutcome.Accepted) o).revision();
+        assertThat(r.resources()).containsOnlyKeys(new ResourceKey("ServiceEntry", "bookinfo", "reviews"),
+                new ResourceKey("DestinationRule", "bookinfo", "reviews"), new ResourceKey("VirtualService", "bookinfo", "reviews"));
+        assertThat(r.resources().get(new ResourceKey("VirtualService", "bookinfo", "reviews")).origin())
+                .satisfies(origin -> {
+                    assertThat(origin.file()).isEqualTo("vs.yaml");
+                    assertThat(origin.line()).isEqualTo(1);
+                    assertThat(origin.revision()).isEqualTo(r.id());
+                });
+    }
+
+    @Test
+    void theRevisionIdIsAContentHash() {
+        String valid = vs("  - route: [{destination: {host: reviews}}]\n");
+        assertThat(build(valid).id()).isEqualTo(build(valid).id());
+        assertThat(build(valid).id()).isNotEqualTo(build(valid + "# a comment\n").id());
+    }
+
+    @Test
+    void weightsMustSumTo100() {
+        assertThat(errors(vs("""
+                  - route:
+                    - {destination: {host: reviews, subset: v1}, weight: 100}
+                    - {destination: {host: reviews, subset: v2}, weight: 50}
+                """))).singleElement().satisfies(f -> {
+            assertThat(f.file()).isEqualTo("vs.yaml");
+            assertThat(f.line()).isEqualTo(7);
+            assertThat(f.field()).isEqualTo("spec.http[0].route");
+            assertThat(f.message()).contains("sum to 150");
+        });
+    }
+
+    @Test
+    void aRouteToAnUndefinedSubsetOrHostIsRejectedWithIstiosCode() {
+        assertThat(errors(vs("  - route: [{destination: {host: reviews, subset: v3}}]\n")))
+                .singleElement().satisfies(f -> {
+                    assertThat(f.code()).isEqualTo("IST0101");
+                    assertThat(f.field()).isEqualTo("spec.http[0].route[0].destination.subset");
+                    assertThat(f.message()).contains("reviews+v3");
+                });
+        assertThat(errors(vs("  - route: [{destination: {host: ratings}}]\n")))
+                .singleElement().satisfies(f -> assertThat(f.message()).contains("Referenced host not found: \"ratings\""));
+        assertThat(errors(vs("  - route: [{destination: {host: reviews, port: {number: 9090}}}]\n")))
+                .singleElement().satisfies(f -> assertThat(f.field()).isEqualTo("spec.http[0].route[0].destination.port.number"));
+    }
+
+    @Test
+    void matchesAreChecked() {
+        List<Finding> found = errors(vs("""
+                  - match:
+                    - uri: {prefix: /a, exact: /b}
+                      headers:
+                        End-User: {exact: jason}
+                        x-id: {regex: "[0-9"}
+                    route: [{destination: {host: reviews}}]
+                """));
+        assertThat(found).extracting(Finding::field).containsExactlyInAnyOrder(
+                "spec.http[0].match[0].uri", "spec.http[0].match[0].headers.End-User", "spec.http[0].match[0].headers.x-id.regex");
+    }
+
+    @Test
+    void oneBadDocumentRejectsTheWholeRevision() {
+        RevisionOutcome o = new RevisionBuilder().build("test", null, ConfigLoader.parse(new TreeMap<>(Map.of(
+                "se.yaml", SE, "dr.yaml", DR, "vs.yaml", vs("  - route: [{destination: {host: reviews}}]\n"),
+                "broken.yaml", "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: x}\nspec: {hosts: [\n"))));
+        assertThat(o).isInstanceOfSatisfying(RevisionOutcome.Rejected.class, r ->
+                assertThat(r.findings()).singleElement().satisfies(f -> {
+                    assertThat(f.file()).isEqualTo("broken.yaml");
+                    assertThat(f.message()).startsWith("YAML syntax error");
+                }));
+    }
+
+    @Test
+    void duplicateNamesAcrossFilesAreRejected() {
+        RevisionOutcome o = new RevisionBuilder().build("test", null, ConfigLoader.parse(Map.of(
+                "se.yaml", SE, "se-copy.yaml", SE)));
+        assertThat(o).isInstanceOfSatisfying(RevisionOutcome.Rejected.class, r ->
+                assertThat(r.findings()).singleElement().satisfies(f -> assertThat(f.message()).contains("also defined at se-copy.yaml:1")));
+    }
+
+    @Test
+    void theDiffWritesOnlyWhatChanged() {
+        Revision first = ((RevisionOutcome.Accepted) build(vs("  - route: [{destination: {host: reviews, subset: v1}}]\n"))).revision();
+        RevisionDiff initial = RevisionDiff.between(Map.of(), first);
+        assertThat(initial.upserts()).hasSize(3);
+        Revision second = ((RevisionOutcome.Accepted) build(vs("  - route: [{destination: {host: reviews, subset: v2}}]\n"))).revision();
+        RevisionDiff edit = RevisionDiff.between(RevisionDiff.comparableOf(first), second);
+        assertThat(edit.upserts()).containsOnlyKeys(new ResourceKey("VirtualService", "bookinfo", "reviews"));
+        assertThat(edit.deletes()).isEmpty();
+        Revision third = ((RevisionOutcome.Accepted) new RevisionBuilder().build("test", null,
+                ConfigLoader.parse(Map.of("se.yaml", SE)))).revision();
+        RevisionDiff removal = RevisionDiff.between(RevisionDiff.comparableOf(second), third);
+        assertThat(removal.upserts()).isEmpty();
+        assertThat(removal.deletes()).hasSize(2);
+    }
+}
