@@ -156,6 +156,24 @@ class EndToEndTest {
 
     @Test
     @Order(7)
+    void aConfigTheClientRefusesIsReportedAsANackWithItsError() throws Exception {
+        // Java's regex accepts lookahead, RE2 (which gRPC uses) does not: Strait accepts this revision today
+        // (RE2 validation comes with the API issue) and the client NACKs it, which must show up in status
+        String refused = MeshFixture.split(70, 20, 10).replace("exact: jason", "regex: \"(?=j)jason\"");
+        mesh.writeVirtualService(refused);
+        await().atMost(Duration.ofSeconds(30)).until(() -> BusProbe.status(bus).proxies().stream()
+                .anyMatch(p -> p.types().containsKey("RDS") && p.types().get("RDS").state().equals("NACK")));
+        String out = BusProbe.cli("status", "--admin-port", String.valueOf(node.adminPort()));
+        System.out.print(out);
+        assertThat(out).contains("NACK " + NODE_ID + " RDS:");
+        // the client kept its last good routes: everything still goes to v3
+        Traffic.assertAll(client, Map.of(), "v3", 100);
+        mesh.writeVirtualService(MeshFixture.all("v3"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> BusProbe.synced(bus, NODE_ID));
+    }
+
+    @Test
+    @Order(8)
     void restartingTheFrontKeepsRoutingAndTheClientReconnects() throws Exception {
         node.stopXds();
         // with its front gone the client keeps the config it has: traffic flows on, unchanged

@@ -30,6 +30,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
     private final String frontId;
     private final ProxyReporter reporter;
     private final Function<String, ScopeManifest> manifests;
+    private final NackLedger ledger;
     private final Map<Long, String> streams = new ConcurrentHashMap<>();
     private final Map<String, Proxy> proxies = new ConcurrentHashMap<>();
 
@@ -47,10 +48,11 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         }
     }
 
-    ProxyTracker(String frontId, ProxyReporter reporter, Function<String, ScopeManifest> manifests) {
+    ProxyTracker(String frontId, ProxyReporter reporter, Function<String, ScopeManifest> manifests, NackLedger ledger) {
         this.frontId = frontId;
         this.reporter = reporter;
         this.manifests = manifests;
+        this.ledger = ledger;
     }
 
     int connectedProxies() {
@@ -115,6 +117,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         if (proxy == null) {
             return;
         }
+        ledger.sent(proxyId, response.getTypeUrl(), response.getNonce(), response.getVersionInfo());
         String type = shortType(response.getTypeUrl());
         ScopeManifest manifest = manifests.apply(proxy.scope);
         synchronized (proxy) {
@@ -155,6 +158,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         }
         if (last) {
             proxies.remove(proxyId, proxy);
+            ledger.forget(proxyId);
             reporter.unregister(proxyId, proxy.scope);
             EVENTS.info("proxy {} disconnected", proxyId);
         }

@@ -69,10 +69,11 @@ public final class XdsFront implements AutoCloseable {
         });
         reporter = new ProxyReporter(bus);
         ScopeSnapshots[] snapshots = new ScopeSnapshots[1];
-        tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope));
+        NackLedger ledger = new NackLedger();
+        tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope), ledger);
         snapshots[0] = new ScopeSnapshots(cache, fanOut, m -> LOG.debug("scope {} generation {} live", m.scope(), m.generation()));
         loop = follow(snapshots[0]);
-        V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, cache);
+        V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, new NackHoldingWatcher(cache, ledger));
         server = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort))
                 .addService(discovery.getAggregatedDiscoveryServiceImpl())
                 .addService(discovery.getClusterDiscoveryServiceImpl())

@@ -59,6 +59,7 @@ class GoldenFilesTest {
         ProxyIdentity proxy = ProxyIdentity.of("sidecar~10.1.0.7~client-1.shop~shop.svc.cluster.local", metadata,
                 Map.of("app", "client"));
         XdsResources out = new ScopeTranslator().translate(model, proxy);
+        assertEveryRouteNamesACarriedCluster(out);
         compare(name + ".clusters.json", out.clusters());
         compare(name + ".endpoints.json", out.endpoints());
         compare(name + ".listeners.json", out.listeners());
@@ -78,6 +79,20 @@ class GoldenFilesTest {
         assertThat(golden).as("golden file %s is missing; run with -Dstrait.golden.update=true", file).exists();
         assertThat(actual).as("output differs from %s (regenerate with -Dstrait.golden.update=true and review the diff)", file)
                 .isEqualTo(Files.readString(golden));
+    }
+
+    /** The translator's consistency promise: no route names a cluster the scope does not carry. */
+    private static void assertEveryRouteNamesACarriedCluster(XdsResources out) {
+        java.util.Set<String> clusters = new java.util.HashSet<>();
+        out.clusters().forEach(c -> clusters.add(c.getName()));
+        out.endpoints().forEach(e -> assertThat(clusters).contains(e.getClusterName()));
+        out.routes().forEach(rc -> rc.getVirtualHostsList().forEach(vh -> vh.getRoutesList().forEach(r -> {
+            if (r.getRoute().hasWeightedClusters()) {
+                r.getRoute().getWeightedClusters().getClustersList().forEach(w -> assertThat(clusters).contains(w.getName()));
+            } else {
+                assertThat(clusters).contains(r.getRoute().getCluster());
+            }
+        })));
     }
 
     private static String print(Message m) {
