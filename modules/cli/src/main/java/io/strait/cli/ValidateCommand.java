@@ -30,7 +30,8 @@ public final class ValidateCommand implements Callable<Integer> {
             if (Files.isDirectory(p)) {
                 LoadResult dir = ConfigLoader.readFolder(p);
                 dir.files().forEach((rel, text) -> files.put(p.resolve(rel).toString(), text));
-                findings.addAll(dir.findings());
+                dir.findings().forEach(f -> findings.add(new Finding(f.level(), f.code(), p.resolve(f.file()).toString(),
+                        f.line(), f.resource(), f.field(), f.message())));
             } else if (Files.isRegularFile(p)) {
                 try {
                     files.put(p.toString(), StandardCharsets.UTF_8.newDecoder()

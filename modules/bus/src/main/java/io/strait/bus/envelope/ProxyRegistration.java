@@ -19,4 +19,7 @@ import java.util.Map;
 public record ProxyRegistration(int v, String proxyId, String scope, String type, String namespace,
                                 String serviceAccount, String clusterId, Map<String, String> labels, String ip,
                                 String front, long connectedAt) {
+    public ProxyRegistration {
+        labels = labels == null ? Map.of() : labels;
+    }
 }

@@ -14,6 +14,11 @@ import java.util.Map;
  */
 public record ProxyStatus(int v, String proxyId, String scope, String front, Map<String, String> revisions,
                           Map<String, TypeStatus> types, long updatedAt) {
+    // the bus mapper omits empty collections, so a record read back may carry nulls
+    public ProxyStatus {
+        revisions = revisions == null ? Map.of() : revisions;
+        types = types == null ? Map.of() : types;
+    }
 
     /** One xDS type's exchange: the version sent, the last ACKed one and the last NACK's error. */
     public record TypeStatus(String sent, String acked, String nackError, long sentAt, long ackedAt) {

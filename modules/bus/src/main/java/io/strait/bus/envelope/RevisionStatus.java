@@ -15,9 +15,15 @@ public record RevisionStatus(int v, String source, Accepted live, Rejected lastR
 
     /** An accepted revision and the non-blocking findings published with it. */
     public record Accepted(String revision, int resources, int changes, long acceptedAt, List<Finding> warnings) {
+        public Accepted {
+            warnings = warnings == null ? List.of() : warnings;
+        }
     }
 
     /** A rejected revision and every error that made it so. */
     public record Rejected(String revision, long rejectedAt, List<Finding> findings) {
+        public Rejected {
+            findings = findings == null ? List.of() : findings;
+        }
     }
 }

@@ -15,6 +15,10 @@ import java.util.Map;
  */
 public record ScopeManifest(int v, String scope, long generation, Map<String, String> revisions,
                             Map<String, List<NamedHash>> resources, long builtAt) {
+    public ScopeManifest {
+        revisions = revisions == null ? Map.of() : revisions;
+        resources = resources == null ? Map.of() : resources;
+    }
 
     /** One resource of a manifest. */
     public record NamedHash(String name, String hash) {

@@ -14,6 +14,10 @@ import java.util.Map;
  * @param sources config sources, by name
  */
 public record MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources) {
+    public MeshStatus {
+        proxies = proxies == null ? List.of() : proxies;
+        sources = sources == null ? List.of() : sources;
+    }
 
     /** One connected proxy as its front last reported it. */
     public record Proxy(ProxyRegistration registration, ProxyStatus status) {

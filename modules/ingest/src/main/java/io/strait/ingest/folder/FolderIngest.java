@@ -38,6 +38,7 @@ public final class FolderIngest implements AutoCloseable {
     private FolderWatcher watcher;
     private Map<ResourceKey, byte[]> published;
     private RevisionStatus status;
+    private boolean announced;
 
     /**
      * @param bus      the Kafka cluster
@@ -97,8 +98,14 @@ public final class FolderIngest implements AutoCloseable {
         RevisionDiff diff = RevisionDiff.between(published, accepted.revision());
         String live = status == null || status.live() == null ? null : status.live().revision();
         if (diff.isEmpty() && accepted.id().equals(live)) {
+            if (!announced) {
+                EVENTS.info("revision {} of {} is live ({} resources, unchanged since it was published)", live, source,
+                        accepted.revision().resources().size());
+            }
+            announced = true;
             return;
         }
+        announced = true;
         long now = System.currentTimeMillis();
         int count = accepted.revision().resources().size();
         RevisionMarker marker = new RevisionMarker(source, accepted.id(), count, accepted.id(), diff.size(), now);
