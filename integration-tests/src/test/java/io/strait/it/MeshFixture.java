@@ -16,6 +16,17 @@ final class MeshFixture implements AutoCloseable {
     static final String HOST = "reviews.bookinfo.svc.cluster.local";
     static final String AUTHORITY = HOST + ":9080";
     static final String VS_FILE = "virtual-services/reviews.yaml";
+    private static final String VS_HEADER = """
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata:
+                  name: reviews
+                  namespace: bookinfo
+                spec:
+                  hosts:
+                  - reviews
+                  http:
+                """;
 
     final Path configDir;
     final Backends backends = new Backends();
@@ -44,16 +55,7 @@ final class MeshFixture implements AutoCloseable {
 
     /** A VirtualService: {@code end-user: jason} → v2, everything else split by the given weights. */
     static String split(int v1, int v2, int v3) {
-        return """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata:
-                  name: reviews
-                  namespace: bookinfo
-                spec:
-                  hosts:
-                  - reviews
-                  http:
+        return VS_HEADER + """
                   - name: jason
                     match:
                     - headers:
@@ -82,16 +84,7 @@ final class MeshFixture implements AutoCloseable {
 
     /** Everything to one subset (which may not exist: the tests use that for an invalid edit). */
     static String all(String subset) {
-        return """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata:
-                  name: reviews
-                  namespace: bookinfo
-                spec:
-                  hosts:
-                  - reviews
-                  http:
+        return VS_HEADER + """
                   - route:
                     - destination:
                         host: reviews
