@@ -71,10 +71,6 @@ final class ScopeSnapshots {
         return applied.get(scope);
     }
 
-    int uniqueResources() {
-        return resources.size();
-    }
-
     private void tryApply(ScopeManifest m) {
         for (List<ScopeManifest.NamedHash> list : m.resources().values()) {
             for (ScopeManifest.NamedHash r : list) {

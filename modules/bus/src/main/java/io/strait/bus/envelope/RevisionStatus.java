@@ -13,6 +13,11 @@ import java.util.List;
  */
 public record RevisionStatus(int v, String source, Accepted live, Rejected lastRejected) {
 
+    /** The id of the live revision, or null before the first was accepted. */
+    public String liveRevision() {
+        return live == null ? null : live.revision();
+    }
+
     /** An accepted revision and the non-blocking findings published with it. */
     public record Accepted(String revision, int resources, int changes, long acceptedAt, List<Finding> warnings) {
         public Accepted {

@@ -42,9 +42,4 @@ public record TopicDefinition(String name, int partitions, Map<String, String> c
         }
         return out;
     }
-
-    /** The partition count of {@code name}, as defined. */
-    public static int partitionsOf(String name) {
-        return all().stream().filter(t -> t.name.equals(name)).findFirst().orElseThrow().partitions;
-    }
 }

@@ -23,7 +23,6 @@ public final class ProxylessClient implements AutoCloseable {
     private static final AtomicInteger SCHEMES = new AtomicInteger();
 
     private final ManagedChannel channel;
-    private final String target;
 
     /**
      * @param bootstrap who the client is and where Strait's xDS front is
@@ -33,8 +32,7 @@ public final class ProxylessClient implements AutoCloseable {
         // a scheme per client keeps gRPC's shared xDS client pool (keyed by target) from mixing bootstraps
         String scheme = "strait-xds-" + SCHEMES.incrementAndGet();
         NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, bootstrap.toMap()));
-        this.target = scheme + ":///" + authority;
-        this.channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        this.channel = Grpc.newChannelBuilder(scheme + ":///" + authority, InsecureChannelCredentials.create()).build();
     }
 
     /** One RPC with the given request headers; returns the name of the backend that answered. */
@@ -44,10 +42,6 @@ public final class ProxylessClient implements AutoCloseable {
         return ClientCalls.blockingUnaryCall(
                 io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md)),
                 EchoService.CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS), "hello");
-    }
-
-    public String target() {
-        return target;
     }
 
     @Override

@@ -96,7 +96,7 @@ public final class FolderIngest implements AutoCloseable {
 
     private void accept(RevisionOutcome.Accepted accepted) {
         RevisionDiff diff = RevisionDiff.between(published, accepted.revision());
-        String live = status == null || status.live() == null ? null : status.live().revision();
+        String live = status == null ? null : status.liveRevision();
         if (diff.isEmpty() && accepted.id().equals(live)) {
             if (!announced) {
                 EVENTS.info("revision {} of {} is live ({} resources, unchanged since it was published)", live, source,

@@ -20,14 +20,6 @@ import java.util.TreeMap;
  */
 public record PublishedState(Map<ResourceKey, byte[]> resources, RevisionStatus status) {
 
-    public static PublishedState empty() {
-        return new PublishedState(Map.of(), null);
-    }
-
-    public String liveRevision() {
-        return status == null || status.live() == null ? null : status.live().revision();
-    }
-
     public static PublishedState read(BusConfig bus, String source, Duration timeout) {
         Map<ResourceKey, byte[]> mine = new TreeMap<>();
         TopicSnapshot.read(bus, Topics.CONFIG, timeout).forEach((key, value) -> {
