@@ -7,6 +7,7 @@ import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.Kind;
 import io.strait.model.istio.ObjectMeta;
 import io.strait.model.istio.Origin;
+import io.strait.model.istio.ResourceBinder;
 import io.strait.model.istio.Spec;
 import io.strait.model.json.Json;
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class ConfigCodec {
             Kind kind = Kind.byName(node.path("kind").asText())
                     .orElseThrow(() -> new IllegalArgumentException("unknown kind on the bus: " + node.path("kind")));
             ObjectMeta meta = Json.MAPPER.treeToValue(node.get("metadata"), ObjectMeta.class);
-            Spec spec = Json.MAPPER.treeToValue(node.get("spec"), kind.specType());
+            Spec spec = ResourceBinder.spec(kind, node.get("spec"));
             Origin origin = Json.MAPPER.treeToValue(node.get("origin"), Origin.class);
             return new Entry(new IstioResource(node.path("apiVersion").asText(), kind, meta, spec), origin);
         } catch (IOException e) {

@@ -13,14 +13,6 @@ final class Checks {
     private Checks() {
     }
 
-    static void port(LoadedResource r, Findings f, String path, Integer port) {
-        if (port == null) {
-            f.error(r, Findings.SCHEMA, path, "port number is required");
-        } else if (port < 1 || port > 65535) {
-            f.error(r, Findings.SCHEMA, path, "port number " + port + " is out of range 1-65535");
-        }
-    }
-
     static void stringMatch(LoadedResource r, Findings f, String path, StringMatch m) {
         if (m == null) {
             f.error(r, Findings.SCHEMA, path, "a match must set one of exact, prefix or regex");

@@ -6,84 +6,85 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** ServiceEntry fields: hosts, named ports, resolution and location enums, static endpoints. */
+/**
+ * ServiceEntry rules beyond the schema, as Istio's validation states them: host forms, selector or endpoints,
+ * what each resolution allows, unique port names and numbers, endpoints on declared ports.
+ */
 public final class ServiceEntryValidator implements ResourceValidator {
-    private static final Set<String> RESOLUTIONS = Set.of("NONE", "STATIC", "DNS", "DNS_ROUND_ROBIN");
-    private static final Set<String> LOCATIONS = Set.of("MESH_EXTERNAL", "MESH_INTERNAL");
 
     @Override
     public void validate(LoadedResource r, Findings f) {
         ServiceEntry se = (ServiceEntry) r.resource().spec();
-        if (se.hosts().isEmpty()) {
-            f.error(r, Findings.SCHEMA, "spec.hosts", "at least one host is required");
-        }
+        var tree = PolicyRules.specTree(r);
         for (int i = 0; i < se.hosts().size(); i++) {
             String h = se.hosts().get(i);
             if (h == null || h.isBlank()) {
                 f.error(r, Findings.SCHEMA, "spec.hosts[" + i + "]", "host must not be empty");
-            }
-        }
-        if (se.ports().isEmpty()) {
-            f.error(r, Findings.SCHEMA, "spec.ports", "at least one port is required");
-        }
-        Set<String> portNames = new HashSet<>();
-        Set<Integer> portNumbers = new HashSet<>();
-        for (int i = 0; i < se.ports().size(); i++) {
-            String path = "spec.ports[" + i + "]";
-            ServiceEntry.ServicePort p = se.ports().get(i);
-            if (p == null) {
-                f.error(r, Findings.SCHEMA, path, "port must not be empty");
-                continue;
-            }
-            Checks.port(r, f, path + ".number", p.number());
-            if (p.number() != null && !portNumbers.add(p.number())) {
-                f.error(r, Findings.SCHEMA, path + ".number", "port number " + p.number() + " is declared twice");
-            }
-            if (p.name() == null || p.name().isBlank()) {
-                f.error(r, Findings.SCHEMA, path + ".name", "port name is required");
-            } else if (!portNames.add(p.name())) {
-                f.error(r, Findings.SCHEMA, path + ".name", "port name \"" + p.name() + "\" is declared twice");
-            }
-            if (p.targetPort() != null) {
-                Checks.port(r, f, path + ".targetPort", p.targetPort());
+            } else if (h.equals("*")) {
+                f.error(r, Findings.SCHEMA, "spec.hosts[" + i + "]", "hostname cannot be wildcard");
             }
         }
         String resolution = se.resolution() == null ? "NONE" : se.resolution();
-        if (!RESOLUTIONS.contains(resolution)) {
-            f.error(r, Findings.SCHEMA, "spec.resolution", "unknown resolution \"" + resolution + "\"; use one of " + RESOLUTIONS);
-        } else if (!resolution.equals("STATIC") && !se.endpoints().isEmpty()) {
-            f.warning(r, "STR0004", "spec.resolution", "resolution " + resolution
-                    + " is not translated by this version of Strait; its endpoints are not sent to proxies");
+        var selector = tree.path("workloadSelector");
+        selector.path("labels").fields().forEachRemaining(e -> {
+            if (e.getKey().contains("*") || e.getValue().asText().contains("*")) {
+                f.error(r, Findings.SCHEMA, "spec.workloadSelector.labels." + e.getKey(), "wildcard is not supported in selector");
+            }
+        });
+        if (tree.has("workloadSelector") && !se.endpoints().isEmpty()) {
+            f.error(r, Findings.SCHEMA, "spec", "only one of WorkloadSelector or Endpoints can be set");
         }
-        if (se.location() != null && !LOCATIONS.contains(se.location())) {
-            f.error(r, Findings.SCHEMA, "spec.location", "unknown location \"" + se.location() + "\"; use one of " + LOCATIONS);
+        var addresses = tree.path("addresses");
+        for (int i = 0; i < addresses.size(); i++) {
+            if (addresses.get(i).asText().contains("/") && !(resolution.equals("NONE") || resolution.equals("STATIC"))) {
+                f.error(r, Findings.SCHEMA, "spec.addresses[" + i + "]", "CIDR addresses are allowed only for NONE/STATIC resolution types");
+            }
         }
-        if (resolution.equals("STATIC") && se.endpoints().isEmpty()) {
-            f.error(r, Findings.SCHEMA, "spec.endpoints", "resolution STATIC needs endpoints");
+        Set<String> names = new HashSet<>();
+        Set<Integer> numbers = new HashSet<>();
+        for (int i = 0; i < se.ports().size(); i++) {
+            ServiceEntry.ServicePort p = se.ports().get(i);
+            if (p.name() != null && !names.add(p.name())) {
+                f.error(r, Findings.SCHEMA, "spec.ports[" + i + "].name", "Duplicate value: \"" + p.name() + "\"");
+            }
+            if (p.number() != null && !numbers.add(p.number())) {
+                f.error(r, Findings.SCHEMA, "spec.ports[" + i + "].number", "port number cannot be duplicated: " + p.number());
+            }
+        }
+        if (resolution.equals("NONE") && !se.endpoints().isEmpty()) {
+            f.error(r, Findings.SCHEMA, "spec.endpoints", "NONE mode cannot set endpoints");
+        }
+        if (resolution.equals("DNS_ROUND_ROBIN") && se.endpoints().size() > 1) {
+            f.error(r, Findings.SCHEMA, "spec.endpoints", "DNS_ROUND_ROBIN mode cannot have multiple endpoints");
+        }
+        if ((resolution.equals("DNS") || resolution.equals("DNS_ROUND_ROBIN")) && se.endpoints().isEmpty()
+                && se.hosts().stream().anyMatch(h -> h != null && h.startsWith("*"))) {
+            f.error(r, Findings.SCHEMA, "spec.resolution", "a wildcard host cannot be resolved by DNS; give endpoints or use resolution NONE");
         }
         for (int i = 0; i < se.endpoints().size(); i++) {
-            endpoint(r, f, "spec.endpoints[" + i + "]", se.endpoints().get(i), portNames, resolution);
+            endpoint(r, f, "spec.endpoints[" + i + "]", se.endpoints().get(i), names, resolution);
+        }
+        if (!resolution.equals("STATIC") && !se.endpoints().isEmpty()) {
+            f.warning(r, "STR0004", "spec.resolution", "resolution " + resolution
+                    + " is not translated by this version of Strait; its endpoints are not sent to proxies");
         }
     }
 
     private void endpoint(LoadedResource r, Findings f, String path, ServiceEntry.WorkloadEntry e, Set<String> portNames,
                           String resolution) {
-        if (e == null || e.address() == null || e.address().isBlank()) {
-            f.error(r, Findings.SCHEMA, path + ".address", "endpoint address is required");
+        if (e.address() == null || e.address().isBlank()) {
+            f.error(r, Findings.SCHEMA, path + ".address", "Address is required");
             return;
         }
-        if (resolution.equals("STATIC") && !Checks.isIp(e.address())) {
-            f.error(r, Findings.SCHEMA, path + ".address", "\"" + e.address() + "\" is not an IP address, which resolution STATIC requires");
+        if (resolution.equals("STATIC") && !Checks.isIp(e.address()) && !e.address().startsWith("unix://")) {
+            f.error(r, Findings.SCHEMA, path + ".address", "\"" + e.address()
+                    + "\" is not an IP address, which resolution STATIC requires (use resolution DNS for host names)");
         }
         for (Map.Entry<String, Integer> port : e.ports().entrySet()) {
-            String p = path + ".ports." + port.getKey();
             if (!portNames.contains(port.getKey())) {
-                f.error(r, Findings.SCHEMA, p, "\"" + port.getKey() + "\" is not the name of a port of this ServiceEntry");
+                f.error(r, Findings.SCHEMA, path + ".ports." + port.getKey(),
+                        "endpoint port \"" + port.getKey() + "\" is not defined by the service entry's ports");
             }
-            Checks.port(r, f, p, port.getValue());
-        }
-        if (e.weight() != null && e.weight() < 0) {
-            f.error(r, Findings.SCHEMA, path + ".weight", "weight must not be negative");
         }
     }
 }

@@ -23,15 +23,18 @@ public final class VirtualServiceValidator implements ResourceValidator {
                 f.error(r, Findings.SCHEMA, "spec.hosts[" + i + "]", "host must not be empty");
             }
         }
-        if (vs.http().isEmpty()) {
-            f.error(r, Findings.SCHEMA, "spec.http", "at least one http route is required");
+        var tree = PolicyRules.specTree(r);
+        if (vs.http().isEmpty() && tree.path("tls").isEmpty() && tree.path("tcp").isEmpty()) {
+            f.error(r, Findings.SCHEMA, "spec", "http, tcp or tls must be provided in virtual service");
         }
         for (int i = 0; i < vs.http().size(); i++) {
-            route(r, f, "spec.http[" + i + "]", vs.http().get(i));
+            var http = tree.path("http").path(i);
+            boolean redirectsOrDelegates = http.has("redirect") || http.has("directResponse") || http.has("delegate");
+            route(r, f, "spec.http[" + i + "]", vs.http().get(i), redirectsOrDelegates);
         }
     }
 
-    private void route(LoadedResource r, Findings f, String path, HttpRoute route) {
+    private void route(LoadedResource r, Findings f, String path, HttpRoute route, boolean redirectsOrDelegates) {
         if (route == null) {
             f.error(r, Findings.SCHEMA, path, "route must not be empty");
             return;
@@ -40,7 +43,9 @@ public final class VirtualServiceValidator implements ResourceValidator {
             match(r, f, path + ".match[" + j + "]", route.match().get(j));
         }
         if (route.route().isEmpty()) {
-            f.error(r, Findings.SCHEMA, path + ".route", "at least one destination is required");
+            if (!redirectsOrDelegates) {
+                f.error(r, Findings.SCHEMA, path + ".route", "at least one destination is required (or a redirect, directResponse or delegate)");
+            }
             return;
         }
         int sum = 0;
@@ -54,9 +59,6 @@ public final class VirtualServiceValidator implements ResourceValidator {
             }
             if (d.destination().host() == null || d.destination().host().isBlank()) {
                 f.error(r, Findings.SCHEMA, p + ".destination.host", "destination host is required");
-            }
-            if (d.destination().port() != null) {
-                Checks.port(r, f, p + ".destination.port.number", d.destination().port().number());
             }
             if (d.weight() != null && (d.weight() < 0 || d.weight() > 100)) {
                 f.error(r, Findings.SCHEMA, p + ".weight", "weight " + d.weight() + " must be between 0 and 100");

@@ -4,10 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code networking.istio.io/DestinationRule}: named subsets of a service's endpoints. */
-public record DestinationRule(String host, List<Subset> subsets, List<String> exportTo) implements Spec {
+public record DestinationRule(String host, List<Subset> subsets) implements Spec {
     public DestinationRule {
         subsets = Lists.copy(subsets);
-        exportTo = Lists.copy(exportTo);
     }
 
     /** The endpoints whose labels include all of {@code labels}. */

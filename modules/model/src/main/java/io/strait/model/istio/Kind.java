@@ -2,24 +2,33 @@ package io.strait.model.istio;
 
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.Set;
 
-/** The Istio kinds Strait reads, with the API groups and versions each is served under. */
+/**
+ * The Istio kinds Strait reads. Their groups, served versions and fields are in the schema
+ * ({@code strait/istio-schema.yaml}); here each kind names the record its spec binds to: a typed record for the
+ * kinds the translator reads, {@link GenericSpec} for the others.
+ */
 public enum Kind {
-    VIRTUAL_SERVICE("VirtualService", "networking.istio.io", VirtualService.class),
-    DESTINATION_RULE("DestinationRule", "networking.istio.io", DestinationRule.class),
-    SERVICE_ENTRY("ServiceEntry", "networking.istio.io", ServiceEntry.class);
-
-    /** Versions served for {@code networking.istio.io}, oldest first; all share one schema. */
-    public static final Set<String> NETWORKING_VERSIONS = Set.of("v1alpha3", "v1beta1", "v1");
+    VIRTUAL_SERVICE("VirtualService", VirtualService.class),
+    DESTINATION_RULE("DestinationRule", DestinationRule.class),
+    SERVICE_ENTRY("ServiceEntry", ServiceEntry.class),
+    GATEWAY("Gateway", GenericSpec.class),
+    SIDECAR("Sidecar", GenericSpec.class),
+    WORKLOAD_ENTRY("WorkloadEntry", GenericSpec.class),
+    WORKLOAD_GROUP("WorkloadGroup", GenericSpec.class),
+    ENVOY_FILTER("EnvoyFilter", GenericSpec.class),
+    PROXY_CONFIG("ProxyConfig", GenericSpec.class),
+    PEER_AUTHENTICATION("PeerAuthentication", GenericSpec.class),
+    AUTHORIZATION_POLICY("AuthorizationPolicy", GenericSpec.class),
+    REQUEST_AUTHENTICATION("RequestAuthentication", GenericSpec.class),
+    TELEMETRY("Telemetry", GenericSpec.class),
+    WASM_PLUGIN("WasmPlugin", GenericSpec.class);
 
     private final String kindName;
-    private final String group;
     private final Class<? extends Spec> specType;
 
-    Kind(String kindName, String group, Class<? extends Spec> specType) {
+    Kind(String kindName, Class<? extends Spec> specType) {
         this.kindName = kindName;
-        this.group = group;
         this.specType = specType;
     }
 
@@ -27,12 +36,13 @@ public enum Kind {
         return kindName;
     }
 
-    public String group() {
-        return group;
-    }
-
     public Class<? extends Spec> specType() {
         return specType;
+    }
+
+    /** True when the translator reads this kind (its spec is a typed record). */
+    public boolean isTranslated() {
+        return specType != GenericSpec.class;
     }
 
     public static Optional<Kind> byName(String name) {

@@ -1,14 +1,12 @@
 package io.strait.model.istio;
 
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.strait.model.finding.Finding;
 import io.strait.model.finding.Finding.Level;
 import io.strait.model.json.Json;
+import io.strait.model.schema.IstioSchema;
+import io.strait.model.schema.SchemaError;
 import io.strait.model.yaml.YamlDocument;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,11 +15,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Binds a {@link YamlDocument} to an {@link IstioResource}, the way the Kubernetes API server applies a CRD
- * schema: unknown fields and wrongly typed values are errors naming their path and line. Kubernetes kinds
- * that are not Istio config (Deployments, Services in a GitOps repo) are skipped with a note.
+ * Binds a {@link YamlDocument} to an {@link IstioResource}, the way the Kubernetes API server admits a custom
+ * resource: the spec is checked against the structural schema of its kind (unknown fields, types, enums, lengths,
+ * patterns, ranges), each violation an error naming its path and line. Kubernetes kinds that are not Istio config
+ * (Deployments, Services in a GitOps repo) are skipped with a note.
  */
 public final class ResourceBinder {
+    /** Code of schema errors, as istioctl analyze reports them. */
+    public static final String SCHEMA_ERROR = "IST0106";
+    /** Code of the warning for valid config Strait does not apply yet. */
+    public static final String NOT_TRANSLATED = "STR0002";
     private static final Set<String> TOP_LEVEL = Set.of("apiVersion", "kind", "metadata", "spec", "status");
 
     /** The outcome of binding one document: a resource, or none, plus what was found on the way. */
@@ -47,20 +50,21 @@ public final class ResourceBinder {
         }
         String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
         String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
-        Optional<Kind> kind = Kind.byName(kindName).filter(k -> k.group().equals(group));
-        if (kind.isEmpty()) {
+        Optional<IstioSchema.KindInfo> info = IstioSchema.get().kind(kindName).filter(k -> k.group().equals(group));
+        Optional<Kind> kind = Kind.byName(kindName);
+        if (info.isEmpty() || kind.isEmpty()) {
             if (group.endsWith("istio.io")) {
-                findings.add(new Finding(Level.WARNING, "STR0002", doc.file(), doc.start().line(), null, "kind",
-                        kindName + " (" + apiVersion + ") is not translated by this version of Strait; the document is ignored"));
+                findings.add(new Finding(Level.WARNING, NOT_TRANSLATED, doc.file(), doc.start().line(), null, "kind",
+                        kindName + " (" + apiVersion + ") is not an Istio kind Strait knows; the document is ignored"));
             } else {
                 findings.add(new Finding(Level.INFO, "STR0003", doc.file(), doc.start().line(), null, "kind",
                         kindName + " (" + apiVersion + ") is not Istio config; ignored"));
             }
             return new Bound(Optional.empty(), findings);
         }
-        if (!Kind.NETWORKING_VERSIONS.contains(version)) {
+        if (!info.get().versions().contains(version)) {
             findings.add(error(doc, null, "apiVersion", "unsupported version \"" + apiVersion + "\" for " + kindName
-                    + "; use " + group + "/v1, v1beta1 or v1alpha3"));
+                    + "; use " + group + "/" + String.join(", ", info.get().versions())));
             return new Bound(Optional.empty(), findings);
         }
         for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
@@ -69,85 +73,79 @@ public final class ResourceBinder {
                 findings.add(error(doc, null, field, "unknown field \"" + field + "\""));
             }
         }
-        ObjectMeta meta = bindPart(doc, tree.get("metadata"), "metadata", ObjectMeta.class, null, findings);
+        ObjectMeta meta = metadata(doc, tree.get("metadata"), findings);
         String resourceName = meta == null || meta.name() == null ? null
                 : kindName + " " + meta.namespaceOrDefault() + "/" + meta.name();
-        if (meta != null && (meta.name() == null || meta.name().isBlank())) {
-            findings.add(error(doc, null, "metadata.name", "metadata.name is required"));
-        }
         JsonNode specNode = tree.get("spec");
-        if (specNode == null || specNode.isNull()) {
-            findings.add(error(doc, resourceName, "spec", "spec is required"));
+        if (specNode == null) {
+            findings.add(error(doc, resourceName, "spec", "spec: Required value"));
             return new Bound(Optional.empty(), findings);
         }
-        Spec spec = bindPart(doc, specNode, "spec", kind.get().specType(), resourceName, findings);
-        if (meta == null || spec == null || findings.stream().anyMatch(Finding::isError)) {
+        for (SchemaError e : IstioSchema.get().check(info.get(), specNode)) {
+            findings.add(error(doc, resourceName, e.path(), e.message()));
+        }
+        if (meta == null || findings.stream().anyMatch(Finding::isError)) {
             return new Bound(Optional.empty(), findings);
+        }
+        Spec spec = spec(kind.get(), specNode);
+        if (kind.get().isTranslated()) {
+            for (String path : UntranslatedFields.find(specNode, Json.TREE.valueToTree(spec), "spec")) {
+                findings.add(new Finding(Level.WARNING, NOT_TRANSLATED, doc.file(), doc.positionOf(path).line(), resourceName,
+                        path, "valid, but not translated by this version of Strait: it has no effect on proxies yet"));
+            }
+        } else {
+            findings.add(new Finding(Level.WARNING, NOT_TRANSLATED, doc.file(), doc.start().line(), resourceName, null,
+                    kindName + " is validated and published, but not translated by this version of Strait: it has no effect on proxies yet"));
         }
         return new Bound(Optional.of(new IstioResource(apiVersion, kind.get(), meta, spec)), findings);
     }
 
-    private static <T> T bindPart(YamlDocument doc, JsonNode node, String root, Class<T> type, String resource,
-                                  List<Finding> findings) {
-        if (node == null || node.isNull()) {
-            findings.add(error(doc, resource, root, root + " is required"));
-            return null;
+    /** The typed spec of an already schema-checked tree. */
+    public static Spec spec(Kind kind, JsonNode specNode) {
+        if (!kind.isTranslated()) {
+            return new GenericSpec(specNode);
         }
         try {
-            return Json.STRICT.treeToValue(node, type);
-        } catch (JsonMappingException e) {
-            String path = root + pathOf(e);
-            findings.add(error(doc, resource, path, describe(e)));
-            return null;
+            return Json.MAPPER.treeToValue(specNode, kind.specType());
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            findings.add(error(doc, resource, root, "cannot read " + root + ": " + e.getMessage()));
-            return null;
+            // the schema admitted it, so a record that cannot hold it is a Strait bug, not a user error
+            throw new IllegalStateException("cannot bind a schema-valid " + kind.kindName() + ": " + e.getMessage(), e);
         }
     }
 
-    /** Jackson's path ({@code ["http"][0]["route"]}) in the Istio form ({@code .http[0].route}). */
-    private static String pathOf(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                sb.append('.').append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                sb.append('[').append(ref.getIndex()).append(']');
+    private static ObjectMeta metadata(YamlDocument doc, JsonNode node, List<Finding> findings) {
+        if (node == null || !node.isObject()) {
+            findings.add(error(doc, null, "metadata", "metadata: Required value (with at least a name)"));
+            return null;
+        }
+        JsonNode name = node.get("name");
+        if (name == null || !name.isTextual() || name.asText().isBlank()) {
+            findings.add(error(doc, null, "metadata.name", "metadata.name: Required value"));
+            return null;
+        }
+        for (String f : List.of("namespace", "name")) {
+            if (node.has(f) && !node.get(f).isTextual()) {
+                findings.add(error(doc, null, "metadata." + f, "metadata." + f + " in body must be of type string"));
+                return null;
             }
         }
-        return sb.toString();
+        for (String f : List.of("labels", "annotations")) {
+            JsonNode m = node.get(f);
+            if (m != null && !m.isNull() && (!m.isObject() || !allText(m))) {
+                findings.add(error(doc, null, "metadata." + f, "metadata." + f + " must map strings to strings"));
+                return null;
+            }
+        }
+        return Json.MAPPER.convertValue(node, ObjectMeta.class);
     }
 
-    private static String describe(JsonMappingException e) {
-        if (e instanceof UnrecognizedPropertyException u) {
-            return "unknown field \"" + u.getPropertyName() + "\"";
+    private static boolean allText(JsonNode m) {
+        for (JsonNode v : m) {
+            if (!v.isTextual()) {
+                return false;
+            }
         }
-        if (e instanceof InvalidFormatException f) {
-            return "invalid value " + f.getValue() + ": expected " + simpleType(f.getTargetType());
-        }
-        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            return "wrong type: expected " + simpleType(m.getTargetType());
-        }
-        return e.getOriginalMessage();
-    }
-
-    private static String simpleType(Class<?> type) {
-        if (type == null) {
-            return "a different type";
-        }
-        if (type == Integer.class || type == int.class || type == Long.class) {
-            return "an integer";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (List.class.isAssignableFrom(type)) {
-            return "a list";
-        }
-        if (java.util.Map.class.isAssignableFrom(type) || type.isRecord()) {
-            return "a mapping";
-        }
-        return type.getSimpleName();
+        return true;
     }
 
     private static String text(JsonNode tree, String field) {
@@ -156,6 +154,6 @@ public final class ResourceBinder {
     }
 
     private static Finding error(YamlDocument doc, String resource, String path, String message) {
-        return new Finding(Level.ERROR, "IST0106", doc.file(), doc.positionOf(path).line(), resource, path, message);
+        return new Finding(Level.ERROR, SCHEMA_ERROR, doc.file(), doc.positionOf(path).line(), resource, path, message);
     }
 }

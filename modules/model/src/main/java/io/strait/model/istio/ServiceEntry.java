@@ -4,14 +4,12 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code networking.istio.io/ServiceEntry}: a service and, for STATIC resolution, its endpoints. */
-public record ServiceEntry(List<String> hosts, List<String> addresses, List<ServicePort> ports, String location,
-                           String resolution, List<WorkloadEntry> endpoints, List<String> exportTo) implements Spec {
+public record ServiceEntry(List<String> hosts, List<ServicePort> ports, String location, String resolution,
+                           List<WorkloadEntry> endpoints) implements Spec {
     public ServiceEntry {
         hosts = Lists.copy(hosts);
-        addresses = Lists.copy(addresses);
         ports = Lists.copy(ports);
         endpoints = Lists.copy(endpoints);
-        exportTo = Lists.copy(exportTo);
     }
 
     /** A port of the service; {@code targetPort} is where endpoints listen when they do not say. */
@@ -19,8 +17,8 @@ public record ServiceEntry(List<String> hosts, List<String> addresses, List<Serv
     }
 
     /** One endpoint: an address, per-port-name overrides of the port, labels, locality and weight. */
-    public record WorkloadEntry(String address, Map<String, Integer> ports, Map<String, String> labels, String network,
-                                String locality, Integer weight, String serviceAccount) {
+    public record WorkloadEntry(String address, Map<String, Integer> ports, Map<String, String> labels, String locality,
+                                Integer weight) {
         public WorkloadEntry {
             ports = Lists.copy(ports);
             labels = Lists.copy(labels);

@@ -3,14 +3,14 @@ package io.strait.model.istio;
 import java.util.List;
 import java.util.Map;
 
-/** {@code networking.istio.io/VirtualService}: HTTP routing for a set of hosts. */
-public record VirtualService(List<String> hosts, List<String> gateways, List<HttpRoute> http, List<String> exportTo)
-        implements Spec {
+/**
+ * {@code networking.istio.io/VirtualService}: HTTP routing for a set of hosts. The record carries the fields the
+ * translator reads; the schema validates all the others, and ingest warns that they have no effect yet.
+ */
+public record VirtualService(List<String> hosts, List<HttpRoute> http) implements Spec {
     public VirtualService {
         hosts = Lists.copy(hosts);
-        gateways = Lists.copy(gateways);
         http = Lists.copy(http);
-        exportTo = Lists.copy(exportTo);
     }
 
     /** One HTTP route: any of its matches selects it; its destinations split traffic by weight. */

@@ -32,6 +32,9 @@ public final class Json {
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .build();
 
+    /** Writes every record component, nulls included: the shape of a record, for comparing with its input. */
+    public static final ObjectMapper TREE = JsonMapper.builder().build();
+
     static {
         STRICT.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         STRICT.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);

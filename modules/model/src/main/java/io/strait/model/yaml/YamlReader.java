@@ -54,7 +54,7 @@ public final class YamlReader {
                     continue;
                 }
                 Map<String, Position> positions = new HashMap<>();
-                JsonNode tree = convert(file, root, "", positions, 0, new int[1]);
+                JsonNode tree = convert(file, text, root, "", positions, 0, new int[1]);
                 if (!tree.isNull()) {
                     out.add(new YamlDocument(file, index, position(root.getStartMark()), tree, Map.copyOf(positions)));
                 }
@@ -70,8 +70,8 @@ public final class YamlReader {
         return out;
     }
 
-    private static JsonNode convert(String file, Node node, String path, Map<String, Position> positions, int depth,
-                                    int[] count) throws YamlSyntaxError {
+    private static JsonNode convert(String file, String text, Node node, String path, Map<String, Position> positions,
+                                    int depth, int[] count) throws YamlSyntaxError {
         if (++count[0] > MAX_NODES) {
             throw new YamlSyntaxError(file, position(node.getStartMark()), "document expands to more than " + MAX_NODES
                     + " values (nested aliases?); split it or remove the aliases");
@@ -80,6 +80,10 @@ public final class YamlReader {
             throw new YamlSyntaxError(file, position(node.getStartMark()), "document nested deeper than " + MAX_DEPTH + " levels");
         }
         positions.putIfAbsent(path, position(node.getStartMark()));
+        String glued = colonGluedScalar(node, text);
+        if (glued != null) {
+            return NODES.textNode(glued);
+        }
         if (node instanceof MappingNode mapping) {
             ObjectNode object = NODES.objectNode();
             for (NodeTuple tuple : mapping.getValue()) {
@@ -92,7 +96,7 @@ public final class YamlReader {
                     throw new YamlSyntaxError(file, position(keyNode.getStartMark()), "duplicate key \"" + key + "\" at " + childPath);
                 }
                 positions.put(childPath, position(keyNode.getStartMark()));
-                object.set(key, convert(file, tuple.getValueNode(), childPath, positions, depth + 1, count));
+                object.set(key, convert(file, text, tuple.getValueNode(), childPath, positions, depth + 1, count));
             }
             return object;
         }
@@ -100,11 +104,40 @@ public final class YamlReader {
             ArrayNode array = NODES.arrayNode();
             int i = 0;
             for (Node item : sequence.getValue()) {
-                array.add(convert(file, item, path + "[" + i++ + "]", positions, depth + 1, count));
+                array.add(convert(file, text, item, path + "[" + i++ + "]", positions, depth + 1, count));
             }
             return array;
         }
         return scalar((ScalarNode) node);
+    }
+
+    /**
+     * YAML 1.1 (SnakeYAML) reads {@code [1.2.3.4, 001:db8::]} as a list holding a one-entry mapping, where the YAML
+     * 1.2 parser Kubernetes uses reads the plain scalar {@code "001:db8::"}. A one-entry mapping whose value starts
+     * right after the colon, with no space, is such a scalar: return its source text.
+     */
+    private static String colonGluedScalar(Node node, String text) {
+        if (!(node instanceof MappingNode m) || m.getValue().size() != 1) {
+            return null;
+        }
+        NodeTuple t = m.getValue().get(0);
+        if (!(t.getKeyNode() instanceof ScalarNode k) || !(t.getValueNode() instanceof ScalarNode v)
+                || k.getScalarStyle() != org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN
+                || v.getScalarStyle() != org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN) {
+            return null;
+        }
+        int keyEnd = k.getEndMark().getIndex();
+        int valueStart = v.getStartMark().getIndex();
+        int end = v.getEndMark().getIndex();
+        if (keyEnd >= text.length() || text.charAt(keyEnd) != ':') {
+            return null;
+        }
+        if (v.getValue().isEmpty()) {
+            // "001:db8::" ends in a colon that a flow indicator follows: the scanner took that colon as the indicator
+            boolean flowEnd = keyEnd + 1 < text.length() && ",]}".indexOf(text.charAt(keyEnd + 1)) >= 0;
+            return flowEnd ? text.substring(k.getStartMark().getIndex(), keyEnd + 1) : null;
+        }
+        return valueStart == keyEnd + 1 && end <= text.length() ? text.substring(k.getStartMark().getIndex(), end) : null;
     }
 
     private static JsonNode scalar(ScalarNode node) {

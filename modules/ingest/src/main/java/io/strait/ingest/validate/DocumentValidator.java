@@ -1,0 +1,48 @@
+package io.strait.ingest.validate;
+
+import io.strait.ingest.load.LoadedResource;
+import io.strait.model.finding.Finding;
+import io.strait.model.istio.Kind;
+import io.strait.model.istio.ResourceBinder;
+import io.strait.model.yaml.YamlDocument;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything that can be said of one document alone: the schema (in {@link ResourceBinder}) and the field rules
+ * of its kind that a schema cannot state. What {@code strait validate} and Istio's validating webhook check.
+ */
+public final class DocumentValidator {
+    private final Map<Kind, ResourceValidator> byKind = new EnumMap<>(Kind.class);
+
+    public DocumentValidator() {
+        byKind.put(Kind.VIRTUAL_SERVICE, new VirtualServiceValidator());
+        byKind.put(Kind.DESTINATION_RULE, new DestinationRuleValidator());
+        byKind.put(Kind.SERVICE_ENTRY, new ServiceEntryValidator());
+        SecurityValidators.register(byKind);
+        WorkloadValidators.register(byKind);
+        ExtensionValidators.register(byKind);
+    }
+
+    /** The field rules of a bound resource's kind. */
+    public void validate(LoadedResource resource, Findings findings) {
+        ResourceValidator v = byKind.get(resource.resource().kind());
+        if (v != null) {
+            v.validate(resource, findings);
+        }
+    }
+
+    /** Binds and validates one document; all findings, warnings included. */
+    public List<Finding> check(YamlDocument doc) {
+        ResourceBinder.Bound bound = ResourceBinder.bind(doc);
+        List<Finding> out = new ArrayList<>(bound.findings());
+        bound.resource().ifPresent(r -> {
+            Findings f = new Findings();
+            validate(new LoadedResource(r, doc), f);
+            out.addAll(f.all());
+        });
+        return out;
+    }
+}

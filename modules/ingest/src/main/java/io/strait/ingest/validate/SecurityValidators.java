@@ -1,0 +1,94 @@
+package io.strait.ingest.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strait.ingest.load.LoadedResource;
+import io.strait.model.istio.Kind;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+
+/** Field rules of PeerAuthentication, AuthorizationPolicy and RequestAuthentication. */
+final class SecurityValidators {
+    private SecurityValidators() {
+    }
+
+    static void register(Map<Kind, ResourceValidator> byKind) {
+        byKind.put(Kind.PEER_AUTHENTICATION, SecurityValidators::peerAuthentication);
+        byKind.put(Kind.AUTHORIZATION_POLICY, SecurityValidators::authorizationPolicy);
+        byKind.put(Kind.REQUEST_AUTHENTICATION, SecurityValidators::requestAuthentication);
+    }
+
+    static void peerAuthentication(LoadedResource r, Findings f) {
+        JsonNode spec = PolicyRules.spec(r);
+        PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
+        JsonNode ports = spec.get("portLevelMtls");
+        if (ports == null) {
+            return;
+        }
+        if (spec.path("selector").path("matchLabels").isEmpty()) {
+            f.error(r, Findings.SCHEMA, "spec.portLevelMtls", "portLevelMtls requires selector: port-level settings apply to the selected workloads only");
+        }
+        ports.fieldNames().forEachRemaining(port -> PolicyRules.portKey(r, port, "spec.portLevelMtls." + port, f));
+    }
+
+    static void authorizationPolicy(LoadedResource r, Findings f) {
+        JsonNode spec = PolicyRules.spec(r);
+        PolicyRules.targets(r, spec, f);
+        PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
+        JsonNode rules = spec.path("rules");
+        for (int i = 0; i < rules.size(); i++) {
+            JsonNode from = rules.get(i).path("from");
+            for (int j = 0; j < from.size(); j++) {
+                JsonNode source = from.get(j).path("source");
+                boolean accounts = source.has("serviceAccounts") || source.has("notServiceAccounts");
+                boolean others = source.has("namespaces") || source.has("notNamespaces") || source.has("principals")
+                        || source.has("notPrincipals");
+                if (accounts && others) {
+                    f.error(r, Findings.SCHEMA, "spec.rules[" + i + "].from[" + j + "].source",
+                            "Cannot set serviceAccounts with namespaces or principals; use one way to name the caller");
+                }
+            }
+        }
+        if ("CUSTOM".equals(spec.path("action").asText()) && spec.path("provider").path("name").asText().isEmpty()) {
+            f.error(r, Findings.SCHEMA, "spec.provider.name", "action CUSTOM needs a provider name");
+        }
+    }
+
+    static void requestAuthentication(LoadedResource r, Findings f) {
+        JsonNode spec = PolicyRules.spec(r);
+        PolicyRules.targets(r, spec, f);
+        PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
+        JsonNode rules = spec.path("jwtRules");
+        for (int i = 0; i < rules.size(); i++) {
+            JsonNode rule = rules.get(i);
+            String path = "spec.jwtRules[" + i + "]";
+            if (rule.isNull()) {
+                f.error(r, Findings.SCHEMA, path, "must be of type object: \"null\"");
+                continue;
+            }
+            if (rule.path("issuer").asText().isEmpty()) {
+                f.error(r, Findings.SCHEMA, path + ".issuer", "Required value: a JWT rule needs an issuer");
+            }
+            if (rule.hasNonNull("jwksUri")) {
+                String uri = rule.get("jwksUri").asText();
+                try {
+                    URI u = new URI(uri);
+                    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+                        f.error(r, Findings.SCHEMA, path + ".jwksUri", "url must have scheme http:// or https://: \"" + uri + "\"");
+                    }
+                } catch (URISyntaxException e) {
+                    f.error(r, Findings.SCHEMA, path + ".jwksUri", "url must have scheme http:// or https://: " + e.getReason());
+                }
+            }
+            if (rule.hasNonNull("timeout") && Durations.millis(rule.get("timeout").asText()) <= 1) {
+                f.error(r, Findings.SCHEMA, path + ".timeout", "must be a valid duration greater than 1ms");
+            }
+            JsonNode claims = rule.path("outputClaimToHeaders");
+            for (int j = 0; j < claims.size(); j++) {
+                if (claims.get(j).isNull()) {
+                    f.error(r, Findings.SCHEMA, path + ".outputClaimToHeaders[" + j + "]", "must be of type object: \"null\"");
+                }
+            }
+        }
+    }
+}
