@@ -47,6 +47,15 @@ class YamlReaderTest {
     }
 
     @Test
+    void aColonInsideAFlowScalarStaysInTheScalarAsKubernetesReadsIt() throws Exception {
+        YamlDocument d = YamlReader.read("f.yaml", "a: [1.2.3.4, 001:db8::, fe80::1, k: v]\nb: {url: }\n").get(0);
+        assertThat(d.tree().get("a").get(1).asText()).isEqualTo("001:db8::");
+        assertThat(d.tree().get("a").get(2).asText()).isEqualTo("fe80::1");
+        assertThat(d.tree().get("a").get(3).isObject()).as("a real one-entry mapping stays one").isTrue();
+        assertThat(d.tree().get("b").get("url").isNull()).isTrue();
+    }
+
+    @Test
     void syntaxErrorsNameTheirLine() {
         assertThatThrownBy(() -> YamlReader.read("bad.yaml", "a: 1\nb: [1, 2\nc: 3\n"))
                 .isInstanceOfSatisfying(YamlSyntaxError.class, e -> {

@@ -1,0 +1,28 @@
+package io.strait.ingest.analyze;
+
+import io.strait.model.finding.Finding;
+import io.strait.model.finding.Finding.Level;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects analysis messages as findings, each located at the field it is about. */
+public final class Messages {
+    private final List<Finding> list = new ArrayList<>();
+
+    public void add(Level level, String code, AnalysisInput.Doc doc, String path, String message) {
+        int line = path == null ? doc.document().start().line() : doc.document().positionOf(path).line();
+        list.add(new Finding(level, code, doc.document().file(), line, doc.displayName(), path, message));
+    }
+
+    public void error(String code, AnalysisInput.Doc doc, String path, String message) {
+        add(Level.ERROR, code, doc, path, message);
+    }
+
+    public void warning(String code, AnalysisInput.Doc doc, String path, String message) {
+        add(Level.WARNING, code, doc, path, message);
+    }
+
+    public List<Finding> all() {
+        return List.copyOf(list);
+    }
+}
