@@ -9,6 +9,7 @@ public final class Analyzers {
     private static final List<Analyzer> ALL = List.of(
             new DestinationHostAnalyzer(),
             new DestinationRuleAnalyzer(),
+            new UnreachableRulesAnalyzer(),
             new VirtualServiceGatewayAnalyzer(),
             new JwtClaimRouteAnalyzer(),
             new GatewayAnalyzers.Secrets(),

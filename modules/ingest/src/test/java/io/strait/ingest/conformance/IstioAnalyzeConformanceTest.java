@@ -34,7 +34,7 @@ class IstioAnalyzeConformanceTest {
             Map.entry("virtualservice_destinationrules", List.of("virtualservice.DestinationRuleAnalyzer")),
             Map.entry("virtualservice_gateways", List.of("virtualservice.GatewayAnalyzer")),
             Map.entry("virtualservice_jwtclaimroute", List.of("virtualservice.JWTClaimRouteAnalyzer")),
-            Map.entry("virtualservice_dupmatches", List.of("virtualservice.ConflictingMeshGatewayMatchAnalyzer")),
+            Map.entry("virtualservice_dupmatches", List.of("virtualservice.UnreachableRulesAnalyzer")),
             Map.entry("destinationrule-subsets-with-topology-labels", List.of("destinationrule.PodNotSelectedAnalyzer")),
             Map.entry("destinationrule-empty-topology-labels", List.of("destinationrule.PodNotSelectedAnalyzer")),
             Map.entry("destinationrule-", List.of("destinationrule.CaCertificateAnalyzer")),
