@@ -2,56 +2,84 @@ package io.strait.cli;
 
 import io.strait.ingest.load.ConfigLoader;
 import io.strait.ingest.load.LoadResult;
-import io.strait.ingest.revision.RevisionBuilder;
-import io.strait.ingest.revision.RevisionOutcome;
+import io.strait.ingest.validate.DocumentValidator;
 import io.strait.model.finding.Finding;
+import io.strait.model.json.Json;
+import io.strait.model.yaml.YamlDocument;
+import io.strait.model.yaml.YamlReader;
+import io.strait.model.yaml.YamlSyntaxError;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code strait validate}: the checks ingest runs on a revision, on files before they are committed. */
-@Command(name = "validate", description = "Validate config files or folders as one revision, as ingest would; exit 1 on any error.")
+/**
+ * {@code strait validate}: schema and field validation of each document, as Istio's validating webhook does it;
+ * exit 1 if any document is invalid. Cross-resource checks are {@code strait analyze}'s.
+ */
+@Command(name = "validate", description = "Validate each document's schema and fields as Istio does; exit 1 if any is invalid.")
 public final class ValidateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE|DIR")
     List<Path> paths;
 
+    @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json")
+    String output;
+
+    /** One document's verdict, the JSON form of {@code -o json}. */
+    record DocumentResult(String file, int line, String kind, String namespace, String name, boolean valid,
+                          List<Map<String, String>> errors) {
+    }
+
     @Override
     public Integer call() throws Exception {
-        List<Finding> findings = new ArrayList<>();
-        Map<String, String> files = new TreeMap<>();
-        for (Path p : paths) {
-            if (Files.isDirectory(p)) {
-                LoadResult dir = ConfigLoader.readFolder(p);
-                dir.files().forEach((rel, text) -> files.put(p.resolve(rel).toString(), text));
-                dir.findings().forEach(f -> findings.add(new Finding(f.level(), f.code(), p.resolve(f.file()).toString(),
-                        f.line(), f.resource(), f.field(), f.message())));
-            } else if (Files.isRegularFile(p)) {
-                try {
-                    files.put(p.toString(), StandardCharsets.UTF_8.newDecoder()
-                            .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString());
-                } catch (java.nio.charset.CharacterCodingException e) {
-                    findings.add(new Finding(Finding.Level.ERROR, "STR0000", p.toString(), 0, null, null, "file is not UTF-8 text"));
+        LoadResult read = ConfigLoader.readPaths(paths);
+        DocumentValidator validator = new DocumentValidator();
+        List<Finding> findings = new ArrayList<>(read.findings());
+        List<DocumentResult> results = new ArrayList<>();
+        for (Map.Entry<String, String> file : read.files().entrySet()) {
+            try {
+                for (YamlDocument doc : YamlReader.read(file.getKey(), file.getValue())) {
+                    List<Finding> docFindings = validator.check(doc).stream().filter(f -> f.level() != Finding.Level.INFO).toList();
+                    findings.addAll(docFindings);
+                    results.add(result(doc, docFindings));
                 }
-            } else {
-                findings.add(new Finding(Finding.Level.ERROR, "STR0000", p.toString(), 0, null, null, "no such file or folder"));
+            } catch (YamlSyntaxError e) {
+                Finding f = new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), null, null, e.getMessage());
+                findings.add(f);
+                results.add(new DocumentResult(e.file(), e.position().line(), null, null, null, false,
+                        List.of(Map.of("path", "", "message", e.getMessage()))));
             }
         }
-        RevisionOutcome outcome = new RevisionBuilder().build("validate", null, ConfigLoader.parse(files));
-        if (outcome instanceof RevisionOutcome.Rejected r) {
-            findings.addAll(r.findings());
-        } else {
-            findings.addAll(((RevisionOutcome.Accepted) outcome).revision().warnings());
-        }
-        findings.stream().filter(f -> f.level() != Finding.Level.INFO).forEach(f -> System.out.println(f.describe()));
         long errors = findings.stream().filter(Finding::isError).count();
-        System.out.println(errors == 0 ? "valid: " + files.size() + " file(s)" : errors + " error(s)");
+        if (output.equals("json")) {
+            System.out.println(new String(Json.write(results), StandardCharsets.UTF_8));
+        } else {
+            findings.forEach(f -> System.out.println(f.describe()));
+            System.out.println(errors == 0 ? "valid: " + results.size() + " document(s) in " + read.files().size() + " file(s)"
+                    : errors + " error(s) in " + results.stream().filter(r -> !r.valid()).count() + " of " + results.size() + " document(s)");
+        }
         return errors == 0 ? 0 : 1;
+    }
+
+    private static DocumentResult result(YamlDocument doc, List<Finding> findings) {
+        List<Map<String, String>> errors = new ArrayList<>();
+        for (Finding f : findings) {
+            if (f.isError()) {
+                Map<String, String> e = new LinkedHashMap<>();
+                e.put("path", f.field() == null ? "" : f.field());
+                e.put("message", f.message());
+                errors.add(e);
+            }
+        }
+        var meta = doc.tree().path("metadata");
+        String ns = meta.path("namespace").asText("");
+        return new DocumentResult(doc.file(), doc.start().line(), doc.tree().path("kind").asText(null),
+                ns.isEmpty() ? "default" : ns, meta.path("name").asText(null), errors.isEmpty(), errors);
     }
 }

@@ -32,7 +32,7 @@ public final class ConfigLoader {
         LoadResult parsed = parse(read.files());
         List<Finding> findings = new ArrayList<>(read.findings());
         findings.addAll(parsed.findings());
-        return new LoadResult(parsed.resources(), findings, read.files());
+        return new LoadResult(parsed.resources(), parsed.documents(), findings, read.files());
     }
 
     /** Reads the folder's YAML files without parsing them; findings are files that could not be read. */
@@ -51,16 +51,18 @@ public final class ConfigLoader {
                 findings.add(error(rel, 0, "file is not UTF-8 text"));
             }
         }
-        return new LoadResult(List.of(), findings, files);
+        return new LoadResult(List.of(), List.of(), findings, files);
     }
 
     /** Parses and binds in-memory files (relative path → content). */
     public static LoadResult parse(Map<String, String> files) {
         List<LoadedResource> resources = new ArrayList<>();
+        List<YamlDocument> documents = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         new TreeMap<>(files).forEach((rel, text) -> {
             try {
                 for (YamlDocument doc : YamlReader.read(rel, text)) {
+                    documents.add(doc);
                     ResourceBinder.Bound bound = ResourceBinder.bind(doc);
                     findings.addAll(bound.findings());
                     bound.resource().ifPresent(r -> resources.add(new LoadedResource(r, doc)));
@@ -69,7 +71,34 @@ public final class ConfigLoader {
                 findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), null, null, e.getMessage()));
             }
         });
-        return new LoadResult(resources, findings, files);
+        return new LoadResult(resources, documents, findings, files);
+    }
+
+    /** Reads files and folders given on a command line; files keep the path as given, folders are walked. */
+    public static LoadResult readPaths(List<Path> paths) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        List<Finding> findings = new ArrayList<>();
+        for (Path p : paths) {
+            if (Files.isDirectory(p)) {
+                LoadResult dir = readFolder(p);
+                dir.files().forEach((rel, text) -> files.put(p.resolve(rel).toString(), text));
+                dir.findings().forEach(f -> findings.add(new Finding(f.level(), f.code(), p.resolve(f.file()).toString(),
+                        f.line(), f.resource(), f.field(), f.message())));
+            } else if (Files.isRegularFile(p)) {
+                if (Files.size(p) > MAX_FILE_BYTES) {
+                    findings.add(error(p.toString(), 0, "file is larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB; split it"));
+                    continue;
+                }
+                try {
+                    files.put(p.toString(), StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString());
+                } catch (CharacterCodingException e) {
+                    findings.add(error(p.toString(), 0, "file is not UTF-8 text"));
+                }
+            } else {
+                findings.add(error(p.toString(), 0, "no such file or folder"));
+            }
+        }
+        return new LoadResult(List.of(), List.of(), findings, files);
     }
 
     private static List<Path> yamlFiles(Path root) throws IOException {

@@ -28,7 +28,7 @@ public final class RevisionBuilder {
     public RevisionOutcome build(String source, String revisionId, LoadResult loaded) {
         String id = revisionId != null ? revisionId : contentHash(loaded.files());
         List<Finding> findings = new ArrayList<>(loaded.findings());
-        findings.addAll(validator.validate(loaded.resources()));
+        findings.addAll(validator.validate(loaded));
         if (findings.stream().anyMatch(Finding::isError)) {
             return new RevisionOutcome.Rejected(id, findings);
         }

@@ -1,24 +1,34 @@
 package io.strait.ingest.validate;
 
+import io.strait.ingest.analyze.AnalysisInput;
+import io.strait.ingest.analyze.Analyzers;
+import io.strait.ingest.load.LoadResult;
 import io.strait.ingest.load.LoadedResource;
 import io.strait.model.finding.Finding;
 import io.strait.model.mesh.MeshModel;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs every field validator and the cross-resource analysis over one revision's resources. */
+/**
+ * Everything ingest checks before a revision may be published: the field rules of each resource, Istio's
+ * analyzers over all documents together (Kubernetes objects in the source are the registry), and what the
+ * translator needs on top.
+ */
 public final class RevisionValidator {
     private final DocumentValidator documents = new DocumentValidator();
     private final ReferenceAnalyzer references = new ReferenceAnalyzer();
 
-    /** Findings of all rules; the model is built from the same resources. */
-    public List<Finding> validate(List<LoadedResource> resources) {
+    /** Findings of all rules, each at its own level: any ERROR rejects the revision. */
+    public List<Finding> validate(LoadResult loaded) {
         Findings findings = new Findings();
-        for (LoadedResource r : resources) {
+        for (LoadedResource r : loaded.resources()) {
             documents.validate(r, findings);
         }
-        MeshModel model = MeshModel.of(resources.stream().map(LoadedResource::resource).toList());
-        references.analyze(resources, model, findings);
-        return new ArrayList<>(findings.all());
+        AnalysisInput input = new AnalysisInput(loaded.documents());
+        MeshModel model = MeshModel.of(loaded.resources().stream().map(LoadedResource::resource).toList());
+        references.analyze(loaded.resources(), model, input, findings);
+        List<Finding> out = new ArrayList<>(findings.all());
+        out.addAll(Analyzers.run(input, Analyzers.all()));
+        return out;
     }
 }

@@ -129,7 +129,7 @@ public class RevisionBuilderTest {
                 "se.yaml", SE, "dr.yaml", DR, "vs.yaml", vs("  - route: [{destination: {host: reviews}}]\n"),
                 "broken.yaml", "apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: x}\nspec: {hosts: [\n"))));
         assertThat(o).isInstanceOfSatisfying(RevisionOutcome.Rejected.class, r ->
-                assertThat(r.findings()).singleElement().satisfies(f -> {
+                assertThat(r.findings()).filteredOn(Finding::isError).singleElement().satisfies(f -> {
                     assertThat(f.file()).isEqualTo("broken.yaml");
                     assertThat(f.message()).startsWith("YAML syntax error");
                 }));
@@ -140,7 +140,8 @@ public class RevisionBuilderTest {
         RevisionOutcome o = new RevisionBuilder().build("test", null, ConfigLoader.parse(Map.of(
                 "se.yaml", SE, "se-copy.yaml", SE)));
         assertThat(o).isInstanceOfSatisfying(RevisionOutcome.Rejected.class, r ->
-                assertThat(r.findings()).singleElement().satisfies(f -> assertThat(f.message()).contains("also defined at se-copy.yaml:1")));
+                assertThat(r.findings()).filteredOn(Finding::isError).singleElement()
+                        .satisfies(f -> assertThat(f.message()).contains("also defined at se-copy.yaml:1")));
     }
 
     @Test
