@@ -60,7 +60,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                             .forEach(findings::add);
                 }
             } catch (YamlSyntaxError e) {
-                findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), null, null, e.getMessage()));
+                findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage()));
             }
         }
         findings.addAll(Analyzers.run(new AnalysisInput(documents), Analyzers.all()));
@@ -106,6 +106,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             e.put("origin", f.resource() == null ? "" : f.resource());
             e.put("file", f.file() == null ? "" : f.file());
             e.put("line", f.line());
+            e.put("column", f.column());
             out.add(e);
         }
         return out;

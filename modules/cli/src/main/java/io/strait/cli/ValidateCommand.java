@@ -50,7 +50,7 @@ public final class ValidateCommand implements Callable<Integer> {
                     results.add(result(doc, docFindings));
                 }
             } catch (YamlSyntaxError e) {
-                Finding f = new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), null, null, e.getMessage());
+                Finding f = new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage());
                 findings.add(f);
                 results.add(new DocumentResult(e.file(), e.position().line(), null, null, null, false,
                         List.of(Map.of("path", "", "message", e.getMessage()))));

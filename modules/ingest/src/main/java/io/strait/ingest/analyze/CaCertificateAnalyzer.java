@@ -26,12 +26,12 @@ public final class CaCertificateAnalyzer implements Analyzer {
             }
             JsonNode ports = policy.path("portLevelSettings");
             for (int i = 0; i < ports.size(); i++) {
-                JsonNode tls = ports.get(i).path("tls");
+                JsonNode tls = ports.path(i).path("tls");
                 if (unverified(tls, selects)) {
                     out.warning("IST0129", dr, "spec.trafficPolicy.portLevelSettings[" + i + "].tls", "DestinationRule "
                             + dr.namespace() + "/" + dr.name() + " has TLS mode " + tls.path("mode").asText()
                             + " but no caCertificates are set to validate server identity for host: " + host + " at port "
-                            + ports.get(i).path("port").path("number").asText());
+                            + ports.path(i).path("port").path("number").asText());
                 }
             }
         }

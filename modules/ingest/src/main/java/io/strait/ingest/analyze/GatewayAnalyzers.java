@@ -24,7 +24,7 @@ final class GatewayAnalyzers {
             for (AnalysisInput.Doc gw : in.all("Gateway")) {
                 JsonNode servers = gw.spec().path("servers");
                 for (int i = 0; i < servers.size(); i++) {
-                    String credential = servers.get(i).path("tls").path("credentialName").asText("");
+                    String credential = servers.path(i).path("tls").path("credentialName").asText("");
                     if (credential.isEmpty()) {
                         continue;
                     }
@@ -63,13 +63,59 @@ final class GatewayAnalyzers {
                 }
                 JsonNode servers = gw.spec().path("servers");
                 for (int i = 0; i < servers.size(); i++) {
-                    int port = servers.get(i).path("port").path("number").asInt(-1);
+                    int port = servers.path(i).path("port").path("number").asInt(-1);
                     if (port > 0 && !exposed.contains(port)) {
                         out.error("IST0162", gw, "spec.servers[" + i + "].port.number", "The gateway refers to a port that is not exposed on "
                                 + "the workload (pod selector " + GatewayWorkloads.selector(gw) + "; port " + port + ")");
                     }
                 }
             }
+        }
+    }
+
+    /** IST0138: two gateways on the same workload present the same certificate; only one of them can win. */
+    static final class DuplicateCertificates implements Analyzer {
+        @Override
+        public String name() {
+            return "gateway.CertificateAnalyzer";
+        }
+
+        @Override
+        public void analyze(AnalysisInput in, Messages out) {
+            List<AnalysisInput.Doc> gateways = in.all("Gateway");
+            Set<AnalysisInput.Doc> duplicated = new LinkedHashSet<>();
+            for (int a = 0; a < gateways.size(); a++) {
+                for (int b = a + 1; b < gateways.size(); b++) {
+                    AnalysisInput.Doc g1 = gateways.get(a);
+                    AnalysisInput.Doc g2 = gateways.get(b);
+                    if (Conflicts.sameWorkload(in, g1, g2) && !certificates(g1).isEmpty()
+                            && certificates(g1).stream().anyMatch(certificates(g2)::contains)) {
+                        duplicated.add(g1);
+                        duplicated.add(g2);
+                    }
+                }
+            }
+            List<String> names = duplicated.stream().map(d -> d.namespace() + "/" + d.name()).toList();
+            for (AnalysisInput.Doc gw : duplicated) {
+                out.warning("IST0138", gw, "spec.servers", "Duplicate certificate in multiple gateways " + names
+                        + " due to the same credentialName or serverCertificate: only one of them is served");
+            }
+        }
+
+        private static Set<String> certificates(AnalysisInput.Doc gw) {
+            Set<String> out = new HashSet<>();
+            for (JsonNode server : gw.spec().path("servers")) {
+                JsonNode tls = server.path("tls");
+                String credential = tls.path("credentialName").asText("");
+                String cert = tls.path("serverCertificate").asText("");
+                if (!credential.isEmpty()) {
+                    out.add("credential:" + credential);
+                }
+                if (!cert.isEmpty()) {
+                    out.add("file:" + cert + "|" + tls.path("privateKey").asText(""));
+                }
+            }
+            return out;
         }
     }
 
@@ -107,7 +153,7 @@ final class GatewayAnalyzers {
             }
         }
 
-        private static boolean sameWorkload(AnalysisInput in, AnalysisInput.Doc g1, AnalysisInput.Doc g2) {
+        static boolean sameWorkload(AnalysisInput in, AnalysisInput.Doc g1, AnalysisInput.Doc g2) {
             Map<String, String> s1 = GatewayWorkloads.selector(g1);
             Map<String, String> s2 = GatewayWorkloads.selector(g2);
             if (s1.equals(s2)) {

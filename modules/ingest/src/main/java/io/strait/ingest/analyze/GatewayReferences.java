@@ -13,15 +13,15 @@ final class GatewayReferences {
         Map<String, String> out = new LinkedHashMap<>();
         var gateways = vs.spec().path("gateways");
         for (int i = 0; i < gateways.size(); i++) {
-            add(out, "spec.gateways[" + i + "]", gateways.get(i).asText(), vs.namespace());
+            add(out, "spec.gateways[" + i + "]", gateways.path(i).asText(), vs.namespace());
         }
         var http = vs.spec().path("http");
         for (int i = 0; i < http.size(); i++) {
-            var match = http.get(i).path("match");
+            var match = http.path(i).path("match");
             for (int j = 0; j < match.size(); j++) {
-                var g = match.get(j).path("gateways");
+                var g = match.path(j).path("gateways");
                 for (int k = 0; k < g.size(); k++) {
-                    add(out, "spec.http[" + i + "].match[" + j + "].gateways[" + k + "]", g.get(k).asText(), vs.namespace());
+                    add(out, "spec.http[" + i + "].match[" + j + "].gateways[" + k + "]", g.path(k).asText(), vs.namespace());
                 }
             }
         }

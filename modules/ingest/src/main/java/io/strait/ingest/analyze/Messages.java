@@ -10,8 +10,8 @@ public final class Messages {
     private final List<Finding> list = new ArrayList<>();
 
     public void add(Level level, String code, AnalysisInput.Doc doc, String path, String message) {
-        int line = path == null ? doc.document().start().line() : doc.document().positionOf(path).line();
-        list.add(new Finding(level, code, doc.document().file(), line, doc.displayName(), path, message));
+        var at = path == null ? doc.document().start() : doc.document().positionOf(path);
+        list.add(new Finding(level, code, doc.document().file(), at.line(), at.column(), doc.displayName(), path, message));
     }
 
     public void error(String code, AnalysisInput.Doc doc, String path, String message) {

@@ -27,7 +27,7 @@ final class ServiceEntryAnalyzers {
                 }
                 JsonNode ports = se.spec().path("ports");
                 for (int i = 0; i < ports.size(); i++) {
-                    String protocol = ports.get(i).path("protocol").asText("").toUpperCase(Locale.ROOT);
+                    String protocol = ports.path(i).path("protocol").asText("").toUpperCase(Locale.ROOT);
                     if (protocol.isEmpty() || protocol.equals("TCP")) {
                         out.warning("IST0134", se, "spec.ports[" + i + "].protocol", "ServiceEntry addresses are required for "
                                 + "this protocol (" + (protocol.isEmpty() ? "unset" : protocol) + "): TCP traffic is matched by address");

@@ -32,11 +32,11 @@ public final class SubsetSelectsPodsAnalyzer implements Analyzer {
             }
             JsonNode subsets = dr.spec().path("subsets");
             for (int i = 0; i < subsets.size(); i++) {
-                Map<String, String> labels = AnalysisInput.strings(subsets.get(i).path("labels"));
+                Map<String, String> labels = AnalysisInput.strings(subsets.path(i).path("labels"));
                 boolean selected = pods.stream().anyMatch(p -> withTopology(in, p).entrySet().stream()
                         .filter(e -> !e.getValue().isEmpty()).toList().containsAll(labels.entrySet()));
                 if (!selected) {
-                    out.warning("IST0173", dr, "spec.subsets[" + i + "].labels", "The subset \"" + subsets.get(i).path("name").asText()
+                    out.warning("IST0173", dr, "spec.subsets[" + i + "].labels", "The subset \"" + subsets.path(i).path("name").asText()
                             + "\" of " + host + " selects no pod: no pod of the service has labels " + labels);
                 }
             }

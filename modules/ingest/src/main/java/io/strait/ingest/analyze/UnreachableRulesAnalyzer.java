@@ -36,7 +36,7 @@ public final class UnreachableRulesAnalyzer implements Analyzer {
         List<Seen> earlier = new ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
             String path = "spec." + section + "[" + i + "]";
-            JsonNode matches = rules.get(i).path("match");
+            JsonNode matches = rules.path(i).path("match");
             if (matches.isEmpty()) {
                 if (i < rules.size() - 1) {
                     out.warning("IST0130", vs, path, "VirtualService rule #" + i + " in " + section
@@ -47,7 +47,7 @@ public final class UnreachableRulesAnalyzer implements Analyzer {
             int duplicates = 0;
             List<Seen> mine = new ArrayList<>();
             for (int j = 0; j < matches.size(); j++) {
-                JsonNode m = withoutName(matches.get(j));
+                JsonNode m = withoutName(matches.path(j));
                 List<Seen> before = new ArrayList<>(earlier);
                 before.addAll(mine);
                 Seen shadow = before.stream().filter(s -> s.match().equals(m)).findFirst()

@@ -22,16 +22,16 @@ final class VirtualServiceDestinations {
         for (String section : List.of("http", "tls", "tcp")) {
             JsonNode routes = spec.path(section);
             for (int i = 0; i < routes.size(); i++) {
-                JsonNode route = routes.get(i);
+                JsonNode route = routes.path(i);
                 String base = "spec." + section + "[" + i + "]";
                 for (int k = 0; k < route.path("route").size(); k++) {
-                    out.add(new Named(base + ".route[" + k + "].destination", route.path("route").get(k).path("destination")));
+                    out.add(new Named(base + ".route[" + k + "].destination", route.path("route").path(k).path("destination")));
                 }
                 if (route.has("mirror")) {
                     out.add(new Named(base + ".mirror", route.path("mirror")));
                 }
                 for (int m = 0; m < route.path("mirrors").size(); m++) {
-                    out.add(new Named(base + ".mirrors[" + m + "].destination", route.path("mirrors").get(m).path("destination")));
+                    out.add(new Named(base + ".mirrors[" + m + "].destination", route.path("mirrors").path(m).path("destination")));
                 }
             }
         }

@@ -68,7 +68,7 @@ public final class ConfigLoader {
                     bound.resource().ifPresent(r -> resources.add(new LoadedResource(r, doc)));
                 }
             } catch (YamlSyntaxError e) {
-                findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), null, null, e.getMessage()));
+                findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage()));
             }
         });
         return new LoadResult(resources, documents, findings, files);
@@ -83,7 +83,7 @@ public final class ConfigLoader {
                 LoadResult dir = readFolder(p);
                 dir.files().forEach((rel, text) -> files.put(p.resolve(rel).toString(), text));
                 dir.findings().forEach(f -> findings.add(new Finding(f.level(), f.code(), p.resolve(f.file()).toString(),
-                        f.line(), f.resource(), f.field(), f.message())));
+                        f.line(), f.column(), f.resource(), f.field(), f.message())));
             } else if (Files.isRegularFile(p)) {
                 if (Files.size(p) > MAX_FILE_BYTES) {
                     findings.add(error(p.toString(), 0, "file is larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB; split it"));

@@ -39,7 +39,7 @@ final class ExtensionValidators {
         JsonNode env = spec.path("vmConfig").path("env");
         Set<String> names = new HashSet<>();
         for (int i = 0; i < env.size(); i++) {
-            JsonNode e = env.get(i);
+            JsonNode e = env.path(i);
             String path = "spec.vmConfig.env[" + i + "]";
             if (e.hasNonNull("name") && !names.add(e.get("name").asText())) {
                 f.error(r, Findings.SCHEMA, path + ".name", "Duplicate value: \"" + e.get("name").asText() + "\"");
@@ -56,10 +56,10 @@ final class ExtensionValidators {
         PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
         JsonNode metrics = spec.path("metrics");
         for (int i = 0; i < metrics.size(); i++) {
-            JsonNode overrides = metrics.get(i).path("overrides");
+            JsonNode overrides = metrics.path(i).path("overrides");
             for (int j = 0; j < overrides.size(); j++) {
                 String base = "spec.metrics[" + i + "].overrides[" + j + "].tagOverrides";
-                overrides.get(j).path("tagOverrides").fields().forEachRemaining(e -> {
+                overrides.path(j).path("tagOverrides").fields().forEachRemaining(e -> {
                     boolean remove = "REMOVE".equals(e.getValue().path("operation").asText());
                     boolean hasValue = e.getValue().hasNonNull("value");
                     if (remove && hasValue) {
@@ -75,7 +75,7 @@ final class ExtensionValidators {
     static void envoyFilter(LoadedResource r, Findings f) {
         JsonNode patches = PolicyRules.spec(r).path("configPatches");
         for (int i = 0; i < patches.size(); i++) {
-            JsonNode match = patches.get(i).path("match");
+            JsonNode match = patches.path(i).path("match");
             boolean waypointContext = "WAYPOINT".equals(match.path("context").asText());
             boolean waypointMatch = match.has("waypoint");
             boolean otherMatch = match.has("listener") || match.has("routeConfiguration") || match.has("cluster");

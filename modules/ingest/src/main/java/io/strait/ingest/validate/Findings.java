@@ -24,8 +24,8 @@ public final class Findings {
     }
 
     private void add(Level level, LoadedResource r, String code, String path, String message) {
-        int line = r.document().positionOf(path).line();
-        list.add(new Finding(level, code, r.document().file(), line, r.displayName(), path, message));
+        var at = r.document().positionOf(path);
+        list.add(new Finding(level, code, r.document().file(), at.line(), at.column(), r.displayName(), path, message));
     }
 
     public List<Finding> all() {

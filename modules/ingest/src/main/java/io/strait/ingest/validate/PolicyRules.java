@@ -32,7 +32,7 @@ final class PolicyRules {
         JsonNode refs = spec.get("targetRefs");
         if (refs != null) {
             for (int i = 0; i < refs.size(); i++) {
-                sameNamespace(r, refs.get(i), "spec.targetRefs[" + i + "]", f);
+                sameNamespace(r, refs.path(i), "spec.targetRefs[" + i + "]", f);
             }
         }
     }

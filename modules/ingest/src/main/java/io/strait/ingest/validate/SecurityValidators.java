@@ -37,9 +37,9 @@ final class SecurityValidators {
         PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
         JsonNode rules = spec.path("rules");
         for (int i = 0; i < rules.size(); i++) {
-            JsonNode from = rules.get(i).path("from");
+            JsonNode from = rules.path(i).path("from");
             for (int j = 0; j < from.size(); j++) {
-                JsonNode source = from.get(j).path("source");
+                JsonNode source = from.path(j).path("source");
                 boolean accounts = source.has("serviceAccounts") || source.has("notServiceAccounts");
                 boolean others = source.has("namespaces") || source.has("notNamespaces") || source.has("principals")
                         || source.has("notPrincipals");
@@ -60,7 +60,7 @@ final class SecurityValidators {
         PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
         JsonNode rules = spec.path("jwtRules");
         for (int i = 0; i < rules.size(); i++) {
-            JsonNode rule = rules.get(i);
+            JsonNode rule = rules.path(i);
             String path = "spec.jwtRules[" + i + "]";
             if (rule.isNull()) {
                 f.error(r, Findings.SCHEMA, path, "must be of type object: \"null\"");
@@ -85,7 +85,7 @@ final class SecurityValidators {
             }
             JsonNode claims = rule.path("outputClaimToHeaders");
             for (int j = 0; j < claims.size(); j++) {
-                if (claims.get(j).isNull()) {
+                if (claims.path(j).isNull()) {
                     f.error(r, Findings.SCHEMA, path + ".outputClaimToHeaders[" + j + "]", "must be of type object: \"null\"");
                 }
             }

@@ -36,7 +36,7 @@ public final class ServiceEntryValidator implements ResourceValidator {
         }
         var addresses = tree.path("addresses");
         for (int i = 0; i < addresses.size(); i++) {
-            if (addresses.get(i).asText().contains("/") && !(resolution.equals("NONE") || resolution.equals("STATIC"))) {
+            if (addresses.path(i).asText().contains("/") && !(resolution.equals("NONE") || resolution.equals("STATIC"))) {
                 f.error(r, Findings.SCHEMA, "spec.addresses[" + i + "]", "CIDR addresses are allowed only for NONE/STATIC resolution types");
             }
         }

@@ -65,6 +65,9 @@ class FolderIngestTest {
         Files.writeString(folder.resolve("vs.yaml"), RevisionBuilderTest.vs("  - route: [{destination: {host: reviews, subset: v1}}]\n"));
         String live;
         try (FolderIngest ingest = new FolderIngest(bus, folder, source, Duration.ofMillis(20)).start()) {
+            // commitTransaction returns before the last stable offset moves: read_committed readers see it a moment later
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(source) != null
+                    && TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10)).containsKey("revision/" + source));
             live = status(source).live().revision();
             Map<String, byte[]> config = TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10));
             assertThat(config).containsKeys("ServiceEntry/bookinfo/reviews", "DestinationRule/bookinfo/reviews",

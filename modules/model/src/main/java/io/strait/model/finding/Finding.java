@@ -7,11 +7,22 @@ package io.strait.model.finding;
  * @param code     an Istio-style message code ({@code IST0101}) or a Strait validation code
  * @param file     file relative to the source root, or null
  * @param line     1-based line, 0 when unknown
+ * @param column   1-based column of the field (or document), 0 when unknown
  * @param resource {@code Kind namespace/name}, or null when the document has no identity yet
  * @param field    the field path ({@code spec.http[0].route[1].weight}), or null for the whole document
  * @param message  what is wrong and what to do
  */
-public record Finding(Level level, String code, String file, int line, String resource, String field, String message) {
+public record Finding(Level level, String code, String file, int line, int column, String resource, String field,
+                      String message) {
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Finding {
+    }
+
+    /** A finding whose column is not known (a whole file, a syntax error without a mark). */
+    public Finding(Level level, String code, String file, int line, String resource, String field, String message) {
+        this(level, code, file, line, 0, resource, field, message);
+    }
 
     /** Severity, as istioctl analyze names them. */
     public enum Level { ERROR, WARNING, INFO }

@@ -7,6 +7,7 @@ import io.strait.model.finding.Finding.Level;
 import io.strait.model.json.Json;
 import io.strait.model.schema.IstioSchema;
 import io.strait.model.schema.SchemaError;
+import io.strait.model.yaml.Position;
 import io.strait.model.yaml.YamlDocument;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -90,8 +91,9 @@ public final class ResourceBinder {
         Spec spec = spec(kind.get(), specNode);
         if (kind.get().isTranslated()) {
             for (String path : UntranslatedFields.find(specNode, Json.TREE.valueToTree(spec), "spec")) {
-                findings.add(new Finding(Level.WARNING, NOT_TRANSLATED, doc.file(), doc.positionOf(path).line(), resourceName,
-                        path, "valid, but not translated by this version of Strait: it has no effect on proxies yet"));
+                Position at = doc.positionOf(path);
+                findings.add(new Finding(Level.WARNING, NOT_TRANSLATED, doc.file(), at.line(), at.column(), resourceName, path,
+                        "valid, but not translated by this version of Strait: it has no effect on proxies yet"));
             }
         } else {
             findings.add(new Finding(Level.WARNING, NOT_TRANSLATED, doc.file(), doc.start().line(), resourceName, null,
@@ -154,6 +156,7 @@ public final class ResourceBinder {
     }
 
     private static Finding error(YamlDocument doc, String resource, String path, String message) {
-        return new Finding(Level.ERROR, SCHEMA_ERROR, doc.file(), doc.positionOf(path).line(), resource, path, message);
+        Position at = doc.positionOf(path);
+        return new Finding(Level.ERROR, SCHEMA_ERROR, doc.file(), at.line(), at.column(), resource, path, message);
     }
 }
