@@ -71,6 +71,27 @@ class MoreAnalyzersTest {
     }
 
     @Test
+    void aDestinationRuleForAHostNoServiceDeclaresIsFlagged() throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: ratings, namespace: shop}
+                spec: {ports: [{port: 9080}]}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: ok, namespace: shop}
+                spec: {host: ratings}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: typo, namespace: shop}
+                spec: {host: ratingz}
+                """;
+        assertThat(run(new DestinationRuleHostAnalyzer(), yaml)).containsExactly("IST0174 DestinationRule shop/typo");
+    }
+
+    @Test
     void findingsCarryLineAndColumnOfTheirField() throws Exception {
         String yaml = """
                 apiVersion: networking.istio.io/v1
