@@ -37,11 +37,16 @@ public final class ProxylessClient implements AutoCloseable {
 
     /** One RPC with the given request headers; returns the name of the backend that answered. */
     public String call(Map<String, String> headers, long timeoutMillis) {
+        return call(headers, "hello", timeoutMillis);
+    }
+
+    /** One RPC with the given headers and request body (backends may key behaviour on it). */
+    public String call(Map<String, String> headers, String body, long timeoutMillis) {
         Metadata md = new Metadata();
         headers.forEach((k, v) -> md.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
         return ClientCalls.blockingUnaryCall(
                 io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md)),
-                EchoService.CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS), "hello");
+                EchoService.CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS), body);
     }
 
     @Override

@@ -80,7 +80,7 @@ final class SecurityValidators {
                     f.error(r, Findings.SCHEMA, path + ".jwksUri", "url must have scheme http:// or https://: " + e.getReason());
                 }
             }
-            if (rule.hasNonNull("timeout") && Durations.millis(rule.get("timeout").asText()) <= 1) {
+            if (rule.hasNonNull("timeout") && io.strait.model.istio.Durations.nanos(rule.get("timeout").asText()) <= 1_000_000) {
                 f.error(r, Findings.SCHEMA, path + ".timeout", "must be a valid duration greater than 1ms");
             }
             JsonNode claims = rule.path("outputClaimToHeaders");

@@ -10,6 +10,9 @@ import java.util.Map;
 
 /** VirtualService fields: hosts, HTTP matches, destinations and their weights. */
 public final class VirtualServiceValidator implements ResourceValidator {
+    private static final java.util.Set<String> GRPC_CODES = java.util.Set.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
+            "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+            "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED");
 
     @Override
     public void validate(LoadedResource r, Findings f) {
@@ -38,6 +41,18 @@ public final class VirtualServiceValidator implements ResourceValidator {
         if (route == null) {
             f.error(r, Findings.SCHEMA, path, "route must not be empty");
             return;
+        }
+        if (route.fault() != null && route.fault().abort() != null) {
+            var abort = route.fault().abort();
+            if (abort.httpStatus() == null && abort.grpcStatus() == null) {
+                f.error(r, Findings.SCHEMA, path + ".fault.abort", "an abort needs httpStatus or grpcStatus");
+            } else if (abort.grpcStatus() != null && !GRPC_CODES.contains(abort.grpcStatus())) {
+                f.error(r, Findings.SCHEMA, path + ".fault.abort.grpcStatus", "unknown gRPC status \"" + abort.grpcStatus()
+                        + "\"; use a name such as UNAVAILABLE or DEADLINE_EXCEEDED");
+            }
+            if (abort.httpStatus() != null && (abort.httpStatus() < 200 || abort.httpStatus() > 599)) {
+                f.error(r, Findings.SCHEMA, path + ".fault.abort.httpStatus", "httpStatus must be between 200 and 599");
+            }
         }
         for (int j = 0; j < route.match().size(); j++) {
             match(r, f, path + ".match[" + j + "]", route.match().get(j));

@@ -13,12 +13,36 @@ public record VirtualService(List<String> hosts, List<HttpRoute> http) implement
         http = Lists.copy(http);
     }
 
-    /** One HTTP route: any of its matches selects it; its destinations split traffic by weight. */
-    public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route) {
+    /**
+     * One HTTP route: any of its matches selects it; its destinations split traffic by weight; timeout, retries and
+     * fault injection apply to the requests it takes.
+     */
+    public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route, String timeout,
+                            HttpRetry retries, HttpFault fault) {
         public HttpRoute {
             match = Lists.copy(match);
             route = Lists.copy(route);
         }
+    }
+
+    /** Retries: how many attempts, on which failures (Istio's retryOn list, comma-separated). */
+    public record HttpRetry(Integer attempts, String retryOn) {
+    }
+
+    /** Fault injection: a delay and/or an abort, each for a percentage of requests. */
+    public record HttpFault(FaultDelay delay, FaultAbort abort) {
+    }
+
+    /** A fixed delay before the request is forwarded. */
+    public record FaultDelay(String fixedDelay, Percent percentage) {
+    }
+
+    /** An abort with an HTTP status or a gRPC status name ({@code UNAVAILABLE}). */
+    public record FaultAbort(Integer httpStatus, String grpcStatus, Percent percentage) {
+    }
+
+    /** A percentage, 0 to 100, with fractions. */
+    public record Percent(Double value) {
     }
 
     /** Conditions that must all hold for a request to match. */

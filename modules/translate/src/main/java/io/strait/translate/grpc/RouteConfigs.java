@@ -35,7 +35,9 @@ final class RouteConfigs {
                 List<VirtualService.HttpMatchRequest> matches = http.match().isEmpty()
                         ? java.util.Collections.singletonList(null) : http.match();
                 for (VirtualService.HttpMatchRequest m : matches) {
-                    vhost.addRoutes(Route.newBuilder().setName(routeName).setMatch(RouteMatches.of(m)).setRoute(action));
+                    Route.Builder route = Route.newBuilder().setName(routeName).setMatch(RouteMatches.of(m)).setRoute(action);
+                    RouteFeatures.ALL.forEach(feature -> feature.apply(http, route));
+                    vhost.addRoutes(route);
                 }
             }
         } else {

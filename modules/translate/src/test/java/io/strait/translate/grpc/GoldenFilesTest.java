@@ -36,7 +36,8 @@ class GoldenFilesTest {
     private static final boolean UPDATE = Boolean.getBoolean("strait.golden.update");
     private static final JsonFormat.Printer JSON = JsonFormat.printer()
             .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
-                    .add(HttpConnectionManager.getDescriptor()).add(Router.getDescriptor()).build());
+                    .add(HttpConnectionManager.getDescriptor()).add(Router.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.getDescriptor()).build());
 
     @TestFactory
     Stream<DynamicTest> everyCaseMatchesItsGoldenFiles() throws IOException {

@@ -1,0 +1,193 @@
+package io.strait.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCalls;
+import io.strait.bus.kafka.EmbeddedKafka;
+import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.cli.demo.EchoService;
+import io.strait.cli.demo.ProxylessClient;
+import io.strait.cli.runtime.NodeOptions;
+import io.strait.cli.runtime.Role;
+import io.strait.cli.runtime.StraitNode;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Timeouts, retries and fault injection proven by traffic: gRPC's own xDS client takes them from Strait and applies
+ * them to real calls — a slow backend cut at the route's timeout, a flaky backend rescued by retries (attempts
+ * counted at the backend), aborts and delays at their percentage over 1,000 calls.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResilienceTrafficTest {
+    private static final String HOST = "payments.shop.svc.cluster.local";
+    private final List<Server> servers = new ArrayList<>();
+    private final ScheduledExecutorService slow = Executors.newScheduledThreadPool(2);
+    private final Map<String, AtomicInteger> flakyAttempts = new ConcurrentHashMap<>();
+    private StraitNode node;
+    private ProxylessClient client;
+
+    @BeforeAll
+    void start(@TempDir Path tmp) throws Exception {
+        int slowPort = serve(ServerServiceDefinition.builder(EchoService.SERVICE)
+                .addMethod(EchoService.CALL, ServerCalls.asyncUnaryCall((req, obs) ->
+                        slow.schedule(() -> {
+                            obs.onNext("slow");
+                            obs.onCompleted();
+                        }, 3, TimeUnit.SECONDS))).build());
+        int flakyPort = serve(ServerServiceDefinition.builder(EchoService.SERVICE)
+                .addMethod(EchoService.CALL, ServerCalls.asyncUnaryCall((req, obs) -> {
+                    // fails the first two attempts of each request body, then answers
+                    if (flakyAttempts.computeIfAbsent(req, k -> new AtomicInteger()).incrementAndGet() <= 2) {
+                        obs.onError(Status.UNAVAILABLE.withDescription("flaky").asRuntimeException());
+                    } else {
+                        obs.onNext("flaky");
+                        obs.onCompleted();
+                    }
+                })).build());
+        int plainPort = serve(EchoService.answering("plain"));
+        Path config = tmp.resolve("config");
+        Files.createDirectories(config);
+        Files.writeString(config.resolve("payments.yaml"), """
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: payments, namespace: shop}
+                spec:
+                  hosts: [%s]
+                  ports: [{number: 7070, name: grpc, protocol: GRPC}]
+                  resolution: STATIC
+                  endpoints:
+                  - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: slow}}
+                  - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: flaky}}
+                  - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: plain}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: payments, namespace: shop}
+                spec:
+                  host: payments
+                  subsets:
+                  - {name: slow, labels: {kind: slow}}
+                  - {name: flaky, labels: {kind: flaky}}
+                  - {name: plain, labels: {kind: plain}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: payments, namespace: shop}
+                spec:
+                  hosts: [payments]
+                  http:
+                  - match: [{headers: {x-case: {exact: timeout}}}]
+                    timeout: 300ms
+                    route: [{destination: {host: payments, subset: slow}}]
+                  - match: [{headers: {x-case: {exact: retry}}}]
+                    retries: {attempts: 3, retryOn: unavailable}
+                    route: [{destination: {host: payments, subset: flaky}}]
+                  - match: [{headers: {x-case: {exact: no-retry}}}]
+                    route: [{destination: {host: payments, subset: flaky}}]
+                  - match: [{headers: {x-case: {exact: abort}}}]
+                    fault: {abort: {grpcStatus: UNAVAILABLE, percentage: {value: 50}}}
+                    route: [{destination: {host: payments, subset: plain}}]
+                  - match: [{headers: {x-case: {exact: delay}}}]
+                    fault: {delay: {fixedDelay: 40ms, percentage: {value: 30}}}
+                    route: [{destination: {host: payments, subset: plain}}]
+                  - route: [{destination: {host: payments, subset: plain}}]
+                """.formatted(HOST, slowPort, flakyPort, plainPort));
+        node = new StraitNode(new NodeOptions(EnumSet.allOf(Role.class), null, 0, tmp.resolve("data"), config,
+                "127.0.0.1", EmbeddedKafka.freePort(), -1, "front-r")).start();
+        client = new ProxylessClient(GrpcBootstrap.forWorkload("127.0.0.1:" + node.xdsPort(), "checkout-1", "shop",
+                Map.of("app", "checkout")), HOST + ":7070");
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "plain".equals(client.call(Map.of(), 1000)));
+    }
+
+    private int serve(ServerServiceDefinition service) throws Exception {
+        Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(service).build().start();
+        servers.add(s);
+        return s.getPort();
+    }
+
+    @AfterAll
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+        servers.forEach(Server::shutdownNow);
+        slow.shutdownNow();
+    }
+
+    @Test
+    void aSlowBackendFailsAtTheRoutesTimeoutNotTheCallersDeadline() {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> client.call(Map.of("x-case", "timeout"), 10_000))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("route timeout 300ms, backend answers after 3s: the call failed after " + millis + " ms");
+        assertThat(millis).isGreaterThanOrEqualTo(290).isLessThan(3000);
+    }
+
+    @Test
+    void retriesRescueAFlakyBackendAndTheBackendCountsEveryAttempt() {
+        assertThat(client.call(Map.of("x-case", "retry"), "order-1", 10_000)).isEqualTo("flaky");
+        assertThat(flakyAttempts.get("order-1").get()).isEqualTo(3);
+        assertThatThrownBy(() -> client.call(Map.of("x-case", "no-retry"), "order-2", 10_000))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        assertThat(flakyAttempts.get("order-2").get()).isEqualTo(1);
+    }
+
+    @Test
+    void abortsHitTheirPercentageOfCalls() {
+        int aborted = 0;
+        for (int i = 0; i < 1000; i++) {
+            try {
+                client.call(Map.of("x-case", "abort"), 5_000);
+            } catch (StatusRuntimeException e) {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                aborted++;
+            }
+        }
+        System.out.println("abort fault at 50%: " + aborted + " of 1000 calls aborted");
+        assertThat(aborted / 10.0).isCloseTo(50.0, org.assertj.core.data.Offset.offset(5.0));
+    }
+
+    @Test
+    void delaysHitTheirPercentageOfCalls() {
+        int delayed = 0;
+        for (int i = 0; i < 1000; i++) {
+            long t0 = System.nanoTime();
+            assertThat(client.call(Map.of("x-case", "delay"), 5_000)).isEqualTo("plain");
+            if ((System.nanoTime() - t0) / 1_000_000 >= 40) {
+                delayed++;
+            }
+        }
+        System.out.println("delay fault of 40ms at 30%: " + delayed + " of 1000 calls took 40ms or more");
+        assertThat(delayed / 10.0).isCloseTo(30.0, org.assertj.core.data.Offset.offset(5.0));
+    }
+}

@@ -1,0 +1,11 @@
+package io.strait.translate.grpc;
+
+import java.util.List;
+
+/** The route features, applied in this order to every Envoy route built from an Istio HTTP route. */
+final class RouteFeatures {
+    static final List<RouteFeature> ALL = List.of(new Timeouts(), new Retries(), new Faults());
+
+    private RouteFeatures() {
+    }
+}
