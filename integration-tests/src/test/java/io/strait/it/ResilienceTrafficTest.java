@@ -47,6 +47,7 @@ class ResilienceTrafficTest {
     private final List<Server> servers = new ArrayList<>();
     private final ScheduledExecutorService slow = Executors.newScheduledThreadPool(2);
     private final Map<String, AtomicInteger> flakyAttempts = new ConcurrentHashMap<>();
+    private final AtomicInteger limitedInFlight = new AtomicInteger();
     private StraitNode node;
     private ProxylessClient client;
 
@@ -69,6 +70,15 @@ class ResilienceTrafficTest {
                     }
                 })).build());
         int plainPort = serve(EchoService.answering("plain"));
+        int[] pool = {serve(EchoService.answering("pool-1")), serve(EchoService.answering("pool-2")), serve(EchoService.answering("pool-3"))};
+        int limitedPort = serve(ServerServiceDefinition.builder(EchoService.SERVICE)
+                .addMethod(EchoService.CALL, ServerCalls.asyncUnaryCall((req, obs) -> {
+                    limitedInFlight.incrementAndGet();
+                    slow.schedule(() -> {
+                        obs.onNext("limited");
+                        obs.onCompleted();
+                    }, 1500, TimeUnit.MILLISECONDS);
+                })).build());
         Path config = tmp.resolve("config");
         Files.createDirectories(config);
         Files.writeString(config.resolve("payments.yaml"), """
@@ -83,6 +93,10 @@ class ResilienceTrafficTest {
                   - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: slow}}
                   - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: flaky}}
                   - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: plain}}
+                  - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: pool}}
+                  - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: pool}}
+                  - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: pool}}
+                  - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: limited}}
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
@@ -93,6 +107,14 @@ class ResilienceTrafficTest {
                   - {name: slow, labels: {kind: slow}}
                   - {name: flaky, labels: {kind: flaky}}
                   - {name: plain, labels: {kind: plain}}
+                  - name: sticky
+                    labels: {kind: pool}
+                    trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user}}}
+                  - name: spread
+                    labels: {kind: pool}
+                  - name: limited
+                    labels: {kind: limited}
+                    trafficPolicy: {connectionPool: {http: {http2MaxRequests: 1}}}
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
@@ -114,8 +136,14 @@ class ResilienceTrafficTest {
                   - match: [{headers: {x-case: {exact: delay}}}]
                     fault: {delay: {fixedDelay: 40ms, percentage: {value: 30}}}
                     route: [{destination: {host: payments, subset: plain}}]
+                  - match: [{headers: {x-case: {exact: sticky}}}]
+                    route: [{destination: {host: payments, subset: sticky}}]
+                  - match: [{headers: {x-case: {exact: spread}}}]
+                    route: [{destination: {host: payments, subset: spread}}]
+                  - match: [{headers: {x-case: {exact: limited}}}]
+                    route: [{destination: {host: payments, subset: limited}}]
                   - route: [{destination: {host: payments, subset: plain}}]
-                """.formatted(HOST, slowPort, flakyPort, plainPort));
+                """.formatted(HOST, slowPort, flakyPort, plainPort, pool[0], pool[1], pool[2], limitedPort));
         node = new StraitNode(new NodeOptions(EnumSet.allOf(Role.class), null, 0, tmp.resolve("data"), config,
                 "127.0.0.1", EmbeddedKafka.freePort(), -1, "front-r")).start();
         client = new ProxylessClient(GrpcBootstrap.forWorkload("127.0.0.1:" + node.xdsPort(), "checkout-1", "shop",
@@ -160,6 +188,43 @@ class ResilienceTrafficTest {
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
         assertThat(flakyAttempts.get("order-2").get()).isEqualTo(1);
+    }
+
+    @Test
+    void aConsistentHashOnAHeaderKeepsEachUserOnOneBackend() {
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (int user = 0; user < 30; user++) {
+            Map<String, String> headers = Map.of("x-case", "sticky", "x-user", "user-" + user);
+            java.util.Set<String> backends = new java.util.HashSet<>();
+            for (int i = 0; i < 10; i++) {
+                backends.add(client.call(headers, 5_000));
+            }
+            assertThat(backends).as("backends of user-%d", user).hasSize(1);
+            used.addAll(backends);
+        }
+        System.out.println("ring hash on x-user: 30 users x 10 calls, each user on one backend; backends used: " + used);
+        assertThat(used).as("users spread over the pool").hasSizeGreaterThan(1);
+        // without the hash policy the same calls spread
+        java.util.Set<String> spread = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            spread.add(client.call(Map.of("x-case", "spread", "x-user", "user-0"), 5_000));
+        }
+        assertThat(spread).hasSize(3);
+    }
+
+    @Test
+    void requestsOverTheLimitFailFast() throws Exception {
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> client.call(Map.of("x-case", "limited"), 10_000));
+        await().atMost(Duration.ofSeconds(10)).until(() -> limitedInFlight.get() == 1);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> client.call(Map.of("x-case", "limited"), 10_000))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("http2MaxRequests 1: the second concurrent call failed after " + millis + " ms (the first takes 1.5 s)");
+        assertThat(millis).isLessThan(1000);
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("limited");
+        assertThat(limitedInFlight.get()).as("the refused call never reached the backend").isEqualTo(1);
     }
 
     @Test

@@ -80,6 +80,7 @@ public final class XdsFront implements AutoCloseable {
                 .addService(discovery.getEndpointDiscoveryServiceImpl())
                 .addService(discovery.getListenerDiscoveryServiceImpl())
                 .addService(discovery.getRouteDiscoveryServiceImpl())
+                .addService(new LoadReports())
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .build()

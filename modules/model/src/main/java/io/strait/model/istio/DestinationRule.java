@@ -3,16 +3,65 @@ package io.strait.model.istio;
 import java.util.List;
 import java.util.Map;
 
-/** {@code networking.istio.io/DestinationRule}: named subsets of a service's endpoints. */
-public record DestinationRule(String host, List<Subset> subsets) implements Spec {
+/**
+ * {@code networking.istio.io/DestinationRule}: named subsets of a service's endpoints and the traffic policies of
+ * the service, its subsets and its ports. The record carries what the translator reads; the schema validates the
+ * rest, which ingest reports as not translated yet.
+ */
+public record DestinationRule(String host, TrafficPolicy trafficPolicy, List<Subset> subsets) implements Spec {
     public DestinationRule {
         subsets = Lists.copy(subsets);
     }
 
-    /** The endpoints whose labels include all of {@code labels}. */
-    public record Subset(String name, Map<String, String> labels) {
+    /** The endpoints whose labels include all of {@code labels}, with a policy of their own. */
+    public record Subset(String name, Map<String, String> labels, TrafficPolicy trafficPolicy) {
         public Subset {
             labels = Lists.copy(labels);
         }
+    }
+
+    /** Load balancing and connection limits, for the whole service or per port. */
+    public record TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool,
+                                List<PortTrafficPolicy> portLevelSettings) {
+        public TrafficPolicy {
+            portLevelSettings = Lists.copy(portLevelSettings);
+        }
+    }
+
+    /** A policy for one port, overriding the service's. */
+    public record PortTrafficPolicy(VirtualService.PortSelector port, LoadBalancer loadBalancer, ConnectionPool connectionPool) {
+    }
+
+    /** {@code simple} (ROUND_ROBIN, LEAST_REQUEST, LEAST_CONN, RANDOM, PASSTHROUGH) or {@code consistentHash}. */
+    public record LoadBalancer(String simple, ConsistentHash consistentHash) {
+    }
+
+    /** Session affinity: hash on a header, a cookie, the source IP or a query parameter; ring hash or Maglev. */
+    public record ConsistentHash(String httpHeaderName, HttpCookie httpCookie, Boolean useSourceIp,
+                                 String httpQueryParameterName, RingHash ringHash, MagLev maglev, Long minimumRingSize) {
+    }
+
+    /** The cookie to hash on (generated with this TTL when absent). */
+    public record HttpCookie(String name, String path, String ttl) {
+    }
+
+    /** Ring hash with a minimum ring size. */
+    public record RingHash(Long minimumRingSize) {
+    }
+
+    /** Maglev with a table size. */
+    public record MagLev(Long tableSize) {
+    }
+
+    /** Connection and request limits: Envoy's circuit breakers. */
+    public record ConnectionPool(TcpSettings tcp, HttpSettings http) {
+    }
+
+    /** TCP limits. */
+    public record TcpSettings(Integer maxConnections) {
+    }
+
+    /** HTTP limits. */
+    public record HttpSettings(Integer http1MaxPendingRequests, Integer http2MaxRequests, Integer maxRetries) {
     }
 }

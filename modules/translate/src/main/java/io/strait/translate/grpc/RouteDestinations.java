@@ -35,6 +35,11 @@ final class RouteDestinations {
                     .setWeight(UInt32Value.of(weight)).build());
         }
         RouteAction.Builder action = RouteAction.newBuilder();
+        // affinity follows the first destination's policy: Envoy hashes once per route, before picking a cluster
+        destinations.stream().filter(d -> d.weight() == null || d.weight() > 0).findFirst().ifPresent(d -> {
+            ClusterPolicy policy = ClusterPolicy.of(resolve(d.destination(), namespace, model), model);
+            SessionAffinity.apply(policy.loadBalancer() == null ? null : policy.loadBalancer().consistentHash(), action);
+        });
         if (weighted.size() == 1) {
             action.setCluster(weighted.get(0).getName());
         } else {

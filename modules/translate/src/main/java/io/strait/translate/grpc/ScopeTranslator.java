@@ -45,7 +45,7 @@ public final class ScopeTranslator {
                 }
             }
         }
-        List<Cluster> cds = clusters.stream().map(Clusters::eds).toList();
+        List<Cluster> cds = clusters.stream().map(ref -> Clusters.eds(ref, model, proxy.type())).toList();
         List<ClusterLoadAssignment> eds = clusters.stream().map(ref -> Endpoints.of(ref, model)).toList();
         return new XdsResources(cds, eds, listeners, routes);
     }
