@@ -35,7 +35,12 @@ final class BusProbe {
     }
 
     /** Runs {@code strait <args>} in this JVM and returns what it printed; fails on a non-zero exit code. */
-    static synchronized String cli(String... args) {
+    static String cli(String... args) {
+        return cli(0, args);
+    }
+
+    /** Runs {@code strait <args>} in this JVM and returns what it printed; fails unless it exits with {@code expected}. */
+    static synchronized String cli(int expected, String... args) {
         PrintStream saved = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code;
@@ -46,8 +51,8 @@ final class BusProbe {
             System.setOut(saved);
         }
         String text = out.toString(StandardCharsets.UTF_8);
-        if (code != 0) {
-            throw new AssertionError("strait " + String.join(" ", args) + " exited " + code + ":\n" + text);
+        if (code != expected) {
+            throw new AssertionError("strait " + String.join(" ", args) + " exited " + code + ", not " + expected + ":\n" + text);
         }
         return text;
     }

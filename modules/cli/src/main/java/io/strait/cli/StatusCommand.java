@@ -1,17 +1,12 @@
 package io.strait.cli;
 
-import io.strait.bus.kafka.BusConfig;
+import io.strait.bus.envelope.RevisionStatus;
 import io.strait.cli.status.MeshStatus;
-import io.strait.cli.status.StatusReader;
+import io.strait.cli.status.Rollout;
+import io.strait.cli.status.StatusSource;
 import io.strait.cli.status.StatusTable;
 import io.strait.model.json.Json;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,35 +23,30 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
     String output;
 
+    @Option(names = "--revisions", description = "Show each source's revisions and how far they have rolled out.")
+    boolean revisions;
+
     @Override
     public Integer call() throws Exception {
-        MeshStatus status;
-        if (kafka != null) {
-            status = StatusReader.read(new BusConfig(kafka, "strait-cli"), Duration.ofSeconds(15));
-        } else {
-            status = Json.read(fetch(adminPort), MeshStatus.class);
-        }
+        MeshStatus status = new StatusSource(adminPort, kafka).read();
         if (output.equals("json")) {
             System.out.println(new String(Json.write(status), StandardCharsets.UTF_8));
+        } else if (revisions) {
+            System.out.printf("%-24s %-14s %-9s %-10s %s%n", "SOURCE", "REVISION", "STATE", "PROXIES", "CONVERGED");
+            for (RevisionStatus s : status.sources()) {
+                if (s.live() != null) {
+                    Rollout r = Rollout.of(status, s.source(), s.live().revision());
+                    System.out.printf("%-24s %-14s %-9s %-10s %s%n", s.source(), r.revision(), "accepted",
+                            r.applied().size() + "/" + r.affected(), r.convergeMillis() < 0 ? "-" : r.convergeMillis() + " ms");
+                }
+                if (s.lastRejected() != null) {
+                    System.out.printf("%-24s %-14s %-9s %-10s %s%n", s.source(), s.lastRejected().revision(), "rejected", "-",
+                            s.lastRejected().findings().size() + " finding(s)");
+                }
+            }
         } else {
             System.out.print(StatusTable.render(status));
         }
         return 0;
-    }
-
-    private static byte[] fetch(int port) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-        try {
-            HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status"))
-                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (res.statusCode() != 200) {
-                throw new IllegalStateException("admin port " + port + " answered " + res.statusCode() + ": "
-                        + new String(res.body(), StandardCharsets.UTF_8).trim());
-            }
-            return res.body();
-        } catch (ConnectException e) {
-            throw new IllegalStateException("no Strait admin port on 127.0.0.1:" + port
-                    + "; is `strait up` running? (or pass --kafka HOST:PORT)");
-        }
     }
 }

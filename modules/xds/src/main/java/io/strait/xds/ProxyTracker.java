@@ -31,6 +31,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
     private final ProxyReporter reporter;
     private final Function<String, ScopeManifest> manifests;
     private final NackLedger ledger;
+    private final FrontMetrics metrics;
     private final Map<Long, String> streams = new ConcurrentHashMap<>();
     private final Map<String, Proxy> proxies = new ConcurrentHashMap<>();
 
@@ -48,11 +49,13 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         }
     }
 
-    ProxyTracker(String frontId, ProxyReporter reporter, Function<String, ScopeManifest> manifests, NackLedger ledger) {
+    ProxyTracker(String frontId, ProxyReporter reporter, Function<String, ScopeManifest> manifests, NackLedger ledger,
+                 java.util.function.Function<java.util.function.Supplier<Number>, FrontMetrics> metrics) {
         this.frontId = frontId;
         this.reporter = reporter;
         this.manifests = manifests;
         this.ledger = ledger;
+        this.metrics = metrics.apply(proxies::size);
     }
 
     int connectedProxies() {
@@ -74,14 +77,18 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
             ProxyStatus.TypeStatus before = proxy.types.get(type);
             String sent = before == null ? null : before.sent();
             long sentAt = before == null ? 0 : before.sentAt();
+            var revisions = before == null ? Map.<String, String>of() : before.revisions();
+            long revisionAt = before == null ? 0 : before.revisionAt();
             if (request.hasErrorDetail()) {
                 String error = request.getErrorDetail().getMessage();
                 proxy.types.put(type, new ProxyStatus.TypeStatus(sent, request.getVersionInfo(), error, sentAt,
-                        before == null ? 0 : before.ackedAt()));
+                        before == null ? 0 : before.ackedAt(), revisions, revisionAt));
+                metrics.rejected(type);
                 EVENTS.warn("proxy {} rejected {} version {}: {}", proxyId, type, sent, error);
             } else {
                 proxy.types.put(type, new ProxyStatus.TypeStatus(sent, request.getVersionInfo(), null, sentAt,
-                        System.currentTimeMillis()));
+                        System.currentTimeMillis(), revisions, revisionAt));
+                refreshApplied(proxy);
             }
             report(proxy);
         }
@@ -120,13 +127,15 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         ledger.sent(proxyId, response.getTypeUrl(), response.getNonce(), response.getVersionInfo());
         String type = shortType(response.getTypeUrl());
         ScopeManifest manifest = manifests.apply(proxy.scope);
+        // the revisions this version reflects: those of the live manifest, if the version is the live one's
+        boolean fromLive = manifest != null && XdsType.of(response.getTypeUrl())
+                .map(t -> ScopeSnapshots.version(manifest, t).equals(base(response.getVersionInfo()))).orElse(false);
+        metrics.pushed(type);
         synchronized (proxy) {
             ProxyStatus.TypeStatus before = proxy.types.get(type);
             proxy.types.put(type, new ProxyStatus.TypeStatus(response.getVersionInfo(),
-                    before == null ? null : before.acked(), null, System.currentTimeMillis(), before == null ? 0 : before.ackedAt()));
-            if (manifest != null) {
-                proxy.revisions = manifest.revisions();
-            }
+                    before == null ? null : before.acked(), null, System.currentTimeMillis(), before == null ? 0 : before.ackedAt(),
+                    fromLive ? manifest.revisions() : Map.of(), fromLive ? manifest.revisionAt() : 0));
             report(proxy);
         }
     }
@@ -162,6 +171,55 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
             reporter.unregister(proxyId, proxy.scope);
             EVENTS.info("proxy {} disconnected", proxyId);
         }
+    }
+
+    /**
+     * A new manifest is live for a scope: types whose version it does not change are now known to reflect its
+     * revisions too (nothing is re-sent for them), so proxies that a revision does not touch are on it at once.
+     */
+    void manifestApplied(ScopeManifest m) {
+        for (Proxy proxy : proxies.values()) {
+            if (!proxy.scope.equals(m.scope())) {
+                continue;
+            }
+            synchronized (proxy) {
+                proxy.types.replaceAll((type, t) -> {
+                    boolean unchanged = t.sent() != null && ScopeSnapshots.version(m, XdsType.valueOf(type)).equals(base(t.sent()));
+                    return unchanged ? new ProxyStatus.TypeStatus(t.sent(), t.acked(), t.nackError(), t.sentAt(), t.ackedAt(),
+                            m.revisions(), m.revisionAt()) : t;
+                });
+                refreshApplied(proxy);
+                report(proxy);
+            }
+        }
+    }
+
+    /** A proxy has applied the revisions every one of its types is SYNCED on; record the convergence when it moves. */
+    private void refreshApplied(Proxy proxy) {
+        if (proxy.types.isEmpty()) {
+            return;
+        }
+        Map<String, String> common = null;
+        long revisionAt = 0;
+        for (ProxyStatus.TypeStatus t : proxy.types.values()) {
+            if (!t.state().equals("SYNCED") || t.revisions().isEmpty() || (common != null && !common.equals(t.revisions()))) {
+                return;
+            }
+            common = t.revisions();
+            revisionAt = Math.max(revisionAt, t.revisionAt());
+        }
+        if (!common.equals(proxy.revisions)) {
+            proxy.revisions = common;
+            if (revisionAt > 0) {
+                metrics.converged(System.currentTimeMillis() - revisionAt);
+            }
+        }
+    }
+
+    /** The content part of a version ({@code base.namesHash} → {@code base}). */
+    private static String base(String version) {
+        int dot = version == null ? -1 : version.indexOf('.');
+        return dot < 0 ? String.valueOf(version) : version.substring(0, dot);
     }
 
     /** Unregisters every proxy, as a front does when it shuts down cleanly (they re-register wherever they reconnect). */

@@ -3,6 +3,7 @@ package io.strait.xds;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.strait.bus.envelope.ScopeManifest;
 import io.strait.bus.kafka.BusConfig;
@@ -36,6 +37,7 @@ public final class XdsFront implements AutoCloseable {
     private final String bindHost;
     private final int requestedPort;
     private final String frontId;
+    private final MeterRegistry metrics;
     private final ExecutorService fanOut = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "strait-xds-fanout");
         t.setDaemon(true);
@@ -51,9 +53,11 @@ public final class XdsFront implements AutoCloseable {
      * @param bindHost address to listen on
      * @param port     port to listen on (0 picks a free one)
      * @param frontId  this front's id, recorded with each proxy it serves
+     * @param metrics  where the front's metrics go
      */
-    public XdsFront(BusConfig bus, String bindHost, int port, String frontId) {
+    public XdsFront(BusConfig bus, String bindHost, int port, String frontId, MeterRegistry metrics) {
         this.bus = bus;
+        this.metrics = metrics;
         this.bindHost = bindHost;
         this.requestedPort = port;
         this.frontId = frontId;
@@ -70,8 +74,9 @@ public final class XdsFront implements AutoCloseable {
         reporter = new ProxyReporter(bus);
         ScopeSnapshots[] snapshots = new ScopeSnapshots[1];
         NackLedger ledger = new NackLedger();
-        tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope), ledger);
-        snapshots[0] = new ScopeSnapshots(cache, fanOut, m -> LOG.debug("scope {} generation {} live", m.scope(), m.generation()));
+        tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope), ledger,
+                connected -> new FrontMetrics(metrics, connected));
+        snapshots[0] = new ScopeSnapshots(cache, fanOut, m -> tracker.manifestApplied(m));
         loop = follow(snapshots[0]);
         V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, new NackHoldingWatcher(cache, ledger));
         server = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort))

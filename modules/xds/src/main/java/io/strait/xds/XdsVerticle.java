@@ -10,9 +10,11 @@ public final class XdsVerticle extends VerticleBase {
     private final String bindHost;
     private final int port;
     private final String frontId;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
     private XdsFront front;
 
-    public XdsVerticle(BusConfig bus, String bindHost, int port, String frontId) {
+    public XdsVerticle(BusConfig bus, String bindHost, int port, String frontId, io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
         this.bus = bus;
         this.bindHost = bindHost;
         this.port = port;
@@ -21,7 +23,7 @@ public final class XdsVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.executeBlocking(() -> front = new XdsFront(bus, bindHost, port, frontId).start());
+        return vertx.executeBlocking(() -> front = new XdsFront(bus, bindHost, port, frontId, metrics).start());
     }
 
     @Override

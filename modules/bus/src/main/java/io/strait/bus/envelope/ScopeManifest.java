@@ -12,9 +12,11 @@ import java.util.Map;
  * @param revisions  per source, the config revision this manifest reflects
  * @param resources  per xDS type URL, the named resources (name + hash of the serialized resource)
  * @param builtAt    epoch millis
+ * @param revisionAt epoch millis when the newest revision it reflects was published (config change → ACK is
+ *                   measured from here)
  */
 public record ScopeManifest(int v, String scope, long generation, Map<String, String> revisions,
-                            Map<String, List<NamedHash>> resources, long builtAt) {
+                            Map<String, List<NamedHash>> resources, long builtAt, long revisionAt) {
     public ScopeManifest {
         revisions = revisions == null ? Map.of() : revisions;
         resources = resources == null ? Map.of() : resources;

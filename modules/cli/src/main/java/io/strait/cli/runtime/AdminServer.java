@@ -3,6 +3,7 @@ package io.strait.cli.runtime;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.cli.status.StatusReader;
 import io.strait.model.json.Json;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin port of a Strait process: {@code /healthz}, {@code /readyz}, and {@code /status} (the mesh status as
- * JSON, read from the bus on a worker thread — never on the event loop).
+ * The admin port of a Strait process: {@code /healthz}, {@code /readyz}, {@code /metrics} (Prometheus) and
+ * {@code /status} (the mesh status as JSON, read from the bus on a worker thread — never on the event loop).
  */
 final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -23,9 +24,11 @@ final class AdminServer implements AutoCloseable {
     private final BusConfig bus;
     private final int port;
     private final IntSupplier connectedProxies;
+    private final PrometheusMeterRegistry metrics;
     private HttpServer server;
 
-    AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies) {
+    AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies, PrometheusMeterRegistry metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.bus = bus;
         this.port = port;
@@ -49,9 +52,11 @@ final class AdminServer implements AutoCloseable {
                         LOG.warn("status read failed", e);
                         req.response().setStatusCode(503).end("status unavailable: " + e.getMessage() + "\n");
                     });
+            case "/metrics" -> req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(metrics.scrape());
             case "/debug/proxies" -> req.response().putHeader("content-type", "text/plain")
                     .end("connected proxies on this front: " + connectedProxies.getAsInt() + "\n");
-            default -> req.response().setStatusCode(404).end("not found; try /healthz, /readyz, /status\n");
+            default -> req.response().setStatusCode(404).end("not found; try /healthz, /readyz, /status, /metrics\n");
         }
     }
 

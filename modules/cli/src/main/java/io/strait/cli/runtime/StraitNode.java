@@ -7,6 +7,8 @@ import io.strait.bus.topic.TopicInstaller;
 import io.strait.ingest.IngestVerticle;
 import io.strait.translate.runner.TranslateVerticle;
 import io.strait.xds.XdsVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
@@ -26,6 +28,8 @@ public final class StraitNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StraitNode.class);
 
     private final NodeOptions options;
+    /** This process's metrics, served at /metrics on the admin port. */
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private EmbeddedKafka broker;
     private Vertx vertx;
     private BusConfig bus;
@@ -60,7 +64,7 @@ public final class StraitNode implements AutoCloseable {
             deploy(new IngestVerticle(bus, options.configDir(), options.sourceName()));
         }
         if (options.adminPort() >= 0) {
-            admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies);
+            admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies, metrics);
             admin.start();
         }
         return this;
@@ -68,7 +72,7 @@ public final class StraitNode implements AutoCloseable {
 
     /** Starts the xDS front role (again, after {@link #stopXds()}). */
     public void startXds() throws Exception {
-        xds = new XdsVerticle(bus, options.xdsHost(), options.xdsPort(), options.frontId());
+        xds = new XdsVerticle(bus, options.xdsHost(), options.xdsPort(), options.frontId(), metrics);
         xdsDeployment = deploy(xds);
     }
 

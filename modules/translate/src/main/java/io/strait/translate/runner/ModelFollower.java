@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -28,18 +28,23 @@ import org.slf4j.LoggerFactory;
 final class ModelFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelFollower.class);
 
-    private final BiConsumer<MeshModel, Map<String, String>> onRevision;
+    private final Consumer<ModelRevision> onRevision;
     private final Map<String, IstioResource> live = new HashMap<>();
     private final Map<String, IstioResource> pending = new HashMap<>();
     private final Map<String, String> revisions = new TreeMap<>();
     private final PollLoop loop;
     private final TopicPartition partition = new TopicPartition(Topics.CONFIG, 0);
     private long endAtStart;
+    private long publishedAt;
     private boolean caughtUp;
     private boolean dirty;
 
-    /** @param onRevision called on the follower's thread with each new model and the revision of each source */
-    ModelFollower(BusConfig bus, BiConsumer<MeshModel, Map<String, String>> onRevision) {
+    /** The model at a revision boundary: the live revision of each source, and when the newest was published. */
+    record ModelRevision(MeshModel model, Map<String, String> revisions, long publishedAt) {
+    }
+
+    /** @param onRevision called on the follower's thread with each new model */
+    ModelFollower(BusConfig bus, Consumer<ModelRevision> onRevision) {
         this.onRevision = onRevision;
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(bus.consumer("translate-config", null));
         consumer.assign(List.of(partition));
@@ -67,7 +72,7 @@ final class ModelFollower implements AutoCloseable {
         }
         if (caughtUp && dirty) {
             dirty = false;
-            onRevision.accept(MeshModel.of(List.copyOf(live.values())), Map.copyOf(revisions));
+            onRevision.accept(new ModelRevision(MeshModel.of(List.copyOf(live.values())), Map.copyOf(revisions), publishedAt));
         }
     }
 
@@ -86,6 +91,7 @@ final class ModelFollower implements AutoCloseable {
             });
             pending.clear();
             revisions.put(marker.source(), marker.revision());
+            publishedAt = Math.max(publishedAt, marker.publishedAt());
             dirty = true;
         } else {
             pending.put(r.key(), r.value() == null ? null : ConfigCodec.decode(r.value()).resource());

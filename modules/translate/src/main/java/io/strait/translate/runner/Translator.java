@@ -48,10 +48,11 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private final Set<String> publishedHashes = new HashSet<>();
     private MeshModel model;
     private Map<String, String> revisions = Map.of();
+    private long revisionAt;
 
     public Translator(BusConfig bus) {
         this.publisher = new ScopePublisher(bus);
-        this.follower = new ModelFollower(bus, (m, r) -> worker.execute(() -> onModel(m, r)));
+        this.follower = new ModelFollower(bus, m -> worker.execute(() -> onModel(m)));
         this.ownership = new ScopeOwnership(bus, this);
     }
 
@@ -78,9 +79,10 @@ public final class Translator implements ScopeListener, AutoCloseable {
         });
     }
 
-    private void onModel(MeshModel next, Map<String, String> nextRevisions) {
-        model = next;
-        revisions = nextRevisions;
+    private void onModel(ModelFollower.ModelRevision next) {
+        model = next.model();
+        revisions = next.revisions();
+        revisionAt = next.publishedAt();
         long start = System.nanoTime();
         int changed = publish(new ArrayList<>(scopes.keySet()));
         if (!scopes.isEmpty()) {
@@ -134,7 +136,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
         }
         ScopeManifest before = published.get(scope);
         long generation = Math.max(System.currentTimeMillis(), before == null ? 0 : before.generation() + 1);
-        return new ScopeManifest(1, scope, generation, revisions, byType, System.currentTimeMillis());
+        return new ScopeManifest(1, scope, generation, revisions, byType, System.currentTimeMillis(), revisionAt);
     }
 
     @Override
