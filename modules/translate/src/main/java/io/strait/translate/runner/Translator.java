@@ -7,6 +7,7 @@ import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.translate.grpc.ScopeTranslator;
 import io.strait.translate.xds.ContentHash;
+import io.strait.translate.xds.EnvoyConstraints;
 import io.strait.translate.xds.ResourceCodec;
 import io.strait.translate.xds.XdsResources;
 import io.strait.translate.xds.XdsType;
@@ -125,6 +126,11 @@ public final class Translator implements ScopeListener, AutoCloseable {
         for (Map.Entry<XdsType, Map<String, Message>> type : resources.byType().entrySet()) {
             List<ScopeManifest.NamedHash> entries = new ArrayList<>();
             for (Map.Entry<String, Message> r : type.getValue().entrySet()) {
+                List<String> violations = EnvoyConstraints.violations(r.getValue());
+                if (!violations.isEmpty()) {
+                    throw new IllegalStateException("translator bug: " + type.getKey() + " " + r.getKey()
+                            + " breaks Envoy's constraints, so it is not sent: " + violations);
+                }
                 byte[] bytes = ContentHash.serialize(r.getValue());
                 String hash = ContentHash.of(bytes);
                 if (!publishedHashes.contains(hash)) {
