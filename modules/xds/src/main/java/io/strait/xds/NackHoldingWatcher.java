@@ -16,14 +16,18 @@ import java.util.function.Consumer;
  * which differs from the current one, so java-control-plane would answer at once with the very config that was
  * just refused, and the proxy would refuse it again, in a loop. Treating a NACK as "seen the refused version"
  * makes the cache wait for the next change instead, as istiod does.
+ *
+ * <p>For delta streams it also supplies what the client holds (see {@link DeltaVersions}).
  */
 final class NackHoldingWatcher implements ConfigWatcher {
     private final ConfigWatcher delegate;
     private final NackLedger ledger;
+    private final DeltaVersions delta;
 
-    NackHoldingWatcher(ConfigWatcher delegate, NackLedger ledger) {
+    NackHoldingWatcher(ConfigWatcher delegate, NackLedger ledger, DeltaVersions delta) {
         this.delegate = delegate;
         this.ledger = ledger;
+        this.delta = delta;
     }
 
     @Override
@@ -45,7 +49,19 @@ final class NackHoldingWatcher implements ConfigWatcher {
     public DeltaWatch createDeltaWatch(DeltaXdsRequest request, String requesterVersion, Map<String, String> resourceVersions,
                                        Set<String> pendingResources, boolean isWildcard,
                                        Consumer<DeltaResponse> responseConsumer, boolean hasClusterChanged) {
-        return delegate.createDeltaWatch(request, requesterVersion, resourceVersions, pendingResources, isWildcard,
-                responseConsumer, hasClusterChanged);
+        var v3 = request.v3Request();
+        Map<String, String> held = delta.of(v3.getNode().getId(), v3.getTypeUrl());
+        if (v3.getResponseNonce().isEmpty()) {
+            held.putAll(v3.getInitialResourceVersionsMap()); // a (re)connecting client says what it already has
+        }
+        Map<String, String> tracked = delta.held(v3.getNode().getId(), v3.getTypeUrl());
+        tracked.putAll(resourceVersions);
+        Consumer<DeltaResponse> recording = response -> {
+            response.resources().forEach((name, resource) -> held.put(name, resource.version()));
+            response.removedResources().forEach(held::remove);
+            responseConsumer.accept(response);
+        };
+        return delegate.createDeltaWatch(request, requesterVersion, tracked, pendingResources, isWildcard, recording,
+                hasClusterChanged);
     }
 }

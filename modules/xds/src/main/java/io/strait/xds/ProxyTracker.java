@@ -3,6 +3,7 @@ package io.strait.xds;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.exception.RequestException;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
@@ -31,6 +32,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
     private final ProxyReporter reporter;
     private final Function<String, ScopeManifest> manifests;
     private final NackLedger ledger;
+    private final DeltaVersions delta;
     private final FrontMetrics metrics;
     private final Map<Long, String> streams = new ConcurrentHashMap<>();
     private final Map<String, Proxy> proxies = new ConcurrentHashMap<>();
@@ -50,11 +52,13 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
     }
 
     ProxyTracker(String frontId, ProxyReporter reporter, Function<String, ScopeManifest> manifests, NackLedger ledger,
+                 DeltaVersions delta,
                  java.util.function.Function<java.util.function.Supplier<Number>, FrontMetrics> metrics) {
         this.frontId = frontId;
         this.reporter = reporter;
         this.manifests = manifests;
         this.ledger = ledger;
+        this.delta = delta;
         this.metrics = metrics.apply(proxies::size);
     }
 
@@ -95,9 +99,13 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
     }
 
     private String open(long streamId, DiscoveryRequest request) throws RequestException {
+        return open(streamId, request.getNode());
+    }
+
+    private String open(long streamId, io.envoyproxy.envoy.config.core.v3.Node node) throws RequestException {
         ProxyIdentity identity;
         try {
-            identity = NodeIdentities.of(request.getNode());
+            identity = NodeIdentities.of(node);
         } catch (IllegalArgumentException e) {
             LOG.info("refusing stream {}: {}", streamId, e.getMessage());
             throw new RequestException(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
@@ -119,30 +127,71 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
 
     @Override
     public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+        sent(streamId, response.getTypeUrl(), response.getNonce(), response.getVersionInfo());
+    }
+
+    /**
+     * A delta request: the first registers the proxy; an answer to a response is an ACK or a NACK of the version
+     * that response carried (a delta request names only the nonce).
+     */
+    @Override
+    public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) throws RequestException {
         String proxyId = streams.get(streamId);
-        Proxy proxy = proxyId == null ? null : proxies.get(proxyId);
-        if (proxy == null) {
+        if (proxyId == null) {
+            proxyId = open(streamId, request.getNode());
+        }
+        Proxy proxy = proxies.get(proxyId);
+        String version = request.getResponseNonce().isEmpty() ? null
+                : ledger.versionOf(proxyId, request.getTypeUrl(), request.getResponseNonce());
+        if (proxy == null || version == null) {
             return;
         }
-        ledger.sent(proxyId, response.getTypeUrl(), response.getNonce(), response.getVersionInfo());
-        String type = shortType(response.getTypeUrl());
-        ScopeManifest manifest = manifests.apply(proxy.scope);
-        // the revisions this version reflects: those of the live manifest, if the version is the live one's
-        boolean fromLive = manifest != null && XdsType.of(response.getTypeUrl())
-                .map(t -> ScopeSnapshots.version(manifest, t).equals(base(response.getVersionInfo()))).orElse(false);
-        metrics.pushed(type);
+        String type = shortType(request.getTypeUrl());
         synchronized (proxy) {
             ProxyStatus.TypeStatus before = proxy.types.get(type);
-            proxy.types.put(type, new ProxyStatus.TypeStatus(response.getVersionInfo(),
-                    before == null ? null : before.acked(), null, System.currentTimeMillis(), before == null ? 0 : before.ackedAt(),
-                    fromLive ? manifest.revisions() : Map.of(), fromLive ? manifest.revisionAt() : 0));
+            if (before == null) {
+                return;
+            }
+            if (request.hasErrorDetail()) {
+                proxy.types.put(type, new ProxyStatus.TypeStatus(before.sent(), before.acked(), request.getErrorDetail().getMessage(),
+                        before.sentAt(), before.ackedAt(), before.revisions(), before.revisionAt()));
+                metrics.rejected(type);
+                EVENTS.warn("proxy {} rejected {} version {}: {}", proxyId, type, version, request.getErrorDetail().getMessage());
+            } else {
+                proxy.types.put(type, new ProxyStatus.TypeStatus(before.sent(), version, null, before.sentAt(),
+                        System.currentTimeMillis(), before.revisions(), before.revisionAt()));
+                refreshApplied(proxy);
+            }
             report(proxy);
         }
     }
 
     @Override
-    public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) throws RequestException {
-        throw new RequestException(Status.UNIMPLEMENTED.withDescription("delta xDS is not served yet; use state of the world ADS"));
+    public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
+        sent(streamId, response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo());
+    }
+
+    /** A response went out on a stream, state of the world or delta. */
+    private void sent(long streamId, String typeUrl, String nonce, String versionInfo) {
+        String proxyId = streams.get(streamId);
+        Proxy proxy = proxyId == null ? null : proxies.get(proxyId);
+        if (proxy == null) {
+            return;
+        }
+        ledger.sent(proxyId, typeUrl, nonce, versionInfo);
+        String type = shortType(typeUrl);
+        ScopeManifest manifest = manifests.apply(proxy.scope);
+        // the revisions this version reflects: those of the live manifest, if the version is the live one's
+        boolean fromLive = manifest != null && XdsType.of(typeUrl)
+                .map(t -> ScopeSnapshots.version(manifest, t).equals(base(versionInfo))).orElse(false);
+        metrics.pushed(type);
+        synchronized (proxy) {
+            ProxyStatus.TypeStatus before = proxy.types.get(type);
+            proxy.types.put(type, new ProxyStatus.TypeStatus(versionInfo,
+                    before == null ? null : before.acked(), null, System.currentTimeMillis(), before == null ? 0 : before.ackedAt(),
+                    fromLive ? manifest.revisions() : Map.of(), fromLive ? manifest.revisionAt() : 0));
+            report(proxy);
+        }
     }
 
     @Override
@@ -168,6 +217,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         if (last) {
             proxies.remove(proxyId, proxy);
             ledger.forget(proxyId);
+            delta.forget(proxyId);
             reporter.unregister(proxyId, proxy.scope);
             EVENTS.info("proxy {} disconnected", proxyId);
         }

@@ -25,9 +25,16 @@ import java.util.TreeSet;
  */
 final class ScopeSnapshot extends Snapshot {
     private final Snapshot delegate;
+    private final Map<Resources.ResourceType, Map<String, String>> hashes;
 
-    ScopeSnapshot(Snapshot delegate) {
+    /**
+     * @param delegate the resources
+     * @param hashes   per type, resource name to its content hash: the per-resource version delta xDS reports,
+     *                 the same on every front (java-control-plane's default, {@code hashCode()}, is not)
+     */
+    ScopeSnapshot(Snapshot delegate, Map<Resources.ResourceType, Map<String, String>> hashes) {
         this.delegate = delegate;
+        this.hashes = hashes;
     }
 
     @Override
@@ -57,7 +64,11 @@ final class ScopeSnapshot extends Snapshot {
 
     @Override
     public Map<String, VersionedResource<?>> versionedResources(Resources.ResourceType type) {
-        return delegate.versionedResources(type);
+        Map<String, String> byName = hashes.getOrDefault(type, Map.of());
+        Map<String, VersionedResource<?>> out = new java.util.LinkedHashMap<>();
+        delegate.resources(type).forEach((name, resource) ->
+                out.put(name, VersionedResource.create(resource, byName.getOrDefault(name, ""))));
+        return out;
     }
 
     @Override

@@ -85,7 +85,7 @@ final class ScopeSnapshots {
                 typed(m, XdsType.EDS, ClusterLoadAssignment.class), version(m, XdsType.EDS),
                 typed(m, XdsType.LDS, Listener.class), version(m, XdsType.LDS),
                 typed(m, XdsType.RDS, RouteConfiguration.class), version(m, XdsType.RDS),
-                List.of(), ""));
+                List.of(), ""), hashes(m));
         applied.put(m.scope(), m);
         fanOut.execute(() -> {
             try {
@@ -95,6 +95,22 @@ final class ScopeSnapshots {
                 LOG.error("applying manifest generation {} of scope {} failed", m.generation(), m.scope(), e);
             }
         });
+    }
+
+    private static Map<io.envoyproxy.controlplane.cache.Resources.ResourceType, Map<String, String>> hashes(ScopeManifest m) {
+        Map<io.envoyproxy.controlplane.cache.Resources.ResourceType, Map<String, String>> out = new java.util.EnumMap<>(
+                io.envoyproxy.controlplane.cache.Resources.ResourceType.class);
+        for (XdsType type : XdsType.values()) {
+            Map<String, String> byName = new HashMap<>();
+            m.resources().getOrDefault(type.typeUrl(), List.of()).forEach(r -> byName.put(r.name(), r.hash()));
+            out.put(switch (type) {
+                case CDS -> io.envoyproxy.controlplane.cache.Resources.ResourceType.CLUSTER;
+                case EDS -> io.envoyproxy.controlplane.cache.Resources.ResourceType.ENDPOINT;
+                case LDS -> io.envoyproxy.controlplane.cache.Resources.ResourceType.LISTENER;
+                case RDS -> io.envoyproxy.controlplane.cache.Resources.ResourceType.ROUTE;
+            }, byName);
+        }
+        return out;
     }
 
     private <T extends Message> List<T> typed(ScopeManifest m, XdsType type, Class<T> cls) {

@@ -74,11 +74,12 @@ public final class XdsFront implements AutoCloseable {
         reporter = new ProxyReporter(bus);
         ScopeSnapshots[] snapshots = new ScopeSnapshots[1];
         NackLedger ledger = new NackLedger();
-        tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope), ledger,
+        DeltaVersions delta = new DeltaVersions();
+        tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope), ledger, delta,
                 connected -> new FrontMetrics(metrics, connected));
         snapshots[0] = new ScopeSnapshots(cache, fanOut, m -> tracker.manifestApplied(m));
         loop = follow(snapshots[0]);
-        V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, new NackHoldingWatcher(cache, ledger));
+        V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, new NackHoldingWatcher(cache, ledger, delta));
         server = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort))
                 .addService(discovery.getAggregatedDiscoveryServiceImpl())
                 .addService(discovery.getClusterDiscoveryServiceImpl())

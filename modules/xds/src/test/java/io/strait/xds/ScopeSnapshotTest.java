@@ -6,12 +6,14 @@ import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScopeSnapshotTest {
     private final ScopeSnapshot snapshot = new ScopeSnapshot(Snapshot.create(
             List.of(Cluster.newBuilder().setName("a").build(), Cluster.newBuilder().setName("b").build()), "cds1",
-            List.of(), "eds1", List.of(), "lds1", List.of(), "rds1", List.of(), ""));
+            List.of(), "eds1", List.of(), "lds1", List.of(), "rds1", List.of(), ""),
+            Map.of(Resources.ResourceType.CLUSTER, Map.of("a", "hash-a", "b", "hash-b")));
 
     @Test
     void aChangedSubscriptionHasItsOwnVersionSoItIsAlwaysAnswered() {
@@ -21,6 +23,12 @@ class ScopeSnapshotTest {
         assertThat(snapshot.version(Resources.ResourceType.CLUSTER, List.of("b", "a", "b"))).isEqualTo(ab);
         assertThat(snapshot.version(Resources.ResourceType.CLUSTER, List.of())).isEqualTo("cds1");
         assertThat(snapshot.resources(Resources.ResourceType.CLUSTER)).containsOnlyKeys("a", "b");
+    }
+
+    @Test
+    void eachResourceIsVersionedByItsContentHashTheSameOnEveryFront() {
+        assertThat(snapshot.versionedResources(Resources.ResourceType.CLUSTER).get("a").version()).isEqualTo("hash-a");
+        assertThat(snapshot.versionedResources(Resources.ResourceType.CLUSTER).get("b").version()).isEqualTo("hash-b");
     }
 
     @Test
