@@ -78,6 +78,9 @@ public final class EnvoyConstraints {
                 continue;
             }
             boolean present = f.hasPresence() ? m.hasField(f) : !m.getField(f).equals(f.getDefaultValue());
+            if (!present && f.getRealContainingOneof() != null) {
+                continue; // a oneof member's rules apply only to the member that is set
+            }
             if (rules.hasMessage() && rules.getMessage().getRequired() && !present) {
                 out.add(p + ": required");
             }

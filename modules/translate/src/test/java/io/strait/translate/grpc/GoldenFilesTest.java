@@ -61,8 +61,8 @@ class GoldenFilesTest {
                 Map.of("app", "client"));
         XdsResources out = new ScopeTranslator().translate(model, proxy);
         assertEveryRouteNamesACarriedCluster(out);
-        out.byType().values().forEach(resources -> resources.forEach((name, r) ->
-                assertThat(io.strait.translate.xds.EnvoyConstraints.violations(r)).as("Envoy constraints of %s", name).isEmpty()));
+        out.byType().values().forEach(resources -> resources.forEach((resourceName, r) ->
+                assertThat(io.strait.translate.xds.EnvoyConstraints.violations(r)).as("Envoy constraints of %s", resourceName).isEmpty()));
         compare(name + ".clusters.json", out.clusters());
         compare(name + ".endpoints.json", out.endpoints());
         compare(name + ".listeners.json", out.listeners());

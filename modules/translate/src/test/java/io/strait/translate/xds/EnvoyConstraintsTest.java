@@ -29,16 +29,17 @@ class EnvoyConstraintsTest {
     @Test
     void violationsOfEnvoysRulesAreFoundWithTheirPath() {
         RouteConfiguration rc = RouteConfiguration.newBuilder().setName("r").addVirtualHosts(VirtualHost.newBuilder()
-                .setName("vh").addDomains("*")
+                .setName("vh")
                 .addRoutes(Route.newBuilder()
                         .setMatch(RouteMatch.newBuilder().setPrefix("/").addHeaders(HeaderMatcher.newBuilder().setName("")))
                         .setRoute(RouteAction.newBuilder().setWeightedClusters(WeightedCluster.newBuilder()
-                                .addClusters(WeightedCluster.ClusterWeight.newBuilder().setName("").setWeight(UInt32Value.of(10))))))
+                                .addClusters(WeightedCluster.ClusterWeight.newBuilder().setName("c").setWeight(UInt32Value.of(10))))))
                 .addRoutes(Route.newBuilder().setRoute(RouteAction.newBuilder().setCluster("c"))))
                 .build();
         assertThat(EnvoyConstraints.violations(rc)).anySatisfy(v -> assertThat(v).contains("headers[0].name"))
-                .anySatisfy(v -> assertThat(v).contains("clusters[0].name"))
-                .anySatisfy(v -> assertThat(v).contains("routes[1].match: required"));
+                .anySatisfy(v -> assertThat(v).contains("virtual_hosts[0].domains: at least 1 items"))
+                .anySatisfy(v -> assertThat(v).contains("routes[1].match: required"))
+                .noneSatisfy(v -> assertThat(v).contains("safe_regex"));
     }
 
     @Test
