@@ -13,14 +13,10 @@ import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import io.strait.bus.kafka.EmbeddedKafka;
-import io.strait.cli.runtime.NodeOptions;
-import io.strait.cli.runtime.Role;
 import io.strait.cli.runtime.StraitNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -98,8 +94,7 @@ class DeltaXdsTest {
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
         mesh = new MeshFixture(tmp.resolve("config"));
-        node = new StraitNode(new NodeOptions(EnumSet.allOf(Role.class), null, 0, tmp.resolve("data"), mesh.configDir,
-                "127.0.0.1", EmbeddedKafka.freePort(), -1, "front-d")).start();
+        node = InProcess.start(tmp.resolve("data"), mesh.configDir, "front-d", false);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", node.xdsPort()).usePlaintext().build();
     }
 
@@ -108,12 +103,7 @@ class DeltaXdsTest {
         if (channel != null) {
             channel.shutdownNow();
         }
-        if (node != null) {
-            node.close();
-        }
-        if (mesh != null) {
-            mesh.close();
-        }
+        InProcess.close(node, mesh);
     }
 
     private void writeSubsets(String... subsets) throws Exception {

@@ -7,17 +7,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.strait.bus.envelope.RevisionStatus;
 import io.strait.bus.kafka.BusConfig;
-import io.strait.bus.kafka.EmbeddedKafka;
 import io.strait.cli.bootstrap.GrpcBootstrap;
 import io.strait.cli.demo.ProxylessClient;
-import io.strait.cli.runtime.NodeOptions;
-import io.strait.cli.runtime.Role;
 import io.strait.cli.runtime.StraitNode;
 import io.strait.model.finding.Finding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -48,8 +44,7 @@ class EndToEndTest {
     void start(@TempDir Path tmp) throws Exception {
         mesh = new MeshFixture(tmp.resolve("config"));
         long t0 = System.nanoTime();
-        node = new StraitNode(new NodeOptions(EnumSet.allOf(Role.class), null, 0, tmp.resolve("data"), mesh.configDir,
-                "127.0.0.1", EmbeddedKafka.freePort(), 0, "front-a")).start();
+        node = InProcess.start(tmp.resolve("data"), mesh.configDir, "front-a", true);
         System.out.printf("strait up (embedded broker, all roles) started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         bus = node.bus();
         client = new ProxylessClient(GrpcBootstrap.forWorkload("127.0.0.1:" + node.xdsPort(), "productpage-1", "bookinfo",
@@ -59,15 +54,7 @@ class EndToEndTest {
 
     @AfterAll
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        if (mesh != null) {
-            mesh.close();
-        }
+        InProcess.close(client, node, mesh);
     }
 
     @Test

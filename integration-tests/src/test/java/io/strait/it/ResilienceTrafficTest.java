@@ -10,19 +10,15 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
-import io.strait.bus.kafka.EmbeddedKafka;
 import io.strait.cli.bootstrap.GrpcBootstrap;
 import io.strait.cli.demo.EchoService;
 import io.strait.cli.demo.ProxylessClient;
-import io.strait.cli.runtime.NodeOptions;
-import io.strait.cli.runtime.Role;
 import io.strait.cli.runtime.StraitNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,8 +140,7 @@ class ResilienceTrafficTest {
                     route: [{destination: {host: payments, subset: limited}}]
                   - route: [{destination: {host: payments, subset: plain}}]
                 """.formatted(HOST, slowPort, flakyPort, plainPort, pool[0], pool[1], pool[2], limitedPort));
-        node = new StraitNode(new NodeOptions(EnumSet.allOf(Role.class), null, 0, tmp.resolve("data"), config,
-                "127.0.0.1", EmbeddedKafka.freePort(), -1, "front-r")).start();
+        node = InProcess.start(tmp.resolve("data"), config, "front-r", false);
         client = new ProxylessClient(GrpcBootstrap.forWorkload("127.0.0.1:" + node.xdsPort(), "checkout-1", "shop",
                 Map.of("app", "checkout")), HOST + ":7070");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "plain".equals(client.call(Map.of(), 1000)));
@@ -159,12 +154,7 @@ class ResilienceTrafficTest {
 
     @AfterAll
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (node != null) {
-            node.close();
-        }
+        InProcess.close(client, node);
         servers.forEach(Server::shutdownNow);
         slow.shutdownNow();
     }

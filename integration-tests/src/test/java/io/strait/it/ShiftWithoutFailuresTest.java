@@ -7,14 +7,11 @@ import io.strait.bus.kafka.EmbeddedKafka;
 import io.strait.cli.bootstrap.GrpcBootstrap;
 import io.strait.cli.demo.Backends;
 import io.strait.cli.demo.ProxylessClient;
-import io.strait.cli.runtime.NodeOptions;
-import io.strait.cli.runtime.Role;
 import io.strait.cli.runtime.StraitNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,8 +50,7 @@ class ShiftWithoutFailuresTest {
         config = tmp.resolve("config");
         Files.createDirectories(config);
         write(mesh(List.of("v1", "v2"), Map.of("v1", 100)));
-        node = new StraitNode(new NodeOptions(EnumSet.allOf(Role.class), null, 0, tmp.resolve("data"), config,
-                "127.0.0.1", EmbeddedKafka.freePort(), -1, "front-s")).start();
+        node = InProcess.start(tmp.resolve("data"), config, "front-s", false);
         client = new ProxylessClient(GrpcBootstrap.forWorkload("127.0.0.1:" + node.xdsPort(), "web-1", "shop",
                 Map.of("app", "web")), HOST + ":8080");
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "v1".equals(client.call(Map.of(), 1000)));
@@ -62,15 +58,7 @@ class ShiftWithoutFailuresTest {
 
     @AfterAll
     void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (node != null) {
-            node.close();
-        }
-        if (backends != null) {
-            backends.close();
-        }
+        InProcess.close(client, node, backends);
     }
 
     /** The whole mesh in one file, so one write is one revision. */

@@ -32,8 +32,17 @@ final class NodeFlags {
     @Option(names = "--front-id", description = "Id of this process's xDS front (default: front-<xds port>).")
     String frontId;
 
+    @Option(names = "--group-session-timeout", defaultValue = "6s", description = "How soon translators notice that one of "
+            + "them died and take over its scopes; below 6s the cluster's group.min.session.timeout.ms must allow it "
+            + "(the embedded broker allows 1s) (default: ${DEFAULT-VALUE}).")
+    String groupSessionTimeout;
+
     NodeOptions options(Set<Role> roles) {
+        long nanos = io.strait.model.istio.Durations.nanos(groupSessionTimeout);
+        if (nanos < 1_000_000_000L) {
+            throw new IllegalArgumentException("--group-session-timeout " + groupSessionTimeout + " must be a duration of at least 1s");
+        }
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, config, bind, xdsPort, adminPort,
-                frontId != null ? frontId : "front-" + xdsPort);
+                frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000));
     }
 }

@@ -86,7 +86,7 @@ public final class XdsFront implements AutoCloseable {
                 .addService(discovery.getEndpointDiscoveryServiceImpl())
                 .addService(discovery.getListenerDiscoveryServiceImpl())
                 .addService(discovery.getRouteDiscoveryServiceImpl())
-                .addService(new LoadReports())
+                .addService(new LoadReports(metrics))
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .build()

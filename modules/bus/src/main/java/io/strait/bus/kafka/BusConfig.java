@@ -15,10 +15,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * How every role talks to Kafka: one place for the client settings that the design depends on
  * (acks=all and idempotence, read_committed, low linger for sub-second propagation).
  *
- * @param bootstrapServers the cluster
- * @param clientPrefix     prefix of client ids, so a broker's logs tell roles apart
+ * @param bootstrapServers      the cluster
+ * @param clientPrefix          prefix of client ids, so a broker's logs tell roles apart
+ * @param groupSessionTimeoutMs how soon a consumer group (the translators) notices a member that died; the broker's
+ *                              {@code group.min.session.timeout.ms} (6 s by default) bounds it from below
  */
-public record BusConfig(String bootstrapServers, String clientPrefix) {
+public record BusConfig(String bootstrapServers, String clientPrefix, int groupSessionTimeoutMs) {
+    /** Kafka's default minimum session timeout, which any cluster accepts. */
+    public static final int DEFAULT_GROUP_SESSION_TIMEOUT_MS = 6000;
+
+    public BusConfig(String bootstrapServers, String clientPrefix) {
+        this(bootstrapServers, clientPrefix, DEFAULT_GROUP_SESSION_TIMEOUT_MS);
+    }
 
     public Map<String, Object> admin() {
         Map<String, Object> m = new HashMap<>();
@@ -63,8 +71,8 @@ public record BusConfig(String bootstrapServers, String clientPrefix) {
         if (groupId != null) {
             m.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
             // a translator that dies must lose its scopes quickly; heartbeats keep live ones
-            m.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000);
-            m.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1000);
+            m.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, groupSessionTimeoutMs);
+            m.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(250, groupSessionTimeoutMs / 4));
         }
         return m;
     }

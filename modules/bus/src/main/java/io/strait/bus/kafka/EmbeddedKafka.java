@@ -95,6 +95,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // let translators ask for short sessions, so a dead one loses its scopes in seconds
+        p.put("group.min.session.timeout.ms", "1000");
         p.put("log.cleaner.backoff.ms", "1000");
         p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "10000");
         return p;

@@ -15,9 +15,10 @@ import java.util.Set;
  * @param xdsPort    port of the xDS front
  * @param adminPort  port of the admin server (/healthz, /readyz, /status); -1 for none
  * @param frontId    id of this process's xDS front
+ * @param groupSessionTimeoutMs how soon the translators' consumer group notices a dead member
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
-                          int xdsPort, int adminPort, String frontId) {
+                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs) {
 
     /** The source name the ingest role records: {@code folder:<folder name>}. */
     public String sourceName() {

@@ -49,7 +49,7 @@ public final class StraitNode implements AutoCloseable {
             broker = new EmbeddedKafka(options.dataDir(), options.kafkaPort()).start();
             servers = broker.bootstrapServers();
         }
-        bus = new BusConfig(servers, "strait");
+        bus = new BusConfig(servers, "strait", options.groupSessionTimeoutMs());
         try (Admin kafkaAdmin = Admin.create(bus.admin())) {
             TopicInstaller.ensure(kafkaAdmin, TopicDefinition.all(), (short) 1);
         }

@@ -19,14 +19,12 @@ final class ExtensionValidators {
         byKind.put(Kind.WASM_PLUGIN, ExtensionValidators::wasmPlugin);
         byKind.put(Kind.TELEMETRY, ExtensionValidators::telemetry);
         byKind.put(Kind.ENVOY_FILTER, ExtensionValidators::envoyFilter);
-        byKind.put(Kind.PROXY_CONFIG, (r, f) -> PolicyRules.labels(r, PolicyRules.spec(r).path("selector").get("matchLabels"),
-                "spec.selector.matchLabels", f));
+        byKind.put(Kind.PROXY_CONFIG, (r, f) -> PolicyRules.selectorLabels(r, PolicyRules.spec(r), f));
     }
 
     static void wasmPlugin(LoadedResource r, Findings f) {
         JsonNode spec = PolicyRules.spec(r);
-        PolicyRules.targets(r, spec, f);
-        PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
+        PolicyRules.selection(r, spec, f);
         String url = spec.path("url").asText("");
         if (!url.isEmpty()) {
             int colon = url.indexOf("://");
@@ -52,8 +50,7 @@ final class ExtensionValidators {
 
     static void telemetry(LoadedResource r, Findings f) {
         JsonNode spec = PolicyRules.spec(r);
-        PolicyRules.targets(r, spec, f);
-        PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
+        PolicyRules.selection(r, spec, f);
         JsonNode metrics = spec.path("metrics");
         for (int i = 0; i < metrics.size(); i++) {
             JsonNode overrides = metrics.path(i).path("overrides");

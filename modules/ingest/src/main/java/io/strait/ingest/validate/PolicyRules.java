@@ -21,6 +21,17 @@ final class PolicyRules {
         return doc.path("spec");
     }
 
+    /** How a policy selects workloads: {@link #targets} and {@link #selectorLabels} together. */
+    static void selection(LoadedResource r, JsonNode spec, Findings f) {
+        targets(r, spec, f);
+        selectorLabels(r, spec, f);
+    }
+
+    /** The labels of {@code spec.selector.matchLabels}, by {@link #labels}. */
+    static void selectorLabels(LoadedResource r, JsonNode spec, Findings f) {
+        labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
+    }
+
     /** At most one of selector, targetRef, targetRefs; references stay in the policy's namespace. */
     static void targets(LoadedResource r, JsonNode spec, Findings f) {
         int set = (spec.has("selector") ? 1 : 0) + (spec.has("targetRef") ? 1 : 0) + (spec.has("targetRefs") ? 1 : 0);

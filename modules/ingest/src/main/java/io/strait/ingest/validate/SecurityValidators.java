@@ -20,7 +20,7 @@ final class SecurityValidators {
 
     static void peerAuthentication(LoadedResource r, Findings f) {
         JsonNode spec = PolicyRules.spec(r);
-        PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
+        PolicyRules.selectorLabels(r, spec, f);
         JsonNode ports = spec.get("portLevelMtls");
         if (ports == null) {
             return;
@@ -33,8 +33,7 @@ final class SecurityValidators {
 
     static void authorizationPolicy(LoadedResource r, Findings f) {
         JsonNode spec = PolicyRules.spec(r);
-        PolicyRules.targets(r, spec, f);
-        PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
+        PolicyRules.selection(r, spec, f);
         JsonNode rules = spec.path("rules");
         for (int i = 0; i < rules.size(); i++) {
             JsonNode from = rules.path(i).path("from");
@@ -56,8 +55,7 @@ final class SecurityValidators {
 
     static void requestAuthentication(LoadedResource r, Findings f) {
         JsonNode spec = PolicyRules.spec(r);
-        PolicyRules.targets(r, spec, f);
-        PolicyRules.labels(r, spec.path("selector").get("matchLabels"), "spec.selector.matchLabels", f);
+        PolicyRules.selection(r, spec, f);
         JsonNode rules = spec.path("jwtRules");
         for (int i = 0; i < rules.size(); i++) {
             JsonNode rule = rules.path(i);

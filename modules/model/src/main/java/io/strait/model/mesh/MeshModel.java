@@ -111,9 +111,4 @@ public final class MeshModel {
         return virtualServices.getOrDefault(fqdn, List.of()).stream()
                 .min(Comparator.comparing(IstioResource::key));
     }
-
-    /** Every VirtualService that names a host, ordered by key. */
-    public List<IstioResource> virtualServicesFor(String fqdn) {
-        return virtualServices.getOrDefault(fqdn, List.of()).stream().sorted(Comparator.comparing(IstioResource::key)).toList();
-    }
 }

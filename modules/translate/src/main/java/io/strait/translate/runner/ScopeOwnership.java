@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class ScopeOwnership implements ConsumerRebalanceListener, AutoCloseable {
     static final String GROUP = "strait-translate";
     private static final Logger LOG = LoggerFactory.getLogger(ScopeOwnership.class);
+    private static final Logger EVENTS = LoggerFactory.getLogger("strait.events");
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final ScopeListener listener;
@@ -75,7 +76,7 @@ final class ScopeOwnership implements ConsumerRebalanceListener, AutoCloseable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        LOG.info("translator now owns proxies partitions {}", partitions.stream().map(TopicPartition::partition).toList());
+        EVENTS.info("this translator now owns scope partitions {}", partitions.stream().map(TopicPartition::partition).sorted().toList());
         partitions.forEach(p -> proxiesByPartition.put(p.partition(), new HashMap<>()));
         consumer.seekToBeginning(partitions);
     }
