@@ -13,6 +13,10 @@ import io.envoyproxy.envoy.service.discovery.v3.Resource;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.strait.cli.runtime.NodeOptions;
+import io.strait.cli.runtime.Role;
+import java.util.EnumSet;
+import io.strait.bus.kafka.EmbeddedKafka;
 import io.strait.cli.runtime.StraitNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +53,20 @@ class DeltaXdsTest {
     private MeshFixture mesh;
     private StraitNode node;
     private ManagedChannel channel;
+    private Path tmp;
     private final Map<String, String> known = new HashMap<>();
 
     /** One delta ADS stream. */
     private final class DeltaStream implements AutoCloseable {
         final LinkedBlockingQueue<DeltaDiscoveryResponse> responses = new LinkedBlockingQueue<>();
-        final StreamObserver<DeltaDiscoveryRequest> requests = AggregatedDiscoveryServiceGrpc.newStub(channel)
+        final StreamObserver<DeltaDiscoveryRequest> requests;
+
+        DeltaStream() {
+            this(channel);
+        }
+
+        DeltaStream(ManagedChannel to) {
+            requests = AggregatedDiscoveryServiceGrpc.newStub(to)
                 .deltaAggregatedResources(new StreamObserver<>() {
                     @Override
                     public void onNext(DeltaDiscoveryResponse r) {
@@ -69,6 +81,7 @@ class DeltaXdsTest {
                     public void onCompleted() {
                     }
                 });
+        }
 
         DeltaStream subscribe(Map<String, String> initialVersions) {
             requests.onNext(DeltaDiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(CDS)
@@ -93,6 +106,7 @@ class DeltaXdsTest {
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
+        this.tmp = tmp;
         mesh = new MeshFixture(tmp.resolve("config"));
         node = InProcess.start(tmp.resolve("data"), mesh.configDir, "front-d", false);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", node.xdsPort()).usePlaintext().build();
@@ -154,6 +168,29 @@ class DeltaXdsTest {
             DeltaDiscoveryResponse removal = again.next();
             assertThat(removal.getResourcesList()).isEmpty();
             assertThat(removal.getRemovedResourcesList()).containsExactly(V4);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aClientThatMovesToAnotherFrontIsSentNothingItHas() throws Exception {
+        assertThat(known).hasSize(4);
+        node.stopXds(); // the front this client used goes away
+        try (StraitNode other = new StraitNode(new NodeOptions(EnumSet.of(Role.XDS), node.bootstrapServers(), 0,
+                tmp.resolve("data2"), mesh.configDir, "127.0.0.1", EmbeddedKafka.freePort(), -1, "front-d2",
+                io.strait.bus.kafka.BusConfig.DEFAULT_GROUP_SESSION_TIMEOUT_MS)).start()) {
+            ManagedChannel toOther = NettyChannelBuilder.forAddress("127.0.0.1", other.xdsPort()).usePlaintext().build();
+            try (DeltaStream moved = new DeltaStream(toOther).subscribe(Map.copyOf(known))) {
+                // the other front has the same resources with the same content-hash versions: nothing to resend
+                await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> moved.responses.isEmpty());
+                writeSubsets("v1", "v2", "v3", "v4");
+                DeltaDiscoveryResponse change = moved.next();
+                System.out.println("after moving to another front, the client was sent only " + change.getResourcesList().stream()
+                        .map(Resource::getName).toList() + " (0 unchanged resources resent)");
+                assertThat(change.getResourcesList()).extracting(Resource::getName).containsExactly(V4);
+            } finally {
+                toOther.shutdownNow();
+            }
         }
     }
 }

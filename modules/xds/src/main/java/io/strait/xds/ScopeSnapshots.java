@@ -36,6 +36,7 @@ final class ScopeSnapshots {
     private final Map<String, ScopeManifest> pending = new HashMap<>();
     private final Map<String, ScopeManifest> applied = new ConcurrentHashMap<>();
     private final Consumer<ScopeManifest> onApplied;
+    private boolean live;
 
     /**
      * @param cache     the cache the xDS server watches
@@ -50,7 +51,7 @@ final class ScopeSnapshots {
 
     void resource(String hash, byte[] value) {
         resources.put(hash, ResourceCodec.decode(value));
-        if (!pending.isEmpty()) {
+        if (live && !pending.isEmpty()) {
             for (ScopeManifest m : List.copyOf(pending.values())) {
                 tryApply(m);
             }
@@ -59,11 +60,26 @@ final class ScopeSnapshots {
 
     void manifest(ScopeManifest manifest) {
         ScopeManifest current = applied.get(manifest.scope());
-        if (current != null && current.generation() >= manifest.generation()) {
+        ScopeManifest waiting = pending.get(manifest.scope());
+        if ((current != null && current.generation() >= manifest.generation())
+                || (waiting != null && waiting.generation() >= manifest.generation())) {
             return; // an older manifest re-read after a newer one: keep the newer
         }
         pending.put(manifest.scope(), manifest);
-        tryApply(manifest);
+        if (live) {
+            tryApply(manifest);
+        }
+    }
+
+    /**
+     * The topics have been read to the end: apply the newest manifest of every scope. Until then nothing is applied,
+     * so a front that is catching up never serves an older manifest that a newer one in the log replaces.
+     */
+    void goLive() {
+        live = true;
+        for (ScopeManifest m : List.copyOf(pending.values())) {
+            tryApply(m);
+        }
     }
 
     /** The manifest live for a scope, or null. */

@@ -78,7 +78,17 @@ public final class XdsFront implements AutoCloseable {
         tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope), ledger, delta,
                 connected -> new FrontMetrics(metrics, connected));
         snapshots[0] = new ScopeSnapshots(cache, fanOut, m -> tracker.manifestApplied(m));
-        loop = follow(snapshots[0]);
+        java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
+        loop = follow(snapshots[0], caughtUp);
+        // serve nothing before the bus has been read to its end: a front catching up would serve stale scopes
+        try {
+            if (!caughtUp.await(120, TimeUnit.SECONDS)) {
+                throw new IOException("xDS front " + frontId + " could not read the xDS topics to their end within 120 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while catching up", e);
+        }
         V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, new NackHoldingWatcher(cache, ledger, delta));
         server = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort))
                 .addService(discovery.getAggregatedDiscoveryServiceImpl())
@@ -107,7 +117,7 @@ public final class XdsFront implements AutoCloseable {
         return tracker.connectedProxies();
     }
 
-    private PollLoop follow(ScopeSnapshots snapshots) {
+    private PollLoop follow(ScopeSnapshots snapshots, java.util.concurrent.CountDownLatch caughtUp) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(bus.consumer("xds", null));
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(Topics.XDS_RESOURCES, Topics.XDS_SCOPES)) {
@@ -117,6 +127,7 @@ public final class XdsFront implements AutoCloseable {
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+        java.util.Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         return new PollLoop("xds-" + frontId, consumer, Duration.ofMillis(200), records -> {
             // resources first: a manifest in the same batch can then be applied at once
             for (ConsumerRecord<String, byte[]> r : records.records(Topics.XDS_RESOURCES)) {
@@ -132,6 +143,10 @@ public final class XdsFront implements AutoCloseable {
                 if (r.value() != null) {
                     snapshots.manifest(Json.read(r.value(), ScopeManifest.class));
                 }
+            }
+            if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                snapshots.goLive();
+                caughtUp.countDown();
             }
         }).start();
     }
