@@ -1,6 +1,7 @@
 package io.strait.xds;
 
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
+import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.DeltaResponse;
 import io.envoyproxy.controlplane.cache.DeltaWatch;
 import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
@@ -20,29 +21,77 @@ import java.util.function.Consumer;
  * <p>For delta streams it also supplies what the client holds (see {@link DeltaVersions}).
  */
 final class NackHoldingWatcher implements ConfigWatcher {
-    private final ConfigWatcher delegate;
+    private final io.envoyproxy.controlplane.cache.v3.SimpleCache<String> delegate;
+    private final io.envoyproxy.controlplane.cache.NodeGroup<String> groups;
     private final NackLedger ledger;
     private final DeltaVersions delta;
+    private static final long FIRST_SNAPSHOT_WAIT_SECONDS = 10;
+    private final java.util.function.Function<String, java.util.concurrent.CompletableFuture<Void>> firstSnapshot;
 
-    NackHoldingWatcher(ConfigWatcher delegate, NackLedger ledger, DeltaVersions delta) {
+    /**
+     * @param firstSnapshot completes when a scope's first snapshot is live (a full-state request naming resources
+     *                      waits for it, bounded, so that it can be answered with the names that exist)
+     */
+    NackHoldingWatcher(io.envoyproxy.controlplane.cache.v3.SimpleCache<String> delegate,
+                       io.envoyproxy.controlplane.cache.NodeGroup<String> groups, NackLedger ledger, DeltaVersions delta,
+                       java.util.function.Function<String, java.util.concurrent.CompletableFuture<Void>> firstSnapshot) {
         this.delegate = delegate;
+        this.groups = groups;
         this.ledger = ledger;
         this.delta = delta;
+        this.firstSnapshot = firstSnapshot;
     }
 
     @Override
     public Watch createWatch(boolean ads, XdsRequest request, Set<String> knownResourceNames,
                              Consumer<Response> responseConsumer, boolean hasClusterChanged,
                              boolean allowDefaultEmptyEdsUpdate) {
-        XdsRequest effective = request;
+        XdsRequest effective = existingNamesOnly(request);
         if (request.hasErrorDetail()) {
             String refused = ledger.versionOf(request.v3Request().getNode().getId(), request.getTypeUrl(), request.getResponseNonce());
             if (refused != null) {
-                effective = XdsRequest.create(request.v3Request().toBuilder().setVersionInfo(refused).build());
+                effective = XdsRequest.create(effective.v3Request().toBuilder().setVersionInfo(refused).build());
             }
         }
         return delegate.createWatch(ads, effective, knownResourceNames, responseConsumer, hasClusterChanged,
                 allowDefaultEmptyEdsUpdate);
+    }
+
+    /**
+     * Listeners and clusters are full-state types: a response lists every requested resource that exists, and the
+     * client takes an absent one as not existing. java-control-plane, in ADS mode, answers nothing while any
+     * requested name is missing, so one mistyped or out-of-scope target would stall every listener of a gRPC client;
+     * the names the scope does not have are dropped from the request instead.
+     */
+    private XdsRequest existingNamesOnly(XdsRequest request) {
+        var type = request.getResourceType();
+        if (request.getResourceNamesList().isEmpty() || (type != Resources.ResourceType.LISTENER && type != Resources.ResourceType.CLUSTER)) {
+            return request;
+        }
+        String group = groups.hash(request.v3Request().getNode());
+        io.envoyproxy.controlplane.cache.v3.Snapshot snapshot = delegate.getSnapshot(group);
+        if (snapshot == null) {
+            // a new scope: nothing can be sent before its first snapshot anyway, and only then is it known which names
+            // exist. Runs on a gRPC executor thread, never an event loop; bounded.
+            try {
+                firstSnapshot.apply(group).get(FIRST_SNAPSHOT_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return request;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return request;
+            }
+            snapshot = delegate.getSnapshot(group);
+            if (snapshot == null) {
+                return request;
+            }
+        }
+        var present = snapshot.resources(type).keySet();
+        java.util.List<String> existing = request.getResourceNamesList().stream().filter(present::contains).toList();
+        if (existing.size() == request.getResourceNamesList().size()) {
+            return request;
+        }
+        return XdsRequest.create(request.v3Request().toBuilder().clearResourceNames().addAllResourceNames(existing).build());
     }
 
     @Override

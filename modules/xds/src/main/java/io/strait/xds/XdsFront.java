@@ -43,6 +43,9 @@ public final class XdsFront implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Per scope, completes once its first snapshot is live. */
+    private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> firstSnapshots =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private ProxyReporter reporter;
     private ProxyTracker tracker;
     private PollLoop loop;
@@ -64,20 +67,24 @@ public final class XdsFront implements AutoCloseable {
     }
 
     public XdsFront start() throws IOException {
-        SimpleCache<String> cache = new SimpleCache<>(node -> {
+        io.envoyproxy.controlplane.cache.NodeGroup<String> groups = node -> {
             try {
                 return NodeIdentities.of(node).scopeId();
             } catch (IllegalArgumentException e) {
                 return "invalid"; // the stream is refused by ProxyTracker before any watch is served
             }
-        });
+        };
+        SimpleCache<String> cache = new SimpleCache<>(groups);
         reporter = new ProxyReporter(bus);
         ScopeSnapshots[] snapshots = new ScopeSnapshots[1];
         NackLedger ledger = new NackLedger();
         DeltaVersions delta = new DeltaVersions();
         tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope), ledger, delta,
                 connected -> new FrontMetrics(metrics, connected));
-        snapshots[0] = new ScopeSnapshots(cache, fanOut, m -> tracker.manifestApplied(m));
+        snapshots[0] = new ScopeSnapshots(cache, fanOut, m -> {
+            tracker.manifestApplied(m);
+            firstSnapshots.computeIfAbsent(m.scope(), s -> new java.util.concurrent.CompletableFuture<>()).complete(null);
+        });
         java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
         loop = follow(snapshots[0], caughtUp);
         // serve nothing before the bus has been read to its end: a front catching up would serve stale scopes
@@ -89,7 +96,8 @@ public final class XdsFront implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while catching up", e);
         }
-        V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, new NackHoldingWatcher(cache, ledger, delta));
+        V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, new NackHoldingWatcher(cache, groups, ledger, delta,
+                scope -> firstSnapshots.computeIfAbsent(scope, s -> new java.util.concurrent.CompletableFuture<>())));
         server = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort))
                 .addService(discovery.getAggregatedDiscoveryServiceImpl())
                 .addService(discovery.getClusterDiscoveryServiceImpl())
