@@ -21,6 +21,7 @@ public final class DocumentValidator {
         byKind.put(Kind.VIRTUAL_SERVICE, new VirtualServiceValidator());
         byKind.put(Kind.DESTINATION_RULE, new DestinationRuleValidator());
         byKind.put(Kind.SERVICE_ENTRY, new ServiceEntryValidator());
+        byKind.put(Kind.SIDECAR, new SidecarValidator());
         SecurityValidators.register(byKind);
         WorkloadValidators.register(byKind);
         ExtensionValidators.register(byKind);

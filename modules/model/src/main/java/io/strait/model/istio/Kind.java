@@ -13,7 +13,7 @@ public enum Kind {
     DESTINATION_RULE("DestinationRule", DestinationRule.class),
     SERVICE_ENTRY("ServiceEntry", ServiceEntry.class),
     GATEWAY("Gateway", GenericSpec.class),
-    SIDECAR("Sidecar", GenericSpec.class),
+    SIDECAR("Sidecar", Sidecar.class),
     WORKLOAD_ENTRY("WorkloadEntry", GenericSpec.class),
     WORKLOAD_GROUP("WorkloadGroup", GenericSpec.class),
     ENVOY_FILTER("EnvoyFilter", GenericSpec.class),

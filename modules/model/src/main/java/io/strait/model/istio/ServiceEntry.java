@@ -5,11 +5,12 @@ import java.util.Map;
 
 /** {@code networking.istio.io/ServiceEntry}: a service and, for STATIC resolution, its endpoints. */
 public record ServiceEntry(List<String> hosts, List<ServicePort> ports, String location, String resolution,
-                           List<WorkloadEntry> endpoints) implements Spec {
+                           List<WorkloadEntry> endpoints, List<String> exportTo) implements Spec {
     public ServiceEntry {
         hosts = Lists.copy(hosts);
         ports = Lists.copy(ports);
         endpoints = Lists.copy(endpoints);
+        exportTo = Lists.copy(exportTo);
     }
 
     /** A port of the service; {@code targetPort} is where endpoints listen when they do not say. */

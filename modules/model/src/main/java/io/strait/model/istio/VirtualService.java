@@ -7,10 +7,11 @@ import java.util.Map;
  * {@code networking.istio.io/VirtualService}: HTTP routing for a set of hosts. The record carries the fields the
  * translator reads; the schema validates all the others, and ingest warns that they have no effect yet.
  */
-public record VirtualService(List<String> hosts, List<HttpRoute> http) implements Spec {
+public record VirtualService(List<String> hosts, List<HttpRoute> http, List<String> exportTo) implements Spec {
     public VirtualService {
         hosts = Lists.copy(hosts);
         http = Lists.copy(http);
+        exportTo = Lists.copy(exportTo);
     }
 
     /**

@@ -4,6 +4,8 @@ import io.strait.model.istio.DestinationRule;
 import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.ResourceKey;
 import io.strait.model.istio.ServiceEntry;
+import io.strait.model.istio.Sidecar;
+import io.strait.model.proxy.ProxyIdentity;
 import io.strait.model.istio.VirtualService;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,6 +31,9 @@ public final class MeshModel {
     private final SortedMap<String, Service> services;
     private final Map<String, IstioResource> destinationRules;
     private final Map<String, List<IstioResource>> virtualServices;
+    private final List<IstioResource> sidecars;
+    /** Sidecars in this namespace without a selector apply mesh-wide, as in Istio's root namespace. */
+    public static final String ROOT_NAMESPACE = "istio-system";
 
     /** A service host from a ServiceEntry, with the entry that declares it. */
     public record Service(String host, String namespace, ServiceEntry entry, ResourceKey declaredBy) {
@@ -65,6 +70,7 @@ public final class MeshModel {
         this.services = svc;
         this.destinationRules = drs;
         this.virtualServices = vss;
+        this.sidecars = resources.values().stream().filter(r -> r.spec() instanceof Sidecar).toList();
     }
 
     public static MeshModel of(Collection<IstioResource> resources) {
@@ -97,6 +103,62 @@ public final class MeshModel {
         return Optional.ofNullable(destinationRules.get(fqdn)).map(r -> (DestinationRule) r.spec());
     }
 
+    /** Istio's exportTo: none or {@code *} means every namespace, {@code .} the owner's, else the names listed. */
+    public static boolean exportedTo(List<String> exportTo, String owner, String viewer) {
+        if (exportTo.isEmpty() || exportTo.contains("*")) {
+            return true;
+        }
+        return exportTo.contains(viewer) || (exportTo.contains(".") && owner.equals(viewer));
+    }
+
+    /**
+     * The services a proxy can reach: exported to its namespace, and allowed by the egress hosts of the Sidecar
+     * that applies to it (the one selecting its labels, else its namespace's default, else the mesh default in the
+     * root namespace). Without a Sidecar, every exported service.
+     */
+    public List<Service> servicesFor(ProxyIdentity proxy) {
+        Optional<Sidecar> sidecar = sidecarFor(proxy);
+        return services.values().stream()
+                .filter(s -> exportedTo(s.entry().exportTo(), s.namespace(), proxy.namespace()))
+                .filter(s -> sidecar.map(sc -> egressAllows(sc, s, proxy.namespace())).orElse(true))
+                .toList();
+    }
+
+    /** The Sidecar that applies to a proxy, if any. */
+    public Optional<Sidecar> sidecarFor(ProxyIdentity proxy) {
+        Optional<Sidecar> selecting = sidecars.stream()
+                .filter(r -> r.namespace().equals(proxy.namespace()))
+                .map(r -> (Sidecar) r.spec())
+                .filter(sc -> sc.workloadSelector() != null && !sc.workloadSelector().labels().isEmpty()
+                        && proxy.labels().entrySet().containsAll(sc.workloadSelector().labels().entrySet()))
+                .findFirst();
+        return selecting.or(() -> defaultSidecar(proxy.namespace())).or(() -> defaultSidecar(ROOT_NAMESPACE));
+    }
+
+    private Optional<Sidecar> defaultSidecar(String namespace) {
+        return sidecars.stream().filter(r -> r.namespace().equals(namespace)).map(r -> (Sidecar) r.spec())
+                .filter(sc -> sc.workloadSelector() == null || sc.workloadSelector().labels().isEmpty()).findFirst();
+    }
+
+    /** Whether an egress host pattern ({@code ns/dnsName}) of the Sidecar names the service. */
+    static boolean egressAllows(Sidecar sidecar, Service service, String proxyNamespace) {
+        for (Sidecar.EgressListener egress : sidecar.egress()) {
+            for (String pattern : egress.hosts()) {
+                int slash = pattern.indexOf('/');
+                String ns = slash < 0 ? "*" : pattern.substring(0, slash);
+                String dns = slash < 0 ? pattern : pattern.substring(slash + 1);
+                boolean nsMatches = ns.equals("*") || (ns.equals(".") && service.namespace().equals(proxyNamespace))
+                        || ns.equals(service.namespace());
+                boolean hostMatches = dns.equals("*") || dns.equals(service.host())
+                        || (dns.startsWith("*.") && service.host().endsWith(dns.substring(1)));
+                if (!ns.equals("~") && nsMatches && hostMatches) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The subset of a host's DestinationRule, if defined. */
     public Optional<DestinationRule.Subset> subset(String fqdn, String name) {
         return destinationRule(fqdn).flatMap(dr -> dr.subsets().stream()
@@ -109,6 +171,13 @@ public final class MeshModel {
      */
     public Optional<IstioResource> virtualServiceFor(String fqdn) {
         return virtualServices.getOrDefault(fqdn, List.of()).stream()
+                .min(Comparator.comparing(IstioResource::key));
+    }
+
+    /** The VirtualService that routes a host for proxies of {@code viewerNamespace}: one exported to it. */
+    public Optional<IstioResource> virtualServiceFor(String fqdn, String viewerNamespace) {
+        return virtualServices.getOrDefault(fqdn, List.of()).stream()
+                .filter(r -> exportedTo(((VirtualService) r.spec()).exportTo(), r.namespace(), viewerNamespace))
                 .min(Comparator.comparing(IstioResource::key));
     }
 }

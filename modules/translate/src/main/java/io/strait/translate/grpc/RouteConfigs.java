@@ -20,10 +20,11 @@ final class RouteConfigs {
     private RouteConfigs() {
     }
 
-    static RouteConfiguration of(String name, MeshModel.Service service, int port, MeshModel model, Set<ClusterRef> referenced) {
+    static RouteConfiguration of(String name, MeshModel.Service service, int port, MeshModel model, String viewerNamespace,
+                                 Set<ClusterRef> referenced) {
         VirtualHost.Builder vhost = VirtualHost.newBuilder().setName(name)
                 .addAllDomains(List.of(service.host() + ":" + port, service.host()));
-        Optional<IstioResource> vsResource = model.virtualServiceFor(service.host());
+        Optional<IstioResource> vsResource = model.virtualServiceFor(service.host(), viewerNamespace);
         if (vsResource.isPresent()) {
             VirtualService vs = (VirtualService) vsResource.get().spec();
             String ns = vsResource.get().namespace();

@@ -18,6 +18,9 @@ import java.util.TreeSet;
 /**
  * The translation {@code MeshModel × scope → Envoy resources}: a pure function of its inputs.
  *
+ * <p>A scope gets the services it can reach — exported to its namespace, allowed by its Sidecar's egress hosts —
+ * so a Sidecar shrinks what its proxies receive.
+ *
  * <p>Every service port gets a cluster, one per DestinationRule subset, and the clusters its routes name; every
  * cluster gets its assignment. Clusters are collected from the routes themselves, so a route never names a
  * cluster the scope does not carry. Proxyless gRPC scopes also get an API listener and a route configuration per
@@ -30,7 +33,7 @@ public final class ScopeTranslator {
         SortedSet<ClusterRef> clusters = new TreeSet<>();
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routes = new ArrayList<>();
-        for (MeshModel.Service service : model.services()) {
+        for (MeshModel.Service service : model.servicesFor(proxy)) {
             for (ServiceEntry.ServicePort port : service.entry().ports()) {
                 clusters.add(new ClusterRef(service.host(), port.number(), null));
                 for (DestinationRule.Subset subset : model.destinationRule(service.host())
@@ -38,7 +41,7 @@ public final class ScopeTranslator {
                     clusters.add(new ClusterRef(service.host(), port.number(), subset.name()));
                 }
                 String name = service.host() + ":" + port.number();
-                RouteConfiguration routeConfig = RouteConfigs.of(name, service, port.number(), model, clusters);
+                RouteConfiguration routeConfig = RouteConfigs.of(name, service, port.number(), model, proxy.namespace(), clusters);
                 if (proxy.type() == ProxyType.GRPC) {
                     listeners.add(Listeners.grpcApiListener(name));
                     routes.add(routeConfig);
