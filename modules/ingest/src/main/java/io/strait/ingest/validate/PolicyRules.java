@@ -2,7 +2,6 @@ package io.strait.ingest.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.strait.ingest.load.LoadedResource;
-import io.strait.model.istio.GenericSpec;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -11,14 +10,9 @@ final class PolicyRules {
     private PolicyRules() {
     }
 
-    static JsonNode spec(LoadedResource r) {
-        return ((GenericSpec) r.resource().spec()).tree();
-    }
-
     /** The spec as the user wrote it, for any kind (typed records keep only what translation reads). */
-    static JsonNode specTree(LoadedResource r) {
-        JsonNode doc = r.document().tree();
-        return doc.path("spec");
+    static JsonNode spec(LoadedResource r) {
+        return r.document().tree().path("spec");
     }
 
     /** How a policy selects workloads: {@link #targets} and {@link #selectorLabels} together. */

@@ -15,7 +15,7 @@ public final class ServiceEntryValidator implements ResourceValidator {
     @Override
     public void validate(LoadedResource r, Findings f) {
         ServiceEntry se = (ServiceEntry) r.resource().spec();
-        var tree = PolicyRules.specTree(r);
+        var tree = PolicyRules.spec(r);
         for (int i = 0; i < se.hosts().size(); i++) {
             String h = se.hosts().get(i);
             if (h == null || h.isBlank()) {

@@ -26,7 +26,7 @@ public final class VirtualServiceValidator implements ResourceValidator {
                 f.error(r, Findings.SCHEMA, "spec.hosts[" + i + "]", "host must not be empty");
             }
         }
-        var tree = PolicyRules.specTree(r);
+        var tree = PolicyRules.spec(r);
         if (vs.http().isEmpty() && tree.path("tls").isEmpty() && tree.path("tcp").isEmpty()) {
             f.error(r, Findings.SCHEMA, "spec", "http, tcp or tls must be provided in virtual service");
         }

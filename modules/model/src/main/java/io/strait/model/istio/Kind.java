@@ -14,7 +14,7 @@ public enum Kind {
     SERVICE_ENTRY("ServiceEntry", ServiceEntry.class),
     GATEWAY("Gateway", GenericSpec.class),
     SIDECAR("Sidecar", Sidecar.class),
-    WORKLOAD_ENTRY("WorkloadEntry", GenericSpec.class),
+    WORKLOAD_ENTRY("WorkloadEntry", WorkloadEntry.class),
     WORKLOAD_GROUP("WorkloadGroup", GenericSpec.class),
     ENVOY_FILTER("EnvoyFilter", GenericSpec.class),
     PROXY_CONFIG("ProxyConfig", GenericSpec.class),

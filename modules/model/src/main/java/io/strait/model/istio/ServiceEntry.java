@@ -3,9 +3,12 @@ package io.strait.model.istio;
 import java.util.List;
 import java.util.Map;
 
-/** {@code networking.istio.io/ServiceEntry}: a service and, for STATIC resolution, its endpoints. */
+/**
+ * {@code networking.istio.io/ServiceEntry}: a service and, for STATIC resolution, its endpoints — listed inline, or
+ * the WorkloadEntries of its namespace that {@code workloadSelector} picks.
+ */
 public record ServiceEntry(List<String> hosts, List<ServicePort> ports, String location, String resolution,
-                           List<WorkloadEntry> endpoints, List<String> exportTo) implements Spec {
+                           List<WorkloadEntry> endpoints, List<String> exportTo, LabelSelector workloadSelector) implements Spec {
     public ServiceEntry {
         hosts = Lists.copy(hosts);
         ports = Lists.copy(ports);

@@ -4,7 +4,9 @@ import io.strait.model.istio.DestinationRule;
 import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.ResourceKey;
 import io.strait.model.istio.ServiceEntry;
+import io.strait.model.istio.LabelSelector;
 import io.strait.model.istio.Sidecar;
+import io.strait.model.istio.WorkloadEntry;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.model.istio.VirtualService;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ public final class MeshModel {
     private final Map<String, IstioResource> destinationRules;
     private final Map<String, List<IstioResource>> virtualServices;
     private final List<IstioResource> sidecars;
+    private final List<IstioResource> workloadEntries;
     /** Sidecars in this namespace without a selector apply mesh-wide, as in Istio's root namespace. */
     public static final String ROOT_NAMESPACE = "istio-system";
 
@@ -71,6 +74,7 @@ public final class MeshModel {
         this.destinationRules = drs;
         this.virtualServices = vss;
         this.sidecars = resources.values().stream().filter(r -> r.spec() instanceof Sidecar).toList();
+        this.workloadEntries = resources.values().stream().filter(r -> r.spec() instanceof WorkloadEntry).toList();
     }
 
     public static MeshModel of(Collection<IstioResource> resources) {
@@ -157,6 +161,23 @@ public final class MeshModel {
             }
         }
         return false;
+    }
+
+    /**
+     * The endpoints of a service: its ServiceEntry's inline endpoints, or — with a {@code workloadSelector} — the
+     * WorkloadEntries of the entry's namespace whose labels match, in name order.
+     */
+    public List<ServiceEntry.WorkloadEntry> endpointsOf(Service service) {
+        LabelSelector selector = service.entry().workloadSelector();
+        if (selector == null) {
+            return service.entry().endpoints();
+        }
+        return workloadEntries.stream()
+                .filter(r -> r.namespace().equals(service.namespace()))
+                .map(r -> (WorkloadEntry) r.spec())
+                .filter(w -> selector.matches(w.labels()))
+                .map(WorkloadEntry::asEndpoint)
+                .toList();
     }
 
     /** The subset of a host's DestinationRule, if defined. */

@@ -33,7 +33,7 @@ final class Endpoints {
         Map<String, String> selector = ref.subset() == null ? Map.of()
                 : model.subset(ref.host(), ref.subset()).map(DestinationRule.Subset::labels).orElse(Map.of());
         Map<String, LocalityLbEndpoints.Builder> byLocality = new TreeMap<>();
-        for (ServiceEntry.WorkloadEntry e : service.entry().endpoints()) {
+        for (ServiceEntry.WorkloadEntry e : model.endpointsOf(service)) {
             if (port == null || !e.labels().entrySet().containsAll(selector.entrySet())) {
                 continue;
             }
