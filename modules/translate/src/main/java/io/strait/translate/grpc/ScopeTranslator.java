@@ -29,6 +29,18 @@ import java.util.TreeSet;
  */
 public final class ScopeTranslator {
 
+    /**
+     * Everything of a proxy that its translation depends on: its kind, its namespace (visibility, exported
+     * VirtualServices) and the Sidecar that applies to it. Scopes with equal inputs get identical resources, so a
+     * translator computes each distinct input once per revision, however many scopes share it.
+     */
+    public record Inputs(ProxyType type, String namespace, java.util.Optional<io.strait.model.istio.Sidecar> sidecar) {
+    }
+
+    public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {
+        return new Inputs(proxy.type(), proxy.namespace(), model.sidecarFor(proxy));
+    }
+
     public XdsResources translate(MeshModel model, ProxyIdentity proxy) {
         SortedSet<ClusterRef> clusters = new TreeSet<>();
         List<Listener> listeners = new ArrayList<>();

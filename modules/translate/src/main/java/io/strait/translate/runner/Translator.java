@@ -96,9 +96,18 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private int publish(List<String> scopeIds) {
         Map<String, byte[]> newResources = new LinkedHashMap<>();
         List<ScopeManifest> manifests = new ArrayList<>();
+        // scopes with the same translation inputs share one computation (and one constraints check) per revision
+        Map<ScopeTranslator.Inputs, Map<String, List<ScopeManifest.NamedHash>>> computed = new HashMap<>();
         for (String scope : scopeIds) {
             try {
-                ScopeManifest manifest = manifest(scope, translator.translate(model, scopes.get(scope)), newResources);
+                ProxyIdentity identity = scopes.get(scope);
+                ScopeTranslator.Inputs inputs = ScopeTranslator.inputsOf(model, identity);
+                Map<String, List<ScopeManifest.NamedHash>> byType = computed.get(inputs);
+                if (byType == null) {
+                    byType = hashes(translator.translate(model, identity), newResources);
+                    computed.put(inputs, byType);
+                }
+                ScopeManifest manifest = manifest(scope, byType);
                 ScopeManifest before = published.get(scope);
                 if (before == null || !before.resources().equals(manifest.resources()) || !before.revisions().equals(manifest.revisions())) {
                     manifests.add(manifest);
@@ -121,7 +130,8 @@ public final class Translator implements ScopeListener, AutoCloseable {
         return manifests.size();
     }
 
-    private ScopeManifest manifest(String scope, XdsResources resources, Map<String, byte[]> newResources) {
+    /** The resources by type as named content hashes, collecting the ones the bus does not have yet. */
+    private Map<String, List<ScopeManifest.NamedHash>> hashes(XdsResources resources, Map<String, byte[]> newResources) {
         Map<String, List<ScopeManifest.NamedHash>> byType = new TreeMap<>();
         for (Map.Entry<XdsType, Map<String, Message>> type : resources.byType().entrySet()) {
             List<ScopeManifest.NamedHash> entries = new ArrayList<>();
@@ -140,6 +150,10 @@ public final class Translator implements ScopeListener, AutoCloseable {
             }
             byType.put(type.getKey().typeUrl(), entries);
         }
+        return byType;
+    }
+
+    private ScopeManifest manifest(String scope, Map<String, List<ScopeManifest.NamedHash>> byType) {
         ScopeManifest before = published.get(scope);
         long generation = Math.max(System.currentTimeMillis(), before == null ? 0 : before.generation() + 1);
         return new ScopeManifest(1, scope, generation, revisions, byType, System.currentTimeMillis(), revisionAt);
