@@ -2,6 +2,7 @@ package io.strait.ingest.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.strait.model.mesh.MeshModel;
 import io.strait.model.yaml.YamlDocument;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -73,9 +74,9 @@ public final class AnalysisInput {
         return all(kind).stream().filter(d -> d.namespace().equals(namespace) && d.name().equals(name)).findFirst();
     }
 
-    /** Istio's short-name rule: {@code reviews} in namespace {@code ns} is {@code reviews.ns.svc.cluster.local}. */
+    /** Istio's short-name rule, as the mesh model applies it. */
     static String fqdn(String host, String namespace) {
-        return host.contains(".") || host.equals("*") ? host : host + "." + namespace + CLUSTER_SUFFIX;
+        return MeshModel.fqdn(host, namespace);
     }
 
     /** Every host of the registry. */
@@ -106,12 +107,9 @@ public final class AnalysisInput {
                 .findFirst();
     }
 
-    /** Istio's exportTo: none or {@code *} means everywhere, {@code .} the owner's namespace, else the names. */
+    /** Istio's exportTo, as the mesh model applies it. */
     static boolean visible(List<String> exportTo, String owner, String viewer) {
-        if (exportTo.isEmpty() || exportTo.contains("*")) {
-            return true;
-        }
-        return exportTo.contains(viewer) || (exportTo.contains(".") && owner.equals(viewer));
+        return MeshModel.exportedTo(exportTo, owner, viewer);
     }
 
     /** True when a registered host (maybe a wildcard) covers a requested host (maybe the same wildcard). */

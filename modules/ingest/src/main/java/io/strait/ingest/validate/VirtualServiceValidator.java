@@ -10,9 +10,6 @@ import java.util.Map;
 
 /** VirtualService fields: hosts, HTTP matches, destinations and their weights. */
 public final class VirtualServiceValidator implements ResourceValidator {
-    private static final java.util.Set<String> GRPC_CODES = java.util.Set.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-            "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-            "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED");
 
     @Override
     public void validate(LoadedResource r, Findings f) {
@@ -46,7 +43,7 @@ public final class VirtualServiceValidator implements ResourceValidator {
             var abort = route.fault().abort();
             if (abort.httpStatus() == null && abort.grpcStatus() == null) {
                 f.error(r, Findings.SCHEMA, path + ".fault.abort", "an abort needs httpStatus or grpcStatus");
-            } else if (abort.grpcStatus() != null && !GRPC_CODES.contains(abort.grpcStatus())) {
+            } else if (abort.grpcStatus() != null && io.strait.model.istio.GrpcStatus.code(abort.grpcStatus()) < 0) {
                 f.error(r, Findings.SCHEMA, path + ".fault.abort.grpcStatus", "unknown gRPC status \"" + abort.grpcStatus()
                         + "\"; use a name such as UNAVAILABLE or DEADLINE_EXCEEDED");
             }

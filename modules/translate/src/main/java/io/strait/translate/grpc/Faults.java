@@ -6,10 +6,10 @@ import io.envoyproxy.envoy.extensions.filters.common.fault.v3.FaultDelay;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.FaultAbort;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.type.v3.FractionalPercent;
+import io.strait.model.istio.GrpcStatus;
 import io.strait.model.istio.VirtualService.HttpFault;
 import io.strait.model.istio.VirtualService.HttpRoute;
 import io.strait.model.istio.VirtualService.Percent;
-import java.util.List;
 
 /**
  * {@code fault}: the fault filter's per-route configuration (the filter itself sits in the chain, see
@@ -18,10 +18,6 @@ import java.util.List;
  */
 final class Faults implements RouteFeature {
     static final String FILTER = "envoy.filters.http.fault";
-    /** gRPC status names in code order: the code of a name is its index. */
-    static final List<String> GRPC_CODES = List.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-            "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
-            "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED");
 
     @Override
     public void apply(HttpRoute istio, Route.Builder envoy) {
@@ -38,7 +34,7 @@ final class Faults implements RouteFeature {
         if (fault.abort() != null) {
             FaultAbort.Builder abort = FaultAbort.newBuilder().setPercentage(perMillion(fault.abort().percentage()));
             if (fault.abort().grpcStatus() != null) {
-                abort.setGrpcStatus(GRPC_CODES.indexOf(fault.abort().grpcStatus()));
+                abort.setGrpcStatus(GrpcStatus.code(fault.abort().grpcStatus()));
             } else if (fault.abort().httpStatus() != null) {
                 abort.setHttpStatus(fault.abort().httpStatus());
             }
