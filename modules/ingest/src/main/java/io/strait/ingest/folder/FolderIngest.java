@@ -80,6 +80,9 @@ public final class FolderIngest implements AutoCloseable {
         }
         RevisionOutcome outcome = builder.build(source, null, loaded);
         try {
+            if (publisher == null) {
+                publisher = new RevisionPublisher(bus, source); // after a failure: a fresh transactional producer
+            }
             if (outcome instanceof RevisionOutcome.Accepted accepted) {
                 accept(accepted);
             } else {
@@ -87,10 +90,12 @@ public final class FolderIngest implements AutoCloseable {
             }
         } catch (KafkaException e) {
             LOG.error("publishing revision {} of {} failed", outcome.id(), source, e);
-            EVENTS.error("revision {} of {} could not be published ({}); retrying on the next change",
+            EVENTS.error("revision {} of {} could not be published ({}); retrying on the next change or resync",
                     outcome.id(), source, e.getMessage());
-            publisher.close();
-            publisher = new RevisionPublisher(bus, source);
+            if (publisher != null) {
+                publisher.close();
+                publisher = null;
+            }
         }
     }
 

@@ -19,8 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -34,14 +33,13 @@ import org.slf4j.LoggerFactory;
 public final class Translator implements ScopeListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Translator.class);
     private static final Logger EVENTS = LoggerFactory.getLogger("strait.events");
+    private static final long RETRY_SECONDS = 1;
 
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "strait-translate");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor worker = worker();
     private final ScopeTranslator translator = new ScopeTranslator();
-    private final ScopePublisher publisher;
+    private final BusConfig bus;
+    private ScopePublisher publisher;
+    private boolean retryScheduled;
     private final ModelFollower follower;
     private final ScopeOwnership ownership;
     private final Map<String, ProxyIdentity> scopes = new HashMap<>();
@@ -51,7 +49,19 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private Map<String, String> revisions = Map.of();
     private long revisionAt;
 
+    /** The one thread all translation state is confined to; a retry still pending at shutdown is dropped. */
+    private static ScheduledThreadPoolExecutor worker() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "strait-translate");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return executor;
+    }
+
     public Translator(BusConfig bus) {
+        this.bus = bus;
         this.publisher = new ScopePublisher(bus);
         this.follower = new ModelFollower(bus, m -> worker.execute(() -> onModel(m)));
         this.ownership = new ScopeOwnership(bus, this);
@@ -121,11 +131,29 @@ public final class Translator implements ScopeListener, AutoCloseable {
             return 0;
         }
         try {
+            if (publisher == null) {
+                publisher = new ScopePublisher(bus); // after a failure: a fresh transactional producer
+            }
             publisher.publish(newResources, manifests);
             publishedHashes.addAll(newResources.keySet());
             manifests.forEach(m -> published.put(m.scope(), m));
         } catch (KafkaException e) {
-            LOG.error("publishing {} manifests failed; they are recomputed on the next change", manifests.size(), e);
+            LOG.error("publishing {} manifests failed; retrying in {} s", manifests.size(), RETRY_SECONDS, e);
+            EVENTS.error("publishing the config of {} scopes failed ({}); retrying in {} s", manifests.size(), e.getMessage(), RETRY_SECONDS);
+            if (publisher != null) {
+                publisher.close();
+                publisher = null;
+            }
+            // nothing else may trigger a recomputation soon: try again by ourselves
+            if (!retryScheduled) {
+                retryScheduled = true;
+                worker.schedule(() -> {
+                    retryScheduled = false;
+                    if (model != null) {
+                        publish(new ArrayList<>(scopes.keySet()));
+                    }
+                }, RETRY_SECONDS, TimeUnit.SECONDS);
+            }
         }
         return manifests.size();
     }
@@ -169,6 +197,8 @@ public final class Translator implements ScopeListener, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        publisher.close();
+        if (publisher != null) {
+            publisher.close();
+        }
     }
 }
