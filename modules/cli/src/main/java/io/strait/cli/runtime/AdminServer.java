@@ -54,6 +54,11 @@ final class AdminServer implements AutoCloseable {
                     });
             case "/metrics" -> req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                     .end(metrics.scrape());
+            case "/debug/heap" -> vertx.executeBlocking(() -> {
+                // a full collection first, so the figure is live data, not garbage (a debug view, used by the load harness)
+                System.gc();
+                return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            }).onSuccess(used -> req.response().putHeader("content-type", "text/plain").end(used + "\n"));
             case "/debug/proxies" -> req.response().putHeader("content-type", "text/plain")
                     .end("connected proxies on this front: " + connectedProxies.getAsInt() + "\n");
             default -> req.response().setStatusCode(404).end("not found; try /healthz, /readyz, /status, /metrics\n");

@@ -1,0 +1,79 @@
+package io.strait.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A generated mesh: services spread over namespaces, each a ServiceEntry with two endpoints and two subsets. */
+final class MeshGenerator {
+    private final Path dir;
+    private final int services;
+    private final int namespaces;
+    private final List<List<String>> extraSubsets = new ArrayList<>();
+
+    MeshGenerator(Path dir, int services, int namespaces) {
+        this.dir = dir;
+        this.services = services;
+        this.namespaces = namespaces;
+        for (int i = 0; i < services; i++) {
+            extraSubsets.add(new ArrayList<>());
+        }
+    }
+
+    private String ns(int service) {
+        return "ns-" + (service % namespaces);
+    }
+
+    private String host(int service) {
+        return "svc-" + service + "." + ns(service) + ".svc.cluster.local";
+    }
+
+    void writeAll() throws Exception {
+        Files.createDirectories(dir);
+        for (int i = 0; i < services; i++) {
+            write(i);
+        }
+    }
+
+    /** Adds subset {@code r<n>} to service {@code n % services} (written by {@link #flush}); returns its cluster. */
+    String addSubset(int n) {
+        int service = n % services;
+        extraSubsets.get(service).add("r" + n);
+        return "outbound|8080|r" + n + "|" + host(service);
+    }
+
+    void flush(int n) throws Exception {
+        write(n % services);
+    }
+
+    private void write(int i) throws Exception {
+        StringBuilder subsets = new StringBuilder("  - {name: v1, labels: {version: v1}}\n  - {name: v2, labels: {version: v2}}\n");
+        for (String s : extraSubsets.get(i)) {
+            subsets.append("  - {name: ").append(s).append(", labels: {version: v1}}\n");
+        }
+        String yaml = """
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: svc-%1$d, namespace: %2$s}
+                spec:
+                  hosts: [%3$s]
+                  ports: [{number: 8080, name: grpc, protocol: GRPC}]
+                  resolution: STATIC
+                  endpoints:
+                  - {address: 10.%4$d.%5$d.1, labels: {version: v1}}
+                  - {address: 10.%4$d.%5$d.2, labels: {version: v2}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: svc-%1$d, namespace: %2$s}
+                spec:
+                  host: %3$s
+                  subsets:
+                """.formatted(i, ns(i), host(i), i / 250, i % 250) + subsets;
+        Path tmp = dir.resolve(".svc-" + i + ".tmp");
+        Files.writeString(tmp, yaml);
+        Files.move(tmp, dir.resolve("svc-" + i + ".yaml"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
