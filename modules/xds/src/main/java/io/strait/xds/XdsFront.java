@@ -1,7 +1,9 @@
 package io.strait.xds;
 
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.grpc.Server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -96,8 +98,11 @@ public final class XdsFront implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while catching up", e);
         }
-        V3DiscoveryServer discovery = new V3DiscoveryServer(tracker, new NackHoldingWatcher(cache, groups, ledger, delta,
-                scope -> firstSnapshots.computeIfAbsent(scope, s -> new java.util.concurrent.CompletableFuture<>())));
+        // The cached serializer packs each resource into an Any once (keyed weakly by the resource instance a
+        // snapshot holds), so a revision sent to thousands of proxies of one scope is serialized once, not per stream.
+        V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(tracker), new NackHoldingWatcher(cache, groups,
+                ledger, delta, scope -> firstSnapshots.computeIfAbsent(scope, s -> new java.util.concurrent.CompletableFuture<>())),
+                new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
         server = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort))
                 .addService(discovery.getAggregatedDiscoveryServiceImpl())
                 .addService(discovery.getClusterDiscoveryServiceImpl())
