@@ -13,11 +13,9 @@ import io.strait.translate.xds.XdsResources;
 import io.strait.translate.xds.XdsType;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +42,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private final ScopeOwnership ownership;
     private final Map<String, ProxyIdentity> scopes = new HashMap<>();
     private final Map<String, ScopeManifest> published = new HashMap<>();
-    private final Set<String> publishedHashes = new HashSet<>();
+    private final PublishedHashes publishedHashes = new PublishedHashes();
     private MeshModel model;
     private Map<String, String> revisions = Map.of();
     private long revisionAt;
@@ -86,7 +84,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
     public void scopeDown(String scope) {
         worker.execute(() -> {
             scopes.remove(scope);
-            published.remove(scope);
+            published.remove(scope); // its hashes are forgotten at the next publish, not once per departing scope
         });
     }
 
@@ -135,8 +133,9 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 publisher = new ScopePublisher(bus); // after a failure: a fresh transactional producer
             }
             publisher.publish(newResources, manifests);
-            publishedHashes.addAll(newResources.keySet());
+            publishedHashes.published(newResources.keySet());
             manifests.forEach(m -> published.put(m.scope(), m));
+            publishedHashes.retainNamedBy(published.values());
         } catch (KafkaException e) {
             LOG.error("publishing {} manifests failed; retrying in {} s", manifests.size(), RETRY_SECONDS, e);
             EVENTS.error("publishing the config of {} scopes failed ({}); retrying in {} s", manifests.size(), e.getMessage(), RETRY_SECONDS);

@@ -1,0 +1,48 @@
+package io.strait.translate.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strait.bus.envelope.ScopeManifest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PublishedHashesTest {
+
+    private static ScopeManifest manifest(String scope, String... hashes) {
+        List<ScopeManifest.NamedHash> named = java.util.Arrays.stream(hashes)
+                .map(h -> new ScopeManifest.NamedHash("r-" + h, h)).toList();
+        return new ScopeManifest(1, scope, 1, Map.of(), Map.of("cds", named), 0, 0);
+    }
+
+    @Test
+    void remembersOnlyWhatLiveManifestsName() {
+        PublishedHashes hashes = new PublishedHashes();
+        hashes.published(List.of("a", "b", "c"));
+        hashes.retainNamedBy(List.of(manifest("s1", "a", "b"), manifest("s2", "c")));
+        assertThat(hashes.size()).isEqualTo(3);
+
+        // revision 2: s1 moved from b to d; b is history now
+        hashes.published(List.of("d"));
+        hashes.retainNamedBy(List.of(manifest("s1", "a", "d"), manifest("s2", "c")));
+        assertThat(hashes.contains("b")).isFalse();
+        assertThat(hashes.contains("d")).isTrue();
+        assertThat(hashes.size()).isEqualTo(3);
+    }
+
+    @Test
+    void aDepartedScopeTakesItsOwnHashesButNotSharedOnes() {
+        PublishedHashes hashes = new PublishedHashes();
+        hashes.published(List.of("shared", "only-s2"));
+        hashes.retainNamedBy(List.of(manifest("s1", "shared")));
+        assertThat(hashes.contains("shared")).isTrue();
+        assertThat(hashes.contains("only-s2")).isFalse();
+    }
+
+    @Test
+    void neverRemembersWhatWasNotPublished() {
+        PublishedHashes hashes = new PublishedHashes();
+        hashes.retainNamedBy(List.of(manifest("s1", "x")));
+        assertThat(hashes.contains("x")).isFalse();
+    }
+}
