@@ -8,7 +8,7 @@ import io.strait.model.istio.VirtualService.HttpRouteDestination;
 import java.util.Locale;
 import java.util.Map;
 
-/** VirtualService fields: hosts, HTTP matches, destinations and their weights. */
+/** VirtualService fields: hosts, HTTP matches, destinations and their weights, header operations. */
 public final class VirtualServiceValidator implements ResourceValidator {
 
     @Override
@@ -54,6 +54,7 @@ public final class VirtualServiceValidator implements ResourceValidator {
         for (int j = 0; j < route.match().size(); j++) {
             match(r, f, path + ".match[" + j + "]", route.match().get(j));
         }
+        HeaderOperationRules.check(r, f, path + ".headers", route.headers());
         if (route.route().isEmpty()) {
             if (!redirectsOrDelegates) {
                 f.error(r, Findings.SCHEMA, path + ".route", "at least one destination is required (or a redirect, directResponse or delegate)");
@@ -69,6 +70,7 @@ public final class VirtualServiceValidator implements ResourceValidator {
                 f.error(r, Findings.SCHEMA, p + ".destination", "destination is required");
                 continue;
             }
+            HeaderOperationRules.check(r, f, p + ".headers", d.headers());
             if (d.destination().host() == null || d.destination().host().isBlank()) {
                 f.error(r, Findings.SCHEMA, p + ".destination.host", "destination host is required");
             }

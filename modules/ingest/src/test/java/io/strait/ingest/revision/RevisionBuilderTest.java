@@ -159,4 +159,40 @@ public class RevisionBuilderTest {
         assertThat(removal.upserts()).isEmpty();
         assertThat(removal.deletes()).hasSize(2);
     }
+
+    @Test
+    void headerOperationsEnvoyWouldRejectAreErrorsWithTheirField() {
+        List<Finding> found = errors(vs("""
+                  - headers:
+                      request:
+                        set: {host: reviews.internal, x-ok: "yes"}
+                        add: {":path": /other}
+                        remove: [host, "bad header"]
+                      response:
+                        set: {x-bad: "a\\r\\nb"}
+                    route: [{destination: {host: reviews}}]
+                """));
+        assertThat(found).extracting(Finding::field).containsExactlyInAnyOrder(
+                "spec.http[0].headers.request.add.:path",
+                "spec.http[0].headers.request.remove[0]",
+                "spec.http[0].headers.request.remove[1]",
+                "spec.http[0].headers.response.set.x-bad");
+        assertThat(found).extracting(Finding::message).anySatisfy(m -> assertThat(m).contains("set it under headers.request.set"))
+                .anySatisfy(m -> assertThat(m).contains("pseudo-header \":path\""))
+                .anySatisfy(m -> assertThat(m).contains("not a valid HTTP header name"))
+                .anySatisfy(m -> assertThat(m).contains("NUL, CR or LF"));
+        assertThat(found).allSatisfy(f -> assertThat(f.line()).isGreaterThan(1));
+    }
+
+    @Test
+    void headerOperationsAreTranslatedSoTheyDrawNoWarning() {
+        RevisionOutcome o = build(vs("""
+                  - headers: {request: {set: {x-route: a}}, response: {remove: [x-internal]}}
+                    route:
+                    - destination: {host: reviews, subset: v1}
+                      headers: {request: {set: {":authority": v1.reviews}}}
+                """));
+        assertThat(o).isInstanceOf(RevisionOutcome.Accepted.class);
+        assertThat(((RevisionOutcome.Accepted) o).revision().warnings()).noneMatch(f -> f.message().contains("not translated"));
+    }
 }

@@ -15,11 +15,11 @@ public record VirtualService(List<String> hosts, List<HttpRoute> http, List<Stri
     }
 
     /**
-     * One HTTP route: any of its matches selects it; its destinations split traffic by weight; timeout, retries and
-     * fault injection apply to the requests it takes.
+     * One HTTP route: any of its matches selects it; its destinations split traffic by weight; timeout, retries,
+     * fault injection and header operations apply to the requests it takes.
      */
     public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route, String timeout,
-                            HttpRetry retries, HttpFault fault) {
+                            HttpRetry retries, HttpFault fault, Headers headers) {
         public HttpRoute {
             match = Lists.copy(match);
             route = Lists.copy(route);
@@ -53,8 +53,24 @@ public record VirtualService(List<String> hosts, List<HttpRoute> http, List<Stri
         }
     }
 
-    /** A destination and its share of traffic (percent; omitted means 100 for a single destination). */
-    public record HttpRouteDestination(Destination destination, Integer weight) {
+    /**
+     * A destination and its share of traffic (percent; omitted means 100 for a single destination), with header
+     * operations for the requests sent to it.
+     */
+    public record HttpRouteDestination(Destination destination, Integer weight, Headers headers) {
+    }
+
+    /** Header operations on the request (before it is forwarded) and on the response (before it is returned). */
+    public record Headers(HeaderOperations request, HeaderOperations response) {
+    }
+
+    /** Headers to overwrite ({@code set}), to append ({@code add}) and to remove, by name. */
+    public record HeaderOperations(Map<String, String> set, Map<String, String> add, List<String> remove) {
+        public HeaderOperations {
+            set = Lists.copy(set);
+            add = Lists.copy(add);
+            remove = Lists.copy(remove);
+        }
     }
 
     /** A service host, optionally a subset of it and a port. */

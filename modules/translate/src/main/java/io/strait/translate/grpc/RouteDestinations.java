@@ -31,8 +31,10 @@ final class RouteDestinations {
             }
             ClusterRef ref = resolve(d.destination(), namespace, model);
             referenced.add(ref);
-            weighted.add(WeightedCluster.ClusterWeight.newBuilder().setName(ref.name())
-                    .setWeight(UInt32Value.of(weight)).build());
+            WeightedCluster.ClusterWeight.Builder cluster = WeightedCluster.ClusterWeight.newBuilder().setName(ref.name())
+                    .setWeight(UInt32Value.of(weight));
+            HeaderRewrites.apply(d, cluster);
+            weighted.add(cluster.build());
         }
         RouteAction.Builder action = RouteAction.newBuilder();
         // affinity follows the first destination's policy: Envoy hashes once per route, before picking a cluster

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** The route features, applied in this order to every Envoy route built from an Istio HTTP route. */
 final class RouteFeatures {
-    static final List<RouteFeature> ALL = List.of(new Timeouts(), new Retries(), new Faults());
+    static final List<RouteFeature> ALL = List.of(new Timeouts(), new Retries(), new Faults(), new HeaderRewrites());
 
     private RouteFeatures() {
     }
