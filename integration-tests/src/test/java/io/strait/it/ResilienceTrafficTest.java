@@ -44,6 +44,9 @@ class ResilienceTrafficTest {
     private final ScheduledExecutorService slow = Executors.newScheduledThreadPool(2);
     private final Map<String, AtomicInteger> flakyAttempts = new ConcurrentHashMap<>();
     private final AtomicInteger limitedInFlight = new AtomicInteger();
+    /** Calls the "busy" backend is holding unanswered, released by the test. */
+    private final java.util.Queue<io.grpc.stub.StreamObserver<String>> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger heldArrivals = new AtomicInteger();
     private StraitNode node;
     private ProxylessClient client;
 
@@ -75,6 +78,12 @@ class ResilienceTrafficTest {
                         obs.onCompleted();
                     }, 1500, TimeUnit.MILLISECONDS);
                 })).build());
+        int busyPort = serve(ServerServiceDefinition.builder(EchoService.SERVICE)
+                .addMethod(EchoService.CALL, ServerCalls.asyncUnaryCall((req, obs) -> {
+                    held.add(obs);
+                    heldArrivals.incrementAndGet();
+                })).build());
+        int idlePort = serve(EchoService.answering("idle"));
         Path config = tmp.resolve("config");
         Files.createDirectories(config);
         Files.writeString(config.resolve("payments.yaml"), """
@@ -93,6 +102,8 @@ class ResilienceTrafficTest {
                   - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: pool}}
                   - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: pool}}
                   - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: limited}}
+                  - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: pair}}
+                  - {address: 127.0.0.1, ports: {grpc: %d}, labels: {kind: pair}}
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: DestinationRule
@@ -111,6 +122,12 @@ class ResilienceTrafficTest {
                   - name: limited
                     labels: {kind: limited}
                     trafficPolicy: {connectionPool: {http: {http2MaxRequests: 1}}}
+                  - name: least
+                    labels: {kind: pair}
+                    trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}
+                  - name: rr
+                    labels: {kind: pair}
+                    trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}}
                 ---
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
@@ -138,8 +155,12 @@ class ResilienceTrafficTest {
                     route: [{destination: {host: payments, subset: spread}}]
                   - match: [{headers: {x-case: {exact: limited}}}]
                     route: [{destination: {host: payments, subset: limited}}]
+                  - match: [{headers: {x-case: {exact: least}}}]
+                    route: [{destination: {host: payments, subset: least}}]
+                  - match: [{headers: {x-case: {exact: rr}}}]
+                    route: [{destination: {host: payments, subset: rr}}]
                   - route: [{destination: {host: payments, subset: plain}}]
-                """.formatted(HOST, slowPort, flakyPort, plainPort, pool[0], pool[1], pool[2], limitedPort));
+                """.formatted(HOST, slowPort, flakyPort, plainPort, pool[0], pool[1], pool[2], limitedPort, busyPort, idlePort));
         node = InProcess.start(tmp.resolve("data"), config, "front-r", false);
         client = new ProxylessClient(GrpcBootstrap.forWorkload("127.0.0.1:" + node.xdsPort(), "checkout-1", "shop",
                 Map.of("app", "checkout")), HOST + ":7070");
@@ -244,5 +265,40 @@ class ResilienceTrafficTest {
         }
         System.out.println("delay fault of 40ms at 30%: " + delayed + " of 1000 calls took 40ms or more");
         assertThat(delayed / 10.0).isCloseTo(30.0, org.assertj.core.data.Offset.offset(5.0));
+    }
+
+    @Test
+    void leastRequestSteersCallsAwayFromABackendHoldingRequests() throws Exception {
+        heldCalls("least", 10); // warm up: both subchannels connected
+        heldCalls("rr", 10);
+        int least = heldCalls("least", 100);
+        int roundRobin = heldCalls("rr", 100);
+        System.out.println("100 calls, one of two backends holds every call it gets: LEAST_REQUEST sent it " + least
+                + ", ROUND_ROBIN " + roundRobin);
+        // gRPC's least request compares two random picks: only when both land on the busy backend does it get the call
+        assertThat(least).isLessThan(38);
+        assertThat(roundRobin).isBetween(40, 60);
+    }
+
+    /** Sends calls one at a time, each once the previous has landed; returns how many the busy backend holds. */
+    private int heldCalls(String subset, int calls) throws Exception {
+        int start = heldArrivals.get();
+        List<java.util.concurrent.Future<String>> futures = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            int before = heldArrivals.get();
+            var f = client.callAsync(Map.of("x-case", subset), "call-" + i, 30_000);
+            futures.add(f);
+            await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> f.isDone() || heldArrivals.get() > before);
+        }
+        int busy = heldArrivals.get() - start;
+        for (io.grpc.stub.StreamObserver<String> obs; (obs = held.poll()) != null; ) {
+            obs.onNext("busy");
+            obs.onCompleted();
+        }
+        for (var f : futures) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isIn("busy", "idle");
+        }
+        return busy;
     }
 }

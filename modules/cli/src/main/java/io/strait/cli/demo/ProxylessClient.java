@@ -49,6 +49,14 @@ public final class ProxylessClient implements AutoCloseable {
                 EchoService.CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS), body);
     }
 
+    /** One RPC sent without waiting for its answer; the future completes with the backend's name or the failure. */
+    public java.util.concurrent.Future<String> callAsync(Map<String, String> headers, String body, long timeoutMillis) {
+        Metadata md = new Metadata();
+        headers.forEach((k, v) -> md.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
+        return ClientCalls.futureUnaryCall(io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md))
+                .newCall(EchoService.CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)), body);
+    }
+
     @Override
     public void close() {
         channel.shutdownNow();
