@@ -10,7 +10,17 @@ public final class DestinationRuleValidator implements ResourceValidator {
 
     /** Where proxyless gRPC clients, which support fewer policies, get a substitute: say so. */
     private static void policyNotes(LoadedResource r, Findings f, String path, DestinationRule.TrafficPolicy tp) {
-        if (tp == null || tp.loadBalancer() == null) {
+        if (tp == null) {
+            return;
+        }
+        outlierDetection(r, f, path + ".outlierDetection", tp.outlierDetection());
+        for (int i = 0; i < tp.portLevelSettings().size(); i++) {
+            DestinationRule.PortTrafficPolicy p = tp.portLevelSettings().get(i);
+            if (p != null) {
+                outlierDetection(r, f, path + ".portLevelSettings[" + i + "].outlierDetection", p.outlierDetection());
+            }
+        }
+        if (tp.loadBalancer() == null) {
             return;
         }
         DestinationRule.LoadBalancer lb = tp.loadBalancer();
@@ -26,6 +36,24 @@ public final class DestinationRuleValidator implements ResourceValidator {
             f.warning(r, "STR0006", lbPath + ".consistentHash", "proxyless gRPC clients hash on a header only (httpHeaderName); "
                     + "with cookies, source IP or query parameters they hash on their channel");
         }
+    }
+
+    /** Percentages in range (Envoy would NACK the cluster otherwise), and what gRPC clients make of it. */
+    private static void outlierDetection(LoadedResource r, Findings f, String path, DestinationRule.OutlierDetection od) {
+        if (od == null) {
+            return;
+        }
+        if (od.maxEjectionPercent() != null && (od.maxEjectionPercent() < 0 || od.maxEjectionPercent() > 100)) {
+            f.error(r, Findings.SCHEMA, path + ".maxEjectionPercent", "outlier detection maximum ejection percentage must be in range [0, 100]");
+        }
+        if (od.minHealthPercent() != null && (od.minHealthPercent() < 0 || od.minHealthPercent() > 100)) {
+            f.error(r, Findings.SCHEMA, path + ".minHealthPercent", "outlier detection minimum health percentage must be in range [0, 100]");
+        }
+        if (od.consecutiveErrors() != null && od.consecutiveErrors() < 0) {
+            f.error(r, Findings.SCHEMA, path + ".consecutiveErrors", "outlier detection consecutive errors must be 0 or more");
+        }
+        f.warning(r, "STR0006", path, "proxyless gRPC clients eject only on success rate or failure percentage, which "
+                + "Istio's API does not set: this outlierDetection applies to Envoy proxies only");
     }
 
     @Override

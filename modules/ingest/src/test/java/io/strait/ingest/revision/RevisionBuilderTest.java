@@ -195,4 +195,31 @@ public class RevisionBuilderTest {
         assertThat(o).isInstanceOf(RevisionOutcome.Accepted.class);
         assertThat(((RevisionOutcome.Accepted) o).revision().warnings()).noneMatch(f -> f.message().contains("not translated"));
     }
+
+    @Test
+    void outlierDetectionPercentagesOutOfRangeAreErrorsAndGrpcClientsAreWarned() {
+        String dr = """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews, namespace: bookinfo}
+                spec:
+                  host: reviews
+                  trafficPolicy:
+                    outlierDetection: {consecutive5xxErrors: 5, maxEjectionPercent: 150}
+                    portLevelSettings:
+                    - port: {number: 9080}
+                      outlierDetection: {minHealthPercent: 101}
+                """;
+        RevisionOutcome bad = new RevisionBuilder().build("test", null, ConfigLoader.parse(Map.of("se.yaml", SE, "dr.yaml", dr)));
+        assertThat(bad).isInstanceOf(RevisionOutcome.Rejected.class);
+        assertThat(((RevisionOutcome.Rejected) bad).findings()).filteredOn(Finding::isError).extracting(Finding::field)
+                .containsExactlyInAnyOrder("spec.trafficPolicy.outlierDetection.maxEjectionPercent",
+                        "spec.trafficPolicy.portLevelSettings[0].outlierDetection.minHealthPercent");
+        RevisionOutcome good = new RevisionBuilder().build("test", null, ConfigLoader.parse(Map.of("se.yaml", SE,
+                "dr.yaml", dr.replace("150", "50").replace("101", "10"))));
+        assertThat(good).isInstanceOf(RevisionOutcome.Accepted.class);
+        assertThat(((RevisionOutcome.Accepted) good).revision().warnings())
+                .anySatisfy(f -> assertThat(f.message()).contains("applies to Envoy proxies only"))
+                .noneMatch(f -> f.message().contains("not translated"));
+    }
 }

@@ -20,16 +20,29 @@ public record DestinationRule(String host, TrafficPolicy trafficPolicy, List<Sub
         }
     }
 
-    /** Load balancing and connection limits, for the whole service or per port. */
+    /** Load balancing, connection limits and outlier ejection, for the whole service or per port. */
     public record TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool,
-                                List<PortTrafficPolicy> portLevelSettings) {
+                                OutlierDetection outlierDetection, List<PortTrafficPolicy> portLevelSettings) {
         public TrafficPolicy {
             portLevelSettings = Lists.copy(portLevelSettings);
         }
     }
 
     /** A policy for one port, overriding the service's. */
-    public record PortTrafficPolicy(VirtualService.PortSelector port, LoadBalancer loadBalancer, ConnectionPool connectionPool) {
+    public record PortTrafficPolicy(VirtualService.PortSelector port, LoadBalancer loadBalancer, ConnectionPool connectionPool,
+                                    OutlierDetection outlierDetection) {
+    }
+
+    /**
+     * Passive health checking: an endpoint that fails {@code consecutive5xxErrors} (or gateway / local-origin errors)
+     * in a row is ejected for {@code baseEjectionTime} (longer each time), at most {@code maxEjectionPercent} of
+     * the endpoints at once; {@code minHealthPercent} is the panic threshold. {@code consecutiveErrors} is the
+     * deprecated spelling of {@code consecutive5xxErrors}.
+     */
+    public record OutlierDetection(Boolean splitExternalLocalOriginErrors, Integer consecutiveLocalOriginFailures,
+                                   Integer consecutiveGatewayErrors, Integer consecutive5xxErrors, String interval,
+                                   String baseEjectionTime, Integer maxEjectionPercent, Integer minHealthPercent,
+                                   Integer consecutiveErrors) {
     }
 
     /** {@code simple} (ROUND_ROBIN, LEAST_REQUEST, LEAST_CONN, RANDOM, PASSTHROUGH) or {@code consistentHash}. */

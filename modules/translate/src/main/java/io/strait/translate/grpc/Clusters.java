@@ -9,7 +9,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
  */
 final class Clusters {
     /** The cluster features, applied in this order. */
-    static final java.util.List<ClusterFeature> FEATURES = java.util.List.of(new LoadBalancing(), new CircuitBreakers());
+    static final java.util.List<ClusterFeature> FEATURES = java.util.List.of(new LoadBalancing(), new CircuitBreakers(), new OutlierEjection());
 
     private Clusters() {
     }
