@@ -55,6 +55,7 @@ public final class VirtualServiceValidator implements ResourceValidator {
             match(r, f, path + ".match[" + j + "]", route.match().get(j));
         }
         HeaderOperationRules.check(r, f, path + ".headers", route.headers());
+        rewrite(r, f, path + ".rewrite", route.rewrite());
         if (route.route().isEmpty()) {
             if (!redirectsOrDelegates) {
                 f.error(r, Findings.SCHEMA, path + ".route", "at least one destination is required (or a redirect, directResponse or delegate)");
@@ -81,6 +82,36 @@ public final class VirtualServiceValidator implements ResourceValidator {
         }
         if (sum != 100) {
             f.error(r, Findings.SCHEMA, path + ".route", "weights must sum to 100, but they sum to " + sum);
+        }
+    }
+
+    private void rewrite(LoadedResource r, Findings f, String path, VirtualService.HttpRewrite rw) {
+        if (rw == null) {
+            return;
+        }
+        boolean uri = rw.uri() != null && !rw.uri().isEmpty();
+        boolean regex = rw.uriRegexRewrite() != null;
+        boolean authority = rw.authority() != null && !rw.authority().isEmpty();
+        if (!uri && !regex && !authority) {
+            f.error(r, Findings.SCHEMA, path, "rewrite must specify uri, authority or uriRegexRewrite");
+        }
+        if (uri && regex) {
+            f.error(r, Findings.SCHEMA, path, "rewrite may set uri or uriRegexRewrite, not both");
+        }
+        if (regex) {
+            String match = rw.uriRegexRewrite().match();
+            if (match == null || match.isEmpty()) {
+                f.error(r, Findings.SCHEMA, path + ".uriRegexRewrite.match", "uriRegexRewrite needs a match expression");
+            } else {
+                try {
+                    java.util.regex.Pattern.compile(match);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    f.error(r, Findings.SCHEMA, path + ".uriRegexRewrite.match", "invalid regular expression: " + e.getDescription());
+                }
+            }
+            if (rw.uriRegexRewrite().rewrite() == null) {
+                f.error(r, Findings.SCHEMA, path + ".uriRegexRewrite.rewrite", "uriRegexRewrite needs a rewrite (it may be empty)");
+            }
         }
     }
 

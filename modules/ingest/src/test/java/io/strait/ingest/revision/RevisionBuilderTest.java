@@ -222,4 +222,22 @@ public class RevisionBuilderTest {
                 .anySatisfy(f -> assertThat(f.message()).contains("applies to Envoy proxies only"))
                 .noneMatch(f -> f.message().contains("not translated"));
     }
+
+    @Test
+    void rewritesThatCannotWorkAreErrorsWithTheirField() {
+        List<Finding> found = errors(vs("""
+                  - rewrite: {uri: /a/, uriRegexRewrite: {match: "^/b", rewrite: /}}
+                    route: [{destination: {host: reviews}}]
+                  - rewrite: {uriRegexRewrite: {match: "(", rewrite: /}}
+                    route: [{destination: {host: reviews}}]
+                  - rewrite: {}
+                    route: [{destination: {host: reviews}}]
+                """));
+        assertThat(found).extracting(Finding::field).containsExactlyInAnyOrder(
+                "spec.http[0].rewrite", "spec.http[1].rewrite.uriRegexRewrite.match", "spec.http[2].rewrite");
+        assertThat(build(vs("""
+                  - rewrite: {uri: /v2/, authority: reviews.internal}
+                    route: [{destination: {host: reviews}}]
+                """))).isInstanceOf(RevisionOutcome.Accepted.class);
+    }
 }

@@ -16,14 +16,22 @@ public record VirtualService(List<String> hosts, List<HttpRoute> http, List<Stri
 
     /**
      * One HTTP route: any of its matches selects it; its destinations split traffic by weight; timeout, retries,
-     * fault injection and header operations apply to the requests it takes.
+     * fault injection, rewrites and header operations apply to the requests it takes.
      */
     public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route, String timeout,
-                            HttpRetry retries, HttpFault fault, Headers headers) {
+                            HttpRetry retries, HttpFault fault, HttpRewrite rewrite, Headers headers) {
         public HttpRoute {
             match = Lists.copy(match);
             route = Lists.copy(route);
         }
+    }
+
+    /** Rewrites before forwarding: the matched path prefix ({@code uri}) or a regex over the path, the authority. */
+    public record HttpRewrite(String uri, String authority, RegexRewrite uriRegexRewrite) {
+    }
+
+    /** Replaces what {@code match} (a regular expression) matches in the path with {@code rewrite}. */
+    public record RegexRewrite(String match, String rewrite) {
     }
 
     /** Retries: how many attempts, on which failures (Istio's retryOn list, comma-separated). */
