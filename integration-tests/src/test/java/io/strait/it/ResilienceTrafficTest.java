@@ -155,6 +155,8 @@ class ResilienceTrafficTest {
                     route: [{destination: {host: payments, subset: spread}}]
                   - match: [{headers: {x-case: {exact: limited}}}]
                     route: [{destination: {host: payments, subset: limited}}]
+                  - match: [{headers: {x-case: {exact: moved}}}]
+                    redirect: {uri: /elsewhere, authority: payments.example.com}
                   - match: [{headers: {x-case: {exact: least}}}]
                     route: [{destination: {host: payments, subset: least}}]
                   - match: [{headers: {x-case: {exact: rr}}}]
@@ -300,5 +302,12 @@ class ResilienceTrafficTest {
             assertThat(f.get(10, TimeUnit.SECONDS)).isIn("busy", "idle");
         }
         return busy;
+    }
+
+    @Test
+    void aRedirectRouteIsLeftOutForGrpcClientsInsteadOfBreakingTheirRoutes() {
+        // gRPC would reject the whole route configuration over a redirect: its calls go on to the next route
+        assertThat(client.call(Map.of("x-case", "moved"), 5_000)).isEqualTo("plain");
+        assertThat(client.call(Map.of("x-case", "spread"), 5_000)).startsWith("pool-");
     }
 }

@@ -55,6 +55,7 @@ public final class VirtualServiceValidator implements ResourceValidator {
             match(r, f, path + ".match[" + j + "]", route.match().get(j));
         }
         HeaderOperationRules.check(r, f, path + ".headers", route.headers());
+        nonForwarding(r, f, path, route);
         rewrite(r, f, path + ".rewrite", route.rewrite());
         if (route.route().isEmpty()) {
             if (!redirectsOrDelegates) {
@@ -82,6 +83,44 @@ public final class VirtualServiceValidator implements ResourceValidator {
         }
         if (sum != 100) {
             f.error(r, Findings.SCHEMA, path + ".route", "weights must sum to 100, but they sum to " + sum);
+        }
+    }
+
+    private void nonForwarding(LoadedResource r, Findings f, String path, HttpRoute route) {
+        if (route.redirect() != null && route.directResponse() != null) {
+            f.error(r, Findings.SCHEMA, path, "a route may set redirect or directResponse, not both");
+        }
+        if ((route.redirect() != null || route.directResponse() != null) && !route.route().isEmpty()) {
+            f.error(r, Findings.SCHEMA, path + ".route", "a route that answers with a redirect or directResponse cannot also forward: remove route");
+        }
+        if (route.redirect() != null || route.directResponse() != null) {
+            f.warning(r, "STR0006", path + (route.redirect() != null ? ".redirect" : ".directResponse"),
+                    "proxyless gRPC clients cannot answer with a redirect or direct response: they do without this route,"
+                    + " so their calls it matches go on to the next route; Envoy proxies apply it");
+        }
+        var redirect = route.redirect();
+        if (redirect != null) {
+            if (redirect.redirectCode() != null && !java.util.Set.of(301, 302, 303, 307, 308).contains(redirect.redirectCode())) {
+                f.error(r, Findings.SCHEMA, path + ".redirect.redirectCode", "redirect code " + redirect.redirectCode()
+                        + " is not one of 301, 302, 303, 307, 308");
+            }
+        }
+        var direct = route.directResponse();
+        if (direct != null) {
+            if (direct.status() != null && (direct.status() < 200 || direct.status() > 599)) {
+                f.error(r, Findings.SCHEMA, path + ".directResponse.status", "directResponse status must be between 200 and 599");
+            }
+            var body = direct.body();
+            if (body != null && body.string() != null && body.bytes() != null) {
+                f.error(r, Findings.SCHEMA, path + ".directResponse.body", "set body.string or body.bytes, not both");
+            }
+            if (body != null && body.bytes() != null) {
+                try {
+                    java.util.Base64.getDecoder().decode(body.bytes());
+                } catch (IllegalArgumentException e) {
+                    f.error(r, Findings.SCHEMA, path + ".directResponse.body.bytes", "body.bytes must be base64: " + e.getMessage());
+                }
+            }
         }
     }
 

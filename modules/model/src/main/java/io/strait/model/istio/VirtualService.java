@@ -19,11 +19,24 @@ public record VirtualService(List<String> hosts, List<HttpRoute> http, List<Stri
      * fault injection, rewrites and header operations apply to the requests it takes.
      */
     public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route, String timeout,
-                            HttpRetry retries, HttpFault fault, HttpRewrite rewrite, Headers headers) {
+                            HttpRetry retries, HttpFault fault, HttpRewrite rewrite, HttpRedirect redirect,
+                            HttpDirectResponse directResponse, Headers headers) {
         public HttpRoute {
             match = Lists.copy(match);
             route = Lists.copy(route);
         }
+    }
+
+    /** Answer with a redirect instead of forwarding: new path, host, port, scheme; 301 unless {@code redirectCode}. */
+    public record HttpRedirect(String uri, String authority, Integer port, String scheme, Integer redirectCode) {
+    }
+
+    /** Answer with a fixed status and body instead of forwarding. */
+    public record HttpDirectResponse(Integer status, HttpBody body) {
+    }
+
+    /** A response body: text, or base64-encoded bytes. */
+    public record HttpBody(String string, String bytes) {
     }
 
     /** Rewrites before forwarding: the matched path prefix ({@code uri}) or a regex over the path, the authority. */

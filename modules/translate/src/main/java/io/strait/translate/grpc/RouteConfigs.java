@@ -8,6 +8,7 @@ import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.VirtualService;
 import io.strait.model.istio.VirtualService.HttpRoute;
 import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyType;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,7 +22,7 @@ final class RouteConfigs {
     }
 
     static RouteConfiguration of(String name, MeshModel.Service service, int port, MeshModel model, String viewerNamespace,
-                                 Set<ClusterRef> referenced) {
+                                 ProxyType proxy, Set<ClusterRef> referenced) {
         VirtualHost.Builder vhost = VirtualHost.newBuilder().setName(name)
                 .addAllDomains(List.of(service.host() + ":" + port, service.host()));
         Optional<IstioResource> vsResource = model.virtualServiceFor(service.host(), viewerNamespace);
@@ -31,12 +32,27 @@ final class RouteConfigs {
             for (int i = 0; i < vs.http().size(); i++) {
                 HttpRoute http = vs.http().get(i);
                 String routeName = http.name() != null ? http.name() : vsResource.get().name() + "." + i;
-                RouteAction action = RouteDestinations.of(http.route(), ns, model, referenced);
+                if (http.redirect() == null && http.directResponse() == null && http.route().isEmpty()) {
+                    continue; // a delegating route (not translated yet: ingest warns) forwards nowhere itself
+                }
+                if (proxy == ProxyType.GRPC && (http.redirect() != null || http.directResponse() != null)) {
+                    // gRPC rejects a whole route configuration holding a redirect or direct response (it NACKs
+                    // "unknown action type"), so its clients do without the route; ingest warns about it
+                    continue;
+                }
+                RouteAction action = http.route().isEmpty() ? null : RouteDestinations.of(http.route(), ns, model, referenced);
                 // each match block is an alternative: Istio emits one Envoy route per block, in order
                 List<VirtualService.HttpMatchRequest> matches = http.match().isEmpty()
                         ? java.util.Collections.singletonList(null) : http.match();
                 for (VirtualService.HttpMatchRequest m : matches) {
-                    Route.Builder route = Route.newBuilder().setName(routeName).setMatch(RouteMatches.of(m)).setRoute(action);
+                    Route.Builder route = Route.newBuilder().setName(routeName).setMatch(RouteMatches.of(m));
+                    if (http.redirect() != null) {
+                        route.setRedirect(NonForwardingActions.redirect(http.redirect()));
+                    } else if (http.directResponse() != null) {
+                        route.setDirectResponse(NonForwardingActions.directResponse(http.directResponse()));
+                    } else {
+                        route.setRoute(action);
+                    }
                     RouteFeatures.ALL.forEach(feature -> feature.apply(http, route));
                     vhost.addRoutes(route);
                 }

@@ -53,7 +53,7 @@ public final class ScopeTranslator {
                     clusters.add(new ClusterRef(service.host(), port.number(), subset.name()));
                 }
                 String name = service.host() + ":" + port.number();
-                RouteConfiguration routeConfig = RouteConfigs.of(name, service, port.number(), model, proxy.namespace(), clusters);
+                RouteConfiguration routeConfig = RouteConfigs.of(name, service, port.number(), model, proxy.namespace(), proxy.type(), clusters);
                 if (proxy.type() == ProxyType.GRPC) {
                     listeners.add(Listeners.grpcApiListener(name));
                     routes.add(routeConfig);
