@@ -51,6 +51,12 @@ final class NackHoldingWatcher implements ConfigWatcher {
             String refused = ledger.versionOf(request.v3Request().getNode().getId(), request.getTypeUrl(), request.getResponseNonce());
             if (refused != null) {
                 effective = XdsRequest.create(effective.v3Request().toBuilder().setVersionInfo(refused).build());
+                // the refused response carried these names, so the client has seen them. java-control-plane counts
+                // only ACKed names as known and answers at once when a requested name is unknown — a proxy refusing
+                // its very first routes would otherwise be sent them again, and refuse them again, in a tight loop
+                Set<String> seen = new java.util.HashSet<>(knownResourceNames);
+                seen.addAll(request.getResourceNamesList());
+                knownResourceNames = seen;
             }
         }
         return delegate.createWatch(ads, effective, knownResourceNames, responseConsumer, hasClusterChanged,
