@@ -33,16 +33,29 @@ public final class ReferenceAnalyzer {
     private void serviceEntryHostsOnly(LoadedResource r, VirtualService vs, MeshModel model, AnalysisInput registry, Findings f) {
         for (int i = 0; i < vs.http().size(); i++) {
             VirtualService.HttpRoute route = vs.http().get(i);
+            String base = "spec.http[" + i + "]";
             for (int k = 0; k < route.route().size(); k++) {
-                VirtualService.Destination dest = route.route().get(k).destination();
-                String host = MeshModel.fqdn(dest.host(), r.resource().namespace());
-                boolean kubernetesOnly = model.service(host).isEmpty()
-                        && registry.all("Service").stream().anyMatch(s -> (s.name() + "." + s.namespace() + ".svc.cluster.local").equals(host));
-                if (kubernetesOnly) {
-                    f.error(r, "STR0005", "spec.http[" + i + "].route[" + k + "].destination.host", host
-                            + " is a Kubernetes Service; this version of Strait routes only to hosts declared by a ServiceEntry");
-                }
+                serviceEntryHost(r, route.route().get(k).destination(), base + ".route[" + k + "].destination.host", model, registry, f);
             }
+            serviceEntryHost(r, route.mirror(), base + ".mirror.host", model, registry, f);
+            for (int k = 0; k < route.mirrors().size(); k++) {
+                var mirror = route.mirrors().get(k);
+                serviceEntryHost(r, mirror == null ? null : mirror.destination(), base + ".mirrors[" + k + "].destination.host", model, registry, f);
+            }
+        }
+    }
+
+    private void serviceEntryHost(LoadedResource r, VirtualService.Destination dest, String path, MeshModel model,
+                                  AnalysisInput registry, Findings f) {
+        if (dest == null || dest.host() == null) {
+            return;
+        }
+        String host = MeshModel.fqdn(dest.host(), r.resource().namespace());
+        boolean kubernetesOnly = model.service(host).isEmpty()
+                && registry.all("Service").stream().anyMatch(s -> (s.name() + "." + s.namespace() + ".svc.cluster.local").equals(host));
+        if (kubernetesOnly) {
+            f.error(r, "STR0005", path, host
+                    + " is a Kubernetes Service; this version of Strait routes only to hosts declared by a ServiceEntry");
         }
     }
 }

@@ -20,11 +20,17 @@ public record VirtualService(List<String> hosts, List<HttpRoute> http, List<Stri
      */
     public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route, String timeout,
                             HttpRetry retries, HttpFault fault, HttpRewrite rewrite, HttpRedirect redirect,
-                            HttpDirectResponse directResponse, Headers headers) {
+                            HttpDirectResponse directResponse, Destination mirror, Percent mirrorPercentage,
+                            List<HttpMirrorPolicy> mirrors, Headers headers) {
         public HttpRoute {
             match = Lists.copy(match);
             route = Lists.copy(route);
+            mirrors = Lists.copy(mirrors);
         }
+    }
+
+    /** A copy of a share of the route's requests, sent fire-and-forget to another destination. */
+    public record HttpMirrorPolicy(Destination destination, Percent percentage) {
     }
 
     /** Answer with a redirect instead of forwarding: new path, host, port, scheme; 301 unless {@code redirectCode}. */

@@ -43,7 +43,8 @@ final class Faults implements RouteFeature {
         envoy.putTypedPerFilterConfig(FILTER, Any.pack(config.build()));
     }
 
-    private static FractionalPercent perMillion(Percent percent) {
+    /** A percentage (absent: 100) as parts per million; shared with mirroring. */
+    static FractionalPercent perMillion(Percent percent) {
         double value = percent == null || percent.value() == null ? 100.0 : percent.value();
         return FractionalPercent.newBuilder()
                 .setNumerator((int) Math.round(value * 10_000))

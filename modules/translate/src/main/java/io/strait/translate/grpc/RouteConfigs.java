@@ -40,7 +40,14 @@ final class RouteConfigs {
                     // "unknown action type"), so its clients do without the route; ingest warns about it
                     continue;
                 }
-                RouteAction action = http.route().isEmpty() ? null : RouteDestinations.of(http.route(), ns, model, referenced);
+                RouteAction action = null;
+                if (!http.route().isEmpty()) {
+                    RouteAction.Builder forwarding = RouteDestinations.of(http.route(), ns, model, referenced).toBuilder();
+                    if (proxy != ProxyType.GRPC) {
+                        Mirrors.apply(http, ns, model, referenced, forwarding); // gRPC does not mirror: no clusters for it
+                    }
+                    action = forwarding.build();
+                }
                 // each match block is an alternative: Istio emits one Envoy route per block, in order
                 List<VirtualService.HttpMatchRequest> matches = http.match().isEmpty()
                         ? java.util.Collections.singletonList(null) : http.match();
