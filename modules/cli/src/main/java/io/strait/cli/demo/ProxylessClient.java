@@ -42,19 +42,21 @@ public final class ProxylessClient implements AutoCloseable {
 
     /** One RPC with the given headers and request body (backends may key behaviour on it). */
     public String call(Map<String, String> headers, String body, long timeoutMillis) {
-        Metadata md = new Metadata();
-        headers.forEach((k, v) -> md.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
-        return ClientCalls.blockingUnaryCall(
-                io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md)),
-                EchoService.CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS), body);
+        return ClientCalls.blockingUnaryCall(withHeaders(headers), EchoService.CALL,
+                CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS), body);
     }
 
     /** One RPC sent without waiting for its answer; the future completes with the backend's name or the failure. */
     public java.util.concurrent.Future<String> callAsync(Map<String, String> headers, String body, long timeoutMillis) {
+        return ClientCalls.futureUnaryCall(withHeaders(headers)
+                .newCall(EchoService.CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)), body);
+    }
+
+    /** The channel, sending the given request headers with every call. */
+    private io.grpc.Channel withHeaders(Map<String, String> headers) {
         Metadata md = new Metadata();
         headers.forEach((k, v) -> md.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
-        return ClientCalls.futureUnaryCall(io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md))
-                .newCall(EchoService.CALL, CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)), body);
+        return io.grpc.ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md));
     }
 
     @Override

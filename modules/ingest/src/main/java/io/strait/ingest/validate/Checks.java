@@ -22,11 +22,16 @@ final class Checks {
             f.error(r, Findings.SCHEMA, path, "set exactly one of exact, prefix or regex (found " + m.alternativesSet() + ")");
         }
         if (m.regex() != null) {
-            try {
-                Pattern.compile(m.regex());
-            } catch (PatternSyntaxException e) {
-                f.error(r, Findings.SCHEMA, path + ".regex", "invalid regular expression: " + e.getDescription());
-            }
+            regex(r, f, path + ".regex", m.regex());
+        }
+    }
+
+    /** Reports a regular expression that does not compile, at {@code path}. */
+    static void regex(LoadedResource r, Findings f, String path, String regex) {
+        try {
+            Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            f.error(r, Findings.SCHEMA, path, "invalid regular expression: " + e.getDescription());
         }
     }
 

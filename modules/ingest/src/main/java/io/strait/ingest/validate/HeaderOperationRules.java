@@ -3,7 +3,6 @@ package io.strait.ingest.validate;
 import io.strait.ingest.load.LoadedResource;
 import io.strait.model.istio.VirtualService.HeaderOperations;
 import io.strait.model.istio.VirtualService.Headers;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -54,8 +53,7 @@ final class HeaderOperationRules {
             f.error(r, Findings.SCHEMA, path, "header name must not be empty");
             return;
         }
-        String lower = name.toLowerCase(Locale.ROOT);
-        boolean authority = lower.equals("host") || lower.equals(":authority");
+        boolean authority = Headers.isAuthority(name);
         if (authority && authorityAllowed) {
             return;
         }

@@ -142,11 +142,7 @@ public final class VirtualServiceValidator implements ResourceValidator {
             if (match == null || match.isEmpty()) {
                 f.error(r, Findings.SCHEMA, path + ".uriRegexRewrite.match", "uriRegexRewrite needs a match expression");
             } else {
-                try {
-                    java.util.regex.Pattern.compile(match);
-                } catch (java.util.regex.PatternSyntaxException e) {
-                    f.error(r, Findings.SCHEMA, path + ".uriRegexRewrite.match", "invalid regular expression: " + e.getDescription());
-                }
+                Checks.regex(r, f, path + ".uriRegexRewrite.match", match);
             }
             if (rw.uriRegexRewrite().rewrite() == null) {
                 f.error(r, Findings.SCHEMA, path + ".uriRegexRewrite.rewrite", "uriRegexRewrite needs a rewrite (it may be empty)");

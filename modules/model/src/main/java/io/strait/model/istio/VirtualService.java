@@ -89,6 +89,14 @@ public record VirtualService(List<String> hosts, List<HttpRoute> http, List<Stri
 
     /** Header operations on the request (before it is forwarded) and on the response (before it is returned). */
     public record Headers(HeaderOperations request, HeaderOperations response) {
+        /**
+         * Whether a header name is the request's authority ({@code host} or {@code :authority}, any case): Envoy
+         * changes it only by a host rewrite, never by a header operation.
+         */
+        public static boolean isAuthority(String name) {
+            String n = name.toLowerCase(java.util.Locale.ROOT);
+            return n.equals("host") || n.equals(":authority");
+        }
     }
 
     /** Headers to overwrite ({@code set}), to append ({@code add}) and to remove, by name. */

@@ -45,12 +45,6 @@ final class HeaderRewrites implements RouteFeature {
                 cluster::addResponseHeadersToAdd, cluster::addResponseHeadersToRemove, cluster::setHostRewriteLiteral));
     }
 
-    /** Whether a header name is the request's authority, which Envoy changes only by a host rewrite. */
-    static boolean isAuthority(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.equals(":authority") || n.equals("host");
-    }
-
     private static void apply(Headers headers, Target target) {
         if (headers == null) {
             return;
@@ -58,7 +52,7 @@ final class HeaderRewrites implements RouteFeature {
         HeaderOperations request = headers.request();
         if (request != null) {
             request.set().forEach((name, value) -> {
-                if (isAuthority(name)) {
+                if (Headers.isAuthority(name)) {
                     target.hostRewrite.accept(value);
                 } else {
                     target.requestAdd.accept(option(name, value, HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD));
