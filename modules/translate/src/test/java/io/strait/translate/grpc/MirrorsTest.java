@@ -3,18 +3,15 @@ package io.strait.translate.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
-import io.strait.ingest.load.ConfigLoader;
-import io.strait.ingest.load.LoadedResource;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyType;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Mirroring: Envoy proxies copy a share of requests to the mirror clusters, which join the scope; gRPC does not. */
 class MirrorsTest {
-    private final MeshModel model = MeshModel.of(ConfigLoader.parse(Map.of("mesh.yaml", """
+    private final MeshModel model = TestMeshes.of("""
             apiVersion: networking.istio.io/v1
             kind: ServiceEntry
             metadata: {name: web, namespace: shop}
@@ -35,7 +32,7 @@ class MirrorsTest {
                 mirrorPercentage: {value: 12.5}
                 mirrors:
                 - destination: {host: web, port: {number: 80}}
-            """)).resources().stream().map(LoadedResource::resource).toList());
+            """);
 
     private RouteAction action(ProxyType proxy, Set<ClusterRef> referenced) {
         MeshModel.Service web = model.service("web.shop.svc.cluster.local").orElseThrow();

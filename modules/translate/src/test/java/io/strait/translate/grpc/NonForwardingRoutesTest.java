@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
-import io.strait.ingest.load.ConfigLoader;
-import io.strait.ingest.load.LoadedResource;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyType;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Redirects and direct responses: sent to Envoy proxies, left out for gRPC clients (which would NACK them). */
 class NonForwardingRoutesTest {
-    private final MeshModel model = MeshModel.of(ConfigLoader.parse(Map.of("mesh.yaml", """
+    private final MeshModel model = TestMeshes.of("""
             apiVersion: networking.istio.io/v1
             kind: ServiceEntry
             metadata: {name: web, namespace: shop}
@@ -39,7 +36,7 @@ class NonForwardingRoutesTest {
                 directResponse: {status: 410, body: {bytes: "Z29uZQ=="}}
               - name: rest
                 route: [{destination: {host: web}}]
-            """)).resources().stream().map(LoadedResource::resource).toList());
+            """);
 
     private List<Route> routes(ProxyType proxy) {
         MeshModel.Service web = model.service("web.shop.svc.cluster.local").orElseThrow();

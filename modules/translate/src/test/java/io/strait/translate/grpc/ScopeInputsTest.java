@@ -2,22 +2,20 @@ package io.strait.translate.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strait.ingest.load.ConfigLoader;
-import io.strait.ingest.load.LoadedResource;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScopeInputsTest {
-    private final MeshModel model = MeshModel.of(ConfigLoader.parse(Map.of("sc.yaml", """
+    private final MeshModel model = TestMeshes.of("""
             apiVersion: networking.istio.io/v1
             kind: Sidecar
             metadata: {name: narrow, namespace: shop}
             spec:
               workloadSelector: {labels: {app: cart}}
               egress: [{hosts: ["./*"]}]
-            """)).resources().stream().map(LoadedResource::resource).toList());
+            """);
 
     private static ProxyIdentity proxy(String ns, String app) {
         return ProxyIdentity.of("sidecar~10.0.0.1~" + app + "-1." + ns + "~" + ns + ".svc.cluster.local",
