@@ -4,6 +4,8 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
@@ -20,13 +22,15 @@ import java.util.concurrent.Executor;
 
 /**
  * One simulated Envoy sidecar: its own connection and ADS stream, subscribing to all clusters and listeners, then
- * to the endpoints of its clusters by name, ACKing every response with its nonce. Records when it first holds each
+ * to the endpoints of its EDS clusters and the route configurations of its listeners by name, ACKing every response
+ * with its nonce. Records when it first holds each
  * cluster, so the harness can time a revision from commit to the last proxy's ACK.
  */
 final class SimulatedProxy implements AutoCloseable {
     static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
     static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
     static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
+    static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
 
     private final ManagedChannel channel;
     private final Node node;
@@ -34,6 +38,7 @@ final class SimulatedProxy implements AutoCloseable {
     /** Cluster name to the nanoTime it was first ACKed. */
     final ConcurrentHashMap<String, Long> clustersAckedAt = new ConcurrentHashMap<>();
     private volatile List<String> edsNames = List.of();
+    private volatile List<String> rdsNames = List.of();
 
     SimulatedProxy(String host, int port, String id, String namespace, String app, EventLoopGroup loop, Executor executor) {
         this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().eventLoopGroup(loop)
@@ -70,24 +75,53 @@ final class SimulatedProxy implements AutoCloseable {
     private void onResponse(DiscoveryResponse response) {
         if (response.getTypeUrl().equals(CDS)) {
             List<String> names = new ArrayList<>();
+            List<String> eds = new ArrayList<>();
             for (var any : response.getResourcesList()) {
-                try {
-                    names.add(any.unpack(Cluster.class).getName());
-                } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                    throw new IllegalStateException(e);
+                Cluster cluster = unpack(any, Cluster.class);
+                names.add(cluster.getName());
+                if (cluster.getType() == Cluster.DiscoveryType.EDS) {
+                    eds.add(cluster.getName()); // as Envoy: only EDS clusters ask for endpoints
                 }
             }
             send(CDS, List.of(), response.getVersionInfo(), response.getNonce());
             long now = System.nanoTime();
             names.forEach(n -> clustersAckedAt.putIfAbsent(n, now));
-            if (!Set.copyOf(names).equals(Set.copyOf(edsNames))) {
-                edsNames = names;
-                send(EDS, names, "", "");
+            if (!Set.copyOf(eds).equals(Set.copyOf(edsNames))) {
+                edsNames = eds;
+                send(EDS, eds, "", "");
+            }
+        } else if (response.getTypeUrl().equals(LDS)) {
+            // as Envoy: the route configurations the listeners' connection managers name are asked for by name
+            List<String> routes = new ArrayList<>();
+            for (var any : response.getResourcesList()) {
+                for (var chain : unpack(any, Listener.class).getFilterChainsList()) {
+                    for (var filter : chain.getFiltersList()) {
+                        if (filter.getTypedConfig().is(HttpConnectionManager.class)) {
+                            HttpConnectionManager hcm = unpack(filter.getTypedConfig(), HttpConnectionManager.class);
+                            if (hcm.hasRds() && !routes.contains(hcm.getRds().getRouteConfigName())) {
+                                routes.add(hcm.getRds().getRouteConfigName());
+                            }
+                        }
+                    }
+                }
+            }
+            send(LDS, List.of(), response.getVersionInfo(), response.getNonce());
+            if (!Set.copyOf(routes).equals(Set.copyOf(rdsNames))) {
+                rdsNames = routes;
+                send(RDS, routes, "", "");
             }
         } else {
-            // EDS, LDS: ACK what arrived, keeping the current subscription
-            List<String> names = response.getTypeUrl().equals(EDS) ? edsNames : List.of();
+            // EDS, RDS: ACK what arrived, keeping the current subscription
+            List<String> names = response.getTypeUrl().equals(EDS) ? edsNames : rdsNames;
             send(response.getTypeUrl(), names, response.getVersionInfo(), response.getNonce());
+        }
+    }
+
+    private static <T extends com.google.protobuf.Message> T unpack(com.google.protobuf.Any any, Class<T> type) {
+        try {
+            return any.unpack(type);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
         }
     }
 

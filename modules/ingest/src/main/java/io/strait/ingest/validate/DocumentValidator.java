@@ -22,6 +22,7 @@ public final class DocumentValidator {
         byKind.put(Kind.DESTINATION_RULE, new DestinationRuleValidator());
         byKind.put(Kind.SERVICE_ENTRY, new ServiceEntryValidator());
         byKind.put(Kind.SIDECAR, new SidecarValidator());
+        byKind.put(Kind.GATEWAY, new GatewayValidator());
         SecurityValidators.register(byKind);
         WorkloadValidators.register(byKind);
         ExtensionValidators.register(byKind);

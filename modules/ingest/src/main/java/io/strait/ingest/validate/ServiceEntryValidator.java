@@ -36,7 +36,13 @@ public final class ServiceEntryValidator implements ResourceValidator {
         }
         var addresses = tree.path("addresses");
         for (int i = 0; i < addresses.size(); i++) {
-            if (addresses.path(i).asText().contains("/") && !(resolution.equals("NONE") || resolution.equals("STATIC"))) {
+            String address = addresses.path(i).asText();
+            int slash = address.indexOf('/');
+            if (!Checks.isIp(slash < 0 ? address : address.substring(0, slash))
+                    || (slash >= 0 && !validPrefixLength(address.substring(slash + 1), address.contains(":")))) {
+                f.error(r, Findings.SCHEMA, "spec.addresses[" + i + "]", "\"" + address
+                        + "\" is not an IP address or CIDR range (e.g. 10.0.0.7 or 10.0.0.0/16)");
+            } else if (slash >= 0 && !(resolution.equals("NONE") || resolution.equals("STATIC"))) {
                 f.error(r, Findings.SCHEMA, "spec.addresses[" + i + "]", "CIDR addresses are allowed only for NONE/STATIC resolution types");
             }
         }
@@ -68,6 +74,10 @@ public final class ServiceEntryValidator implements ResourceValidator {
             f.warning(r, "STR0004", "spec.resolution", "resolution " + resolution
                     + " is not translated by this version of Strait; its endpoints are not sent to proxies");
         }
+    }
+
+    private static boolean validPrefixLength(String length, boolean ipv6) {
+        return length.matches("\\d{1,3}") && Integer.parseInt(length) <= (ipv6 ? 128 : 32);
     }
 
     private void endpoint(LoadedResource r, Findings f, String path, ServiceEntry.WorkloadEntry e, Set<String> portNames,

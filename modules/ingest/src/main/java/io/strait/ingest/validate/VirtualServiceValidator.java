@@ -2,6 +2,7 @@ package io.strait.ingest.validate;
 
 import io.strait.ingest.load.LoadedResource;
 import io.strait.model.istio.VirtualService;
+import io.strait.model.istio.StringMatch;
 import io.strait.model.istio.VirtualService.HttpMatchRequest;
 import io.strait.model.istio.VirtualService.HttpRoute;
 import io.strait.model.istio.VirtualService.HttpRouteDestination;
@@ -154,16 +155,37 @@ public final class VirtualServiceValidator implements ResourceValidator {
         if (m == null) {
             return; // an empty match matches everything, as in Istio
         }
-        if (m.uri() != null) {
-            Checks.stringMatch(r, f, path + ".uri", m.uri());
-        }
-        for (Map.Entry<String, ?> e : m.headers().entrySet()) {
+        Map<String, StringMatch> single = new java.util.LinkedHashMap<>();
+        single.put("uri", m.uri());
+        single.put("scheme", m.scheme());
+        single.put("method", m.method());
+        single.put("authority", m.authority());
+        single.forEach((field, sm) -> {
+            if (sm != null) {
+                Checks.stringMatch(r, f, path + "." + field, sm);
+            }
+        });
+        headers(r, f, path + ".headers", m.headers());
+        headers(r, f, path + ".withoutHeaders", m.withoutHeaders());
+        m.queryParams().forEach((name, sm) -> {
+            // an empty match asks only that the parameter is present
+            if (sm == null || sm.alternativesSet() > 0) {
+                Checks.stringMatch(r, f, path + ".queryParams." + name, sm);
+            }
+        });
+    }
+
+    /** Header conditions: lowercase names; an empty match ({@code {}}) tests presence, as Istio documents. */
+    private void headers(LoadedResource r, Findings f, String path, Map<String, StringMatch> headers) {
+        for (Map.Entry<String, StringMatch> e : headers.entrySet()) {
             String name = e.getKey();
-            String p = path + ".headers." + name;
+            String p = path + "." + name;
             if (!name.equals(name.toLowerCase(Locale.ROOT))) {
                 f.error(r, Findings.SCHEMA, p, "header names must be lowercase (HTTP/2 and gRPC send them so)");
             }
-            Checks.stringMatch(r, f, p, m.headers().get(name));
+            if (e.getValue() == null || e.getValue().alternativesSet() > 0) {
+                Checks.stringMatch(r, f, p, e.getValue());
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ public enum Kind {
     VIRTUAL_SERVICE("VirtualService", VirtualService.class),
     DESTINATION_RULE("DestinationRule", DestinationRule.class),
     SERVICE_ENTRY("ServiceEntry", ServiceEntry.class),
-    GATEWAY("Gateway", GenericSpec.class),
+    GATEWAY("Gateway", Gateway.class),
     SIDECAR("Sidecar", Sidecar.class),
     WORKLOAD_ENTRY("WorkloadEntry", WorkloadEntry.class),
     WORKLOAD_GROUP("WorkloadGroup", GenericSpec.class),

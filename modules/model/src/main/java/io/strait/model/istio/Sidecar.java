@@ -7,7 +7,8 @@ import java.util.List;
  * their proxies receive. The record carries the egress hosts the translator applies; the rest is reported as not
  * translated yet. No {@code workloadSelector} means every workload of its namespace.
  */
-public record Sidecar(LabelSelector workloadSelector, List<EgressListener> egress) implements Spec {
+public record Sidecar(LabelSelector workloadSelector, List<EgressListener> egress,
+                      OutboundTrafficPolicy outboundTrafficPolicy) implements Spec {
     public Sidecar {
         egress = Lists.copy(egress);
     }
@@ -16,6 +17,14 @@ public record Sidecar(LabelSelector workloadSelector, List<EgressListener> egres
     public record EgressListener(List<String> hosts) {
         public EgressListener {
             hosts = Lists.copy(hosts);
+        }
+    }
+
+    /** Where traffic to hosts outside the registry goes: {@code ALLOW_ANY} passes it through, {@code REGISTRY_ONLY} drops it. */
+    public record OutboundTrafficPolicy(String mode) {
+        /** Whether unknown destinations are blocked. */
+        public boolean registryOnly() {
+            return "REGISTRY_ONLY".equals(mode);
         }
     }
 }

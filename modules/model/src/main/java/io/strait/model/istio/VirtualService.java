@@ -7,9 +7,14 @@ import java.util.Map;
  * {@code networking.istio.io/VirtualService}: HTTP routing for a set of hosts. The record carries the fields the
  * translator reads; the schema validates all the others, and ingest warns that they have no effect yet.
  */
-public record VirtualService(List<String> hosts, List<HttpRoute> http, List<String> exportTo) implements Spec {
+public record VirtualService(List<String> hosts, List<String> gateways, List<HttpRoute> http, List<String> exportTo)
+        implements Spec {
+    /** The reserved gateway name for the sidecars (and proxyless clients) of the mesh. */
+    public static final String MESH = "mesh";
+
     public VirtualService {
         hosts = Lists.copy(hosts);
+        gateways = Lists.copy(gateways);
         http = Lists.copy(http);
         exportTo = Lists.copy(exportTo);
     }
@@ -73,10 +78,22 @@ public record VirtualService(List<String> hosts, List<HttpRoute> http, List<Stri
     public record Percent(Double value) {
     }
 
-    /** Conditions that must all hold for a request to match. */
-    public record HttpMatchRequest(String name, StringMatch uri, Map<String, StringMatch> headers) {
+    /**
+     * Conditions that must all hold for a request to match. {@code port}, {@code sourceLabels},
+     * {@code sourceNamespace} and {@code gateways} select the proxies (and listener port) the block applies to; the
+     * others test the request.
+     */
+    public record HttpMatchRequest(String name, StringMatch uri, StringMatch scheme, StringMatch method,
+                                   StringMatch authority, Map<String, StringMatch> headers,
+                                   Map<String, StringMatch> withoutHeaders, Map<String, StringMatch> queryParams,
+                                   Boolean ignoreUriCase, Integer port, Map<String, String> sourceLabels,
+                                   String sourceNamespace, List<String> gateways) {
         public HttpMatchRequest {
             headers = Lists.copy(headers);
+            withoutHeaders = Lists.copy(withoutHeaders);
+            queryParams = Lists.copy(queryParams);
+            sourceLabels = Lists.copy(sourceLabels);
+            gateways = Lists.copy(gateways);
         }
     }
 

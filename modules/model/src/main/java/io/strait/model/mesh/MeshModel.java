@@ -1,6 +1,7 @@
 package io.strait.model.mesh;
 
 import io.strait.model.istio.DestinationRule;
+import io.strait.model.istio.Gateway;
 import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.ResourceKey;
 import io.strait.model.istio.ServiceEntry;
@@ -35,6 +36,7 @@ public final class MeshModel {
     private final Map<String, List<IstioResource>> virtualServices;
     private final List<IstioResource> sidecars;
     private final List<IstioResource> workloadEntries;
+    private final List<IstioResource> gateways;
     /** Sidecars in this namespace without a selector apply mesh-wide, as in Istio's root namespace. */
     public static final String ROOT_NAMESPACE = "istio-system";
 
@@ -75,6 +77,7 @@ public final class MeshModel {
         this.virtualServices = vss;
         this.sidecars = resources.values().stream().filter(r -> r.spec() instanceof Sidecar).toList();
         this.workloadEntries = resources.values().stream().filter(r -> r.spec() instanceof WorkloadEntry).toList();
+        this.gateways = resources.values().stream().filter(r -> r.spec() instanceof Gateway).toList();
     }
 
     public static MeshModel of(Collection<IstioResource> resources) {
@@ -195,10 +198,88 @@ public final class MeshModel {
                 .min(Comparator.comparing(IstioResource::key));
     }
 
-    /** The VirtualService that routes a host for proxies of {@code viewerNamespace}: one exported to it. */
+    /**
+     * The VirtualService that routes a host for the mesh proxies of {@code viewerNamespace}: one exported to it that
+     * applies to the mesh (names no gateways, or names {@code mesh} among them).
+     */
     public Optional<IstioResource> virtualServiceFor(String fqdn, String viewerNamespace) {
         return virtualServices.getOrDefault(fqdn, List.of()).stream()
                 .filter(r -> exportedTo(((VirtualService) r.spec()).exportTo(), r.namespace(), viewerNamespace))
+                .filter(r -> appliesToMesh((VirtualService) r.spec()))
                 .min(Comparator.comparing(IstioResource::key));
+    }
+
+    private static boolean appliesToMesh(VirtualService vs) {
+        return vs.gateways().isEmpty() || vs.gateways().contains(VirtualService.MESH);
+    }
+
+    /** The Gateways whose selector picks a gateway proxy's labels (an empty selector picks every gateway proxy). */
+    public List<IstioResource> gatewaysFor(ProxyIdentity proxy) {
+        return gateways.stream()
+                .filter(r -> proxy.labels().entrySet().containsAll(((Gateway) r.spec()).selector().entrySet()))
+                .toList();
+    }
+
+    /**
+     * The VirtualServices bound to a Gateway ({@code gateways} names it as {@code namespace/name}, or by name alone
+     * from its own namespace) and exported to the namespace of the gateway proxy, ordered by key.
+     */
+    public List<IstioResource> virtualServicesBoundTo(IstioResource gateway, String proxyNamespace) {
+        return resources.values().stream()
+                .filter(r -> r.spec() instanceof VirtualService vs
+                        && vs.gateways().stream().anyMatch(g -> names(g, r.namespace(), gateway))
+                        && exportedTo(vs.exportTo(), r.namespace(), proxyNamespace))
+                .toList();
+    }
+
+    /** Whether a gateway reference written in a resource of {@code namespace} names {@code gateway}. */
+    public static boolean names(String reference, String namespace, IstioResource gateway) {
+        if (reference == null) {
+            return false;
+        }
+        int slash = reference.indexOf('/');
+        String ns = slash < 0 ? namespace : reference.substring(0, slash);
+        String name = slash < 0 ? reference : reference.substring(slash + 1);
+        return ns.equals(gateway.namespace()) && name.equals(gateway.name());
+    }
+
+    /**
+     * The services whose workloads include a proxy: those of its namespace whose ServiceEntry's
+     * {@code workloadSelector} picks its labels. Its sidecar accepts their ports inbound.
+     */
+    public List<Service> servicesSelecting(ProxyIdentity proxy) {
+        return services.values().stream()
+                .filter(s -> s.namespace().equals(proxy.namespace()) && s.entry().workloadSelector() != null
+                        && s.entry().workloadSelector().matches(proxy.labels()))
+                .toList();
+    }
+
+    /**
+     * The label selectors of the mesh that pick a proxy — ServiceEntry workload selectors of its namespace, Gateway
+     * selectors, VirtualService {@code sourceLabels} — each named by where it is written. Beyond its kind, namespace
+     * and Sidecar, this is all a proxy's translation reads of its labels: proxies picked by the same selectors get
+     * the same config, whatever their other labels.
+     */
+    public java.util.SortedSet<String> selectorsPicking(ProxyIdentity proxy) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (IstioResource r : resources.values()) {
+            if (r.spec() instanceof ServiceEntry se && se.workloadSelector() != null
+                    && r.namespace().equals(proxy.namespace()) && se.workloadSelector().matches(proxy.labels())) {
+                out.add(r.key() + " workloadSelector");
+            } else if (r.spec() instanceof Gateway gw && proxy.labels().entrySet().containsAll(gw.selector().entrySet())) {
+                out.add(r.key() + " selector");
+            } else if (r.spec() instanceof VirtualService vs) {
+                for (int i = 0; i < vs.http().size(); i++) {
+                    List<VirtualService.HttpMatchRequest> matches = vs.http().get(i) == null ? List.of() : vs.http().get(i).match();
+                    for (int j = 0; j < matches.size(); j++) {
+                        VirtualService.HttpMatchRequest m = matches.get(j);
+                        if (m != null && !m.sourceLabels().isEmpty() && proxy.labels().entrySet().containsAll(m.sourceLabels().entrySet())) {
+                            out.add(r.key() + " http[" + i + "].match[" + j + "]");
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 }

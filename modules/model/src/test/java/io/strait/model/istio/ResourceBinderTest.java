@@ -74,7 +74,7 @@ class ResourceBinderTest {
     void otherKindsAreSkippedWithANoteAndUnsupportedVersionsRejected() throws Exception {
         assertThat(bind("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n").findings())
                 .singleElement().extracting(Finding::level).isEqualTo(Finding.Level.INFO);
-        assertThat(bind("apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec: {}\n").findings())
+        assertThat(bind("apiVersion: networking.istio.io/v1\nkind: WorkloadGroup\nmetadata: {name: g}\nspec: {template: {address: 10.0.0.1}}\n").findings())
                 .singleElement().extracting(Finding::level).isEqualTo(Finding.Level.WARNING);
         assertThat(bind("apiVersion: networking.istio.io/v2\nkind: VirtualService\nmetadata: {name: v}\nspec: {}\n").findings())
                 .singleElement().satisfies(f -> assertThat(f.message()).contains("unsupported version"));

@@ -5,7 +5,7 @@ import io.strait.bus.envelope.ScopeManifest;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
-import io.strait.translate.grpc.ScopeTranslator;
+import io.strait.translate.pilot.ScopeTranslator;
 import io.strait.translate.xds.ContentHash;
 import io.strait.translate.xds.EnvoyConstraints;
 import io.strait.translate.xds.ResourceCodec;

@@ -1,0 +1,47 @@
+package io.strait.cli.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.strait.model.proxy.ProxyType;
+import io.strait.translate.xds.EnvoyConstraints;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EnvoyBootstrapTest {
+
+    @Test
+    void aGatewayBootstrapReadsBackAsEnvoysBootstrapAndMeetsItsConstraints() throws Exception {
+        var identity = EnvoyBootstrap.identity("router~10.0.0.9~ingress-1.istio-system~istio-system.svc.cluster.local",
+                null, Map.of("istio", "ingressgateway"));
+        String json = new EnvoyBootstrap("xds.strait.svc:15010", identity).toJson();
+        Bootstrap.Builder parsed = Bootstrap.newBuilder();
+        JsonFormat.parser().usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
+                .add(HttpProtocolOptions.getDescriptor()).build()).merge(json, parsed);
+        Bootstrap bootstrap = parsed.build();
+        assertThat(EnvoyConstraints.violations(bootstrap)).isEmpty();
+        assertThat(identity.type()).isEqualTo(ProxyType.ROUTER);
+        assertThat(bootstrap.getNode().getId()).startsWith("router~");
+        assertThat(bootstrap.getNode().getMetadata().getFieldsOrThrow("NAMESPACE").getStringValue()).isEqualTo("istio-system");
+        assertThat(bootstrap.getNode().getMetadata().getFieldsOrThrow("LABELS").getStructValue()
+                .getFieldsOrThrow("istio").getStringValue()).isEqualTo("ingressgateway");
+        assertThat(bootstrap.getDynamicResources().getLdsConfig().hasAds()).isTrue();
+        assertThat(bootstrap.getDynamicResources().getCdsConfig().hasAds()).isTrue();
+        var xds = bootstrap.getStaticResources().getClusters(0);
+        assertThat(xds.getType().name()).as("a DNS name is resolved").isEqualTo("STRICT_DNS");
+        assertThat(xds.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress()
+                .getSocketAddress().getPortValue()).isEqualTo(15010);
+    }
+
+    @Test
+    void aNodeIdNotInIstiosFormIsRefusedWithTheFormToUse() {
+        assertThatThrownBy(() -> EnvoyBootstrap.identity("web-1", "shop", Map.of()))
+                .hasMessageContaining("sidecar~<ip>~<pod>.<namespace>~<namespace>.svc.cluster.local");
+        assertThatThrownBy(() -> new EnvoyBootstrap("nohost", EnvoyBootstrap.identity(
+                "sidecar~10.0.0.1~web-1.shop~shop.svc.cluster.local", null, Map.of())).toJson())
+                .hasMessageContaining("host:port");
+    }
+}

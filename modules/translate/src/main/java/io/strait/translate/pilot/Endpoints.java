@@ -1,0 +1,70 @@
+package io.strait.translate.pilot;
+
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
+import io.envoyproxy.envoy.config.core.v3.Locality;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.strait.model.istio.DestinationRule;
+import io.strait.model.istio.ServiceEntry;
+import io.strait.model.mesh.MeshModel;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The endpoints of a cluster: the ServiceEntry's static endpoints whose labels include the subset's, on the
+ * endpoint's own port for the service port's name (or the target port, or the service port), grouped by locality.
+ */
+final class Endpoints {
+    private Endpoints() {
+    }
+
+    static ClusterLoadAssignment of(ClusterRef ref, MeshModel model) {
+        ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(ref.name());
+        MeshModel.Service service = model.service(ref.host()).orElse(null);
+        if (service == null || !"STATIC".equals(service.entry().resolution())) {
+            return cla.build();
+        }
+        ServiceEntry.ServicePort port = service.port(ref.port()).orElse(null);
+        Map<String, String> selector = ref.subset() == null ? Map.of()
+                : model.subset(ref.host(), ref.subset()).map(DestinationRule.Subset::labels).orElse(Map.of());
+        Map<String, LocalityLbEndpoints.Builder> byLocality = new TreeMap<>();
+        for (ServiceEntry.WorkloadEntry e : model.endpointsOf(service)) {
+            if (port == null || !e.labels().entrySet().containsAll(selector.entrySet())) {
+                continue;
+            }
+            int target = e.ports().getOrDefault(port.name(), port.targetPort() != null ? port.targetPort() : port.number());
+            int weight = e.weight() == null || e.weight() == 0 ? 1 : e.weight();
+            String locality = e.locality() == null ? "" : e.locality();
+            LocalityLbEndpoints.Builder group = byLocality.computeIfAbsent(locality, Endpoints::locality);
+            group.addLbEndpoints(LbEndpoint.newBuilder()
+                    .setHealthStatus(HealthStatus.HEALTHY)
+                    .setLoadBalancingWeight(UInt32Value.of(weight))
+                    .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder().setSocketAddress(
+                            SocketAddress.newBuilder().setAddress(e.address()).setPortValue(target)))));
+            // gRPC ignores a locality without a positive weight: weigh each by the sum of its endpoints
+            group.setLoadBalancingWeight(UInt32Value.of(group.getLoadBalancingWeight().getValue() + weight));
+        }
+        byLocality.values().forEach(cla::addEndpoints);
+        return cla.build();
+    }
+
+    private static LocalityLbEndpoints.Builder locality(String spec) {
+        String[] parts = spec.split("/", 3);
+        Locality.Builder l = Locality.newBuilder();
+        if (!spec.isEmpty()) {
+            l.setRegion(parts[0]);
+            if (parts.length > 1) {
+                l.setZone(parts[1]);
+            }
+            if (parts.length > 2) {
+                l.setSubZone(parts[2]);
+            }
+        }
+        return LocalityLbEndpoints.newBuilder().setLocality(l);
+    }
+}

@@ -1,0 +1,40 @@
+package io.strait.translate.pilot;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import java.util.List;
+
+/**
+ * The order of HTTP filters, kept in this one place. Order is behaviour: a filter sees a request only if every
+ * filter before it let it through.
+ */
+public final class HttpFilters {
+    private HttpFilters() {
+    }
+
+    /** The filter chain of an inbound HTTP connection manager (sidecar to its own workload). */
+    public static List<HttpFilter> inbound() {
+        return List.of(
+                // RBAC (AuthorizationPolicy) and JWT authn (RequestAuthentication) go here, before the router
+                router());
+    }
+
+    /** The filter chain of an outbound HTTP connection manager. */
+    public static List<HttpFilter> outbound() {
+        return List.of(
+                // fault injection first: a request it delays or aborts should cost nothing further down the chain.
+                // It does nothing unless a route carries its per-route config (see Faults).
+                HttpFilter.newBuilder().setName(Faults.FILTER)
+                        .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())).build(),
+                // RBAC, JWT authn and local rate limit go here, in that order, as they are added
+                // the router must be last: it forwards the request; gRPC rejects a chain without it at the end
+                router());
+    }
+
+    private static HttpFilter router() {
+        return HttpFilter.newBuilder().setName("envoy.filters.http.router")
+                .setTypedConfig(Any.pack(Router.getDefaultInstance())).build();
+    }
+}

@@ -1,0 +1,47 @@
+package io.strait.translate.pilot;
+
+import com.google.protobuf.UInt64Value;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.strait.model.istio.DestinationRule.ConsistentHash;
+import io.strait.model.istio.DestinationRule.LoadBalancer;
+import io.strait.model.proxy.ProxyType;
+
+/**
+ * {@code loadBalancer}: {@code simple} maps to Envoy's policy of the same meaning, {@code consistentHash} to ring
+ * hash or Maglev (the hash key is set on the routes, see {@link SessionAffinity}). Proxyless gRPC supports round
+ * robin, least request and ring hash only, and refuses a cluster with any other policy, so a gRPC scope gets the
+ * nearest one: round robin for RANDOM and PASSTHROUGH, ring hash for Maglev (ingest warns about it).
+ */
+final class LoadBalancing implements ClusterFeature {
+    @Override
+    public void apply(ClusterPolicy policy, ProxyType proxy, Cluster.Builder cluster) {
+        LoadBalancer lb = policy.loadBalancer();
+        if (lb == null) {
+            return;
+        }
+        boolean grpc = proxy == ProxyType.GRPC;
+        ConsistentHash hash = lb.consistentHash();
+        if (hash != null) {
+            if (hash.maglev() != null && !grpc) {
+                cluster.setLbPolicy(Cluster.LbPolicy.MAGLEV);
+                if (hash.maglev().tableSize() != null) {
+                    cluster.setMaglevLbConfig(Cluster.MaglevLbConfig.newBuilder().setTableSize(UInt64Value.of(hash.maglev().tableSize())));
+                }
+                return;
+            }
+            cluster.setLbPolicy(Cluster.LbPolicy.RING_HASH);
+            Long ring = hash.ringHash() != null && hash.ringHash().minimumRingSize() != null
+                    ? hash.ringHash().minimumRingSize() : hash.minimumRingSize();
+            if (ring != null && ring > 0) {
+                cluster.setRingHashLbConfig(Cluster.RingHashLbConfig.newBuilder().setMinimumRingSize(UInt64Value.of(ring)));
+            }
+            return;
+        }
+        String simple = lb.simple() == null ? "UNSPECIFIED" : lb.simple();
+        cluster.setLbPolicy(switch (simple) {
+            case "LEAST_REQUEST", "LEAST_CONN" -> Cluster.LbPolicy.LEAST_REQUEST;
+            case "RANDOM" -> grpc ? Cluster.LbPolicy.ROUND_ROBIN : Cluster.LbPolicy.RANDOM;
+            default -> Cluster.LbPolicy.ROUND_ROBIN;
+        });
+    }
+}

@@ -1,0 +1,95 @@
+package io.strait.translate.pilot;
+
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.strait.model.istio.IstioResource;
+import io.strait.model.istio.VirtualService;
+import io.strait.model.istio.VirtualService.HttpRoute;
+import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Routes: a VirtualService's HTTP routes in order (first match wins, as in Istio), or a single default route to
+ * the service when no VirtualService routes it. Proxyless gRPC gets one route configuration per service port;
+ * Envoy sidecars and gateways gather the same routes into virtual hosts of their listeners' route configurations.
+ */
+final class RouteConfigs {
+    private RouteConfigs() {
+    }
+
+    /** The route configuration of one service port, as a proxyless gRPC client dials it ({@code host:port}). */
+    static RouteConfiguration of(String name, MeshModel.Service service, int port, MeshModel model, RouteContext ctx,
+                                 Set<ClusterRef> referenced) {
+        VirtualHost.Builder vhost = VirtualHost.newBuilder().setName(name)
+                .addAllDomains(List.of(service.host() + ":" + port, service.host()))
+                .addAllRoutes(meshRoutes(service, port, model, ctx, referenced));
+        return RouteConfiguration.newBuilder().setName(name).addVirtualHosts(vhost).build();
+    }
+
+    /** The routes of one service port for mesh proxies: its VirtualService's, else straight to the service. */
+    static List<Route> meshRoutes(MeshModel.Service service, int port, MeshModel model, RouteContext ctx,
+                                  Set<ClusterRef> referenced) {
+        Optional<IstioResource> vs = model.virtualServiceFor(service.host(), ctx.namespace());
+        if (vs.isPresent()) {
+            return routes(vs.get(), ctx, model, referenced);
+        }
+        ClusterRef ref = new ClusterRef(service.host(), port, null);
+        referenced.add(ref);
+        return List.of(Route.newBuilder().setName("default").setMatch(RouteMatches.of(null))
+                .setRoute(RouteAction.newBuilder().setCluster(ref.name())).build());
+    }
+
+    /** The Envoy routes of a VirtualService's HTTP routes, keeping the match blocks that apply in {@code ctx}. */
+    static List<Route> routes(IstioResource vsResource, RouteContext ctx, MeshModel model, Set<ClusterRef> referenced) {
+        List<Route> out = new ArrayList<>();
+        VirtualService vs = (VirtualService) vsResource.spec();
+        String ns = vsResource.namespace();
+        for (int i = 0; i < vs.http().size(); i++) {
+            HttpRoute http = vs.http().get(i);
+            String routeName = http.name() != null ? http.name() : vsResource.name() + "." + i;
+            if (http.redirect() == null && http.directResponse() == null && http.route().isEmpty()) {
+                continue; // a delegating route (not translated yet: ingest warns) forwards nowhere itself
+            }
+            if (ctx.proxy() == ProxyType.GRPC && (http.redirect() != null || http.directResponse() != null)) {
+                // gRPC rejects a whole route configuration holding a redirect or direct response (it NACKs
+                // "unknown action type"), so its clients do without the route; ingest warns about it
+                continue;
+            }
+            // each match block is an alternative: Istio emits one Envoy route per block, in order; blocks for
+            // other gateways, ports or source workloads are left out, and a route with none left is too
+            List<VirtualService.HttpMatchRequest> matches = http.match().isEmpty()
+                    ? java.util.Collections.singletonList(null)
+                    : http.match().stream().filter(m -> ctx.admits(m, ns)).toList();
+            if (matches.isEmpty()) {
+                continue;
+            }
+            RouteAction action = null;
+            if (!http.route().isEmpty()) {
+                RouteAction.Builder forwarding = RouteDestinations.of(http.route(), ns, model, referenced).toBuilder();
+                if (ctx.proxy() != ProxyType.GRPC) {
+                    Mirrors.apply(http, ns, model, referenced, forwarding); // gRPC does not mirror: no clusters for it
+                }
+                action = forwarding.build();
+            }
+            for (VirtualService.HttpMatchRequest m : matches) {
+                Route.Builder route = Route.newBuilder().setName(routeName).setMatch(RouteMatches.of(m));
+                if (http.redirect() != null) {
+                    route.setRedirect(NonForwardingActions.redirect(http.redirect()));
+                } else if (http.directResponse() != null) {
+                    route.setDirectResponse(NonForwardingActions.directResponse(http.directResponse()));
+                } else {
+                    route.setRoute(action);
+                }
+                RouteFeatures.ALL.forEach(feature -> feature.apply(http, route));
+                out.add(route.build());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,47 @@
+package io.strait.translate.pilot;
+
+import io.strait.model.istio.IstioResource;
+import io.strait.model.istio.VirtualService;
+import io.strait.model.istio.VirtualService.HttpMatchRequest;
+import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyType;
+import java.util.Map;
+
+/**
+ * Who a route configuration is built for: the proxy kind, its namespace and labels, the gateway it serves
+ * ({@code null} for the mesh's sidecars and proxyless clients) and the listener port ({@code null} when the route
+ * configuration is per service port already, as for gRPC). Istio decides which match blocks of a VirtualService
+ * apply from these at translation time — {@code gateways}, {@code port}, {@code sourceLabels},
+ * {@code sourceNamespace} never reach the proxy as conditions.
+ */
+record RouteContext(ProxyType proxy, String namespace, Map<String, String> labels, IstioResource gateway, Integer port) {
+
+    static RouteContext mesh(ProxyType proxy, String namespace, Map<String, String> labels, Integer port) {
+        return new RouteContext(proxy, namespace, labels, null, port);
+    }
+
+    /**
+     * Whether a match block of a VirtualService applies here. A block naming gateways applies to those only; one
+     * naming none applies where its VirtualService does (the caller picked the VirtualService for this gateway or
+     * for the mesh already).
+     */
+    boolean admits(HttpMatchRequest match, String vsNamespace) {
+        if (match == null) {
+            return true;
+        }
+        if (!match.gateways().isEmpty() && match.gateways().stream().noneMatch(g -> names(g, vsNamespace))) {
+            return false;
+        }
+        if (match.port() != null && port != null && !match.port().equals(port)) {
+            return false;
+        }
+        if (match.sourceNamespace() != null && !match.sourceNamespace().equals(namespace)) {
+            return false;
+        }
+        return labels.entrySet().containsAll(match.sourceLabels().entrySet());
+    }
+
+    private boolean names(String reference, String vsNamespace) {
+        return gateway == null ? VirtualService.MESH.equals(reference) : MeshModel.names(reference, vsNamespace, gateway);
+    }
+}

@@ -1,0 +1,13 @@
+package io.strait.translate.pilot;
+
+import java.util.List;
+
+/** The route features, applied in this order to every Envoy route built from an Istio HTTP route. */
+final class RouteFeatures {
+    static final List<RouteFeature> ALL = List.of(new Timeouts(), new Retries(), new Faults(), new Rewrites(),
+            // after the rewrites: a host set by a header operation is the more specific ask and wins
+            new HeaderRewrites());
+
+    private RouteFeatures() {
+    }
+}

@@ -1,0 +1,88 @@
+package io.strait.translate.pilot;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.strait.model.istio.DestinationRule;
+import io.strait.model.istio.ServiceEntry;
+import io.strait.model.istio.Sidecar;
+import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyIdentity;
+import io.strait.model.proxy.ProxyType;
+import io.strait.translate.xds.XdsResources;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The translation {@code MeshModel × scope → Envoy resources}: a pure function of its inputs.
+ *
+ * <p>A scope gets the services it can reach — exported to its namespace, allowed by its Sidecar's egress hosts —
+ * so a Sidecar shrinks what its proxies receive. Every such service port gets a cluster, one per DestinationRule
+ * subset, and the clusters its routes name; every EDS cluster gets its assignment. Clusters are collected from
+ * the routes themselves, so a route never names a cluster the scope does not carry.
+ *
+ * <p>Listeners depend on the proxy kind: proxyless gRPC gets an API listener and a route configuration per service
+ * port; an Envoy sidecar gets Istio's layout ({@link SidecarOutbound}, {@link SidecarInbound}); an Envoy gateway
+ * gets the listeners of the Gateways that select it ({@link GatewayListeners}).
+ */
+public final class ScopeTranslator {
+
+    /**
+     * Everything of a proxy that its translation depends on: its kind, its namespace (visibility, exported
+     * VirtualServices), the Sidecar that applies to it, and the other selectors of the mesh that pick its labels
+     * ({@link MeshModel#selectorsPicking}). Scopes with equal inputs get identical resources, so a translator
+     * computes each distinct input once per revision, however many scopes share it.
+     */
+    public record Inputs(ProxyType type, String namespace, Optional<Sidecar> sidecar, SortedSet<String> pickedBy) {
+    }
+
+    public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {
+        return new Inputs(proxy.type(), proxy.namespace(), model.sidecarFor(proxy), model.selectorsPicking(proxy));
+    }
+
+    public XdsResources translate(MeshModel model, ProxyIdentity proxy) {
+        SortedSet<ClusterRef> clusters = new TreeSet<>();
+        List<Listener> listeners = new ArrayList<>();
+        List<RouteConfiguration> routes = new ArrayList<>();
+        List<Cluster> otherClusters = new ArrayList<>();
+        List<MeshModel.Service> services = model.servicesFor(proxy);
+        for (MeshModel.Service service : services) {
+            for (ServiceEntry.ServicePort port : service.entry().ports()) {
+                clusters.add(new ClusterRef(service.host(), port.number(), null));
+                for (DestinationRule.Subset subset : model.destinationRule(service.host())
+                        .map(DestinationRule::subsets).orElse(List.of())) {
+                    clusters.add(new ClusterRef(service.host(), port.number(), subset.name()));
+                }
+            }
+        }
+        RouteContext mesh = RouteContext.mesh(proxy.type(), proxy.namespace(), proxy.labels(), null);
+        switch (proxy.type()) {
+            case GRPC -> {
+                for (MeshModel.Service service : services) {
+                    for (ServiceEntry.ServicePort port : service.entry().ports()) {
+                        String name = service.host() + ":" + port.number();
+                        RouteContext ctx = RouteContext.mesh(proxy.type(), proxy.namespace(), proxy.labels(), port.number());
+                        listeners.add(Listeners.grpcApiListener(name));
+                        routes.add(RouteConfigs.of(name, service, port.number(), model, ctx, clusters));
+                    }
+                }
+            }
+            case SIDECAR -> {
+                boolean registryOnly = model.sidecarFor(proxy).map(Sidecar::outboundTrafficPolicy)
+                        .map(Sidecar.OutboundTrafficPolicy::registryOnly).orElse(false);
+                SidecarOutbound.build(services, model, mesh, registryOnly, clusters, listeners, routes);
+                SidecarInbound.build(model.servicesSelecting(proxy), listeners, otherClusters);
+                otherClusters.addAll(PassthroughClusters.all());
+            }
+            case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, clusters, listeners, routes);
+        }
+        List<Cluster> cds = new ArrayList<>(clusters.stream().map(ref -> Clusters.eds(ref, model, proxy.type())).toList());
+        cds.addAll(otherClusters);
+        List<ClusterLoadAssignment> eds = clusters.stream().map(ref -> Endpoints.of(ref, model)).toList();
+        return new XdsResources(cds, eds, listeners, routes);
+    }
+}

@@ -1,0 +1,70 @@
+package io.strait.translate.pilot;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.strait.model.istio.ServiceEntry;
+import io.strait.model.mesh.MeshModel;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The inbound side of an Envoy sidecar, as Istio lays it out: {@code virtualInbound} on 15006 takes every captured
+ * inbound connection, matches its original destination port, and hands it to the workload on localhost through
+ * cluster {@code inbound|<port>||} — over HTTP for HTTP ports (where inbound filters such as RBAC will sit), as
+ * plain TCP otherwise. Ports no service declares pass through to where they were going.
+ *
+ * <p>A workload's ports are those of the ServiceEntries of its namespace whose {@code workloadSelector} picks its
+ * labels, each on its target port.
+ */
+final class SidecarInbound {
+    static final int VIRTUAL_INBOUND_PORT = 15006;
+
+    private SidecarInbound() {
+    }
+
+    static void build(List<MeshModel.Service> selecting, List<Listener> listeners, List<Cluster> clusters) {
+        Map<Integer, Boolean> ports = new TreeMap<>(); // target port → HTTP; the first service to declare it decides
+        for (MeshModel.Service service : selecting) {
+            for (ServiceEntry.ServicePort port : service.entry().ports()) {
+                ports.putIfAbsent(port.endpointPort(), port.isHttp());
+            }
+        }
+        Listener.Builder listener = Listeners.envoy("virtualInbound", "0.0.0.0", VIRTUAL_INBOUND_PORT, true,
+                TrafficDirection.INBOUND).addListenerFilters(Listeners.originalDst());
+        ports.forEach((port, http) -> {
+            String cluster = PassthroughClusters.inboundName(port);
+            clusters.add(PassthroughClusters.inbound(port));
+            FilterChain.Builder chain = FilterChain.newBuilder().setName(cluster)
+                    .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port)));
+            if (http) {
+                chain.addFilters(Listeners.inlineConnectionManager("inbound_0.0.0.0_" + port, routes(cluster, port),
+                        HttpFilters.inbound()));
+            } else {
+                chain.addFilters(Listeners.tcpProxy(cluster));
+            }
+            listener.addFilterChains(chain);
+        });
+        listener.addFilterChains(FilterChain.newBuilder().setName("virtualInbound-catchall-tcp")
+                .addFilters(Listeners.tcpProxy(PassthroughClusters.INBOUND_PASSTHROUGH)));
+        listeners.add(listener.build());
+    }
+
+    /** Every request to the port goes to the workload; no route timeout, the caller's sidecar set one already. */
+    private static RouteConfiguration routes(String cluster, int port) {
+        return RouteConfiguration.newBuilder().setName(cluster).addVirtualHosts(VirtualHost.newBuilder()
+                .setName("inbound|http|" + port).addDomains("*").addRoutes(Route.newBuilder().setName("default")
+                        .setMatch(RouteMatches.of(null))
+                        .setRoute(RouteAction.newBuilder().setCluster(cluster).setTimeout(Duration.getDefaultInstance()))))
+                .build();
+    }
+}

@@ -1,0 +1,155 @@
+package io.strait.translate.pilot;
+
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.core.v3.CidrRange;
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.strait.model.istio.ServiceEntry;
+import io.strait.model.mesh.MeshModel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The outbound side of an Envoy sidecar, laid out as Istio lays it out so an Istio-style bootstrap and iptables
+ * capture work unchanged: {@code virtualOutbound} on 15001 takes every captured connection and hands it to the
+ * listener of its original destination port, {@code 0.0.0.0_<port>} (not bound itself). An HTTP port's listener
+ * routes by RDS through route configuration {@code <port>}, one virtual host per service on that port; a TCP
+ * port's listener proxies to the service whose {@code addresses} hold the destination IP, else to the port's only
+ * address-less TCP service. What matches no service goes to {@code PassthroughCluster} (ALLOW_ANY) or nowhere
+ * (REGISTRY_ONLY, the Sidecar's {@code outboundTrafficPolicy}).
+ */
+final class SidecarOutbound {
+    static final int VIRTUAL_OUTBOUND_PORT = 15001;
+
+    private SidecarOutbound() {
+    }
+
+    static void build(List<MeshModel.Service> services, MeshModel model, RouteContext mesh, boolean registryOnly,
+                      Set<ClusterRef> referenced, List<Listener> listeners, List<RouteConfiguration> routes) {
+        Map<Integer, List<MeshModel.Service>> http = new TreeMap<>();
+        Map<Integer, List<MeshModel.Service>> tcp = new TreeMap<>();
+        for (MeshModel.Service service : services) {
+            for (ServiceEntry.ServicePort port : service.entry().ports()) {
+                (port.isHttp() ? http : tcp).computeIfAbsent(port.number(), p -> new ArrayList<>()).add(service);
+            }
+        }
+        Set<Integer> ports = new java.util.TreeSet<>(http.keySet());
+        ports.addAll(tcp.keySet());
+        String fallback = registryOnly ? PassthroughClusters.BLACKHOLE : PassthroughClusters.PASSTHROUGH;
+        for (int port : ports) {
+            String name = "0.0.0.0_" + port;
+            Listener.Builder listener = Listeners.envoy(name, "0.0.0.0", port, false, TrafficDirection.OUTBOUND);
+            List<MeshModel.Service> addressless = new ArrayList<>();
+            Set<String> cidrs = new HashSet<>();
+            for (MeshModel.Service service : tcp.getOrDefault(port, List.of())) {
+                ClusterRef ref = new ClusterRef(service.host(), port, null);
+                FilterChainMatch.Builder match = FilterChainMatch.newBuilder();
+                // two chains may not match the same destination: Envoy refuses the listener
+                service.entry().addresses().stream().filter(a -> a != null && cidrs.add(a))
+                        .forEach(a -> match.addPrefixRanges(cidr(a)));
+                if (match.getPrefixRangesCount() == 0) {
+                    addressless.add(service);
+                    continue;
+                }
+                referenced.add(ref);
+                listener.addFilterChains(FilterChain.newBuilder().setName(ref.name()).setFilterChainMatch(match)
+                        .addFilters(Listeners.tcpProxy(ref.name())));
+            }
+            FilterChain.Builder defaultChain = FilterChain.newBuilder();
+            if (http.containsKey(port)) {
+                routes.add(routeConfig(port, http.get(port), model, mesh, registryOnly, referenced));
+                defaultChain.addFilters(Listeners.rdsConnectionManager("outbound_" + name, String.valueOf(port),
+                        HttpFilters.outbound()));
+            } else if (!addressless.isEmpty()) {
+                // without addresses Envoy cannot tell TCP services on one port apart; the first by host takes it
+                ClusterRef ref = new ClusterRef(addressless.get(0).host(), port, null);
+                referenced.add(ref);
+                defaultChain.setName(ref.name()).addFilters(Listeners.tcpProxy(ref.name()));
+            } else {
+                defaultChain.setName(fallback).addFilters(Listeners.tcpProxy(fallback));
+            }
+            listeners.add(listener.addFilterChains(defaultChain).build());
+        }
+        listeners.add(Listeners.envoy("virtualOutbound", "0.0.0.0", VIRTUAL_OUTBOUND_PORT, true, TrafficDirection.OUTBOUND)
+                .setUseOriginalDst(BoolValue.of(true))
+                .addFilterChains(FilterChain.newBuilder().setName("virtualOutbound-catchall-tcp")
+                        .addFilters(Listeners.tcpProxy(fallback)))
+                .build());
+    }
+
+    /** Route configuration {@code <port>}: a virtual host per HTTP service on the port, then the fallback. */
+    private static RouteConfiguration routeConfig(int port, List<MeshModel.Service> services, MeshModel model,
+                                                  RouteContext mesh, boolean registryOnly, Set<ClusterRef> referenced) {
+        RouteContext ctx = new RouteContext(mesh.proxy(), mesh.namespace(), mesh.labels(), null, port);
+        RouteConfiguration.Builder rc = RouteConfiguration.newBuilder().setName(String.valueOf(port));
+        Set<String> taken = new HashSet<>();
+        for (MeshModel.Service service : services) {
+            List<String> domains = domains(service, port, mesh.namespace()).stream().filter(taken::add).toList();
+            if (domains.isEmpty()) {
+                continue; // every name already belongs to a service before it
+            }
+            rc.addVirtualHosts(VirtualHost.newBuilder().setName(service.host() + ":" + port).addAllDomains(domains)
+                    .addAllRoutes(RouteConfigs.meshRoutes(service, port, model, ctx, referenced)));
+        }
+        if (!taken.contains("*")) {
+            Route.Builder route = Route.newBuilder().setName(registryOnly ? "block_all" : "allow_any")
+                    .setMatch(RouteMatches.of(null));
+            if (registryOnly) {
+                route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(502));
+            } else {
+                route.setRoute(RouteAction.newBuilder().setCluster(PassthroughClusters.PASSTHROUGH));
+            }
+            rc.addVirtualHosts(VirtualHost.newBuilder().setName(route.getName()).addDomains("*").addRoutes(route));
+        }
+        return rc.build();
+    }
+
+    /**
+     * The names a workload may use for a service, as Istio generates them: the host, and for a Kubernetes-style
+     * host ({@code name.ns.svc.cluster.local}) the shorter forms {@code name.ns.svc} and {@code name.ns}, plus
+     * {@code name} from the same namespace; each with and without {@code :port}.
+     */
+    static List<String> domains(MeshModel.Service service, int port, String viewerNamespace) {
+        Set<String> names = new LinkedHashSet<>();
+        String host = service.host();
+        names.add(host);
+        String suffix = ".svc.cluster.local";
+        if (host.endsWith(suffix)) {
+            String nameNs = host.substring(0, host.length() - suffix.length());
+            int dot = nameNs.indexOf('.');
+            if (dot > 0 && nameNs.indexOf('.', dot + 1) < 0) {
+                names.add(nameNs + ".svc");
+                names.add(nameNs);
+                if (nameNs.substring(dot + 1).equals(viewerNamespace)) {
+                    names.add(nameNs.substring(0, dot));
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String n : names) {
+            out.add(n);
+            out.add(n + ":" + port);
+        }
+        return out;
+    }
+
+    static CidrRange cidr(String address) {
+        int slash = address.indexOf('/');
+        String ip = slash < 0 ? address : address.substring(0, slash);
+        int len = slash < 0 ? (ip.contains(":") ? 128 : 32) : Integer.parseInt(address.substring(slash + 1));
+        return CidrRange.newBuilder().setAddressPrefix(ip).setPrefixLen(UInt32Value.of(len)).build();
+    }
+}

@@ -1,0 +1,108 @@
+package io.strait.translate.pilot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.strait.ingest.load.ConfigLoader;
+import io.strait.ingest.load.LoadResult;
+import io.strait.ingest.revision.RevisionBuilder;
+import io.strait.ingest.revision.RevisionOutcome;
+import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyIdentity;
+import io.strait.translate.xds.XdsResources;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Golden files: each {@code golden/<case>.in.yaml} is validated as ingest would, translated for a proxy of the
+ * kind its name starts with ({@code grpc-}, {@code sidecar-}, {@code gateway-}), checked by {@link XdsConsistency},
+ * and compared per type with
+ * {@code <case>.<clusters|endpoints|listeners|routes>.json}.
+ *
+ * <p>Regenerate after an intended change with {@code ./mvnw -pl modules/translate test -Dstrait.golden.update=true},
+ * then review the diff.
+ */
+class GoldenFilesTest {
+    private static final Path DIR = Path.of("src/test/resources/golden");
+    private static final boolean UPDATE = Boolean.getBoolean("strait.golden.update");
+    private static final JsonFormat.Printer JSON = JsonFormat.printer()
+            .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
+                    .add(HttpConnectionManager.getDescriptor()).add(Router.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.getDescriptor()).build());
+
+    @TestFactory
+    Stream<DynamicTest> everyCaseMatchesItsGoldenFiles() throws IOException {
+        List<Path> inputs;
+        try (Stream<Path> files = Files.list(DIR)) {
+            inputs = files.filter(p -> p.getFileName().toString().endsWith(".in.yaml")).sorted().toList();
+        }
+        assertThat(inputs).isNotEmpty();
+        return inputs.stream().map(in -> DynamicTest.dynamicTest(in.getFileName().toString(), () -> check(in)));
+    }
+
+    private void check(Path in) throws IOException {
+        String name = in.getFileName().toString().replace(".in.yaml", "");
+        LoadResult loaded = ConfigLoader.parse(Map.of(in.getFileName().toString(), Files.readString(in)));
+        RevisionOutcome outcome = new RevisionBuilder().build("golden", null, loaded);
+        assertThat(outcome).as("golden input must be valid: %s", outcome).isInstanceOf(RevisionOutcome.Accepted.class);
+        MeshModel model = MeshModel.of(((RevisionOutcome.Accepted) outcome).revision().resources().values().stream()
+                .map(e -> e.resource()).toList());
+        XdsResources out = new ScopeTranslator().translate(model, proxyFor(name));
+        XdsConsistency.check(out);
+        compare(name + ".clusters.json", out.clusters());
+        compare(name + ".endpoints.json", out.endpoints());
+        compare(name + ".listeners.json", out.listeners());
+        compare(name + ".routes.json", out.routes());
+    }
+
+    /**
+     * The proxy a case is translated for, by the case name's prefix: {@code grpc-} a proxyless client,
+     * {@code gateway-} an ingress gateway ({@code istio: ingressgateway}), else an Envoy sidecar; the clients are
+     * {@code app: client} in namespace shop.
+     */
+    static ProxyIdentity proxyFor(String caseName) {
+        if (caseName.startsWith("gateway-")) {
+            return ProxyIdentity.of("router~10.1.0.9~ingress-1.istio-system~istio-system.svc.cluster.local", Map.of(),
+                    Map.of("istio", "ingressgateway"));
+        }
+        Map<String, String> metadata = caseName.startsWith("grpc-") ? Map.of("GENERATOR", "grpc") : Map.of();
+        return ProxyIdentity.of("sidecar~10.1.0.7~client-1.shop~shop.svc.cluster.local", metadata, Map.of("app", "client"));
+    }
+
+    private void compare(String file, List<? extends Message> resources) throws IOException {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < resources.size(); i++) {
+            sb.append(i == 0 ? "\n" : ",\n").append(print(resources.get(i)));
+        }
+        String actual = sb.append(resources.isEmpty() ? "]\n" : "\n]\n").toString();
+        Path golden = DIR.resolve(file);
+        if (UPDATE) {
+            Files.writeString(golden, actual);
+        }
+        assertThat(golden).as("golden file %s is missing; run with -Dstrait.golden.update=true", file).exists();
+        assertThat(actual).as("output differs from %s (regenerate with -Dstrait.golden.update=true and review the diff)", file)
+                .isEqualTo(Files.readString(golden));
+    }
+
+    private static String print(Message m) {
+        try {
+            return JSON.print(m);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
