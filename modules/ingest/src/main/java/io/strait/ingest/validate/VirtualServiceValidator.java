@@ -58,6 +58,7 @@ public final class VirtualServiceValidator implements ResourceValidator {
         HeaderOperationRules.check(r, f, path + ".headers", route.headers());
         nonForwarding(r, f, path, route);
         rewrite(r, f, path + ".rewrite", route.rewrite());
+        cors(r, f, path + ".corsPolicy", route.corsPolicy());
         if (route.route().isEmpty()) {
             if (!redirectsOrDelegates) {
                 f.error(r, Findings.SCHEMA, path + ".route", "at least one destination is required (or a redirect, directResponse or delegate)");
@@ -85,6 +86,17 @@ public final class VirtualServiceValidator implements ResourceValidator {
         if (sum != 100) {
             f.error(r, Findings.SCHEMA, path + ".route", "weights must sum to 100, but they sum to " + sum);
         }
+    }
+
+    /** Origins are string matches like any other; gRPC clients are not browsers, so only Envoy proxies apply CORS. */
+    private void cors(LoadedResource r, Findings f, String path, VirtualService.CorsPolicy cors) {
+        if (cors == null) {
+            return;
+        }
+        for (int i = 0; i < cors.allowOrigins().size(); i++) {
+            Checks.stringMatch(r, f, path + ".allowOrigins[" + i + "]", cors.allowOrigins().get(i));
+        }
+        f.warning(r, "STR0006", path, "proxyless gRPC clients do not apply CORS (they are not browsers); Envoy proxies do");
     }
 
     private void nonForwarding(LoadedResource r, Findings f, String path, HttpRoute route) {

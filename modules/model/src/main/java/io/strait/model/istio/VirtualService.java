@@ -26,11 +26,29 @@ public record VirtualService(List<String> hosts, List<String> gateways, List<Htt
     public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route, String timeout,
                             HttpRetry retries, HttpFault fault, HttpRewrite rewrite, HttpRedirect redirect,
                             HttpDirectResponse directResponse, Destination mirror, Percent mirrorPercentage,
-                            List<HttpMirrorPolicy> mirrors, Headers headers) {
+                            List<HttpMirrorPolicy> mirrors, Headers headers, CorsPolicy corsPolicy) {
         public HttpRoute {
             match = Lists.copy(match);
             route = Lists.copy(route);
             mirrors = Lists.copy(mirrors);
+        }
+    }
+
+    /**
+     * Cross-origin resource sharing: which origins (exact, prefix or regex; {@code allowOrigin} is the deprecated
+     * exact-only list), methods and headers a browser may use, which response headers it may read, how long it may
+     * cache the answer to a preflight, whether credentials are allowed, and what to do with preflights from origins
+     * that do not match ({@code FORWARD} them to the service, or {@code IGNORE} them).
+     */
+    public record CorsPolicy(List<StringMatch> allowOrigins, List<String> allowOrigin, List<String> allowMethods,
+                             List<String> allowHeaders, List<String> exposeHeaders, String maxAge,
+                             Boolean allowCredentials, String unmatchedPreflights) {
+        public CorsPolicy {
+            allowOrigins = Lists.copy(allowOrigins);
+            allowOrigin = Lists.copy(allowOrigin);
+            allowMethods = Lists.copy(allowMethods);
+            allowHeaders = Lists.copy(allowHeaders);
+            exposeHeaders = Lists.copy(exposeHeaders);
         }
     }
 

@@ -74,7 +74,7 @@ final class GatewayListeners {
                 routes.add(routeConfig(routeName, port, List.of(b), model, proxy, referenced));
                 listener.addFilterChains(FilterChain.newBuilder().setName(routeName).setFilterChainMatch(match)
                         .setTransportSocket(DownstreamTls.of(b.server().tls()))
-                        .addFilters(Listeners.rdsConnectionManager("outbound_0.0.0.0_" + port, routeName, HttpFilters.outbound())));
+                        .addFilters(Listeners.rdsConnectionManager("outbound_0.0.0.0_" + port, routeName, HttpFilters.envoyOutbound())));
             }
             if (listener.getFilterChainsCount() > 0) {
                 listener.addListenerFilters(Listeners.tlsInspector());
@@ -84,7 +84,7 @@ final class GatewayListeners {
                 String routeName = "http." + port;
                 routes.add(routeConfig(routeName, port, plain, model, proxy, referenced));
                 listener.addFilterChains(FilterChain.newBuilder()
-                        .addFilters(Listeners.rdsConnectionManager("outbound_0.0.0.0_" + port, routeName, HttpFilters.outbound())));
+                        .addFilters(Listeners.rdsConnectionManager("outbound_0.0.0.0_" + port, routeName, HttpFilters.envoyOutbound())));
             }
             if (listener.getFilterChainsCount() > 0) {
                 listeners.add(listener.build());

@@ -21,7 +21,19 @@ public final class HttpFilters {
                 router());
     }
 
-    /** The filter chain of an outbound HTTP connection manager. */
+    /**
+     * The filter chain of an Envoy proxy's outbound (and gateway) connection manager: the proxyless chain behind
+     * CORS, which goes first so that a browser's preflight is answered before anything can fail or delay it.
+     */
+    public static List<HttpFilter> envoyOutbound() {
+        List<HttpFilter> chain = new java.util.ArrayList<>();
+        chain.add(HttpFilter.newBuilder().setName(Cors.FILTER)
+                .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDefaultInstance())).build());
+        chain.addAll(outbound());
+        return List.copyOf(chain);
+    }
+
+    /** The filter chain of an outbound HTTP connection manager of a proxyless gRPC client. */
     public static List<HttpFilter> outbound() {
         return List.of(
                 // fault injection first: a request it delays or aborts should cost nothing further down the chain.

@@ -87,6 +87,9 @@ final class RouteConfigs {
                     route.setRoute(action);
                 }
                 RouteFeatures.ALL.forEach(feature -> feature.apply(http, route));
+                if (ctx.proxy() != ProxyType.GRPC) {
+                    RouteFeatures.ENVOY_ONLY.forEach(feature -> feature.apply(http, route));
+                }
                 out.add(route.build());
             }
         }

@@ -8,6 +8,12 @@ final class RouteFeatures {
             // after the rewrites: a host set by a header operation is the more specific ask and wins
             new HeaderRewrites());
 
+    /**
+     * Features only Envoy proxies get: their per-route config names a filter proxyless gRPC does not have, which
+     * would make a gRPC client refuse the whole route configuration.
+     */
+    static final List<RouteFeature> ENVOY_ONLY = List.of(new Cors());
+
     private RouteFeatures() {
     }
 }

@@ -75,7 +75,8 @@ final class RouteMatches {
         return h.setStringMatch(stringMatcher(m)).build();
     }
 
-    private static StringMatcher stringMatcher(StringMatch m) {
+    /** An Istio string match as Envoy's: exactly one of exact, prefix, RE2 regex. */
+    static StringMatcher stringMatcher(StringMatch m) {
         StringMatcher.Builder b = StringMatcher.newBuilder();
         if (m.exact() != null) {
             b.setExact(m.exact());

@@ -72,7 +72,7 @@ final class SidecarOutbound {
             if (http.containsKey(port)) {
                 routes.add(routeConfig(port, http.get(port), model, mesh, registryOnly, referenced));
                 defaultChain.addFilters(Listeners.rdsConnectionManager("outbound_" + name, String.valueOf(port),
-                        HttpFilters.outbound()));
+                        HttpFilters.envoyOutbound()));
             } else if (!addressless.isEmpty()) {
                 // without addresses Envoy cannot tell TCP services on one port apart; the first by host takes it
                 ClusterRef ref = new ClusterRef(addressless.get(0).host(), port, null);

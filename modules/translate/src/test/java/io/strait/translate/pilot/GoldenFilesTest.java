@@ -39,6 +39,8 @@ class GoldenFilesTest {
             .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
                     .add(HttpConnectionManager.getDescriptor()).add(Router.getDescriptor())
                     .add(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDescriptor())
+                    .add(io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDescriptor())
                     .add(io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst.getDescriptor())
                     .add(io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDescriptor())
                     .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDescriptor())
