@@ -70,9 +70,14 @@ public final class ServiceEntryValidator implements ResourceValidator {
         for (int i = 0; i < se.endpoints().size(); i++) {
             endpoint(r, f, "spec.endpoints[" + i + "]", se.endpoints().get(i), names, resolution);
         }
-        if (!resolution.equals("STATIC") && !se.endpoints().isEmpty()) {
-            f.warning(r, "STR0004", "spec.resolution", "resolution " + resolution
-                    + " is not translated by this version of Strait; its endpoints are not sent to proxies");
+        if (resolution.equals("DNS") && se.endpoints().size() > 1) {
+            f.warning(r, "STR0006", "spec.endpoints", "proxyless gRPC clients resolve one name per cluster: they use "
+                    + "only the first endpoint; Envoy proxies resolve them all");
+        }
+        if (resolution.equals("NONE")) {
+            f.warning(r, "STR0006", "spec.resolution", "proxyless gRPC clients cannot pass calls through to the "
+                    + "address they dialled: resolution NONE services are unreachable from them; Envoy proxies forward "
+                    + "to the original destination");
         }
     }
 

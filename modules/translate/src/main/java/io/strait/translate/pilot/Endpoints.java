@@ -12,12 +12,15 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.strait.model.istio.DestinationRule;
 import io.strait.model.istio.ServiceEntry;
 import io.strait.model.mesh.MeshModel;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The endpoints of a cluster: the ServiceEntry's static endpoints whose labels include the subset's, on the
- * endpoint's own port for the service port's name (or the target port, or the service port), grouped by locality.
+ * The endpoints of a cluster: the ServiceEntry's endpoints whose labels include the subset's, on the endpoint's own
+ * port for the service port's name (or the target port, or the service port), grouped by locality. For STATIC
+ * resolution they are IPs, served by EDS; for DNS resolution they are names the proxy resolves (the service host
+ * itself when the entry lists none), carried in the cluster. NONE resolution has no endpoints.
  */
 final class Endpoints {
     private Endpoints() {
@@ -26,14 +29,20 @@ final class Endpoints {
     static ClusterLoadAssignment of(ClusterRef ref, MeshModel model) {
         ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(ref.name());
         MeshModel.Service service = model.service(ref.host()).orElse(null);
-        if (service == null || !"STATIC".equals(service.entry().resolution())) {
+        String resolution = service == null ? null : service.entry().resolution();
+        if (service == null || !List.of("STATIC", "DNS", "DNS_ROUND_ROBIN").contains(resolution)) {
             return cla.build();
         }
         ServiceEntry.ServicePort port = service.port(ref.port()).orElse(null);
         Map<String, String> selector = ref.subset() == null ? Map.of()
                 : model.subset(ref.host(), ref.subset()).map(DestinationRule.Subset::labels).orElse(Map.of());
         Map<String, LocalityLbEndpoints.Builder> byLocality = new TreeMap<>();
-        for (ServiceEntry.WorkloadEntry e : model.endpointsOf(service)) {
+        List<ServiceEntry.WorkloadEntry> endpoints = model.endpointsOf(service);
+        if (endpoints.isEmpty() && !resolution.equals("STATIC") && service.entry().workloadSelector() == null) {
+            // DNS without endpoints: the proxy resolves the service's own name
+            endpoints = List.of(new ServiceEntry.WorkloadEntry(service.host(), Map.of(), Map.of(), null, null));
+        }
+        for (ServiceEntry.WorkloadEntry e : endpoints) {
             if (port == null || !e.labels().entrySet().containsAll(selector.entrySet())) {
                 continue;
             }

@@ -22,7 +22,8 @@ import java.util.TreeSet;
  *
  * <p>A scope gets the services it can reach — exported to its namespace, allowed by its Sidecar's egress hosts —
  * so a Sidecar shrinks what its proxies receive. Every such service port gets a cluster, one per DestinationRule
- * subset, and the clusters its routes name; every EDS cluster gets its assignment. Clusters are collected from
+ * subset, and the clusters its routes name; every EDS cluster gets its assignment (see {@link Clusters} for DNS
+ * and passthrough services). Clusters are collected from
  * the routes themselves, so a route never names a cluster the scope does not carry.
  *
  * <p>Listeners depend on the proxy kind: proxyless gRPC gets an API listener and a route configuration per service
@@ -80,9 +81,16 @@ public final class ScopeTranslator {
             }
             case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, clusters, listeners, routes);
         }
-        List<Cluster> cds = new ArrayList<>(clusters.stream().map(ref -> Clusters.eds(ref, model, proxy.type())).toList());
+        List<Cluster> cds = new ArrayList<>();
+        List<ClusterLoadAssignment> eds = new ArrayList<>();
+        for (ClusterRef ref : clusters) {
+            Cluster cluster = Clusters.of(ref, model, proxy.type());
+            cds.add(cluster);
+            if (cluster.getType() == Cluster.DiscoveryType.EDS) {
+                eds.add(Endpoints.of(ref, model)); // DNS clusters carry their names; passthrough has none
+            }
+        }
         cds.addAll(otherClusters);
-        List<ClusterLoadAssignment> eds = clusters.stream().map(ref -> Endpoints.of(ref, model)).toList();
         return new XdsResources(cds, eds, listeners, routes);
     }
 }
