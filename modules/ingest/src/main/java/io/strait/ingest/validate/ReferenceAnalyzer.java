@@ -34,6 +34,7 @@ public final class ReferenceAnalyzer {
         for (int i = 0; i < vs.http().size(); i++) {
             VirtualService.HttpRoute route = vs.http().get(i);
             String base = "spec.http[" + i + "]";
+            delegate(r, route.delegate(), base + ".delegate", model, f);
             for (int k = 0; k < route.route().size(); k++) {
                 serviceEntryHost(r, route.route().get(k).destination(), base + ".route[" + k + "].destination.host", model, registry, f);
             }
@@ -42,6 +43,22 @@ public final class ReferenceAnalyzer {
                 var mirror = route.mirrors().get(k);
                 serviceEntryHost(r, mirror == null ? null : mirror.destination(), base + ".mirrors[" + k + "].destination.host", model, registry, f);
             }
+        }
+    }
+
+    /** A delegate names a VirtualService without hosts that exists in this revision. */
+    private void delegate(LoadedResource r, VirtualService.Delegate delegate, String path, MeshModel model, Findings f) {
+        if (delegate == null || delegate.name() == null) {
+            return;
+        }
+        String ns = delegate.namespace() != null ? delegate.namespace() : r.resource().namespace();
+        var target = model.resource(new ResourceKey("VirtualService", ns, delegate.name()));
+        if (target.isEmpty()) {
+            f.error(r, Findings.NOT_FOUND, path, "Referenced delegate VirtualService not found: \"" + ns + "/"
+                    + delegate.name() + "\"");
+        } else if (!((VirtualService) target.get().spec()).hosts().isEmpty()) {
+            f.error(r, Findings.SCHEMA, path, "VirtualService " + ns + "/" + delegate.name()
+                    + " has hosts, so it is not a delegate: remove its hosts to delegate to it");
         }
     }
 

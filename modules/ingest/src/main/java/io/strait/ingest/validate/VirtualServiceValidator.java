@@ -16,7 +16,17 @@ public final class VirtualServiceValidator implements ResourceValidator {
     public void validate(LoadedResource r, Findings f) {
         VirtualService vs = (VirtualService) r.resource().spec();
         if (vs.hosts().isEmpty()) {
-            f.error(r, Findings.SCHEMA, "spec.hosts", "at least one host is required");
+            // without hosts it is a delegate, which a root VirtualService's route hands requests to
+            if (!vs.gateways().isEmpty()) {
+                f.error(r, Findings.SCHEMA, "spec.gateways", "a delegate VirtualService (one without hosts) takes its "
+                        + "gateways from the VirtualService that delegates to it: remove gateways, or add hosts");
+            }
+            for (int i = 0; i < vs.http().size(); i++) {
+                if (vs.http().get(i) != null && vs.http().get(i).delegate() != null) {
+                    f.error(r, Findings.SCHEMA, "spec.http[" + i + "].delegate", "a delegate VirtualService cannot "
+                            + "delegate again: only one level of delegation is supported");
+                }
+            }
         }
         for (int i = 0; i < vs.hosts().size(); i++) {
             String h = vs.hosts().get(i);
@@ -102,6 +112,13 @@ public final class VirtualServiceValidator implements ResourceValidator {
     private void nonForwarding(LoadedResource r, Findings f, String path, HttpRoute route) {
         if (route.redirect() != null && route.directResponse() != null) {
             f.error(r, Findings.SCHEMA, path, "a route may set redirect or directResponse, not both");
+        }
+        if (route.delegate() != null && (!route.route().isEmpty() || route.redirect() != null || route.directResponse() != null)) {
+            f.error(r, Findings.SCHEMA, path + ".delegate", "a route that delegates cannot also route, redirect or "
+                    + "answer directly: the delegate VirtualService does that");
+        }
+        if (route.delegate() != null && route.delegate().name() == null) {
+            f.error(r, Findings.SCHEMA, path + ".delegate.name", "delegate needs the name of a VirtualService");
         }
         if ((route.redirect() != null || route.directResponse() != null) && !route.route().isEmpty()) {
             f.error(r, Findings.SCHEMA, path + ".route", "a route that answers with a redirect or directResponse cannot also forward: remove route");

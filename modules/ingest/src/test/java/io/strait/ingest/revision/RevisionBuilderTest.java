@@ -240,4 +240,38 @@ public class RevisionBuilderTest {
                     route: [{destination: {host: reviews}}]
                 """))).isInstanceOf(RevisionOutcome.Accepted.class);
     }
+
+    @Test
+    void delegatesMustExistHaveNoHostsAndNotDelegateAgain() {
+        String delegate = """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: reviews-api, namespace: bookinfo}
+                spec:
+                  http:
+                  - route: [{destination: {host: reviews}}]
+                  - delegate: {name: reviews}
+                """;
+        List<Finding> found = errors(vs("""
+                  - match: [{uri: {prefix: /api}}]
+                    delegate: {name: reviews-api}
+                  - match: [{uri: {prefix: /old}}]
+                    delegate: {name: gone, namespace: elsewhere}
+                  - delegate: {name: reviews}
+                    route: [{destination: {host: reviews}}]
+                """) + delegate);
+        assertThat(found).extracting(Finding::field).containsExactlyInAnyOrder(
+                "spec.http[1].delegate", // not found
+                "spec.http[2].delegate", // routes too
+                "spec.http[2].delegate", // names a VirtualService with hosts
+                "spec.http[1].delegate", // the delegate delegates again (reported on it)
+                "spec.http[1].delegate"); // ... to a VirtualService with hosts
+        assertThat(found).extracting(Finding::message).anySatisfy(m -> assertThat(m).contains("elsewhere/gone"));
+        assertThat(build(vs("""
+                  - match: [{uri: {prefix: /api}}]
+                    delegate: {name: reviews-api}
+                  - route: [{destination: {host: reviews}}]
+                """) + delegate.replace("  - delegate: {name: reviews}\n", ""))).isInstanceOf(RevisionOutcome.Accepted.class);
+    }
 }

@@ -26,12 +26,19 @@ public record VirtualService(List<String> hosts, List<String> gateways, List<Htt
     public record HttpRoute(String name, List<HttpMatchRequest> match, List<HttpRouteDestination> route, String timeout,
                             HttpRetry retries, HttpFault fault, HttpRewrite rewrite, HttpRedirect redirect,
                             HttpDirectResponse directResponse, Destination mirror, Percent mirrorPercentage,
-                            List<HttpMirrorPolicy> mirrors, Headers headers, CorsPolicy corsPolicy) {
+                            List<HttpMirrorPolicy> mirrors, Headers headers, CorsPolicy corsPolicy, Delegate delegate) {
         public HttpRoute {
             match = Lists.copy(match);
             route = Lists.copy(route);
             mirrors = Lists.copy(mirrors);
         }
+    }
+
+    /**
+     * Hands the route's requests to another VirtualService (one without hosts), whose routes apply with this route's
+     * match narrowed by theirs; {@code namespace} defaults to this VirtualService's.
+     */
+    public record Delegate(String name, String namespace) {
     }
 
     /**

@@ -96,6 +96,11 @@ public final class MeshModel {
         return resources.values();
     }
 
+    /** The resource with this key, if the revision holds it. */
+    public Optional<IstioResource> resource(ResourceKey key) {
+        return Optional.ofNullable(resources.get(key));
+    }
+
     /** Every service, ordered by host. */
     public Collection<Service> services() {
         return services.values();

@@ -49,50 +49,73 @@ final class RouteConfigs {
     static List<Route> routes(IstioResource vsResource, RouteContext ctx, MeshModel model, Set<ClusterRef> referenced) {
         List<Route> out = new ArrayList<>();
         VirtualService vs = (VirtualService) vsResource.spec();
-        String ns = vsResource.namespace();
         for (int i = 0; i < vs.http().size(); i++) {
             HttpRoute http = vs.http().get(i);
             String routeName = http.name() != null ? http.name() : vsResource.name() + "." + i;
-            if (http.redirect() == null && http.directResponse() == null && http.route().isEmpty()) {
-                continue; // a delegating route (not translated yet: ingest warns) forwards nowhere itself
-            }
-            if (ctx.proxy() == ProxyType.GRPC && (http.redirect() != null || http.directResponse() != null)) {
-                // gRPC rejects a whole route configuration holding a redirect or direct response (it NACKs
-                // "unknown action type"), so its clients do without the route; ingest warns about it
+            if (http.delegate() != null) {
+                // the delegate's routes stand in for this one, each within this route's match
+                Delegates.target(http.delegate(), vsResource.namespace(), model).ifPresent(delegate -> {
+                    VirtualService child = (VirtualService) delegate.spec();
+                    for (int j = 0; j < child.http().size(); j++) {
+                        HttpRoute d = child.http().get(j);
+                        String name = d.name() != null ? d.name() : delegate.name() + "." + j;
+                        emit(d, name, delegate.namespace(), Delegates.merge(http.match(), d.match()), vsResource.namespace(),
+                                ctx, model, referenced, out);
+                    }
+                });
                 continue;
             }
-            // each match block is an alternative: Istio emits one Envoy route per block, in order; blocks for
-            // other gateways, ports or source workloads are left out, and a route with none left is too
-            List<VirtualService.HttpMatchRequest> matches = http.match().isEmpty()
-                    ? java.util.Collections.singletonList(null)
-                    : http.match().stream().filter(m -> ctx.admits(m, ns)).toList();
-            if (matches.isEmpty()) {
-                continue;
-            }
-            RouteAction action = null;
-            if (!http.route().isEmpty()) {
-                RouteAction.Builder forwarding = RouteDestinations.of(http.route(), ns, model, referenced).toBuilder();
-                if (ctx.proxy() != ProxyType.GRPC) {
-                    Mirrors.apply(http, ns, model, referenced, forwarding); // gRPC does not mirror: no clusters for it
-                }
-                action = forwarding.build();
-            }
-            for (VirtualService.HttpMatchRequest m : matches) {
-                Route.Builder route = Route.newBuilder().setName(routeName).setMatch(RouteMatches.of(m));
-                if (http.redirect() != null) {
-                    route.setRedirect(NonForwardingActions.redirect(http.redirect()));
-                } else if (http.directResponse() != null) {
-                    route.setDirectResponse(NonForwardingActions.directResponse(http.directResponse()));
-                } else {
-                    route.setRoute(action);
-                }
-                RouteFeatures.ALL.forEach(feature -> feature.apply(http, route));
-                if (ctx.proxy() != ProxyType.GRPC) {
-                    RouteFeatures.ENVOY_ONLY.forEach(feature -> feature.apply(http, route));
-                }
-                out.add(route.build());
-            }
+            emit(http, routeName, vsResource.namespace(), http.match(), vsResource.namespace(), ctx, model, referenced, out);
         }
         return out;
+    }
+
+    /**
+     * The Envoy routes of one Istio HTTP route: one per match block that applies in {@code ctx} (blocks for other
+     * gateways, ports or source workloads are left out, and a route with none left is too).
+     *
+     * @param ns        namespace the route's destinations are written in
+     * @param gatewayNs namespace its gateway references are written in (the root's, for a delegated route)
+     */
+    private static void emit(HttpRoute http, String routeName, String ns, List<VirtualService.HttpMatchRequest> blocks,
+                             String gatewayNs, RouteContext ctx, MeshModel model, Set<ClusterRef> referenced, List<Route> out) {
+        if (http.redirect() == null && http.directResponse() == null && http.route().isEmpty()) {
+            return; // forwards nowhere (a delegate of a delegate is refused by ingest)
+        }
+        if (ctx.proxy() == ProxyType.GRPC && (http.redirect() != null || http.directResponse() != null)) {
+            // gRPC rejects a whole route configuration holding a redirect or direct response (it NACKs
+            // "unknown action type"), so its clients do without the route; ingest warns about it
+            return;
+        }
+        // each match block is an alternative: Istio emits one Envoy route per block, in order
+        List<VirtualService.HttpMatchRequest> matches = blocks.isEmpty()
+                ? java.util.Collections.singletonList(null)
+                : blocks.stream().filter(m -> ctx.admits(m, gatewayNs)).toList();
+        if (matches.isEmpty()) {
+            return;
+        }
+        RouteAction action = null;
+        if (!http.route().isEmpty()) {
+            RouteAction.Builder forwarding = RouteDestinations.of(http.route(), ns, model, referenced).toBuilder();
+            if (ctx.proxy() != ProxyType.GRPC) {
+                Mirrors.apply(http, ns, model, referenced, forwarding); // gRPC does not mirror: no clusters for it
+            }
+            action = forwarding.build();
+        }
+        for (VirtualService.HttpMatchRequest m : matches) {
+            Route.Builder route = Route.newBuilder().setName(routeName).setMatch(RouteMatches.of(m));
+            if (http.redirect() != null) {
+                route.setRedirect(NonForwardingActions.redirect(http.redirect()));
+            } else if (http.directResponse() != null) {
+                route.setDirectResponse(NonForwardingActions.directResponse(http.directResponse()));
+            } else {
+                route.setRoute(action);
+            }
+            RouteFeatures.ALL.forEach(feature -> feature.apply(http, route));
+            if (ctx.proxy() != ProxyType.GRPC) {
+                RouteFeatures.ENVOY_ONLY.forEach(feature -> feature.apply(http, route));
+            }
+            out.add(route.build());
+        }
     }
 }
