@@ -10,7 +10,7 @@ import java.util.Locale;
  * Gateway server rules beyond the schema: a server that terminates TLS names its certificate (an SDS
  * {@code credentialName}, or {@code serverCertificate} and {@code privateKey} files, plus {@code caCertificates}
  * for MUTUAL without a credential), as Istio's validation requires. Servers Strait does not translate yet —
- * TLS passthrough, Istio mTLS, and TCP-level protocols, which need TLS or TCP routes — are accepted with a warning.
+ * AUTO_PASSTHROUGH, Istio mTLS, and TCP-level protocols without TLS — are accepted with a warning.
  */
 public final class GatewayValidator implements ResourceValidator {
     private static final List<String> HTTP = List.of("HTTP", "HTTP2", "GRPC", "GRPC-WEB", "HTTPS");
@@ -35,6 +35,9 @@ public final class GatewayValidator implements ResourceValidator {
                     f.error(r, Findings.SCHEMA, path + ".tls.caCertificates", mode
                             + " TLS verifies client certificates: set caCertificates (or use credentialName)");
                 }
+            }
+            if ("PASSTHROUGH".equals(mode)) {
+                continue; // routed by the TLS routes bound to the gateway
             }
             if (mode != null && !s.terminatesTls()) {
                 f.warning(r, ResourceBinder.NOT_TRANSLATED, path + ".tls.mode", "TLS mode " + mode

@@ -31,6 +31,20 @@ public final class ReferenceAnalyzer {
     }
 
     private void serviceEntryHostsOnly(LoadedResource r, VirtualService vs, MeshModel model, AnalysisInput registry, Findings f) {
+        for (int i = 0; i < vs.tcp().size(); i++) {
+            var routes = vs.tcp().get(i) == null ? List.<VirtualService.RouteDestination>of() : vs.tcp().get(i).route();
+            for (int k = 0; k < routes.size(); k++) {
+                var d = routes.get(k);
+                serviceEntryHost(r, d == null ? null : d.destination(), "spec.tcp[" + i + "].route[" + k + "].destination.host", model, registry, f);
+            }
+        }
+        for (int i = 0; i < vs.tls().size(); i++) {
+            var routes = vs.tls().get(i) == null ? List.<VirtualService.RouteDestination>of() : vs.tls().get(i).route();
+            for (int k = 0; k < routes.size(); k++) {
+                var d = routes.get(k);
+                serviceEntryHost(r, d == null ? null : d.destination(), "spec.tls[" + i + "].route[" + k + "].destination.host", model, registry, f);
+            }
+        }
         for (int i = 0; i < vs.http().size(); i++) {
             VirtualService.HttpRoute route = vs.http().get(i);
             String base = "spec.http[" + i + "]";

@@ -6,6 +6,7 @@ import io.strait.model.istio.StringMatch;
 import io.strait.model.istio.VirtualService.HttpMatchRequest;
 import io.strait.model.istio.VirtualService.HttpRoute;
 import io.strait.model.istio.VirtualService.HttpRouteDestination;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -42,6 +43,12 @@ public final class VirtualServiceValidator implements ResourceValidator {
             var http = tree.path("http").path(i);
             boolean redirectsOrDelegates = http.has("redirect") || http.has("directResponse") || http.has("delegate");
             route(r, f, "spec.http[" + i + "]", vs.http().get(i), redirectsOrDelegates);
+        }
+        for (int i = 0; i < vs.tcp().size(); i++) {
+            l4Destinations(r, f, "spec.tcp[" + i + "].route", vs.tcp().get(i) == null ? List.of() : vs.tcp().get(i).route());
+        }
+        for (int i = 0; i < vs.tls().size(); i++) {
+            l4Destinations(r, f, "spec.tls[" + i + "].route", vs.tls().get(i) == null ? List.of() : vs.tls().get(i).route());
         }
     }
 
@@ -95,6 +102,29 @@ public final class VirtualServiceValidator implements ResourceValidator {
         }
         if (sum != 100) {
             f.error(r, Findings.SCHEMA, path + ".route", "weights must sum to 100, but they sum to " + sum);
+        }
+    }
+
+    /** TCP and TLS destinations: at least one, each with a host, weights summing to 100. */
+    private void l4Destinations(LoadedResource r, Findings f, String path, List<VirtualService.RouteDestination> route) {
+        if (route.isEmpty()) {
+            f.error(r, Findings.SCHEMA, path, "at least one destination is required");
+            return;
+        }
+        int sum = 0;
+        for (int k = 0; k < route.size(); k++) {
+            VirtualService.RouteDestination d = route.get(k);
+            if (d == null || d.destination() == null || d.destination().host() == null || d.destination().host().isBlank()) {
+                f.error(r, Findings.SCHEMA, path + "[" + k + "].destination.host", "destination host is required");
+                continue;
+            }
+            if (d.weight() != null && (d.weight() < 0 || d.weight() > 100)) {
+                f.error(r, Findings.SCHEMA, path + "[" + k + "].weight", "weight " + d.weight() + " must be between 0 and 100");
+            }
+            sum += d.weight() == null ? (route.size() == 1 ? 100 : 0) : d.weight();
+        }
+        if (sum != 100) {
+            f.error(r, Findings.SCHEMA, path, "weights must sum to 100, but they sum to " + sum);
         }
     }
 

@@ -38,6 +38,15 @@ public record ServiceEntry(List<String> hosts, List<String> addresses, List<Serv
             };
         }
 
+        /** Whether the port carries TLS the proxy routes by SNI without terminating it (TLS, HTTPS). */
+        public boolean isTls() {
+            String p = protocol;
+            if (p == null && name != null) {
+                p = name.contains("-") ? name.substring(0, name.indexOf('-')) : name;
+            }
+            return p != null && (p.equalsIgnoreCase("TLS") || p.equalsIgnoreCase("HTTPS"));
+        }
+
         /** Where endpoints listen when they do not say: {@code targetPort}, else the port number. */
         public int endpointPort() {
             return targetPort != null ? targetPort : number;

@@ -7,8 +7,8 @@ import java.util.Map;
  * {@code networking.istio.io/VirtualService}: HTTP routing for a set of hosts. The record carries the fields the
  * translator reads; the schema validates all the others, and ingest warns that they have no effect yet.
  */
-public record VirtualService(List<String> hosts, List<String> gateways, List<HttpRoute> http, List<String> exportTo)
-        implements Spec {
+public record VirtualService(List<String> hosts, List<String> gateways, List<HttpRoute> http, List<TlsRoute> tls,
+                             List<TcpRoute> tcp, List<String> exportTo) implements Spec {
     /** The reserved gateway name for the sidecars (and proxyless clients) of the mesh. */
     public static final String MESH = "mesh";
 
@@ -16,7 +16,47 @@ public record VirtualService(List<String> hosts, List<String> gateways, List<Htt
         hosts = Lists.copy(hosts);
         gateways = Lists.copy(gateways);
         http = Lists.copy(http);
+        tls = Lists.copy(tls);
+        tcp = Lists.copy(tcp);
         exportTo = Lists.copy(exportTo);
+    }
+
+    /** TCP routing: the first route whose match applies takes the connection, split over its destinations. */
+    public record TcpRoute(List<L4Match> match, List<RouteDestination> route) {
+        public TcpRoute {
+            match = Lists.copy(match);
+            route = Lists.copy(route);
+        }
+    }
+
+    /** TLS routing by the SNI name of the client hello, without terminating TLS. */
+    public record TlsRoute(List<TlsMatch> match, List<RouteDestination> route) {
+        public TlsRoute {
+            match = Lists.copy(match);
+            route = Lists.copy(route);
+        }
+    }
+
+    /** Which connections a TCP route takes: by port, and by the calling workload or gateway. */
+    public record L4Match(Integer port, Map<String, String> sourceLabels, List<String> gateways, String sourceNamespace) {
+        public L4Match {
+            sourceLabels = Lists.copy(sourceLabels);
+            gateways = Lists.copy(gateways);
+        }
+    }
+
+    /** Which connections a TLS route takes: by SNI name (wildcards allowed), port, and caller. */
+    public record TlsMatch(List<String> sniHosts, Integer port, Map<String, String> sourceLabels, List<String> gateways,
+                           String sourceNamespace) {
+        public TlsMatch {
+            sniHosts = Lists.copy(sniHosts);
+            sourceLabels = Lists.copy(sourceLabels);
+            gateways = Lists.copy(gateways);
+        }
+    }
+
+    /** A TCP or TLS destination and its share of connections (percent; omitted means 100 for a single one). */
+    public record RouteDestination(Destination destination, Integer weight) {
     }
 
     /**

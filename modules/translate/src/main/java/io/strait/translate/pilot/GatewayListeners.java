@@ -26,8 +26,9 @@ import java.util.TreeMap;
  * each TLS-terminating server gets a filter chain matched by SNI on its hosts, its own TLS context
  * ({@link DownstreamTls}) and route configuration {@code https.<port>.<server>.<gateway>.<namespace>}, as Istio
  * names them. A route configuration holds a virtual host per host that both a server and a bound VirtualService
- * name; {@code httpsRedirect} makes its virtual hosts require TLS. PASSTHROUGH servers and TCP servers need TLS and
- * TCP routes, which are not translated (ingest warns).
+ * name; {@code httpsRedirect} makes its virtual hosts require TLS. A PASSTHROUGH server gets a filter chain per SNI
+ * name of the TLS routes bound to it ({@link L4Routes}). AUTO_PASSTHROUGH, ISTIO_MUTUAL and TCP servers are not
+ * translated yet (ingest warns).
  */
 final class GatewayListeners {
     private GatewayListeners() {
@@ -44,7 +45,8 @@ final class GatewayListeners {
             List<Gateway.Server> servers = ((Gateway) gw.spec()).servers();
             for (int i = 0; i < servers.size(); i++) {
                 Gateway.Server s = servers.get(i);
-                if (s != null && s.port() != null && s.port().number() != null && (s.terminatesTls() || plainHttp(s))) {
+                if (s != null && s.port() != null && s.port().number() != null
+                        && (s.terminatesTls() || plainHttp(s) || passthrough(s))) {
                     byPort.computeIfAbsent(s.port().number(), p -> new ArrayList<>()).add(new Bound(gw, s, i));
                 }
             }
@@ -54,6 +56,15 @@ final class GatewayListeners {
             Set<String> sniTaken = new HashSet<>();
             boolean defaultTaken = false;
             for (Bound b : bound) {
+                if (passthrough(b.server())) {
+                    // TLS passes through to the destination its SNI name routes to; the gateway never decrypts it
+                    RouteContext ctx = new RouteContext(proxy.proxy(), proxy.namespace(), proxy.labels(), b.gateway(), port);
+                    for (IstioResource vs : model.virtualServicesBoundTo(b.gateway(), proxy.namespace())) {
+                        listener.addAllFilterChains(L4Routes.tls(vs, ctx, model, sniTaken, sni -> b.server().dnsNames()
+                                .stream().anyMatch(host -> intersection(sni, host) != null), referenced));
+                    }
+                    continue;
+                }
                 if (!b.server().terminatesTls()) {
                     continue;
                 }
@@ -79,7 +90,7 @@ final class GatewayListeners {
             if (listener.getFilterChainsCount() > 0) {
                 listener.addListenerFilters(Listeners.tlsInspector());
             }
-            List<Bound> plain = bound.stream().filter(b -> !b.server().terminatesTls()).toList();
+            List<Bound> plain = bound.stream().filter(b -> plainHttp(b.server())).toList();
             if (!plain.isEmpty() && !defaultTaken) {
                 String routeName = "http." + port;
                 routes.add(routeConfig(routeName, port, plain, model, proxy, referenced));
@@ -90,6 +101,10 @@ final class GatewayListeners {
                 listeners.add(listener.build());
             }
         });
+    }
+
+    private static boolean passthrough(Gateway.Server s) {
+        return s.tls() != null && "PASSTHROUGH".equals(s.tls().mode());
     }
 
     /** HTTP without TLS termination: an HTTP-family protocol, TLS unset or only redirecting to HTTPS. */

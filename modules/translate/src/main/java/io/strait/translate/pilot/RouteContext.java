@@ -5,6 +5,7 @@ import io.strait.model.istio.VirtualService;
 import io.strait.model.istio.VirtualService.HttpMatchRequest;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyType;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,19 +27,22 @@ record RouteContext(ProxyType proxy, String namespace, Map<String, String> label
      * for the mesh already).
      */
     boolean admits(HttpMatchRequest match, String vsNamespace) {
-        if (match == null) {
-            return true;
-        }
-        if (!match.gateways().isEmpty() && match.gateways().stream().noneMatch(g -> names(g, vsNamespace))) {
+        return match == null || admits(match.gateways(), match.port(), match.sourceNamespace(), match.sourceLabels(), vsNamespace);
+    }
+
+    /** The same for the proxy-side conditions of a TCP or TLS match. */
+    boolean admits(List<String> gateways, Integer matchPort, String sourceNamespace, Map<String, String> sourceLabels,
+                   String vsNamespace) {
+        if (!gateways.isEmpty() && gateways.stream().noneMatch(g -> names(g, vsNamespace))) {
             return false;
         }
-        if (match.port() != null && port != null && !match.port().equals(port)) {
+        if (matchPort != null && port != null && !matchPort.equals(port)) {
             return false;
         }
-        if (match.sourceNamespace() != null && !match.sourceNamespace().equals(namespace)) {
+        if (sourceNamespace != null && !sourceNamespace.equals(namespace)) {
             return false;
         }
-        return labels.entrySet().containsAll(match.sourceLabels().entrySet());
+        return labels.entrySet().containsAll(sourceLabels.entrySet());
     }
 
     private boolean names(String reference, String vsNamespace) {

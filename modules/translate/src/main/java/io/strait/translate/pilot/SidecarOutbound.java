@@ -41,17 +41,34 @@ final class SidecarOutbound {
                       Set<ClusterRef> referenced, List<Listener> listeners, List<RouteConfiguration> routes) {
         Map<Integer, List<MeshModel.Service>> http = new TreeMap<>();
         Map<Integer, List<MeshModel.Service>> tcp = new TreeMap<>();
+        Map<Integer, List<MeshModel.Service>> tls = new TreeMap<>();
         for (MeshModel.Service service : services) {
             for (ServiceEntry.ServicePort port : service.entry().ports()) {
-                (port.isHttp() ? http : tcp).computeIfAbsent(port.number(), p -> new ArrayList<>()).add(service);
+                (port.isHttp() ? http : port.isTls() ? tls : tcp).computeIfAbsent(port.number(), p -> new ArrayList<>()).add(service);
             }
         }
         Set<Integer> ports = new java.util.TreeSet<>(http.keySet());
         ports.addAll(tcp.keySet());
+        ports.addAll(tls.keySet());
         String fallback = registryOnly ? PassthroughClusters.BLACKHOLE : PassthroughClusters.PASSTHROUGH;
         for (int port : ports) {
             String name = "0.0.0.0_" + port;
             Listener.Builder listener = Listeners.envoy(name, "0.0.0.0", port, false, TrafficDirection.OUTBOUND);
+            RouteContext ctx = new RouteContext(mesh.proxy(), mesh.namespace(), mesh.labels(), null, port);
+            // TLS services by SNI name: their VirtualServices' TLS routes first, then each service's own host
+            Set<String> sniTaken = new HashSet<>();
+            for (MeshModel.Service service : tls.getOrDefault(port, List.of())) {
+                model.virtualServiceFor(service.host(), mesh.namespace())
+                        .ifPresent(vs -> listener.addAllFilterChains(L4Routes.tls(vs, ctx, model, sniTaken, h -> true, referenced)));
+            }
+            for (MeshModel.Service service : tls.getOrDefault(port, List.of())) {
+                if (sniTaken.add(service.host())) {
+                    listener.addFilterChains(L4Routes.sni(List.of(service.host()), L4Routes.tcp(service, port, model, ctx, referenced)));
+                }
+            }
+            if (listener.getFilterChainsCount() > 0) {
+                listener.addListenerFilters(Listeners.tlsInspector());
+            }
             List<MeshModel.Service> addressless = new ArrayList<>();
             Set<String> cidrs = new HashSet<>();
             for (MeshModel.Service service : tcp.getOrDefault(port, List.of())) {
@@ -64,9 +81,8 @@ final class SidecarOutbound {
                     addressless.add(service);
                     continue;
                 }
-                referenced.add(ref);
                 listener.addFilterChains(FilterChain.newBuilder().setName(ref.name()).setFilterChainMatch(match)
-                        .addFilters(Listeners.tcpProxy(ref.name())));
+                        .addFilters(L4Routes.tcp(service, port, model, ctx, referenced)));
             }
             FilterChain.Builder defaultChain = FilterChain.newBuilder();
             if (http.containsKey(port)) {
@@ -75,9 +91,9 @@ final class SidecarOutbound {
                         HttpFilters.envoyOutbound()));
             } else if (!addressless.isEmpty()) {
                 // without addresses Envoy cannot tell TCP services on one port apart; the first by host takes it
-                ClusterRef ref = new ClusterRef(addressless.get(0).host(), port, null);
-                referenced.add(ref);
-                defaultChain.setName(ref.name()).addFilters(Listeners.tcpProxy(ref.name()));
+                MeshModel.Service first = addressless.get(0);
+                defaultChain.setName(new ClusterRef(first.host(), port, null).name())
+                        .addFilters(L4Routes.tcp(first, port, model, ctx, referenced));
             } else {
                 defaultChain.setName(fallback).addFilters(Listeners.tcpProxy(fallback));
             }

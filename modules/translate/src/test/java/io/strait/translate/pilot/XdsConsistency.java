@@ -49,7 +49,12 @@ final class XdsConsistency {
                 routes(hcm.getRouteConfig(), clusters);
             }
         } else if (f.getName().equals(Listeners.TCP_PROXY)) {
-            assertThat(clusters).as("TCP proxy of %s", listener).contains(unpack(f.getTypedConfig(), TcpProxy.class).getCluster());
+            TcpProxy proxy = unpack(f.getTypedConfig(), TcpProxy.class);
+            if (proxy.hasWeightedClusters()) {
+                proxy.getWeightedClusters().getClustersList().forEach(w -> assertThat(clusters).as("TCP proxy of %s", listener).contains(w.getName()));
+            } else {
+                assertThat(clusters).as("TCP proxy of %s", listener).contains(proxy.getCluster());
+            }
         }
     }
 
