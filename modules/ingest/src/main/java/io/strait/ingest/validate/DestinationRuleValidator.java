@@ -14,10 +14,12 @@ public final class DestinationRuleValidator implements ResourceValidator {
             return;
         }
         outlierDetection(r, f, path + ".outlierDetection", tp.outlierDetection());
+        tls(r, f, path + ".tls", tp.tls());
         for (int i = 0; i < tp.portLevelSettings().size(); i++) {
             DestinationRule.PortTrafficPolicy p = tp.portLevelSettings().get(i);
             if (p != null) {
                 outlierDetection(r, f, path + ".portLevelSettings[" + i + "].outlierDetection", p.outlierDetection());
+                tls(r, f, path + ".portLevelSettings[" + i + "].tls", p.tls());
             }
         }
         if (tp.loadBalancer() == null) {
@@ -32,9 +34,34 @@ public final class DestinationRuleValidator implements ResourceValidator {
         if (hash != null && hash.maglev() != null) {
             f.warning(r, "STR0006", lbPath + ".consistentHash.maglev", "proxyless gRPC clients do not support Maglev; they use a ring hash");
         }
+        if (lb.warmup() != null || lb.warmupDurationSecs() != null) {
+            f.warning(r, "STR0006", lbPath + (lb.warmup() != null ? ".warmup" : ".warmupDurationSecs"),
+                    "proxyless gRPC clients have no slow start; Envoy proxies warm new endpoints up");
+        }
         if (hash != null && hash.httpHeaderName() == null) {
             f.warning(r, "STR0006", lbPath + ".consistentHash", "proxyless gRPC clients hash on a header only (httpHeaderName); "
                     + "with cookies, source IP or query parameters they hash on their channel");
+        }
+    }
+
+    /** Client TLS: MUTUAL needs a certificate; what is not applied, and where, is said. */
+    private static void tls(LoadedResource r, Findings f, String path, DestinationRule.ClientTls tls) {
+        if (tls == null || tls.mode() == null) {
+            return;
+        }
+        if ("ISTIO_MUTUAL".equals(tls.mode())) {
+            f.warning(r, io.strait.model.istio.ResourceBinder.NOT_TRANSLATED, path + ".mode", "ISTIO_MUTUAL needs the "
+                    + "mesh's own certificates, which this version of Strait does not issue yet: traffic stays plain text");
+            return;
+        }
+        if ("MUTUAL".equals(tls.mode()) && tls.credentialName() == null
+                && (tls.clientCertificate() == null || tls.privateKey() == null)) {
+            f.error(r, Findings.SCHEMA, path, "MUTUAL TLS needs a client certificate: set clientCertificate and "
+                    + "privateKey, or credentialName");
+        }
+        if (!"DISABLE".equals(tls.mode())) {
+            f.warning(r, "STR0006", path, "proxyless gRPC clients take TLS settings only from certificate providers "
+                    + "in their bootstrap: they connect in plain text; Envoy proxies apply this");
         }
     }
 

@@ -22,7 +22,7 @@ public record DestinationRule(String host, TrafficPolicy trafficPolicy, List<Sub
 
     /** Load balancing, connection limits and outlier ejection, for the whole service or per port. */
     public record TrafficPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool,
-                                OutlierDetection outlierDetection, List<PortTrafficPolicy> portLevelSettings) {
+                                OutlierDetection outlierDetection, ClientTls tls, List<PortTrafficPolicy> portLevelSettings) {
         public TrafficPolicy {
             portLevelSettings = Lists.copy(portLevelSettings);
         }
@@ -30,7 +30,20 @@ public record DestinationRule(String host, TrafficPolicy trafficPolicy, List<Sub
 
     /** A policy for one port, overriding the service's. */
     public record PortTrafficPolicy(VirtualService.PortSelector port, LoadBalancer loadBalancer, ConnectionPool connectionPool,
-                                    OutlierDetection outlierDetection) {
+                                    OutlierDetection outlierDetection, ClientTls tls) {
+    }
+
+    /**
+     * TLS towards the destination: DISABLE, SIMPLE (verify the server with {@code caCertificates}, unless
+     * {@code insecureSkipVerify}, expecting one of {@code subjectAltNames}), MUTUAL (also present
+     * {@code clientCertificate} and {@code privateKey}), or a {@code credentialName} fetched by SDS; {@code sni}
+     * names the server in the client hello.
+     */
+    public record ClientTls(String mode, String clientCertificate, String privateKey, String caCertificates,
+                            String credentialName, List<String> subjectAltNames, String sni, Boolean insecureSkipVerify) {
+        public ClientTls {
+            subjectAltNames = Lists.copy(subjectAltNames);
+        }
     }
 
     /**
@@ -45,8 +58,15 @@ public record DestinationRule(String host, TrafficPolicy trafficPolicy, List<Sub
                                    Integer consecutiveErrors) {
     }
 
-    /** {@code simple} (ROUND_ROBIN, LEAST_REQUEST, LEAST_CONN, RANDOM, PASSTHROUGH) or {@code consistentHash}. */
-    public record LoadBalancer(String simple, ConsistentHash consistentHash) {
+    /**
+     * {@code simple} (ROUND_ROBIN, LEAST_REQUEST, LEAST_CONN, RANDOM, PASSTHROUGH) or {@code consistentHash}; new
+     * endpoints can be warmed up ({@code warmup}, or the older {@code warmupDurationSecs}).
+     */
+    public record LoadBalancer(String simple, ConsistentHash consistentHash, Warmup warmup, String warmupDurationSecs) {
+    }
+
+    /** Slow start: a new endpoint's share grows over {@code duration}, from {@code minimumPercent}, at {@code aggression}. */
+    public record Warmup(String duration, Double minimumPercent, Double aggression) {
     }
 
     /** Session affinity: hash on a header, a cookie, the source IP or a query parameter; ring hash or Maglev. */

@@ -11,10 +11,11 @@ import io.strait.model.mesh.MeshModel;
 /**
  * The traffic policy in force for one cluster (service, port, subset), merged as Istio merges it: the rule's
  * policy, then its settings for the port, then the subset's policy, then the subset's settings for the port; each
- * later one replaces the earlier one field by field (loadBalancer, connectionPool, outlierDetection).
+ * later one replaces the earlier one field by field (loadBalancer, connectionPool, outlierDetection, tls).
  */
-record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool, OutlierDetection outlierDetection) {
-    static final ClusterPolicy NONE = new ClusterPolicy(null, null, null);
+record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool, OutlierDetection outlierDetection,
+                     DestinationRule.ClientTls tls) {
+    static final ClusterPolicy NONE = new ClusterPolicy(null, null, null, null);
 
     static ClusterPolicy of(ClusterRef ref, MeshModel model) {
         DestinationRule dr = model.destinationRule(ref.host()).orElse(null);
@@ -37,13 +38,15 @@ record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool, O
         ClusterPolicy merged = new ClusterPolicy(
                 tp.loadBalancer() != null ? tp.loadBalancer() : loadBalancer,
                 tp.connectionPool() != null ? tp.connectionPool() : connectionPool,
-                tp.outlierDetection() != null ? tp.outlierDetection() : outlierDetection);
+                tp.outlierDetection() != null ? tp.outlierDetection() : outlierDetection,
+                tp.tls() != null ? tp.tls() : tls);
         for (PortTrafficPolicy p : tp.portLevelSettings()) {
             if (p.port() != null && p.port().number() != null && p.port().number() == port) {
                 merged = new ClusterPolicy(
                         p.loadBalancer() != null ? p.loadBalancer() : merged.loadBalancer,
                         p.connectionPool() != null ? p.connectionPool() : merged.connectionPool,
-                        p.outlierDetection() != null ? p.outlierDetection() : merged.outlierDetection);
+                        p.outlierDetection() != null ? p.outlierDetection() : merged.outlierDetection,
+                        p.tls() != null ? p.tls() : merged.tls);
             }
         }
         return merged;

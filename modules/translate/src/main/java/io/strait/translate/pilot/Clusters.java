@@ -11,7 +11,8 @@ import io.strait.model.proxy.ProxyType;
  */
 final class Clusters {
     /** The cluster features, applied in this order. */
-    static final java.util.List<ClusterFeature> FEATURES = java.util.List.of(new LoadBalancing(), new CircuitBreakers(), new OutlierEjection());
+    static final java.util.List<ClusterFeature> FEATURES = java.util.List.of(new LoadBalancing(), new CircuitBreakers(),
+            new OutlierEjection(), new UpstreamTls());
 
     private Clusters() {
     }

@@ -43,5 +43,33 @@ final class LoadBalancing implements ClusterFeature {
             case "RANDOM" -> grpc ? Cluster.LbPolicy.ROUND_ROBIN : Cluster.LbPolicy.RANDOM;
             default -> Cluster.LbPolicy.ROUND_ROBIN;
         });
+        if (!grpc) {
+            warmup(lb, cluster);
+        }
+    }
+
+    /**
+     * Slow start for new endpoints (Envoy's, on round robin and least request; gRPC has none): {@code warmup}, or
+     * the older {@code warmupDurationSecs}, which Istio reads the same way with Envoy's defaults for the rest.
+     */
+    private static void warmup(LoadBalancer lb, Cluster.Builder cluster) {
+        String duration = lb.warmup() != null ? lb.warmup().duration() : lb.warmupDurationSecs();
+        if (duration == null) {
+            return;
+        }
+        Cluster.SlowStartConfig.Builder slow = Cluster.SlowStartConfig.newBuilder()
+                .setSlowStartWindow(ProtoDurations.of(duration));
+        if (lb.warmup() != null && lb.warmup().aggression() != null) {
+            slow.setAggression(io.envoyproxy.envoy.config.core.v3.RuntimeDouble.newBuilder()
+                    .setDefaultValue(lb.warmup().aggression()).setRuntimeKey("upstream.slow_start.aggression"));
+        }
+        if (lb.warmup() != null && lb.warmup().minimumPercent() != null) {
+            slow.setMinWeightPercent(io.envoyproxy.envoy.type.v3.Percent.newBuilder().setValue(lb.warmup().minimumPercent()));
+        }
+        if (cluster.getLbPolicy() == Cluster.LbPolicy.LEAST_REQUEST) {
+            cluster.setLeastRequestLbConfig(Cluster.LeastRequestLbConfig.newBuilder().setSlowStartConfig(slow));
+        } else if (cluster.getLbPolicy() == Cluster.LbPolicy.ROUND_ROBIN) {
+            cluster.setRoundRobinLbConfig(Cluster.RoundRobinLbConfig.newBuilder().setSlowStartConfig(slow));
+        }
     }
 }
