@@ -16,6 +16,15 @@ public final class VirtualServiceValidator implements ResourceValidator {
     @Override
     public void validate(LoadedResource r, Findings f) {
         VirtualService vs = (VirtualService) r.resource().spec();
+        String limit = r.resource().metadata().annotations().get(io.strait.model.istio.LocalRateLimit.ANNOTATION);
+        if (limit != null) {
+            String path = "metadata.annotations." + io.strait.model.istio.LocalRateLimit.ANNOTATION;
+            if (io.strait.model.istio.LocalRateLimit.parse(limit).isEmpty()) {
+                f.error(r, Findings.SCHEMA, path, "\"" + limit + "\" is not a rate: write <requests>/<s|m|h>, e.g. 100/s");
+            } else {
+                f.warning(r, "STR0006", path, "proxyless gRPC clients have no local rate limit; Envoy proxies apply it");
+            }
+        }
         if (vs.hosts().isEmpty()) {
             // without hosts it is a delegate, which a root VirtualService's route hands requests to
             if (!vs.gateways().isEmpty()) {

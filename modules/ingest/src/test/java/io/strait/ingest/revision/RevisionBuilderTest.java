@@ -274,4 +274,18 @@ public class RevisionBuilderTest {
                   - route: [{destination: {host: reviews}}]
                 """) + delegate.replace("  - delegate: {name: reviews}\n", ""))).isInstanceOf(RevisionOutcome.Accepted.class);
     }
+
+    @Test
+    void aLocalRateLimitAnnotationMustStateARate() {
+        String annotated = vs("""
+                  - route: [{destination: {host: reviews}}]
+                """).replace("metadata: {name: reviews, namespace: bookinfo}",
+                "metadata: {name: reviews, namespace: bookinfo, annotations: {ratelimit.strait.io/local: %s}}");
+        assertThat(errors(annotated.formatted("lots"))).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("metadata.annotations.ratelimit.strait.io/local");
+            assertThat(e.message()).contains("<requests>/<s|m|h>");
+        });
+        assertThat(build(annotated.formatted("100/s"))).isInstanceOf(RevisionOutcome.Accepted.class);
+        assertThat(io.strait.model.istio.LocalRateLimit.parse("6000 / m")).contains(new io.strait.model.istio.LocalRateLimit(6000, 60));
+    }
 }

@@ -23,13 +23,17 @@ public final class HttpFilters {
 
     /**
      * The filter chain of an Envoy proxy's outbound (and gateway) connection manager: the proxyless chain behind
-     * CORS, which goes first so that a browser's preflight is answered before anything can fail or delay it.
+     * CORS, which goes first so that a browser's preflight is answered before anything can fail or delay it, with
+     * the local rate limit just before the router.
      */
     public static List<HttpFilter> envoyOutbound() {
         List<HttpFilter> chain = new java.util.ArrayList<>();
         chain.add(HttpFilter.newBuilder().setName(Cors.FILTER)
                 .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDefaultInstance())).build());
         chain.addAll(outbound());
+        // local rate limit last before the router: only requests that would be forwarded spend tokens
+        chain.add(chain.size() - 1, HttpFilter.newBuilder().setName(LocalRateLimits.FILTER)
+                .setTypedConfig(Any.pack(LocalRateLimits.inChain())).build());
         return List.copyOf(chain);
     }
 
@@ -40,7 +44,7 @@ public final class HttpFilters {
                 // It does nothing unless a route carries its per-route config (see Faults).
                 HttpFilter.newBuilder().setName(Faults.FILTER)
                         .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())).build(),
-                // RBAC, JWT authn and local rate limit go here, in that order, as they are added
+                // RBAC and JWT authn go here, in that order, as they are added
                 // the router must be last: it forwards the request; gRPC rejects a chain without it at the end
                 router());
     }

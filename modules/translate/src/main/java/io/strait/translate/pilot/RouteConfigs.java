@@ -60,12 +60,14 @@ final class RouteConfigs {
                         HttpRoute d = child.http().get(j);
                         String name = d.name() != null ? d.name() : delegate.name() + "." + j;
                         emit(d, name, delegate.namespace(), Delegates.merge(http.match(), d.match()), vsResource.namespace(),
+                                LocalRateLimits.perRoute(delegate).or(() -> LocalRateLimits.perRoute(vsResource)),
                                 ctx, model, referenced, out);
                     }
                 });
                 continue;
             }
-            emit(http, routeName, vsResource.namespace(), http.match(), vsResource.namespace(), ctx, model, referenced, out);
+            emit(http, routeName, vsResource.namespace(), http.match(), vsResource.namespace(),
+                    LocalRateLimits.perRoute(vsResource), ctx, model, referenced, out);
         }
         return out;
     }
@@ -76,9 +78,11 @@ final class RouteConfigs {
      *
      * @param ns        namespace the route's destinations are written in
      * @param gatewayNs namespace its gateway references are written in (the root's, for a delegated route)
+     * @param rateLimit the local rate limit of its VirtualService (the delegate's, else the root's), Envoy only
      */
     private static void emit(HttpRoute http, String routeName, String ns, List<VirtualService.HttpMatchRequest> blocks,
-                             String gatewayNs, RouteContext ctx, MeshModel model, Set<ClusterRef> referenced, List<Route> out) {
+                             String gatewayNs, Optional<com.google.protobuf.Any> rateLimit, RouteContext ctx, MeshModel model,
+                             Set<ClusterRef> referenced, List<Route> out) {
         if (http.redirect() == null && http.directResponse() == null && http.route().isEmpty()) {
             return; // forwards nowhere (a delegate of a delegate is refused by ingest)
         }
@@ -114,6 +118,7 @@ final class RouteConfigs {
             RouteFeatures.ALL.forEach(feature -> feature.apply(http, route));
             if (ctx.proxy() != ProxyType.GRPC) {
                 RouteFeatures.ENVOY_ONLY.forEach(feature -> feature.apply(http, route));
+                rateLimit.ifPresent(limit -> route.putTypedPerFilterConfig(LocalRateLimits.FILTER, limit));
             }
             out.add(route.build());
         }
