@@ -123,8 +123,11 @@ public record VirtualService(List<String> hosts, List<String> gateways, List<Htt
     public record RegexRewrite(String match, String rewrite) {
     }
 
-    /** Retries: how many attempts, on which failures (Istio's retryOn list, comma-separated). */
-    public record HttpRetry(Integer attempts, String retryOn) {
+    /**
+     * Retries: how many attempts, on which failures (Istio's retryOn list, comma-separated), the timeout of each
+     * try, and whether a retry may go to another locality.
+     */
+    public record HttpRetry(Integer attempts, String retryOn, String perTryTimeout, Boolean retryRemoteLocalities) {
     }
 
     /** Fault injection: a delay and/or an abort, each for a percentage of requests. */

@@ -10,7 +10,8 @@ import io.strait.model.istio.VirtualService.HttpRoute;
  * {@code retries}: Envoy's retry policy. {@code attempts} is the number of retries after the first try;
  * {@code retryOn} passes through (Envoy reads all of Istio's conditions; gRPC reads the gRPC status names among
  * them — cancelled, deadline-exceeded, internal, resource-exhausted, unavailable — and ignores the rest).
- * Without {@code retryOn}, Istio's default applies. {@code attempts: 0} disables retries.
+ * Without {@code retryOn}, Istio's default applies. {@code attempts: 0} disables retries. {@code perTryTimeout}
+ * bounds each try on Envoy proxies. Where a retry may go is {@link RetryTargets}' part.
  */
 final class Retries implements RouteFeature {
     /** Istio's default retry conditions. */
@@ -23,8 +24,10 @@ final class Retries implements RouteFeature {
             return;
         }
         String retryOn = retry.retryOn() == null || retry.retryOn().isBlank() ? DEFAULT_RETRY_ON : retry.retryOn();
-        envoy.getRouteBuilder().setRetryPolicy(RetryPolicy.newBuilder()
-                .setRetryOn(retryOn)
-                .setNumRetries(UInt32Value.of(retry.attempts())));
+        RetryPolicy.Builder policy = RetryPolicy.newBuilder().setRetryOn(retryOn).setNumRetries(UInt32Value.of(retry.attempts()));
+        if (retry.perTryTimeout() != null) {
+            policy.setPerTryTimeout(ProtoDurations.of(retry.perTryTimeout())); // gRPC ignores it (gRFC A44)
+        }
+        envoy.getRouteBuilder().setRetryPolicy(policy);
     }
 }

@@ -12,7 +12,7 @@ final class RouteFeatures {
      * Features only Envoy proxies get: their per-route config names a filter proxyless gRPC does not have, which
      * would make a gRPC client refuse the whole route configuration.
      */
-    static final List<RouteFeature> ENVOY_ONLY = List.of(new Cors());
+    static final List<RouteFeature> ENVOY_ONLY = List.of(new Cors(), new RetryTargets());
 
     private RouteFeatures() {
     }
