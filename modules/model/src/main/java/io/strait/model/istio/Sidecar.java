@@ -7,10 +7,19 @@ import java.util.List;
  * their proxies receive. The record carries the egress hosts the translator applies; the rest is reported as not
  * translated yet. No {@code workloadSelector} means every workload of its namespace.
  */
-public record Sidecar(LabelSelector workloadSelector, List<EgressListener> egress,
+public record Sidecar(LabelSelector workloadSelector, List<IngressListener> ingress, List<EgressListener> egress,
                       OutboundTrafficPolicy outboundTrafficPolicy) implements Spec {
     public Sidecar {
+        ingress = Lists.copy(ingress);
         egress = Lists.copy(egress);
+    }
+
+    /**
+     * A port the workload accepts traffic on, replacing the ports its services declare: traffic arriving on
+     * {@code port} goes to {@code defaultEndpoint} ({@code 127.0.0.1:<port>}, {@code 0.0.0.0:<port>} or
+     * {@code unix:///<path>}).
+     */
+    public record IngressListener(ServiceEntry.ServicePort port, String defaultEndpoint) {
     }
 
     /** Hosts the workloads reach, as {@code namespace/dnsName} ({@code ./*}, {@code istio-system/*}, {@code *}/…). */

@@ -35,14 +35,17 @@ final class PassthroughClusters {
                         .setConnectTimeout(timeout()).build());
     }
 
-    /** The cluster for the workload's own port {@code port}: the application on localhost. */
-    static Cluster inbound(int port) {
+    /** The cluster for the workload's own port {@code port}: the application where it listens. */
+    static Cluster inbound(int port, SidecarInbound.InboundPort target) {
         String name = inboundName(port);
+        Address address = target.unixPath() != null
+                ? Address.newBuilder().setPipe(io.envoyproxy.envoy.config.core.v3.Pipe.newBuilder().setPath(target.unixPath())).build()
+                : Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress(target.host())
+                        .setPortValue(target.targetPort())).build();
         return Cluster.newBuilder().setName(name).setType(Cluster.DiscoveryType.STATIC).setConnectTimeout(timeout())
                 .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(name).addEndpoints(
                         LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(
-                                Endpoint.newBuilder().setAddress(Address.newBuilder().setSocketAddress(
-                                        SocketAddress.newBuilder().setAddress("127.0.0.1").setPortValue(port)))))))
+                                Endpoint.newBuilder().setAddress(address)))))
                 .build();
     }
 

@@ -76,7 +76,8 @@ public final class ScopeTranslator {
                 boolean registryOnly = model.sidecarFor(proxy).map(Sidecar::outboundTrafficPolicy)
                         .map(Sidecar.OutboundTrafficPolicy::registryOnly).orElse(false);
                 SidecarOutbound.build(services, model, mesh, registryOnly, clusters, listeners, routes);
-                SidecarInbound.build(model.servicesSelecting(proxy), listeners, otherClusters);
+                List<Sidecar.IngressListener> ingress = model.sidecarFor(proxy).map(Sidecar::ingress).orElse(List.of());
+                SidecarInbound.build(SidecarInbound.ports(model.servicesSelecting(proxy), ingress), listeners, otherClusters);
                 otherClusters.addAll(PassthroughClusters.all());
             }
             case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, clusters, listeners, routes);

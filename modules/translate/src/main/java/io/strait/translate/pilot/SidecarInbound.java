@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.strait.model.istio.ServiceEntry;
+import io.strait.model.istio.Sidecar;
 import io.strait.model.mesh.MeshModel;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ import java.util.TreeMap;
  * plain TCP otherwise. Ports no service declares pass through to where they were going.
  *
  * <p>A workload's ports are those of the ServiceEntries of its namespace whose {@code workloadSelector} picks its
- * labels, each on its target port.
+ * labels, each on its target port, unless its Sidecar lists ingress listeners ({@link #ports}).
  */
 final class SidecarInbound {
     static final int VIRTUAL_INBOUND_PORT = 15006;
@@ -32,18 +33,50 @@ final class SidecarInbound {
     private SidecarInbound() {
     }
 
-    static void build(List<MeshModel.Service> selecting, List<Listener> listeners, List<Cluster> clusters) {
-        Map<Integer, Boolean> ports = new TreeMap<>(); // target port → HTTP; the first service to declare it decides
+    /** One port the workload accepts: the protocol, and where the workload listens (host:port, or a Unix socket). */
+    record InboundPort(boolean http, String host, int targetPort, String unixPath) {
+    }
+
+    /**
+     * The ports of a workload: its Sidecar's ingress listeners when it has any (Istio's override), else the ports
+     * of the services selecting it, each on its target port on localhost. The first to declare a port decides.
+     */
+    static Map<Integer, InboundPort> ports(List<MeshModel.Service> selecting, List<Sidecar.IngressListener> ingress) {
+        Map<Integer, InboundPort> ports = new TreeMap<>();
+        for (Sidecar.IngressListener in : ingress) {
+            if (in == null || in.port() == null || in.port().number() == null) {
+                continue;
+            }
+            String endpoint = in.defaultEndpoint() == null ? "127.0.0.1:" + in.port().number() : in.defaultEndpoint();
+            InboundPort target;
+            if (endpoint.startsWith("unix://")) {
+                target = new InboundPort(in.port().isHttp(), null, 0, endpoint.substring("unix://".length()));
+            } else {
+                // 0.0.0.0 means "the workload's own address"; the sidecar reaches it on loopback
+                String host = endpoint.substring(0, endpoint.lastIndexOf(':')).replace("[", "").replace("]", "");
+                host = host.equals("0.0.0.0") ? "127.0.0.1" : host.equals("::") ? "::1" : host;
+                target = new InboundPort(in.port().isHttp(), host, Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1)), null);
+            }
+            ports.putIfAbsent(in.port().number(), target);
+        }
+        if (!ingress.isEmpty()) {
+            return ports;
+        }
         for (MeshModel.Service service : selecting) {
             for (ServiceEntry.ServicePort port : service.entry().ports()) {
-                ports.putIfAbsent(port.endpointPort(), port.isHttp());
+                ports.putIfAbsent(port.endpointPort(), new InboundPort(port.isHttp(), "127.0.0.1", port.endpointPort(), null));
             }
         }
+        return ports;
+    }
+
+    static void build(Map<Integer, InboundPort> ports, List<Listener> listeners, List<Cluster> clusters) {
         Listener.Builder listener = Listeners.envoy("virtualInbound", "0.0.0.0", VIRTUAL_INBOUND_PORT, true,
                 TrafficDirection.INBOUND).addListenerFilters(Listeners.originalDst());
-        ports.forEach((port, http) -> {
+        ports.forEach((port, target) -> {
+            boolean http = target.http();
             String cluster = PassthroughClusters.inboundName(port);
-            clusters.add(PassthroughClusters.inbound(port));
+            clusters.add(PassthroughClusters.inbound(port, target));
             FilterChain.Builder chain = FilterChain.newBuilder().setName(cluster)
                     .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port)));
             if (http) {
