@@ -7,7 +7,10 @@ import io.strait.model.proxy.ProxyIdentity;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Reads a {@link ProxyIdentity} from an Envoy {@link Node}: metadata flattened to strings, {@code LABELS} as a map. */
+/**
+ * Reads a {@link ProxyIdentity} from an Envoy {@link Node}: metadata flattened to strings, {@code LABELS} as a map,
+ * the node's locality as {@code region/zone/subzone}.
+ */
 public final class NodeIdentities {
     private NodeIdentities() {
     }
@@ -24,7 +27,9 @@ public final class NodeIdentities {
                 metadata.put(e.getKey(), v.getStringValue());
             }
         }
-        return ProxyIdentity.of(node.getId(), metadata, labels);
+        String locality = node.hasLocality() ? String.join("/", node.getLocality().getRegion(), node.getLocality().getZone(),
+                node.getLocality().getSubZone()).replaceAll("/+$", "") : "";
+        return ProxyIdentity.of(node.getId(), metadata, labels).withLocality(locality);
     }
 
     private static Map<String, String> strings(Struct struct) {

@@ -15,10 +15,11 @@ import java.util.Map;
  * @param ip             node IP
  * @param front          the id of the front holding the stream
  * @param connectedAt    epoch millis
+ * @param locality       {@code region/zone/subzone} of the node, empty or absent if unknown
  */
 public record ProxyRegistration(int v, String proxyId, String scope, String type, String namespace,
                                 String serviceAccount, String clusterId, Map<String, String> labels, String ip,
-                                String front, long connectedAt) {
+                                String front, long connectedAt, String locality) {
     public ProxyRegistration {
         labels = labels == null ? Map.of() : labels;
     }

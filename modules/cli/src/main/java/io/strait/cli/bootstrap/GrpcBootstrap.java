@@ -14,13 +14,19 @@ import java.util.Map;
  * @param nodeId    {@code sidecar~<ip>~<pod>.<namespace>~<namespace>.svc.cluster.local}
  * @param namespace workload namespace
  * @param labels    workload labels
+ * @param locality  {@code region/zone/subzone} of the workload, empty if not given
  */
-public record GrpcBootstrap(String serverUri, String nodeId, String namespace, Map<String, String> labels) {
+public record GrpcBootstrap(String serverUri, String nodeId, String namespace, Map<String, String> labels, String locality) {
 
     /** A bootstrap for a client named {@code pod} in {@code namespace} on this machine. */
     public static GrpcBootstrap forWorkload(String serverUri, String pod, String namespace, Map<String, String> labels) {
         return new GrpcBootstrap(serverUri, "sidecar~127.0.0.1~" + pod + "." + namespace + "~" + namespace + ".svc.cluster.local",
-                namespace, labels);
+                namespace, labels, "");
+    }
+
+    /** The same bootstrap for a workload in {@code locality} ({@code region/zone/subzone}). */
+    public GrpcBootstrap withLocality(String locality) {
+        return new GrpcBootstrap(serverUri, nodeId, namespace, labels, locality);
     }
 
     /** The bootstrap as the JSON-like map gRPC's bootstrap parser reads. */
@@ -34,6 +40,18 @@ public record GrpcBootstrap(String serverUri, String nodeId, String namespace, M
         Map<String, Object> node = new LinkedHashMap<>();
         node.put("id", nodeId);
         node.put("metadata", metadata);
+        if (locality != null && !locality.isEmpty()) {
+            String[] parts = locality.split("/", 3);
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("region", parts[0]);
+            if (parts.length > 1) {
+                l.put("zone", parts[1]);
+            }
+            if (parts.length > 2) {
+                l.put("sub_zone", parts[2]);
+            }
+            node.put("locality", l);
+        }
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("server_uri", serverUri);
         server.put("channel_creds", List.of(Map.of("type", "insecure")));

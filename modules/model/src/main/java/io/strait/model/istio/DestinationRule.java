@@ -62,7 +62,31 @@ public record DestinationRule(String host, TrafficPolicy trafficPolicy, List<Sub
      * {@code simple} (ROUND_ROBIN, LEAST_REQUEST, LEAST_CONN, RANDOM, PASSTHROUGH) or {@code consistentHash}; new
      * endpoints can be warmed up ({@code warmup}, or the older {@code warmupDurationSecs}).
      */
-    public record LoadBalancer(String simple, ConsistentHash consistentHash, Warmup warmup, String warmupDurationSecs) {
+    public record LoadBalancer(String simple, ConsistentHash consistentHash, LocalityLbSetting localityLbSetting,
+                               Warmup warmup, String warmupDurationSecs) {
+    }
+
+    /**
+     * Locality-aware load balancing from the caller's locality: {@code distribute} shares traffic out by weight
+     * per destination locality; otherwise endpoints nearer the caller (same zone, then region, then the regions
+     * {@code failover} names) take all traffic while they are healthy. {@code enabled: false} turns it off.
+     */
+    public record LocalityLbSetting(List<Distribute> distribute, List<Failover> failover, Boolean enabled) {
+        public LocalityLbSetting {
+            distribute = Lists.copy(distribute);
+            failover = Lists.copy(failover);
+        }
+    }
+
+    /** From callers in {@code from} ({@code region/zone/subzone}, {@code *} wildcards), traffic shares by {@code to}. */
+    public record Distribute(String from, Map<String, Integer> to) {
+        public Distribute {
+            to = Lists.copy(to);
+        }
+    }
+
+    /** When region {@code from} has no healthy endpoint, region {@code to} is next. */
+    public record Failover(String from, String to) {
     }
 
     /** Slow start: a new endpoint's share grows over {@code duration}, from {@code minimumPercent}, at {@code aggression}. */

@@ -96,6 +96,24 @@ public final class MeshModel {
         return resources.values();
     }
 
+    /**
+     * Whether some DestinationRule balances by locality, so that a proxy's locality changes what it receives (when
+     * none does, proxies in every locality share their config).
+     */
+    public boolean usesLocality() {
+        return destinationRules.values().stream().map(r -> (DestinationRule) r.spec()).anyMatch(dr ->
+                localityAware(dr.trafficPolicy()) || dr.subsets().stream().anyMatch(s -> s != null && localityAware(s.trafficPolicy())));
+    }
+
+    private static boolean localityAware(DestinationRule.TrafficPolicy tp) {
+        if (tp == null) {
+            return false;
+        }
+        return (tp.loadBalancer() != null && tp.loadBalancer().localityLbSetting() != null)
+                || tp.portLevelSettings().stream().anyMatch(p -> p != null && p.loadBalancer() != null
+                        && p.loadBalancer().localityLbSetting() != null);
+    }
+
     /** The resource with this key, if the revision holds it. */
     public Optional<IstioResource> resource(ResourceKey key) {
         return Optional.ofNullable(resources.get(key));

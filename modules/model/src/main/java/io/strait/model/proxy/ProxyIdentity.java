@@ -20,12 +20,19 @@ import java.util.TreeMap;
  * @param serviceAccount the workload service account ({@code default} when not given)
  * @param clusterId      the cluster the workload runs in ({@code Kubernetes} when not given, as Istio's default)
  * @param labels         the workload labels
+ * @param locality       where the workload runs, {@code region/zone/subzone} (the node's locality; empty if unknown)
  */
 public record ProxyIdentity(String proxyId, ProxyType type, String ip, String podName, String namespace,
-                            String serviceAccount, String clusterId, Map<String, String> labels) {
+                            String serviceAccount, String clusterId, Map<String, String> labels, String locality) {
 
     public ProxyIdentity {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        locality = locality == null ? "" : locality;
+    }
+
+    /** The same proxy, placed in {@code locality} ({@code region/zone/subzone}). */
+    public ProxyIdentity withLocality(String locality) {
+        return new ProxyIdentity(proxyId, type, ip, podName, namespace, serviceAccount, clusterId, labels, locality);
     }
 
     /**
@@ -54,11 +61,11 @@ public record ProxyIdentity(String proxyId, ProxyType type, String ip, String po
         }
         return new ProxyIdentity(nodeId, type, parts[1], pod, namespace,
                 metadata.getOrDefault("SERVICE_ACCOUNT", "default"),
-                metadata.getOrDefault("CLUSTER_ID", "Kubernetes"), labels);
+                metadata.getOrDefault("CLUSTER_ID", "Kubernetes"), labels, "");
     }
 
     /**
-     * The scope: proxies with the same type, cluster, namespace, service account and labels get identical
+     * The scope: proxies with the same type, cluster, namespace, service account, labels and locality get identical
      * config, so they share one scope. Fronts and translators compute it the same way from metadata alone.
      */
     public String scopeId() {
@@ -66,6 +73,9 @@ public record ProxyIdentity(String proxyId, ProxyType type, String ip, String po
                 .append(type).append('\n').append(clusterId).append('\n').append(namespace).append('\n')
                 .append(serviceAccount).append('\n');
         new TreeMap<>(labels).forEach((k, v) -> canonical.append(k).append('=').append(v).append('\n'));
+        if (!locality.isEmpty()) {
+            canonical.append("locality:").append(locality).append('\n'); // absent: the scope ids proxies had before
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
             return namespace + "." + type.name().toLowerCase() + "." + HexFormat.of().formatHex(digest, 0, 6);

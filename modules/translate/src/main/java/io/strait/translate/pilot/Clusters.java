@@ -24,7 +24,7 @@ final class Clusters {
      * its DNS clusters resolve the first endpoint's name, and it cannot pass traffic through: a NONE service is an
      * EDS cluster without endpoints there (calls fail UNAVAILABLE). Ingest warns about both.
      */
-    static Cluster of(ClusterRef ref, io.strait.model.mesh.MeshModel model, ProxyType proxy) {
+    static Cluster of(ClusterRef ref, io.strait.model.mesh.MeshModel model, ProxyType proxy, String callerLocality) {
         String resolution = model.service(ref.host()).map(s -> s.entry().resolution()).orElse("STATIC");
         Cluster.Builder cluster = Cluster.newBuilder().setName(ref.name()).setConnectTimeout(Duration.newBuilder().setSeconds(10))
                 .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
@@ -34,7 +34,7 @@ final class Clusters {
         }
         if ("DNS".equals(resolution) || "DNS_ROUND_ROBIN".equals(resolution)) {
             boolean logical = proxy == ProxyType.GRPC || resolution.equals("DNS_ROUND_ROBIN");
-            ClusterLoadAssignment assignment = Endpoints.of(ref, model);
+            ClusterLoadAssignment assignment = Endpoints.of(ref, model, callerLocality);
             if (logical && assignment.getEndpointsCount() > 0) {
                 // LOGICAL_DNS takes exactly one name
                 assignment = assignment.toBuilder().clearEndpoints().addEndpoints(assignment.getEndpoints(0).toBuilder()

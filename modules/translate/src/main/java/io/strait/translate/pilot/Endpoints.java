@@ -27,6 +27,11 @@ final class Endpoints {
     }
 
     static ClusterLoadAssignment of(ClusterRef ref, MeshModel model) {
+        return of(ref, model, "");
+    }
+
+    /** The assignment for a caller in {@code callerLocality}, arranged by the cluster's {@code localityLbSetting}. */
+    static ClusterLoadAssignment of(ClusterRef ref, MeshModel model, String callerLocality) {
         ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(ref.name());
         MeshModel.Service service = model.service(ref.host()).orElse(null);
         String resolution = service == null ? null : service.entry().resolution();
@@ -58,7 +63,8 @@ final class Endpoints {
             // gRPC ignores a locality without a positive weight: weigh each by the sum of its endpoints
             group.setLoadBalancingWeight(UInt32Value.of(group.getLoadBalancingWeight().getValue() + weight));
         }
-        byLocality.values().forEach(cla::addEndpoints);
+        var lb = ClusterPolicy.of(ref, model).loadBalancer();
+        cla.addAllEndpoints(LocalityLoadBalancing.arrange(lb == null ? null : lb.localityLbSetting(), callerLocality, byLocality));
         return cla.build();
     }
 

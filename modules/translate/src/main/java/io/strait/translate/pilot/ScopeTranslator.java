@@ -35,14 +35,21 @@ public final class ScopeTranslator {
     /**
      * Everything of a proxy that its translation depends on: its kind, its namespace (visibility, exported
      * VirtualServices), the Sidecar that applies to it, and the other selectors of the mesh that pick its labels
-     * ({@link MeshModel#selectorsPicking}). Scopes with equal inputs get identical resources, so a translator
+     * ({@link MeshModel#selectorsPicking}), and its locality when locality-aware load balancing is in use. Scopes with equal inputs get identical resources, so a translator
      * computes each distinct input once per revision, however many scopes share it.
      */
-    public record Inputs(ProxyType type, String namespace, Optional<Sidecar> sidecar, SortedSet<String> pickedBy) {
+    public record Inputs(ProxyType type, String namespace, Optional<Sidecar> sidecar, SortedSet<String> pickedBy,
+                         String locality) {
     }
 
     public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {
-        return new Inputs(proxy.type(), proxy.namespace(), model.sidecarFor(proxy), model.selectorsPicking(proxy));
+        return new Inputs(proxy.type(), proxy.namespace(), model.sidecarFor(proxy), model.selectorsPicking(proxy),
+                locality(model, proxy));
+    }
+
+    /** The proxy's locality when some DestinationRule balances by it; otherwise it changes nothing. */
+    private static String locality(MeshModel model, ProxyIdentity proxy) {
+        return model.usesLocality() ? proxy.locality() : "";
     }
 
     public XdsResources translate(MeshModel model, ProxyIdentity proxy) {
@@ -85,10 +92,11 @@ public final class ScopeTranslator {
         List<Cluster> cds = new ArrayList<>();
         List<ClusterLoadAssignment> eds = new ArrayList<>();
         for (ClusterRef ref : clusters) {
-            Cluster cluster = Clusters.of(ref, model, proxy.type());
+            Cluster cluster = Clusters.of(ref, model, proxy.type(), locality(model, proxy));
             cds.add(cluster);
             if (cluster.getType() == Cluster.DiscoveryType.EDS) {
-                eds.add(Endpoints.of(ref, model)); // DNS clusters carry their names; passthrough has none
+                // DNS clusters carry their names; passthrough has none
+                eds.add(Endpoints.of(ref, model, locality(model, proxy)));
             }
         }
         cds.addAll(otherClusters);

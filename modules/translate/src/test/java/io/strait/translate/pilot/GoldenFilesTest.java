@@ -77,7 +77,7 @@ class GoldenFilesTest {
     /**
      * The proxy a case is translated for, by the case name's prefix: {@code grpc-} a proxyless client,
      * {@code gateway-} an ingress gateway ({@code istio: ingressgateway}), else an Envoy sidecar; the clients are
-     * {@code app: client} in namespace shop.
+     * {@code app: client} in namespace shop, and in locality eu-west/a for cases ending in {@code -locality}.
      */
     static ProxyIdentity proxyFor(String caseName) {
         if (caseName.startsWith("gateway-")) {
@@ -85,7 +85,8 @@ class GoldenFilesTest {
                     Map.of("istio", "ingressgateway"));
         }
         Map<String, String> metadata = caseName.startsWith("grpc-") ? Map.of("GENERATOR", "grpc") : Map.of();
-        return ProxyIdentity.of("sidecar~10.1.0.7~client-1.shop~shop.svc.cluster.local", metadata, Map.of("app", "client"));
+        return ProxyIdentity.of("sidecar~10.1.0.7~client-1.shop~shop.svc.cluster.local", metadata, Map.of("app", "client"))
+                .withLocality(caseName.endsWith("-locality") ? "eu-west/a" : "");
     }
 
     private void compare(String file, List<? extends Message> resources) throws IOException {
