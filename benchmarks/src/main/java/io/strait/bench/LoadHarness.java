@@ -32,6 +32,8 @@ import org.apache.kafka.common.TopicPartition;
  * (p50 / p99 / max), heap per connected proxy at the front, CPU per revision, bytes on the bus per revision.
  * Broker, ingest and translate run in this JVM; the xDS front runs in its own JVM (the packaged CLI), so its heap
  * is measured alone. Each revision adds a subset to one service, which every proxy receives as a new cluster.
+ * Then the same fleet is driven against the baseline ({@link BaselineFront}: java-control-plane with one snapshot
+ * per proxy, rebuilt on every change), also in its own JVM, and the ratios are printed ({@code --baseline 0} skips it).
  *
  * <p>Usage (from the repository root, after {@code ./mvnw -q -DskipTests install}):
  * {@code java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" io.strait.bench.LoadHarness
@@ -45,10 +47,13 @@ public final class LoadHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, Integer> opts = new HashMap<>(Map.of("proxies", 1000, "services", 100, "namespaces", 10, "apps", 20, "revisions", 5));
+        Map<String, Integer> opts = new HashMap<>(Map.of("proxies", 1000, "services", 100, "namespaces", 10, "apps", 20,
+                "revisions", 5, "baseline", 1));
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
         }
+        // grpc-java logs every stream the fleet closes at the end of a run; only warnings matter here
+        java.util.logging.Logger.getLogger("io.grpc").setLevel(java.util.logging.Level.WARNING);
         new LoadHarness(opts).run();
         System.exit(0);
     }
@@ -64,48 +69,91 @@ public final class LoadHarness {
         System.out.printf("mesh: %d services in %d namespaces; %d proxies in %d namespaces x %d apps (scopes)%n",
                 services, namespaces, proxies, namespaces, opts.get("apps"));
         try (StraitNode core = new StraitNode(new NodeOptions(EnumSet.of(Role.INGEST, Role.TRANSLATE), null, 0, dir.resolve("data"),
-                config, "127.0.0.1", 0, -1, "none", BusConfig.DEFAULT_GROUP_SESSION_TIMEOUT_MS)).start();
-             FrontProcess front = new FrontProcess(core.bootstrapServers(), dir.resolve("front"))) {
-            long heapBefore = front.heap();
-            NioEventLoopGroup loop = new NioEventLoopGroup(2);
-            ExecutorService executor = Executors.newFixedThreadPool(4);
-            List<SimulatedProxy> fleet = new ArrayList<>();
+                config, "127.0.0.1", 0, -1, "none", BusConfig.DEFAULT_GROUP_SESSION_TIMEOUT_MS)).start()) {
+            Figures strait;
+            try (FrontProcess front = new FrontProcess(core.bootstrapServers(), dir.resolve("front"))) {
+                strait = drive("strait", front, mesh, 0, core);
+            }
+            if (opts.get("baseline") == 0) {
+                return;
+            }
+            Figures baseline;
+            try (BaselineProcess front = new BaselineProcess(config, dir.resolve("baseline"))) {
+                baseline = drive("baseline", front, mesh, opts.get("revisions"), null);
+            }
+            System.out.printf("%nbaseline / strait: commit -> all ACKed p99 %.1fx, heap per proxy %.1fx, front CPU per revision %.1fx%n",
+                    baseline.p99 / Math.max(1.0, strait.p99), baseline.heapPerProxy / Math.max(1.0, strait.heapPerProxy),
+                    baseline.frontCpuMs / Math.max(1.0, strait.frontCpuMs));
+        }
+    }
+
+    /** What one run measured: medians over its revisions of the p99 and of front CPU, and heap per proxy. */
+    private record Figures(double p99, double heapPerProxy, double frontCpuMs) {
+    }
+
+    /**
+     * Connects the fleet to a front, then commits revisions one at a time, each adding a subset to one service,
+     * and prints per revision when every proxy held the new cluster (p50 / p99 / max after the commit), bytes on
+     * the bus (Strait only) and CPU spent.
+     */
+    private Figures drive(String label, Front front, MeshGenerator mesh, int firstRevision, StraitNode core) throws Exception {
+        int proxies = opts.get("proxies");
+        int namespaces = opts.get("namespaces");
+        System.out.printf("%n== %s ==%n", label);
+        long heapBefore = front.heap();
+        NioEventLoopGroup loop = new NioEventLoopGroup(2);
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        List<SimulatedProxy> fleet = new ArrayList<>();
+        try {
             long t0 = System.nanoTime();
             for (int i = 0; i < proxies; i++) {
                 String ns = "ns-" + (i % namespaces);
                 String app = "app-" + ((i / namespaces) % opts.get("apps"));
-                fleet.add(new SimulatedProxy("127.0.0.1", front.xdsPort, app + "-" + i, ns, app, loop, executor));
+                fleet.add(new SimulatedProxy("127.0.0.1", front.xdsPort(), app + "-" + i, ns, app, loop, executor));
             }
-            int clusters = services * 3;
-            waitUntil(() -> fleet.stream().allMatch(p -> p.clustersAckedAt.size() >= clusters), 600);
+            int clusters = opts.get("services") * 3;
+            waitUntil(() -> fleet.stream().allMatch(p -> p.clustersAckedAt.size() >= clusters), 900);
             System.out.printf("all %d proxies connected and holding %d clusters after %d ms%n", proxies, clusters,
                     (System.nanoTime() - t0) / 1_000_000);
             long heapAfter = front.heap();
+            double perProxy = (heapAfter - heapBefore) / 1024.0 / proxies;
             System.out.printf("front heap: %.1f MB before, %.1f MB with %d proxies: %.1f KB per connected proxy%n",
-                    heapBefore / 1e6, heapAfter / 1e6, proxies, (heapAfter - heapBefore) / 1024.0 / proxies);
-
+                    heapBefore / 1e6, heapAfter / 1e6, proxies, perProxy);
             System.out.printf("%-9s %-10s %-10s %-10s %-14s %-16s %-14s%n", "revision", "p50 ms", "p99 ms", "max ms",
                     "bus bytes", "core CPU ms", "front CPU ms");
-            for (int r = 0; r < opts.get("revisions"); r++) {
+            List<Long> p99s = new ArrayList<>();
+            List<Long> cpus = new ArrayList<>();
+            for (int r = firstRevision; r < firstRevision + opts.get("revisions"); r++) {
                 String cluster = mesh.addSubset(r); // the new cluster every proxy must receive
-                Map<TopicPartition, Long> offsets = BusBytes.ends(core.bus());
+                Map<TopicPartition, Long> offsets = core == null ? null : BusBytes.ends(core.bus());
                 long coreCpu = coreCpuNanos();
                 long frontCpu = front.cpuNanos();
                 long commit = System.nanoTime();
                 mesh.flush(r);
-                waitUntil(() -> fleet.stream().allMatch(p -> p.clustersAckedAt.containsKey(cluster)), 300);
+                waitUntil(() -> fleet.stream().allMatch(p -> p.clustersAckedAt.containsKey(cluster)), 600);
                 List<Long> latencies = new ArrayList<>();
                 fleet.forEach(p -> latencies.add((p.clustersAckedAt.get(cluster) - commit) / 1_000_000));
                 latencies.sort(null);
-                long bytes = BusBytes.since(core.bus(), offsets);
-                System.out.printf("%-9d %-10d %-10d %-10d %-14d %-16d %-14d%n", r + 1, latencies.get(latencies.size() / 2),
-                        latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1), latencies.get(latencies.size() - 1), bytes,
-                        (coreCpuNanos() - coreCpu) / 1_000_000, (front.cpuNanos() - frontCpu) / 1_000_000);
+                String bytes = core == null ? "-" : String.valueOf(BusBytes.since(core.bus(), offsets));
+                long p99 = latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1);
+                long cpu = (front.cpuNanos() - frontCpu) / 1_000_000;
+                p99s.add(p99);
+                cpus.add(cpu);
+                System.out.printf("%-9d %-10d %-10d %-10d %-14s %-16d %-14d%n", r + 1, latencies.get(latencies.size() / 2),
+                        p99, latencies.get(latencies.size() - 1), bytes, (coreCpuNanos() - coreCpu) / 1_000_000, cpu);
             }
+            return new Figures(median(p99s), perProxy, median(cpus));
+        } finally {
             fleet.forEach(SimulatedProxy::close);
             loop.shutdownGracefully();
             executor.shutdownNow();
         }
+    }
+
+    private static double median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
     }
 
     /** CPU of this JVM's Strait threads (ingest, translate), summed. */
@@ -131,22 +179,22 @@ public final class LoadHarness {
         }
     }
 
-    /** The xDS front in its own JVM: the packaged CLI's {@code run xds}. */
-    static final class FrontProcess implements AutoCloseable {
-        final int xdsPort = EmbeddedKafka.freePort();
+    /** An xDS server in its own JVM, so that its heap and CPU are measured alone. */
+    abstract static class Front implements AutoCloseable {
+        private final int xdsPort = EmbeddedKafka.freePort();
         final int adminPort = EmbeddedKafka.freePort();
-        private final Process process;
+        private Process process;
         private final HttpClient http = HttpClient.newHttpClient();
 
-        FrontProcess(String kafka, Path dataDir) throws Exception {
-            Path jar = Path.of("modules/cli/target/strait-cli.jar").toAbsolutePath();
-            if (!Files.exists(jar)) {
-                throw new IllegalStateException(jar + " is missing: run ./mvnw -q -DskipTests install first, from the repository root");
-            }
+        int xdsPort() {
+            return xdsPort;
+        }
+
+        void start(List<String> command, Path dataDir) throws Exception {
             Files.createDirectories(dataDir);
-            process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx4g", "-jar", jar.toString(),
-                    "run", "xds", "--kafka", kafka, "--xds-port", String.valueOf(xdsPort), "--admin-port", String.valueOf(adminPort),
-                    "--data-dir", dataDir.toString()).redirectErrorStream(true).redirectOutput(dataDir.resolve("front.out").toFile()).start();
+            List<String> full = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx4g"));
+            full.addAll(command);
+            process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(dataDir.resolve("front.out").toFile()).start();
             waitUntil(() -> {
                 try {
                     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/healthz")).build(),
@@ -170,6 +218,26 @@ public final class LoadHarness {
         public void close() throws Exception {
             process.destroy();
             process.waitFor();
+        }
+    }
+
+    /** Strait's xDS front: the packaged CLI's {@code run xds}, fed from the bus. */
+    static final class FrontProcess extends Front {
+        FrontProcess(String kafka, Path dataDir) throws Exception {
+            Path jar = Path.of("modules/cli/target/strait-cli.jar").toAbsolutePath();
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: run ./mvnw -q -DskipTests install first, from the repository root");
+            }
+            start(List.of("-jar", jar.toString(), "run", "xds", "--kafka", kafka, "--xds-port", String.valueOf(xdsPort()),
+                    "--admin-port", String.valueOf(adminPort), "--data-dir", dataDir.toString()), dataDir);
+        }
+    }
+
+    /** The baseline ({@link BaselineFront}): java-control-plane with a snapshot per proxy, watching the config folder. */
+    static final class BaselineProcess extends Front {
+        BaselineProcess(Path config, Path dataDir) throws Exception {
+            start(List.of("-cp", System.getProperty("java.class.path"), BaselineFront.class.getName(), config.toString(),
+                    String.valueOf(xdsPort()), String.valueOf(adminPort)), dataDir);
         }
     }
 

@@ -79,8 +79,9 @@ public final class DestinationRuleValidator implements ResourceValidator {
         if (od.consecutiveErrors() != null && od.consecutiveErrors() < 0) {
             f.error(r, Findings.SCHEMA, path + ".consecutiveErrors", "outlier detection consecutive errors must be 0 or more");
         }
-        f.warning(r, "STR0006", path, "proxyless gRPC clients eject only on success rate or failure percentage, which "
-                + "Istio's API does not set: this outlierDetection applies to Envoy proxies only");
+        f.warning(r, "STR0006", path, "proxyless gRPC clients eject by failure percentage only: they eject an endpoint "
+                + "whose calls all fail (at least consecutive5xxErrors of them in an interval), not one that fails some "
+                + "calls in a row; gateway and local-origin errors apply to Envoy proxies only");
     }
 
     @Override

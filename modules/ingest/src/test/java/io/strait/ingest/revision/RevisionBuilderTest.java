@@ -219,7 +219,7 @@ public class RevisionBuilderTest {
                 "dr.yaml", dr.replace("150", "50").replace("101", "10"))));
         assertThat(good).isInstanceOf(RevisionOutcome.Accepted.class);
         assertThat(((RevisionOutcome.Accepted) good).revision().warnings())
-                .anySatisfy(f -> assertThat(f.message()).contains("applies to Envoy proxies only"))
+                .anySatisfy(f -> assertThat(f.message()).contains("eject by failure percentage only"))
                 .noneMatch(f -> f.message().contains("not translated"));
     }
 

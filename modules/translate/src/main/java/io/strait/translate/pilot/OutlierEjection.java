@@ -12,8 +12,11 @@ import io.strait.model.proxy.ProxyType;
  * because Istio's API has no way to tune it; {@code minHealthPercent} becomes the panic threshold (0 when unset, as
  * in Istio, so ejected endpoints stay ejected however many there are).
  *
- * <p>Proxyless gRPC implements only success-rate and failure-percentage ejection (gRFC A50), which Istio's API does
- * not configure, so for gRPC clients the cluster carries it without effect — ingest says so with a warning.
+ * <p>Proxyless gRPC implements only success-rate and failure-percentage ejection (gRFC A50), so a gRPC scope gets
+ * the nearest failure-percentage ejection: an endpoint whose calls all failed (above 99%) in an {@code interval}
+ * with at least {@code consecutive5xxErrors} calls is ejected. That matches Istio's meaning for an endpoint that
+ * fails everything — the outage outlier detection is for — and differs for one that fails only some calls (gRPC
+ * never ejects it, Envoy does after that many failures in a row). Ingest says so with a warning.
  */
 final class OutlierEjection implements ClusterFeature {
     private static final UInt32Value ENFORCED = UInt32Value.of(100);
@@ -49,6 +52,11 @@ final class OutlierEjection implements ClusterFeature {
         }
         if (od.maxEjectionPercent() != null && od.maxEjectionPercent() > 0) {
             out.setMaxEjectionPercent(UInt32Value.of(od.maxEjectionPercent()));
+        }
+        if (proxy == ProxyType.GRPC && consecutive5xx != null && consecutive5xx > 0) {
+            out.setEnforcingFailurePercentage(ENFORCED).setFailurePercentageThreshold(UInt32Value.of(99))
+                    .setFailurePercentageMinimumHosts(UInt32Value.of(1))
+                    .setFailurePercentageRequestVolume(UInt32Value.of(consecutive5xx));
         }
         cluster.setOutlierDetection(out);
         int panic = od.minHealthPercent() == null ? 0 : od.minHealthPercent();
