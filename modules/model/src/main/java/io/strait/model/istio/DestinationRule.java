@@ -114,11 +114,19 @@ public record DestinationRule(String host, TrafficPolicy trafficPolicy, List<Sub
     public record ConnectionPool(TcpSettings tcp, HttpSettings http) {
     }
 
-    /** TCP limits. */
-    public record TcpSettings(Integer maxConnections) {
+    /** TCP limits and connection settings: connect timeout, keepalive probes. */
+    public record TcpSettings(Integer maxConnections, String connectTimeout, TcpKeepalive tcpKeepalive) {
     }
 
-    /** HTTP limits. */
-    public record HttpSettings(Integer http1MaxPendingRequests, Integer http2MaxRequests, Integer maxRetries) {
+    /** TCP keepalive: after {@code time} idle, {@code probes} probes {@code interval} apart. */
+    public record TcpKeepalive(Integer probes, String time, String interval) {
+    }
+
+    /**
+     * HTTP limits and connection settings: requests per connection, how long an idle connection is kept, and
+     * whether HTTP/1.1 connections are upgraded to HTTP/2.
+     */
+    public record HttpSettings(Integer http1MaxPendingRequests, Integer http2MaxRequests, Integer maxRetries,
+                               Integer maxRequestsPerConnection, String idleTimeout, String h2UpgradePolicy) {
     }
 }

@@ -14,10 +14,17 @@ import io.strait.model.mesh.MeshModel;
  * later one replaces the earlier one field by field (loadBalancer, connectionPool, outlierDetection, tls).
  */
 record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool, OutlierDetection outlierDetection,
-                     DestinationRule.ClientTls tls) {
-    static final ClusterPolicy NONE = new ClusterPolicy(null, null, null, null);
+                     DestinationRule.ClientTls tls, io.strait.model.istio.ServiceEntry.ServicePort port) {
+    static final ClusterPolicy NONE = new ClusterPolicy(null, null, null, null, null);
 
+    /** The policy of a cluster, with the service port it serves (its protocol decides the upstream HTTP version). */
     static ClusterPolicy of(ClusterRef ref, MeshModel model) {
+        ClusterPolicy policy = merged(ref, model);
+        var port = model.service(ref.host()).flatMap(s -> s.port(ref.port())).orElse(null);
+        return new ClusterPolicy(policy.loadBalancer, policy.connectionPool, policy.outlierDetection, policy.tls, port);
+    }
+
+    private static ClusterPolicy merged(ClusterRef ref, MeshModel model) {
         DestinationRule dr = model.destinationRule(ref.host()).orElse(null);
         if (dr == null) {
             return NONE;
@@ -39,14 +46,14 @@ record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool, O
                 tp.loadBalancer() != null ? tp.loadBalancer() : loadBalancer,
                 tp.connectionPool() != null ? tp.connectionPool() : connectionPool,
                 tp.outlierDetection() != null ? tp.outlierDetection() : outlierDetection,
-                tp.tls() != null ? tp.tls() : tls);
+                tp.tls() != null ? tp.tls() : tls, null);
         for (PortTrafficPolicy p : tp.portLevelSettings()) {
             if (p.port() != null && p.port().number() != null && p.port().number() == port) {
                 merged = new ClusterPolicy(
                         p.loadBalancer() != null ? p.loadBalancer() : merged.loadBalancer,
                         p.connectionPool() != null ? p.connectionPool() : merged.connectionPool,
                         p.outlierDetection() != null ? p.outlierDetection() : merged.outlierDetection,
-                        p.tls() != null ? p.tls() : merged.tls);
+                        p.tls() != null ? p.tls() : merged.tls, null);
             }
         }
         return merged;

@@ -12,7 +12,7 @@ import io.strait.model.proxy.ProxyType;
 final class Clusters {
     /** The cluster features, applied in this order. */
     static final java.util.List<ClusterFeature> FEATURES = java.util.List.of(new LoadBalancing(), new CircuitBreakers(),
-            new OutlierEjection(), new UpstreamTls());
+            new OutlierEjection(), new UpstreamTls(), new UpstreamConnections());
 
     private Clusters() {
     }

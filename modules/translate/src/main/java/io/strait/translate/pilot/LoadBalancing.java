@@ -38,6 +38,12 @@ final class LoadBalancing implements ClusterFeature {
             return;
         }
         String simple = lb.simple() == null ? "UNSPECIFIED" : lb.simple();
+        if (simple.equals("PASSTHROUGH") && !grpc) {
+            // straight to the address the workload dialled, as Istio does: no endpoints, no balancing
+            cluster.setType(Cluster.DiscoveryType.ORIGINAL_DST).clearEdsClusterConfig().clearLoadAssignment()
+                    .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
+            return;
+        }
         cluster.setLbPolicy(switch (simple) {
             case "LEAST_REQUEST", "LEAST_CONN" -> Cluster.LbPolicy.LEAST_REQUEST;
             case "RANDOM" -> grpc ? Cluster.LbPolicy.ROUND_ROBIN : Cluster.LbPolicy.RANDOM;
