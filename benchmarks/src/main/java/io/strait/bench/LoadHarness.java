@@ -34,6 +34,7 @@ import org.apache.kafka.common.TopicPartition;
  * is measured alone. Each revision adds a subset to one service, which every proxy receives as a new cluster.
  * Then the same fleet is driven against the baseline ({@link BaselineFront}: java-control-plane with one snapshot
  * per proxy, rebuilt on every change), also in its own JVM, and the ratios are printed ({@code --baseline 0} skips it).
+ * {@code --sidecars 1} adds a default Sidecar per namespace ({@code ./*}), so each proxy gets its namespace's services.
  *
  * <p>Usage (from the repository root, after {@code ./mvnw -q -DskipTests install}):
  * {@code java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" io.strait.bench.LoadHarness
@@ -48,7 +49,7 @@ public final class LoadHarness {
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> opts = new HashMap<>(Map.of("proxies", 1000, "services", 100, "namespaces", 10, "apps", 20,
-                "revisions", 5, "baseline", 1));
+                "revisions", 5, "baseline", 1, "sidecars", 0));
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
         }
@@ -66,6 +67,9 @@ public final class LoadHarness {
         Path config = dir.resolve("config");
         MeshGenerator mesh = new MeshGenerator(config, services, namespaces);
         mesh.writeAll();
+        if (opts.get("sidecars") == 1) {
+            mesh.writeSidecars();
+        }
         System.out.printf("mesh: %d services in %d namespaces; %d proxies in %d namespaces x %d apps (scopes)%n",
                 services, namespaces, proxies, namespaces, opts.get("apps"));
         try (StraitNode core = new StraitNode(new NodeOptions(EnumSet.of(Role.INGEST, Role.TRANSLATE), null, 0, dir.resolve("data"),
@@ -111,7 +115,8 @@ public final class LoadHarness {
                 String app = "app-" + ((i / namespaces) % opts.get("apps"));
                 fleet.add(new SimulatedProxy("127.0.0.1", front.xdsPort(), app + "-" + i, ns, app, loop, executor));
             }
-            int clusters = opts.get("services") * 3;
+            // each service: its cluster and two subsets; with namespace Sidecars, the own namespace's services only
+            int clusters = (opts.get("sidecars") == 1 ? mesh.servicesPerNamespace() : opts.get("services")) * 3;
             waitUntil(() -> fleet.stream().allMatch(p -> p.clustersAckedAt.size() >= clusters), 900);
             System.out.printf("all %d proxies connected and holding %d clusters after %d ms%n", proxies, clusters,
                     (System.nanoTime() - t0) / 1_000_000);
@@ -119,27 +124,31 @@ public final class LoadHarness {
             double perProxy = (heapAfter - heapBefore) / 1024.0 / proxies;
             System.out.printf("front heap: %.1f MB before, %.1f MB with %d proxies: %.1f KB per connected proxy%n",
                     heapBefore / 1e6, heapAfter / 1e6, proxies, perProxy);
-            System.out.printf("%-9s %-10s %-10s %-10s %-14s %-16s %-14s%n", "revision", "p50 ms", "p99 ms", "max ms",
-                    "bus bytes", "core CPU ms", "front CPU ms");
+            System.out.printf("%-9s %-9s %-10s %-10s %-10s %-14s %-16s %-14s%n", "revision", "affected", "p50 ms", "p99 ms",
+                    "max ms", "bus bytes", "core CPU ms", "front CPU ms");
             List<Long> p99s = new ArrayList<>();
             List<Long> cpus = new ArrayList<>();
             for (int r = firstRevision; r < firstRevision + opts.get("revisions"); r++) {
-                String cluster = mesh.addSubset(r); // the new cluster every proxy must receive
+                String cluster = mesh.addSubset(r); // the new cluster every affected proxy must receive
+                String changedNs = mesh.namespaceChangedBy(r);
+                // with namespace Sidecars only the changed service's namespace sees it; otherwise every proxy does
+                List<SimulatedProxy> affected = opts.get("sidecars") == 1
+                        ? fleet.stream().filter(p -> p.namespace.equals(changedNs)).toList() : fleet;
                 Map<TopicPartition, Long> offsets = core == null ? null : BusBytes.ends(core.bus());
                 long coreCpu = coreCpuNanos();
                 long frontCpu = front.cpuNanos();
                 long commit = System.nanoTime();
                 mesh.flush(r);
-                waitUntil(() -> fleet.stream().allMatch(p -> p.clustersAckedAt.containsKey(cluster)), 600);
+                waitUntil(() -> affected.stream().allMatch(p -> p.clustersAckedAt.containsKey(cluster)), 600);
                 List<Long> latencies = new ArrayList<>();
-                fleet.forEach(p -> latencies.add((p.clustersAckedAt.get(cluster) - commit) / 1_000_000));
+                affected.forEach(p -> latencies.add((p.clustersAckedAt.get(cluster) - commit) / 1_000_000));
                 latencies.sort(null);
                 String bytes = core == null ? "-" : String.valueOf(BusBytes.since(core.bus(), offsets));
                 long p99 = latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1);
                 long cpu = (front.cpuNanos() - frontCpu) / 1_000_000;
                 p99s.add(p99);
                 cpus.add(cpu);
-                System.out.printf("%-9d %-10d %-10d %-10d %-14s %-16d %-14d%n", r + 1, latencies.get(latencies.size() / 2),
+                System.out.printf("%-9d %-9d %-10d %-10d %-10d %-14s %-16d %-14d%n", r + 1, affected.size(), latencies.get(latencies.size() / 2),
                         p99, latencies.get(latencies.size() - 1), bytes, (coreCpuNanos() - coreCpu) / 1_000_000, cpu);
             }
             return new Figures(median(p99s), perProxy, median(cpus));

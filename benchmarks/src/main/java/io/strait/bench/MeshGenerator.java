@@ -37,6 +37,32 @@ final class MeshGenerator {
         }
     }
 
+    /**
+     * A default Sidecar per namespace with egress {@code ./*}: each proxy receives its own namespace's services
+     * only, as Istio's scaling guide recommends for large meshes.
+     */
+    void writeSidecars() throws Exception {
+        for (int n = 0; n < namespaces; n++) {
+            Files.writeString(dir.resolve("sidecar-ns-" + n + ".yaml"), """
+                    apiVersion: networking.istio.io/v1
+                    kind: Sidecar
+                    metadata: {name: default, namespace: ns-%d}
+                    spec:
+                      egress: [{hosts: ["./*"]}]
+                    """.formatted(n));
+        }
+    }
+
+    /** The fewest services a namespace has: what every proxy sees at least, with namespace-scoped Sidecars. */
+    int servicesPerNamespace() {
+        return services / namespaces;
+    }
+
+    /** The namespace of the service revision {@code n} changes. */
+    String namespaceChangedBy(int n) {
+        return ns(n % services);
+    }
+
     /** Adds subset {@code r<n>} to service {@code n % services} (written by {@link #flush}); returns its cluster. */
     String addSubset(int n) {
         int service = n % services;

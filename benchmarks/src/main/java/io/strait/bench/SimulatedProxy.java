@@ -37,10 +37,13 @@ final class SimulatedProxy implements AutoCloseable {
     private final StreamObserver<DiscoveryRequest> requests;
     /** Cluster name to the nanoTime it was first ACKed. */
     final ConcurrentHashMap<String, Long> clustersAckedAt = new ConcurrentHashMap<>();
+    /** The proxy's namespace. */
+    final String namespace;
     private volatile List<String> edsNames = List.of();
     private volatile List<String> rdsNames = List.of();
 
     SimulatedProxy(String host, int port, String id, String namespace, String app, EventLoopGroup loop, Executor executor) {
+        this.namespace = namespace;
         this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().eventLoopGroup(loop)
                 .channelType(NioSocketChannel.class).executor(executor).build();
         this.node = Node.newBuilder().setId("sidecar~10.0.0.1~" + id + "." + namespace + "~" + namespace + ".svc.cluster.local")

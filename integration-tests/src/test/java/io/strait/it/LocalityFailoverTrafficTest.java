@@ -11,7 +11,6 @@ import io.strait.cli.runtime.StraitNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,13 +61,13 @@ class LocalityFailoverTrafficTest {
                          "web-us", "shop", Map.of("app", "web")).withLocality("us-east/a"), "catalog.shop.svc.cluster.local:8080")) {
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> europe.call(Map.of(), 2_000) != null);
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> america.call(Map.of(), 2_000) != null);
-                Map<String, Integer> before = calls(europe);
-                Map<String, Integer> us = calls(america);
+                Map<String, Integer> before = Traffic.count(europe, Map.of(), 20);
+                Map<String, Integer> us = Traffic.count(america, Map.of(), 20);
                 near.close(); // eu-west/a goes down
                 long down = System.nanoTime();
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> "us-east".equals(europe.call(Map.of(), 2_000)));
                 long failedOverMs = (System.nanoTime() - down) / 1_000_000;
-                Map<String, Integer> after = calls(europe);
+                Map<String, Integer> after = Traffic.count(europe, Map.of(), 20);
                 System.out.printf("locality failover: eu-west/a client before %s, us-east/a client %s; eu-west/a endpoint "
                         + "down -> first call served by us-east after %d ms, then %s%n", before, us, failedOverMs, after);
                 assertThat(before).isEqualTo(Map.of("eu-west", 20));
@@ -78,13 +77,5 @@ class LocalityFailoverTrafficTest {
         } finally {
             near.close();
         }
-    }
-
-    private static Map<String, Integer> calls(ProxylessClient c) {
-        Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < 20; i++) {
-            seen.merge(c.call(Map.of(), 2_000), 1, Integer::sum);
-        }
-        return seen;
     }
 }

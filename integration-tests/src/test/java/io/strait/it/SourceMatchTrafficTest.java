@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -117,11 +116,7 @@ class SourceMatchTrafficTest {
     /** Where 20 calls went, once the client has config. */
     private static Map<String, Integer> calls(ProxylessClient c, Map<String, String> headers) {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> c.call(headers, 2_000) != null);
-        Map<String, Integer> seen = new HashMap<>();
-        for (int i = 0; i < 20; i++) {
-            seen.merge(c.call(headers, 2_000), 1, Integer::sum);
-        }
-        return seen;
+        return Traffic.count(c, headers, 20);
     }
 
     @Test

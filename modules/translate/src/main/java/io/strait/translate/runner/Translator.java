@@ -163,14 +163,15 @@ public final class Translator implements ScopeListener, AutoCloseable {
         for (Map.Entry<XdsType, Map<String, Message>> type : resources.byType().entrySet()) {
             List<ScopeManifest.NamedHash> entries = new ArrayList<>();
             for (Map.Entry<String, Message> r : type.getValue().entrySet()) {
-                List<String> violations = EnvoyConstraints.violations(r.getValue());
-                if (!violations.isEmpty()) {
-                    throw new IllegalStateException("translator bug: " + type.getKey() + " " + r.getKey()
-                            + " breaks Envoy's constraints, so it is not sent: " + violations);
-                }
                 byte[] bytes = ContentHash.serialize(r.getValue());
                 String hash = ContentHash.of(bytes);
-                if (!publishedHashes.contains(hash)) {
+                // a hash already published (or already checked in this batch) passed the check: same bytes, same verdict
+                if (!publishedHashes.contains(hash) && !newResources.containsKey(hash)) {
+                    List<String> violations = EnvoyConstraints.violations(r.getValue());
+                    if (!violations.isEmpty()) {
+                        throw new IllegalStateException("translator bug: " + type.getKey() + " " + r.getKey()
+                                + " breaks Envoy's constraints, so it is not sent: " + violations);
+                    }
                     newResources.put(hash, ResourceCodec.encode(bytes));
                 }
                 entries.add(new ScopeManifest.NamedHash(r.getKey(), hash));
