@@ -10,6 +10,7 @@ public final class Topics {
     public static final String XDS_RESOURCES = "strait.xds.resources.v1";
     public static final String XDS_SCOPES = "strait.xds.scopes.v1";
     public static final String XDS_ENDPOINTS = "strait.xds.endpoints.v1";
+    public static final String XDS_COVERAGE = "strait.xds.coverage.v1";
 
     private Topics() {
     }

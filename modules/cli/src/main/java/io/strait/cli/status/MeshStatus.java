@@ -3,6 +3,7 @@ package io.strait.cli.status;
 import io.strait.bus.envelope.ProxyRegistration;
 import io.strait.bus.envelope.ProxyStatus;
 import io.strait.bus.envelope.RevisionStatus;
+import io.strait.bus.envelope.ScopeCoverage;
 import java.util.List;
 import java.util.Map;
 
@@ -13,10 +14,29 @@ import java.util.Map;
  * @param proxies connected proxies, by node id
  * @param sources config sources, by name
  */
-public record MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources) {
+public record MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List<ScopeCoverage> coverage) {
     public MeshStatus {
         proxies = proxies == null ? List.of() : proxies;
         sources = sources == null ? List.of() : sources;
+        coverage = coverage == null ? List.of() : coverage;
+    }
+
+    /**
+     * For a source's revision: scope id to the revision of the manifest that serves it, from the translators'
+     * coverage records of that revision (a scope the revision did not change is still served from an older one).
+     */
+    public Map<String, String> servedFrom(String source, String revision) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (ScopeCoverage c : coverage) {
+            if (revision.equals(c.revisions().get(source))) {
+                c.scopes().forEach((scope, revs) -> {
+                    if (revs.get(source) != null) {
+                        out.put(scope, revs.get(source));
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     /** One connected proxy as its front last reported it. */

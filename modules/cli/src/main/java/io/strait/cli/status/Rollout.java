@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How far one config revision has rolled out: of the proxies it affects (every connected proxy, as long as every
- * scope sees all config), which have applied it (every type ACKed on it), which refused it and with what error,
- * and how long the slowest took.
+ * How far one config revision has rolled out: of the connected proxies, which have applied it (every type ACKed on
+ * a config built from it, or — for a scope the revision did not change — on the manifest that still serves it, as
+ * the translators' coverage records say), which refused it and with what error, and how long the slowest took.
  *
  * @param source         the config source
  * @param revision       the revision
@@ -37,10 +37,15 @@ public record Rollout(String source, String revision, String state, int affected
         List<String> stragglers = new ArrayList<>();
         Map<String, String> nacks = new LinkedHashMap<>();
         long lastAck = 0;
+        Map<String, String> servedFrom = status.servedFrom(source, revision);
         for (MeshStatus.Proxy p : status.proxies()) {
             String id = p.registration().proxyId();
             ProxyStatus ps = p.status();
-            if (ps != null && revision.equals(ps.revisions().get(source))) {
+            String appliedRevision = ps == null ? null : ps.revisions().get(source);
+            // applied: a config built from the revision, or — where the revision changed nothing for its scope —
+            // the manifest its scope is still served from
+            if (appliedRevision != null && (revision.equals(appliedRevision)
+                    || appliedRevision.equals(servedFrom.get(p.registration().scope())))) {
                 applied.add(id);
                 lastAck = Math.max(lastAck, ps.types().values().stream().mapToLong(ProxyStatus.TypeStatus::ackedAt).max().orElse(0));
             } else {

@@ -3,6 +3,7 @@ package io.strait.cli.status;
 import io.strait.bus.envelope.ProxyRegistration;
 import io.strait.bus.envelope.ProxyStatus;
 import io.strait.bus.envelope.RevisionStatus;
+import io.strait.bus.envelope.ScopeCoverage;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.TopicSnapshot;
 import io.strait.bus.topic.Topics;
@@ -22,6 +23,7 @@ public final class StatusReader {
         Map<String, byte[]> registrations = TopicSnapshot.read(bus, Topics.PROXIES, timeout);
         Map<String, byte[]> statuses = TopicSnapshot.read(bus, Topics.PROXY_STATUS, timeout);
         Map<String, byte[]> revisions = TopicSnapshot.read(bus, Topics.REVISIONS, timeout);
+        Map<String, byte[]> coverage = TopicSnapshot.read(bus, Topics.XDS_COVERAGE, timeout);
         List<MeshStatus.Proxy> proxies = new ArrayList<>();
         registrations.forEach((id, value) -> {
             byte[] status = statuses.get(id);
@@ -32,6 +34,8 @@ public final class StatusReader {
         List<RevisionStatus> sources = new ArrayList<>();
         revisions.values().forEach(v -> sources.add(Json.read(v, RevisionStatus.class)));
         sources.sort(Comparator.comparing(RevisionStatus::source));
-        return new MeshStatus(proxies, sources);
+        List<ScopeCoverage> covered = new ArrayList<>();
+        coverage.values().forEach(v -> covered.add(Json.read(v, ScopeCoverage.class)));
+        return new MeshStatus(proxies, sources, covered);
     }
 }

@@ -1,5 +1,6 @@
 package io.strait.translate.runner;
 
+import io.strait.bus.envelope.ScopeCoverage;
 import io.strait.bus.envelope.ScopeManifest;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.topic.Topics;
@@ -12,9 +13,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Writes new resources and the manifests that name them in one transaction, resources first: a manifest is
- * never visible before the resources it names are written (make-before-break; fronts also hold a manifest until
- * they hold every resource it names).
+ * Writes new resources, the manifests that name them and the translator's coverage record in one transaction,
+ * resources first: a manifest is never visible before the resources it names are written (make-before-break;
+ * fronts also hold a manifest until they hold every resource it names), nor the coverage before the manifests.
  */
 final class ScopePublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
@@ -24,12 +25,17 @@ final class ScopePublisher implements AutoCloseable {
         this.producer.initTransactions();
     }
 
-    /** @param resources content hash to encoded resource, only those not yet on the bus */
-    void publish(Map<String, byte[]> resources, List<ScopeManifest> manifests) {
+    /**
+     * @param resources content hash to encoded resource, only those not yet on the bus
+     * @param manifests the manifests that changed
+     * @param coverage  which revision every owned scope is served from, written last
+     */
+    void publish(Map<String, byte[]> resources, List<ScopeManifest> manifests, ScopeCoverage coverage) {
         producer.beginTransaction();
         try {
             resources.forEach((hash, value) -> producer.send(new ProducerRecord<>(Topics.XDS_RESOURCES, hash, value)));
             manifests.forEach(m -> producer.send(new ProducerRecord<>(Topics.XDS_SCOPES, m.scope(), Json.write(m))));
+            producer.send(new ProducerRecord<>(Topics.XDS_COVERAGE, coverage.translator(), Json.write(coverage)));
             producer.commitTransaction();
         } catch (KafkaException e) {
             try {

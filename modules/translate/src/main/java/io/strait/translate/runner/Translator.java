@@ -1,6 +1,7 @@
 package io.strait.translate.runner;
 
 import com.google.protobuf.Message;
+import io.strait.bus.envelope.ScopeCoverage;
 import io.strait.bus.envelope.ScopeManifest;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.model.mesh.MeshModel;
@@ -35,6 +36,8 @@ public final class Translator implements ScopeListener, AutoCloseable {
 
     private final ScheduledThreadPoolExecutor worker = worker();
     private final ScopeTranslator translator = new ScopeTranslator();
+    /** This process's key for its coverage record. */
+    private final String id = "translator-" + java.util.UUID.randomUUID();
     private final BusConfig bus;
     private ScopePublisher publisher;
     private boolean retryScheduled;
@@ -117,7 +120,8 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 }
                 ScopeManifest manifest = manifest(scope, byType);
                 ScopeManifest before = published.get(scope);
-                if (before == null || !before.resources().equals(manifest.resources()) || !before.revisions().equals(manifest.revisions())) {
+                // a scope the revision did not change keeps its manifest: the coverage record says it is current
+                if (before == null || !before.resources().equals(manifest.resources())) {
                     manifests.add(manifest);
                 }
             } catch (RuntimeException e) {
@@ -125,14 +129,11 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 EVENTS.error("translating scope {} failed ({}); it keeps its previous config", scope, e.toString());
             }
         }
-        if (manifests.isEmpty()) {
-            return 0;
-        }
         try {
             if (publisher == null) {
                 publisher = new ScopePublisher(bus); // after a failure: a fresh transactional producer
             }
-            publisher.publish(newResources, manifests);
+            publisher.publish(newResources, manifests, coverage(manifests));
             publishedHashes.published(newResources.keySet());
             manifests.forEach(m -> published.put(m.scope(), m));
             publishedHashes.retainNamedBy(published.values());
@@ -179,6 +180,18 @@ public final class Translator implements ScopeListener, AutoCloseable {
             byType.put(type.getKey().typeUrl(), entries);
         }
         return byType;
+    }
+
+    /** Every owned scope with the revisions of the manifest it is served from, once {@code changed} are published. */
+    private ScopeCoverage coverage(List<ScopeManifest> changed) {
+        Map<String, Map<String, String>> current = new TreeMap<>();
+        published.forEach((scope, m) -> {
+            if (scopes.containsKey(scope)) {
+                current.put(scope, m.revisions());
+            }
+        });
+        changed.forEach(m -> current.put(m.scope(), m.revisions()));
+        return new ScopeCoverage(1, id, revisions, current, System.currentTimeMillis());
     }
 
     private ScopeManifest manifest(String scope, Map<String, List<ScopeManifest.NamedHash>> byType) {

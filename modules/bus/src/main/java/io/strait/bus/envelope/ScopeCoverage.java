@@ -1,0 +1,23 @@
+package io.strait.bus.envelope;
+
+import java.util.Map;
+
+/**
+ * The value of {@code strait.xds.coverage.v1}, keyed by translator: after translating {@code revisions}, the
+ * revisions that each scope it owns is served from. A scope whose config a revision did not change keeps its
+ * manifest (built from an older revision), so no manifest is rewritten for it; a proxy of that scope that applied
+ * its current manifest has applied {@code revisions} too.
+ *
+ * @param v          envelope version
+ * @param translator the translator process that owns the scopes
+ * @param revisions  per source, the newest config revision it translated
+ * @param scopes     scope id to the per-source revisions of the manifest it serves
+ * @param at         epoch millis
+ */
+public record ScopeCoverage(int v, String translator, Map<String, String> revisions,
+                            Map<String, Map<String, String>> scopes, long at) {
+    public ScopeCoverage {
+        revisions = revisions == null ? Map.of() : revisions;
+        scopes = scopes == null ? Map.of() : scopes;
+    }
+}

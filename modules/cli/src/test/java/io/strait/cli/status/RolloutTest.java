@@ -1,0 +1,42 @@
+package io.strait.cli.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strait.bus.envelope.ProxyRegistration;
+import io.strait.bus.envelope.ProxyStatus;
+import io.strait.bus.envelope.RevisionStatus;
+import io.strait.bus.envelope.ScopeCoverage;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A revision that changes one scope rewrites only that scope's manifest; the translators' coverage records say
+ * which manifest serves every other scope, so their proxies count as applied without a new manifest.
+ */
+class RolloutTest {
+    private static final String SOURCE = "folder:config";
+
+    private static MeshStatus.Proxy proxy(String id, String scope, String appliedRevision) {
+        ProxyRegistration reg = new ProxyRegistration(1, id, scope, "SIDECAR", "shop", "default", "Kubernetes", Map.of(),
+                "10.0.0.1", "front-a", 0, "");
+        ProxyStatus status = new ProxyStatus(1, id, scope, "front-a", Map.of(SOURCE, appliedRevision), Map.of(
+                "CDS", new ProxyStatus.TypeStatus("v", "v", null, 10, 20, Map.of(SOURCE, appliedRevision), 5)), 20);
+        return new MeshStatus.Proxy(reg, status);
+    }
+
+    @Test
+    void proxiesOfScopesTheRevisionDidNotChangeHaveAppliedItOnTheirCurrentManifest() {
+        MeshStatus status = new MeshStatus(
+                List.of(proxy("changed", "scope-a", "r2"), proxy("untouched", "scope-b", "r1"), proxy("behind", "scope-c", "r0")),
+                List.of(new RevisionStatus(1, SOURCE, new RevisionStatus.Accepted("r2", 3, 1, 1, List.of()), null)),
+                List.of(new ScopeCoverage(1, "translator-1", Map.of(SOURCE, "r2"),
+                        Map.of("scope-a", Map.of(SOURCE, "r2"), "scope-b", Map.of(SOURCE, "r1"), "scope-c", Map.of(SOURCE, "r1")), 1),
+                        // a dead translator's record for an older revision says nothing about r2
+                        new ScopeCoverage(1, "translator-0", Map.of(SOURCE, "r1"), Map.of("scope-c", Map.of(SOURCE, "r0")), 0)));
+        Rollout r = Rollout.of(status, SOURCE, "r2");
+        assertThat(r.applied()).containsExactlyInAnyOrder("changed", "untouched");
+        assertThat(r.stragglers()).containsExactly("behind");
+        assertThat(r.complete()).isFalse();
+    }
+}
