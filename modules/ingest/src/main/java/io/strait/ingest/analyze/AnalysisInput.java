@@ -52,6 +52,9 @@ public final class AnalysisInput {
     }
 
     private final Map<String, List<Doc>> byKind = new HashMap<>();
+    /** The registry's hosts, built on first use: analyzers look destinations up many times per revision. */
+    private List<RegisteredHost> hosts;
+    private Map<String, List<Integer>> exactHosts;
 
     public AnalysisInput(Collection<YamlDocument> documents) {
         for (YamlDocument d : documents) {
@@ -79,8 +82,19 @@ public final class AnalysisInput {
         return MeshModel.fqdn(host, namespace);
     }
 
-    /** Every host of the registry. */
+    /** Every host of the registry, in document order. */
     List<RegisteredHost> hosts() {
+        if (hosts == null) {
+            hosts = List.copyOf(registry());
+            exactHosts = new HashMap<>();
+            for (int i = 0; i < hosts.size(); i++) {
+                exactHosts.computeIfAbsent(hosts.get(i).host(), h -> new ArrayList<>()).add(i);
+            }
+        }
+        return hosts;
+    }
+
+    private List<RegisteredHost> registry() {
         List<RegisteredHost> out = new ArrayList<>();
         for (Doc svc : all("Service")) {
             String exportTo = svc.metadata().path("annotations").path("networking.istio.io/exportTo").asText("");
@@ -100,11 +114,27 @@ public final class AnalysisInput {
         return out;
     }
 
-    /** The registered host a destination names, as seen from {@code viewer}, if any. */
+    /**
+     * The registered host a destination names, as seen from {@code viewer}, if any: the first in document order
+     * among those registered under that very name and the wildcards that cover it.
+     */
     Optional<RegisteredHost> lookup(String host, String viewer) {
-        return hosts().stream()
-                .filter(h -> visible(h.exportTo(), h.namespace(), viewer) && hostMatches(h.host(), host))
-                .findFirst();
+        List<RegisteredHost> all = hosts();
+        int best = Integer.MAX_VALUE;
+        for (int i : exactHosts.getOrDefault(host, List.of())) {
+            if (visible(all.get(i).exportTo(), all.get(i).namespace(), viewer)) {
+                best = Math.min(best, i);
+                break; // indexes are ascending
+            }
+        }
+        for (int i = 0; i < Math.min(best, all.size()); i++) {
+            RegisteredHost h = all.get(i);
+            if (!h.host().equals(host) && hostMatches(h.host(), host) && visible(h.exportTo(), h.namespace(), viewer)) {
+                best = i;
+                break;
+            }
+        }
+        return best == Integer.MAX_VALUE ? Optional.empty() : Optional.of(all.get(best));
     }
 
     /** Istio's exportTo, as the mesh model applies it. */

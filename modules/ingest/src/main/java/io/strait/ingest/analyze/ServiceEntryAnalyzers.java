@@ -48,15 +48,29 @@ final class ServiceEntryAnalyzers {
         @Override
         public void analyze(AnalysisInput in, Messages out) {
             List<AnalysisInput.Doc> entries = in.all("ServiceEntry");
-            Set<AnalysisInput.Doc> conflicting = new LinkedHashSet<>();
-            for (int a = 0; a < entries.size(); a++) {
-                for (int b = a + 1; b < entries.size(); b++) {
-                    if (conflict(entries.get(a), entries.get(b))) {
-                        conflicting.add(entries.get(a));
-                        conflicting.add(entries.get(b));
+            // only entries that share a host can conflict: pair those, not every entry with every other
+            java.util.Map<String, List<Integer>> byHost = new java.util.HashMap<>();
+            for (int i = 0; i < entries.size(); i++) {
+                for (String h : new java.util.LinkedHashSet<>(AnalysisInput.texts(entries.get(i).spec().path("hosts")))) {
+                    byHost.computeIfAbsent(h, k -> new java.util.ArrayList<>()).add(i);
+                }
+            }
+            java.util.SortedSet<Integer> conflictingIndexes = new java.util.TreeSet<>();
+            Set<String> checked = new java.util.HashSet<>();
+            for (List<Integer> sharing : byHost.values()) {
+                for (int x = 0; x < sharing.size(); x++) {
+                    for (int y = x + 1; y < sharing.size(); y++) {
+                        int a = sharing.get(x);
+                        int b = sharing.get(y);
+                        if (checked.add(a + ":" + b) && conflict(entries.get(a), entries.get(b))) {
+                            conflictingIndexes.add(a);
+                            conflictingIndexes.add(b);
+                        }
                     }
                 }
             }
+            Set<AnalysisInput.Doc> conflicting = new LinkedHashSet<>();
+            conflictingIndexes.forEach(i -> conflicting.add(entries.get(i)));
             for (AnalysisInput.Doc se : conflicting) {
                 out.error("IST0177", se, "spec.ports", "ServiceEntry " + se.namespace() + "/" + se.name()
                         + " declares a host and port that another ServiceEntry declares with a different protocol");

@@ -37,6 +37,7 @@ public final class MeshModel {
     private final List<IstioResource> sidecars;
     private final List<IstioResource> workloadEntries;
     private final List<IstioResource> gateways;
+    private final boolean usesLocality;
     /** Sidecars in this namespace without a selector apply mesh-wide, as in Istio's root namespace. */
     public static final String ROOT_NAMESPACE = "istio-system";
 
@@ -78,6 +79,8 @@ public final class MeshModel {
         this.sidecars = resources.values().stream().filter(r -> r.spec() instanceof Sidecar).toList();
         this.workloadEntries = resources.values().stream().filter(r -> r.spec() instanceof WorkloadEntry).toList();
         this.gateways = resources.values().stream().filter(r -> r.spec() instanceof Gateway).toList();
+        this.usesLocality = drs.values().stream().map(r -> (DestinationRule) r.spec()).anyMatch(dr ->
+                localityAware(dr.trafficPolicy()) || dr.subsets().stream().anyMatch(s -> s != null && localityAware(s.trafficPolicy())));
     }
 
     public static MeshModel of(Collection<IstioResource> resources) {
@@ -101,8 +104,7 @@ public final class MeshModel {
      * none does, proxies in every locality share their config).
      */
     public boolean usesLocality() {
-        return destinationRules.values().stream().map(r -> (DestinationRule) r.spec()).anyMatch(dr ->
-                localityAware(dr.trafficPolicy()) || dr.subsets().stream().anyMatch(s -> s != null && localityAware(s.trafficPolicy())));
+        return usesLocality;
     }
 
     private static boolean localityAware(DestinationRule.TrafficPolicy tp) {
