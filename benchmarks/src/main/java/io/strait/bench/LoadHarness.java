@@ -202,6 +202,11 @@ public final class LoadHarness {
         void start(List<String> command, Path dataDir) throws Exception {
             Files.createDirectories(dataDir);
             List<String> full = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx4g"));
+            // e.g. -Dstrait.front.jvm="-XX:StartFlightRecording=filename=front.jfr" to profile the server
+            String extra = System.getProperty("strait.front.jvm", "");
+            if (!extra.isBlank()) {
+                full.addAll(List.of(extra.trim().split("\\s+")));
+            }
             full.addAll(command);
             process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(dataDir.resolve("front.out").toFile()).start();
             waitUntil(() -> {

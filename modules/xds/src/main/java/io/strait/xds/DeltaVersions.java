@@ -11,10 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * the same on every front).
  */
 final class DeltaVersions {
-    private final Map<String, Map<String, String>> byNodeAndType = new ConcurrentHashMap<>();
+    /** Node id → type URL → resource name → version; by node first, so a node is forgotten at once. */
+    private final Map<String, Map<String, Map<String, String>>> byNodeAndType = new ConcurrentHashMap<>();
 
     Map<String, String> of(String nodeId, String typeUrl) {
-        return byNodeAndType.computeIfAbsent(nodeId + "|" + typeUrl, k -> new ConcurrentHashMap<>());
+        return byNodeAndType.computeIfAbsent(nodeId, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(typeUrl, k -> new ConcurrentHashMap<>());
     }
 
     /** A snapshot of what the client holds. */
@@ -23,6 +25,6 @@ final class DeltaVersions {
     }
 
     void forget(String nodeId) {
-        byNodeAndType.keySet().removeIf(k -> k.startsWith(nodeId + "|"));
+        byNodeAndType.remove(nodeId);
     }
 }

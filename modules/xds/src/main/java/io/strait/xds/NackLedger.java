@@ -12,10 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class NackLedger {
     private static final int NONCES_PER_TYPE = 8;
 
-    private final Map<String, Map<String, String>> byNodeAndType = new ConcurrentHashMap<>();
+    /** Node id → type URL → the last nonces and their versions; by node first, so a node is forgotten at once. */
+    private final Map<String, Map<String, Map<String, String>>> byNodeAndType = new ConcurrentHashMap<>();
 
     void sent(String nodeId, String typeUrl, String nonce, String version) {
-        Map<String, String> nonces = byNodeAndType.computeIfAbsent(nodeId + "|" + typeUrl, k -> new LinkedHashMap<>() {
+        Map<String, String> nonces = byNodeAndType.computeIfAbsent(nodeId, k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(typeUrl, k -> new LinkedHashMap<>() {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
                 return size() > NONCES_PER_TYPE;
@@ -28,7 +30,8 @@ final class NackLedger {
 
     /** The version sent with {@code nonce}, or null when unknown (e.g. sent by another front). */
     String versionOf(String nodeId, String typeUrl, String nonce) {
-        Map<String, String> nonces = byNodeAndType.get(nodeId + "|" + typeUrl);
+        Map<String, Map<String, String>> types = byNodeAndType.get(nodeId);
+        Map<String, String> nonces = types == null ? null : types.get(typeUrl);
         if (nonces == null) {
             return null;
         }
@@ -38,6 +41,6 @@ final class NackLedger {
     }
 
     void forget(String nodeId) {
-        byNodeAndType.keySet().removeIf(k -> k.startsWith(nodeId + "|"));
+        byNodeAndType.remove(nodeId);
     }
 }

@@ -13,6 +13,7 @@ import io.strait.bus.envelope.ScopeManifest;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.translate.xds.XdsType;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -36,6 +37,8 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
     private final FrontMetrics metrics;
     private final Map<Long, String> streams = new ConcurrentHashMap<>();
     private final Map<String, Proxy> proxies = new ConcurrentHashMap<>();
+    /** The connected proxies of each scope: a new manifest concerns only its scope's proxies. */
+    private final Map<String, Set<Proxy>> byScope = new ConcurrentHashMap<>();
 
     /** One connected proxy: its identity, how many streams it holds here, and its per-type exchange state. */
     private static final class Proxy {
@@ -111,7 +114,11 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
             throw new RequestException(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
         }
         streams.put(streamId, identity.proxyId());
-        Proxy proxy = proxies.computeIfAbsent(identity.proxyId(), id -> new Proxy(identity));
+        Proxy proxy = proxies.computeIfAbsent(identity.proxyId(), id -> {
+            Proxy created = new Proxy(identity);
+            byScope.computeIfAbsent(created.scope, s -> ConcurrentHashMap.newKeySet()).add(created);
+            return created;
+        });
         boolean first;
         synchronized (proxy) {
             first = proxy.streams++ == 0;
@@ -216,6 +223,10 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         }
         if (last) {
             proxies.remove(proxyId, proxy);
+            byScope.computeIfPresent(proxy.scope, (scope, members) -> {
+                members.remove(proxy);
+                return members.isEmpty() ? null : members;
+            });
             ledger.forget(proxyId);
             delta.forget(proxyId);
             reporter.unregister(proxyId, proxy.scope);
@@ -228,13 +239,12 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
      * revisions too (nothing is re-sent for them), so proxies that a revision does not touch are on it at once.
      */
     void manifestApplied(ScopeManifest m) {
-        for (Proxy proxy : proxies.values()) {
-            if (!proxy.scope.equals(m.scope())) {
-                continue;
-            }
+        Map<String, String> versions = new java.util.HashMap<>(); // per type, computed once for the scope's proxies
+        for (Proxy proxy : byScope.getOrDefault(m.scope(), Set.of())) {
             synchronized (proxy) {
                 proxy.types.replaceAll((type, t) -> {
-                    boolean unchanged = t.sent() != null && ScopeSnapshots.version(m, XdsType.valueOf(type)).equals(base(t.sent()));
+                    String version = versions.computeIfAbsent(type, k -> ScopeSnapshots.version(m, XdsType.valueOf(k)));
+                    boolean unchanged = t.sent() != null && version.equals(base(t.sent()));
                     return unchanged ? new ProxyStatus.TypeStatus(t.sent(), t.acked(), t.nackError(), t.sentAt(), t.ackedAt(),
                             m.revisions(), m.revisionAt()) : t;
                 });
