@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyType;
-import java.util.HashSet;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,30 +12,13 @@ import org.junit.jupiter.api.Test;
  * nothing, since a gRPC client refuses per-route config for a filter it lacks.
  */
 class CorsTest {
-    private final MeshModel model = TestMeshes.of("""
-            apiVersion: networking.istio.io/v1
-            kind: ServiceEntry
-            metadata: {name: web, namespace: shop}
-            spec:
-              hosts: [web.shop.svc.cluster.local]
-              ports: [{number: 80, name: http}]
-              resolution: STATIC
-              endpoints: [{address: 10.0.0.1}]
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: web, namespace: shop}
-            spec:
-              hosts: [web]
-              http:
-              - route: [{destination: {host: web}}]
-                corsPolicy: {allowOrigin: ["*"], allowMethods: [GET]}
+    private final MeshModel model = TestMeshes.webWithRoutes("""
+            - route: [{destination: {host: web}}]
+              corsPolicy: {allowOrigin: ["*"], allowMethods: [GET]}
             """);
 
     private Route route(ProxyType proxy) {
-        MeshModel.Service web = model.service("web.shop.svc.cluster.local").orElseThrow();
-        return RouteConfigs.of("web:80", web, 80, model, RouteContext.mesh(proxy, "shop", Map.of(), 80), new HashSet<>())
-                .getVirtualHosts(0).getRoutes(0);
+        return TestMeshes.webRoutes(model, proxy).get(0);
     }
 
     @Test

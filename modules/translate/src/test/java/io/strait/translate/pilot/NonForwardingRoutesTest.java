@@ -6,42 +6,24 @@ import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyType;
-import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Redirects and direct responses: sent to Envoy proxies, left out for gRPC clients (which would NACK them). */
 class NonForwardingRoutesTest {
-    private final MeshModel model = TestMeshes.of("""
-            apiVersion: networking.istio.io/v1
-            kind: ServiceEntry
-            metadata: {name: web, namespace: shop}
-            spec:
-              hosts: [web.shop.svc.cluster.local]
-              ports: [{number: 80, name: http, protocol: HTTP}]
-              resolution: STATIC
-              endpoints: [{address: 10.0.0.1}]
-            ---
-            apiVersion: networking.istio.io/v1
-            kind: VirtualService
-            metadata: {name: web, namespace: shop}
-            spec:
-              hosts: [web]
-              http:
-              - name: moved
-                match: [{uri: {exact: /old}}]
-                redirect: {uri: /new, redirectCode: 302}
-              - name: gone
-                match: [{uri: {prefix: /legacy/}}]
-                directResponse: {status: 410, body: {bytes: "Z29uZQ=="}}
-              - name: rest
-                route: [{destination: {host: web}}]
+    private final MeshModel model = TestMeshes.webWithRoutes("""
+            - name: moved
+              match: [{uri: {exact: /old}}]
+              redirect: {uri: /new, redirectCode: 302}
+            - name: gone
+              match: [{uri: {prefix: /legacy/}}]
+              directResponse: {status: 410, body: {bytes: "Z29uZQ=="}}
+            - name: rest
+              route: [{destination: {host: web}}]
             """);
 
     private List<Route> routes(ProxyType proxy) {
-        MeshModel.Service web = model.service("web.shop.svc.cluster.local").orElseThrow();
-        return RouteConfigs.of("web:80", web, 80, model, RouteContext.mesh(proxy, "shop", java.util.Map.of(), 80), new HashSet<>())
-                .getVirtualHosts(0).getRoutesList();
+        return TestMeshes.webRoutes(model, proxy);
     }
 
     @Test
