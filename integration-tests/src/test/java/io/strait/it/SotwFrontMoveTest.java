@@ -1,6 +1,7 @@
 package io.strait.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
@@ -8,20 +9,18 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.strait.bus.kafka.EmbeddedKafka;
-import io.strait.cli.runtime.NodeOptions;
-import io.strait.cli.runtime.Role;
 import io.strait.cli.runtime.StraitNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One of two fronts goes away: a state-of-the-world client reconnects to the other with the versions it holds and
- * is sent nothing — versions are content hashes, the same on every front — until the config changes; then it
- * gets the change.
+ * One of two fronts is killed (kill -9 of its JVM, as a crash): a state-of-the-world client reconnects to the other
+ * with the version it holds and is sent nothing — versions are content hashes, the same on every front — until the
+ * config changes; then it gets the change from the surviving front.
  */
 class SotwFrontMoveTest {
     private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
@@ -30,28 +29,39 @@ class SotwFrontMoveTest {
                     .putFields("app", Value.newBuilder().setStringValue("details").build())).build()))
             .build();
 
+    /** Clusters from the front on {@code port} (ACKed), or null while it is not serving yet. */
+    private static DiscoveryResponse firstResponse(int port) throws InterruptedException {
+        try (RawAdsStream first = new RawAdsStream(port)) {
+            first.send(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(CDS).build());
+            DiscoveryResponse r = first.next(5);
+            if (r != null) {
+                first.send(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(CDS)
+                        .setVersionInfo(r.getVersionInfo()).setResponseNonce(r.getNonce()).build());
+            }
+            return r;
+        }
+    }
+
     @Test
     void aClientMovingToAnotherFrontIsResentNothing(@TempDir Path tmp) throws Exception {
         try (MeshFixture mesh = new MeshFixture(tmp.resolve("config"));
-             StraitNode node = InProcess.start(tmp.resolve("data"), mesh.configDir, "front-a", false);
-             StraitNode other = new StraitNode(new NodeOptions(EnumSet.of(Role.XDS), node.bootstrapServers(), 0,
-                     tmp.resolve("data2"), mesh.configDir, "127.0.0.1", EmbeddedKafka.freePort(), -1, "front-b",
-                     io.strait.bus.kafka.BusConfig.DEFAULT_GROUP_SESSION_TIMEOUT_MS)).start()) {
+             StraitNode other = InProcess.start(tmp.resolve("data"), mesh.configDir, "front-b", false)) {
+            int frontA = EmbeddedKafka.freePort();
+            RoleProcess front = new RoleProcess("xds", tmp.resolve("front-a"), List.of("--kafka", other.bootstrapServers(),
+                    "--xds-port", String.valueOf(frontA), "--admin-port", "-1", "--front-id", "front-a",
+                    "--data-dir", tmp.resolve("front-a").toString()));
             DiscoveryResponse held;
-            try (RawAdsStream first = new RawAdsStream(node.xdsPort())) {
-                first.send(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(CDS).build());
-                held = first.next(30);
-                assertThat(held).as("clusters from front-a").isNotNull();
-                first.send(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(CDS)
-                        .setVersionInfo(held.getVersionInfo()).setResponseNonce(held.getNonce()).build());
+            try {
+                held = await().atMost(Duration.ofSeconds(60)).until(() -> firstResponse(frontA), r -> r != null);
+            } finally {
+                front.kill(); // front-a crashes: no shutdown hook, its stream just breaks
             }
-            node.stopXds(); // front-a goes away
             try (RawAdsStream moved = new RawAdsStream(other.xdsPort())) {
                 // as Envoy does on a new stream: the version it holds, no nonce
                 moved.send(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(CDS).setVersionInfo(held.getVersionInfo()).build());
                 DiscoveryResponse resent = moved.next(3);
-                System.out.printf("after moving to another front, the state-of-the-world client was resent %d clusters "
-                        + "(held %d)%n", resent == null ? 0 : resent.getResourcesCount(), held.getResourcesCount());
+                System.out.printf("after its front was killed, the state-of-the-world client reconnected to the other and was "
+                        + "resent %d clusters (held %d)%n", resent == null ? 0 : resent.getResourcesCount(), held.getResourcesCount());
                 assertThat(resent).as("nothing resent: front-b has the same version").isNull();
                 Path staged = mesh.configDir.resolve("destination-rules/.reviews.tmp");
                 Files.writeString(staged, """
