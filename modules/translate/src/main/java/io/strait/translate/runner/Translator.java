@@ -107,16 +107,40 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private int publish(List<String> scopeIds) {
         Map<String, byte[]> newResources = new LinkedHashMap<>();
         List<ScopeManifest> manifests = new ArrayList<>();
-        // scopes with the same translation inputs share one computation (and one constraints check) per revision
-        Map<ScopeTranslator.Inputs, Map<String, List<ScopeManifest.NamedHash>>> computed = new HashMap<>();
+        // scopes with the same translation inputs share one computation (and one constraints check) per revision;
+        // the distinct inputs are translated in parallel (translation is a pure function of immutable values)
+        Map<String, ScopeTranslator.Inputs> inputsOf = new LinkedHashMap<>();
+        Map<ScopeTranslator.Inputs, ProxyIdentity> representative = new LinkedHashMap<>();
         for (String scope : scopeIds) {
+            ProxyIdentity identity = scopes.get(scope);
+            if (identity == null) {
+                continue;
+            }
+            ScopeTranslator.Inputs inputs = ScopeTranslator.inputsOf(model, identity);
+            inputsOf.put(scope, inputs);
+            representative.putIfAbsent(inputs, identity);
+        }
+        MeshModel current = model;
+        Map<ScopeTranslator.Inputs, Object> translated = new java.util.concurrent.ConcurrentHashMap<>();
+        representative.entrySet().parallelStream().forEach(e -> {
             try {
-                ProxyIdentity identity = scopes.get(scope);
-                ScopeTranslator.Inputs inputs = ScopeTranslator.inputsOf(model, identity);
-                Map<String, List<ScopeManifest.NamedHash>> byType = computed.get(inputs);
+                translated.put(e.getKey(), translator.translate(current, e.getValue()));
+            } catch (RuntimeException failure) {
+                translated.put(e.getKey(), failure);
+            }
+        });
+        Map<ScopeTranslator.Inputs, Map<String, List<ScopeManifest.NamedHash>>> computed = new HashMap<>();
+        for (Map.Entry<String, ScopeTranslator.Inputs> entry : inputsOf.entrySet()) {
+            String scope = entry.getKey();
+            try {
+                Object result = translated.get(entry.getValue());
+                if (result instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                Map<String, List<ScopeManifest.NamedHash>> byType = computed.get(entry.getValue());
                 if (byType == null) {
-                    byType = hashes(translator.translate(model, identity), newResources);
-                    computed.put(inputs, byType);
+                    byType = hashes((XdsResources) result, newResources);
+                    computed.put(entry.getValue(), byType);
                 }
                 ScopeManifest manifest = manifest(scope, byType);
                 ScopeManifest before = published.get(scope);
