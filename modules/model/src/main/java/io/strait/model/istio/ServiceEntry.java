@@ -20,19 +20,23 @@ public record ServiceEntry(List<String> hosts, List<String> addresses, List<Serv
     /** A port of the service; {@code targetPort} is where endpoints listen when they do not say. */
     public record ServicePort(Integer number, String protocol, String name, Integer targetPort) {
         /**
-         * Whether the port carries HTTP (HTTP, HTTP2, gRPC, gRPC-Web): by its protocol, else by its name's prefix
-         * ({@code http-web}, {@code grpc}), as Istio reads it. Ports that say neither are taken as HTTP, where Istio
-         * would sniff the protocol.
+         * The port's protocol as Istio reads it, upper case: declared, else its name's prefix ({@code http-web} →
+         * HTTP, {@code grpc} → GRPC), else "" (undeclared).
          */
-        public boolean isHttp() {
+        public String declaredProtocol() {
             String p = protocol;
             if (p == null && name != null) {
                 p = name.contains("-") ? name.substring(0, name.indexOf('-')) : name;
             }
-            if (p == null) {
-                return true;
-            }
-            return switch (p.toUpperCase(java.util.Locale.ROOT)) {
+            return p == null ? "" : p.toUpperCase(java.util.Locale.ROOT);
+        }
+
+        /**
+         * Whether the port carries HTTP (HTTP, HTTP2, gRPC, gRPC-Web) by {@link #declaredProtocol}. Ports that
+         * declare none are taken as HTTP, where Istio would sniff the protocol.
+         */
+        public boolean isHttp() {
+            return switch (declaredProtocol()) {
                 case "TCP", "TLS", "HTTPS", "MONGO", "MYSQL", "REDIS", "UDP" -> false;
                 default -> true;
             };
@@ -40,11 +44,7 @@ public record ServiceEntry(List<String> hosts, List<String> addresses, List<Serv
 
         /** Whether the port carries TLS the proxy routes by SNI without terminating it (TLS, HTTPS). */
         public boolean isTls() {
-            String p = protocol;
-            if (p == null && name != null) {
-                p = name.contains("-") ? name.substring(0, name.indexOf('-')) : name;
-            }
-            return p != null && (p.equalsIgnoreCase("TLS") || p.equalsIgnoreCase("HTTPS"));
+            return declaredProtocol().equals("TLS") || declaredProtocol().equals("HTTPS");
         }
 
         /** Where endpoints listen when they do not say: {@code targetPort}, else the port number. */

@@ -2,12 +2,10 @@ package io.strait.translate.pilot;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
-import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 import io.strait.model.istio.Gateway;
@@ -19,23 +17,21 @@ import io.strait.model.istio.Gateway;
  * {@code caCertificates}) are read by the gateway itself, which reloads them when they change.
  */
 final class DownstreamTls {
-    static final String SDS_PREFIX = "kubernetes://";
-
     private DownstreamTls() {
     }
 
     static TransportSocket of(Gateway.ServerTls tls) {
         CommonTlsContext.Builder common = CommonTlsContext.newBuilder().addAlpnProtocols("h2").addAlpnProtocols("http/1.1");
         if (tls.credentialName() != null) {
-            common.addTlsCertificateSdsSecretConfigs(sds(SDS_PREFIX + tls.credentialName()));
+            common.addTlsCertificateSdsSecretConfigs(TlsSources.sds(tls.credentialName(), ""));
             if (verifiesClients(tls)) {
-                common.setValidationContextSdsSecretConfig(sds(SDS_PREFIX + tls.credentialName() + "-cacert"));
+                common.setValidationContextSdsSecretConfig(TlsSources.sds(tls.credentialName(), "-cacert"));
             }
         } else {
             common.addTlsCertificates(TlsCertificate.newBuilder()
-                    .setCertificateChain(file(tls.serverCertificate())).setPrivateKey(file(tls.privateKey())));
+                    .setCertificateChain(TlsSources.file(tls.serverCertificate())).setPrivateKey(TlsSources.file(tls.privateKey())));
             if (verifiesClients(tls) && tls.caCertificates() != null) {
-                common.setValidationContext(CertificateValidationContext.newBuilder().setTrustedCa(file(tls.caCertificates())));
+                common.setValidationContext(CertificateValidationContext.newBuilder().setTrustedCa(TlsSources.file(tls.caCertificates())));
             }
         }
         if (tls.minProtocolVersion() != null || tls.maxProtocolVersion() != null) {
@@ -56,14 +52,6 @@ final class DownstreamTls {
     /** MUTUAL requires a client certificate; OPTIONAL_MUTUAL verifies one when the client sends it. */
     private static boolean verifiesClients(Gateway.ServerTls tls) {
         return tls.mutual() || "OPTIONAL_MUTUAL".equals(tls.mode());
-    }
-
-    private static SdsSecretConfig sds(String name) {
-        return SdsSecretConfig.newBuilder().setName(name).setSdsConfig(Listeners.ads()).build();
-    }
-
-    private static DataSource file(String path) {
-        return DataSource.newBuilder().setFilename(path).build();
     }
 
     private static TlsParameters.TlsProtocol version(String istio) {

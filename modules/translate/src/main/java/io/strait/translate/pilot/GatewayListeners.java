@@ -119,11 +119,13 @@ final class GatewayListeners {
         Set<String> added = new HashSet<>(); // domain + VirtualService: a VirtualService's routes go in once
         // pass 0 takes the VirtualServices that name a host exactly, pass 1 those whose wildcard host covers it, so
         // a catch-all route of "*.example.com" never shadows the routes written for "shop.example.com"
+        Map<IstioResource, List<IstioResource>> bound = new LinkedHashMap<>(); // per gateway, looked up once
+        servers.forEach(b -> bound.computeIfAbsent(b.gateway(), gw -> model.virtualServicesBoundTo(gw, proxy.namespace())));
         for (int pass = 0; pass < 2; pass++) {
             for (Bound b : servers) {
                 RouteContext ctx = new RouteContext(proxy.proxy(), proxy.namespace(), proxy.labels(), b.gateway(), port);
                 boolean redirect = b.server().tls() != null && Boolean.TRUE.equals(b.server().tls().httpsRedirect());
-                for (IstioResource vsResource : model.virtualServicesBoundTo(b.gateway(), proxy.namespace())) {
+                for (IstioResource vsResource : bound.get(b.gateway())) {
                     for (String vsHost : ((VirtualService) vsResource.spec()).hosts()) {
                         for (String serverHost : b.server().dnsNames()) {
                             String domain = vsHost == null ? null : intersection(vsHost, serverHost);

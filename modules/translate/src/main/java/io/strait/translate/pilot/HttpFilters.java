@@ -21,36 +21,40 @@ public final class HttpFilters {
                 router());
     }
 
-    /**
-     * The filter chain of an Envoy proxy's outbound (and gateway) connection manager: the proxyless chain behind
-     * CORS, which goes first so that a browser's preflight is answered before anything can fail or delay it, with
-     * the local rate limit just before the router.
-     */
+    /** The filter chain of an Envoy proxy's outbound (and gateway) connection manager. */
     public static List<HttpFilter> envoyOutbound() {
-        List<HttpFilter> chain = new java.util.ArrayList<>();
-        chain.add(HttpFilter.newBuilder().setName(Cors.FILTER)
-                .setTypedConfig(Any.pack(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDefaultInstance())).build());
-        chain.addAll(outbound());
-        // local rate limit last before the router: only requests that would be forwarded spend tokens
-        chain.add(chain.size() - 1, HttpFilter.newBuilder().setName(LocalRateLimits.FILTER)
-                .setTypedConfig(Any.pack(LocalRateLimits.inChain())).build());
-        return List.copyOf(chain);
+        return List.of(
+                // CORS first: a browser's preflight is answered before anything can fail or delay it
+                filter(Cors.FILTER, io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDefaultInstance()),
+                fault(),
+                // RBAC and JWT authn go here, in that order, as they are added
+                // local rate limit last before the router: only requests that would be forwarded spend tokens
+                filter(LocalRateLimits.FILTER, LocalRateLimits.inChain()),
+                router());
     }
 
     /** The filter chain of an outbound HTTP connection manager of a proxyless gRPC client. */
     public static List<HttpFilter> outbound() {
         return List.of(
-                // fault injection first: a request it delays or aborts should cost nothing further down the chain.
-                // It does nothing unless a route carries its per-route config (see Faults).
-                HttpFilter.newBuilder().setName(Faults.FILTER)
-                        .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())).build(),
+                fault(),
                 // RBAC and JWT authn go here, in that order, as they are added
                 // the router must be last: it forwards the request; gRPC rejects a chain without it at the end
                 router());
     }
 
+    /**
+     * Fault injection, first in both outbound chains after CORS: a request it delays or aborts should cost nothing
+     * further down the chain. It does nothing unless a route carries its per-route config (see Faults).
+     */
+    private static HttpFilter fault() {
+        return filter(Faults.FILTER, HTTPFault.getDefaultInstance());
+    }
+
     private static HttpFilter router() {
-        return HttpFilter.newBuilder().setName("envoy.filters.http.router")
-                .setTypedConfig(Any.pack(Router.getDefaultInstance())).build();
+        return filter("envoy.filters.http.router", Router.getDefaultInstance());
+    }
+
+    private static HttpFilter filter(String name, com.google.protobuf.Message config) {
+        return HttpFilter.newBuilder().setName(name).setTypedConfig(Any.pack(config)).build();
     }
 }

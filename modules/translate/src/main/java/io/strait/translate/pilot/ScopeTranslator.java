@@ -91,12 +91,12 @@ public final class ScopeTranslator {
         }
         List<Cluster> cds = new ArrayList<>();
         List<ClusterLoadAssignment> eds = new ArrayList<>();
+        String locality = locality(model, proxy);
         for (ClusterRef ref : clusters) {
-            Cluster cluster = Clusters.of(ref, model, proxy.type(), locality(model, proxy));
+            Cluster cluster = Clusters.of(ref, model, proxy.type(), locality);
             cds.add(cluster);
             if (cluster.getType() == Cluster.DiscoveryType.EDS) {
-                // DNS clusters carry their names; passthrough has none
-                eds.add(Endpoints.of(ref, model, locality(model, proxy)));
+                eds.add(Endpoints.of(ref, model, locality)); // DNS clusters carry their names; passthrough has none
             }
         }
         cds.addAll(otherClusters);

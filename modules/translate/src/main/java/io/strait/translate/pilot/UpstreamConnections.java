@@ -12,7 +12,6 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.strait.model.istio.DestinationRule.ConnectionPool;
 import io.strait.model.istio.ServiceEntry.ServicePort;
 import io.strait.model.proxy.ProxyType;
-import java.util.Locale;
 
 /**
  * How an Envoy proxy connects to the destination: HTTP/2 for gRPC and HTTP/2 ports (or HTTP ports with
@@ -53,7 +52,7 @@ final class UpstreamConnections implements ClusterFeature {
             return;
         }
         HttpProtocolOptions.Builder options = HttpProtocolOptions.newBuilder();
-        String protocol = protocol(port);
+        String protocol = port.declaredProtocol();
         boolean upgrade = pool != null && pool.http() != null && "UPGRADE".equals(pool.http().h2UpgradePolicy());
         if (protocol.equals("GRPC") || protocol.equals("HTTP2") || protocol.equals("GRPC-WEB") || upgrade) {
             options.setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
@@ -79,14 +78,5 @@ final class UpstreamConnections implements ClusterFeature {
             }
         }
         cluster.putTypedExtensionProtocolOptions(HTTP_OPTIONS, Any.pack(options.build()));
-    }
-
-    /** The port's protocol as Istio reads it: declared, else the name's prefix, else none (""). */
-    private static String protocol(ServicePort port) {
-        String p = port.protocol();
-        if (p == null && port.name() != null) {
-            p = port.name().contains("-") ? port.name().substring(0, port.name().indexOf('-')) : port.name();
-        }
-        return p == null ? "" : p.toUpperCase(Locale.ROOT);
     }
 }

@@ -2,11 +2,9 @@ package io.strait.translate.pilot;
 
 import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
@@ -37,19 +35,19 @@ final class UpstreamTls implements ClusterFeature {
         boolean verify = !Boolean.TRUE.equals(tls.insecureSkipVerify());
         if (tls.credentialName() != null) {
             if (mutual) {
-                common.addTlsCertificateSdsSecretConfigs(sds(DownstreamTls.SDS_PREFIX + tls.credentialName()));
+                common.addTlsCertificateSdsSecretConfigs(TlsSources.sds(tls.credentialName(), ""));
             }
             if (verify) {
-                common.setValidationContextSdsSecretConfig(sds(DownstreamTls.SDS_PREFIX + tls.credentialName() + "-cacert"));
+                common.setValidationContextSdsSecretConfig(TlsSources.sds(tls.credentialName(), "-cacert"));
             }
         } else {
             if (mutual && tls.clientCertificate() != null && tls.privateKey() != null) {
-                common.addTlsCertificates(TlsCertificate.newBuilder().setCertificateChain(file(tls.clientCertificate()))
-                        .setPrivateKey(file(tls.privateKey())));
+                common.addTlsCertificates(TlsCertificate.newBuilder().setCertificateChain(TlsSources.file(tls.clientCertificate()))
+                        .setPrivateKey(TlsSources.file(tls.privateKey())));
             }
             if (verify) {
                 CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder()
-                        .setTrustedCa(file(tls.caCertificates() != null ? tls.caCertificates() : SYSTEM_CA_BUNDLE));
+                        .setTrustedCa(TlsSources.file(tls.caCertificates() != null ? tls.caCertificates() : SYSTEM_CA_BUNDLE));
                 for (String san : tls.subjectAltNames()) {
                     // a SAN may be a DNS name or a SPIFFE URI; either kind matching is enough
                     validation.addMatchTypedSubjectAltNames(san(SubjectAltNameMatcher.SanType.DNS, san));
@@ -70,11 +68,4 @@ final class UpstreamTls implements ClusterFeature {
         return SubjectAltNameMatcher.newBuilder().setSanType(type).setMatcher(StringMatcher.newBuilder().setExact(value)).build();
     }
 
-    private static SdsSecretConfig sds(String name) {
-        return SdsSecretConfig.newBuilder().setName(name).setSdsConfig(Listeners.ads()).build();
-    }
-
-    private static DataSource file(String path) {
-        return DataSource.newBuilder().setFilename(path).build();
-    }
 }
