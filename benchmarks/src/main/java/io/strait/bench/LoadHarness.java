@@ -34,7 +34,8 @@ import org.apache.kafka.common.TopicPartition;
  * is measured alone. Each revision adds a subset to one service, which every proxy receives as a new cluster.
  * Then the same fleet is driven against the baseline ({@link BaselineFront}: java-control-plane with one snapshot
  * per proxy, rebuilt on every change), also in its own JVM, and the ratios are printed ({@code --baseline 0} skips it).
- * {@code --sidecars 1} adds a default Sidecar per namespace ({@code ./*}), so each proxy gets its namespace's services.
+ * {@code --sidecars 1} adds a default Sidecar per namespace ({@code ./*}), so each proxy gets its namespace's services;
+ * {@code --churn N} follows the revisions with N endpoint moves (one service's endpoint gets a new address).
  *
  * <p>Usage (from the repository root, after {@code ./mvnw -q -DskipTests install}):
  * {@code java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" io.strait.bench.LoadHarness
@@ -49,7 +50,7 @@ public final class LoadHarness {
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> opts = new HashMap<>(Map.of("proxies", 1000, "services", 100, "namespaces", 10, "apps", 20,
-                "revisions", 5, "baseline", 1, "sidecars", 0));
+                "revisions", 5, "baseline", 1, "sidecars", 0, "churn", 0));
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
         }
@@ -128,28 +129,21 @@ public final class LoadHarness {
                     "max ms", "bus bytes", "core CPU ms", "front CPU ms");
             List<Long> p99s = new ArrayList<>();
             List<Long> cpus = new ArrayList<>();
+            // config revisions: a subset added to one service, a new cluster every proxy that sees it must receive
             for (int r = firstRevision; r < firstRevision + opts.get("revisions"); r++) {
-                String cluster = mesh.addSubset(r); // the new cluster every affected proxy must receive
-                String changedNs = mesh.namespaceChangedBy(r);
-                // with namespace Sidecars only the changed service's namespace sees it; otherwise every proxy does
-                List<SimulatedProxy> affected = opts.get("sidecars") == 1
-                        ? fleet.stream().filter(p -> p.namespace.equals(changedNs)).toList() : fleet;
-                Map<TopicPartition, Long> offsets = core == null ? null : BusBytes.ends(core.bus());
-                long coreCpu = coreCpuNanos();
-                long frontCpu = front.cpuNanos();
-                long commit = System.nanoTime();
-                mesh.flush(r);
-                waitUntil(() -> affected.stream().allMatch(p -> p.clustersAckedAt.containsKey(cluster)), 600);
-                List<Long> latencies = new ArrayList<>();
-                affected.forEach(p -> latencies.add((p.clustersAckedAt.get(cluster) - commit) / 1_000_000));
-                latencies.sort(null);
-                String bytes = core == null ? "-" : String.valueOf(BusBytes.since(core.bus(), offsets));
-                long p99 = latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1);
-                long cpu = (front.cpuNanos() - frontCpu) / 1_000_000;
-                p99s.add(p99);
-                cpus.add(cpu);
-                System.out.printf("%-9d %-9d %-10d %-10d %-10d %-14s %-16d %-14d%n", r + 1, affected.size(), latencies.get(latencies.size() / 2),
-                        p99, latencies.get(latencies.size() - 1), bytes, (coreCpuNanos() - coreCpu) / 1_000_000, cpu);
+                String cluster = mesh.addSubset(r);
+                revision(r, front, mesh, fleet, core, p -> p.clustersAckedAt.containsKey(cluster), p -> p.clustersAckedAt.get(cluster),
+                        p99s, cpus);
+            }
+            // endpoint churn: one service's endpoint moves; every proxy that sees it must receive the new address
+            if (opts.get("churn") > 0) {
+                System.out.println("endpoint churn (one service's endpoint moves):");
+            }
+            List<Long> churnP99s = new ArrayList<>();
+            for (int r = firstRevision; r < firstRevision + opts.get("churn"); r++) {
+                String address = mesh.moveEndpoint(r);
+                revision(r, front, mesh, fleet, core, p -> p.addressesAckedAt.containsKey(address),
+                        p -> p.addressesAckedAt.get(address), churnP99s, new ArrayList<>());
             }
             return new Figures(median(p99s), perProxy, median(cpus));
         } finally {
@@ -157,6 +151,36 @@ public final class LoadHarness {
             loop.shutdownGracefully();
             executor.shutdownNow();
         }
+    }
+
+    /**
+     * Commits one revision (what changed is already in {@code mesh}) and prints when every proxy that sees the
+     * changed service held it (p50 / p99 / max after the commit), bytes on the bus (Strait only) and CPU spent.
+     */
+    private void revision(int r, Front front, MeshGenerator mesh, List<SimulatedProxy> fleet, StraitNode core,
+                          java.util.function.Predicate<SimulatedProxy> holds,
+                          java.util.function.ToLongFunction<SimulatedProxy> heldAt, List<Long> p99s, List<Long> cpus)
+            throws Exception {
+        String changedNs = mesh.namespaceChangedBy(r);
+        // with namespace Sidecars only the changed service's namespace sees it; otherwise every proxy does
+        List<SimulatedProxy> affected = opts.get("sidecars") == 1
+                ? fleet.stream().filter(p -> p.namespace.equals(changedNs)).toList() : fleet;
+        Map<TopicPartition, Long> offsets = core == null ? null : BusBytes.ends(core.bus());
+        long coreCpu = coreCpuNanos();
+        long frontCpu = front.cpuNanos();
+        long commit = System.nanoTime();
+        mesh.flush(r);
+        waitUntil(() -> affected.stream().allMatch(holds), 600);
+        List<Long> latencies = new ArrayList<>();
+        affected.forEach(p -> latencies.add((heldAt.applyAsLong(p) - commit) / 1_000_000));
+        latencies.sort(null);
+        String bytes = core == null ? "-" : String.valueOf(BusBytes.since(core.bus(), offsets));
+        long p99 = latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1);
+        long cpu = (front.cpuNanos() - frontCpu) / 1_000_000;
+        p99s.add(p99);
+        cpus.add(cpu);
+        System.out.printf("%-9d %-9d %-10d %-10d %-10d %-14s %-16d %-14d%n", r + 1, affected.size(), latencies.get(latencies.size() / 2),
+                p99, latencies.get(latencies.size() - 1), bytes, (coreCpuNanos() - coreCpu) / 1_000_000, cpu);
     }
 
     private static double median(List<Long> values) {
@@ -257,7 +281,8 @@ public final class LoadHarness {
 
     /** Bytes that the config and xDS topics received between two points in time. */
     static final class BusBytes {
-        private static final List<String> TOPICS = List.of(Topics.CONFIG, Topics.XDS_RESOURCES, Topics.XDS_SCOPES);
+        private static final List<String> TOPICS = List.of(Topics.CONFIG, Topics.XDS_RESOURCES, Topics.XDS_ENDPOINTS, Topics.XDS_SCOPES,
+                Topics.XDS_COVERAGE);
 
         static Map<TopicPartition, Long> ends(BusConfig bus) {
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(bus.consumer("bench", null))) {

@@ -12,6 +12,9 @@ final class MeshGenerator {
     private final int services;
     private final int namespaces;
     private final List<List<String>> extraSubsets = new ArrayList<>();
+    /** Per service, the address its v1 endpoint moved to (null: where it started). */
+    private final String[] movedV1;
+    private int moves;
 
     MeshGenerator(Path dir, int services, int namespaces) {
         this.dir = dir;
@@ -20,6 +23,7 @@ final class MeshGenerator {
         for (int i = 0; i < services; i++) {
             extraSubsets.add(new ArrayList<>());
         }
+        this.movedV1 = new String[services];
     }
 
     private String ns(int service) {
@@ -70,6 +74,17 @@ final class MeshGenerator {
         return "outbound|8080|r" + n + "|" + host(service);
     }
 
+    /**
+     * Endpoint churn: moves the v1 endpoint of service {@code n % services} to a new address (written by
+     * {@link #flush}); returns the address every proxy that sees the service must receive.
+     */
+    String moveEndpoint(int n) {
+        int move = moves++; // every move gets an address never used before
+        String address = "172.16." + (move / 250 % 250) + "." + (move % 250 + 1);
+        movedV1[n % services] = address;
+        return address;
+    }
+
     void flush(int n) throws Exception {
         write(n % services);
     }
@@ -88,7 +103,7 @@ final class MeshGenerator {
                   ports: [{number: 8080, name: grpc, protocol: GRPC}]
                   resolution: STATIC
                   endpoints:
-                  - {address: 10.%4$d.%5$d.1, labels: {version: v1}}
+                  - {address: %6$s, labels: {version: v1}}
                   - {address: 10.%4$d.%5$d.2, labels: {version: v2}}
                 ---
                 apiVersion: networking.istio.io/v1
@@ -97,7 +112,8 @@ final class MeshGenerator {
                 spec:
                   host: %3$s
                   subsets:
-                """.formatted(i, ns(i), host(i), i / 250, i % 250) + subsets;
+                """.formatted(i, ns(i), host(i), i / 250, i % 250,
+                movedV1[i] != null ? movedV1[i] : "10." + (i / 250) + "." + (i % 250) + ".1") + subsets;
         Path tmp = dir.resolve(".svc-" + i + ".tmp");
         Files.writeString(tmp, yaml);
         Files.move(tmp, dir.resolve("svc-" + i + ".yaml"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

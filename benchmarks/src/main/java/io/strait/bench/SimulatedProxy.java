@@ -3,6 +3,7 @@ package io.strait.bench;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -37,6 +38,8 @@ final class SimulatedProxy implements AutoCloseable {
     private final StreamObserver<DiscoveryRequest> requests;
     /** Cluster name to the nanoTime it was first ACKed. */
     final ConcurrentHashMap<String, Long> clustersAckedAt = new ConcurrentHashMap<>();
+    /** Endpoint address to the nanoTime an assignment holding it was first ACKed. */
+    final ConcurrentHashMap<String, Long> addressesAckedAt = new ConcurrentHashMap<>();
     /** The proxy's namespace. */
     final String namespace;
     private volatile List<String> edsNames = List.of();
@@ -115,8 +118,18 @@ final class SimulatedProxy implements AutoCloseable {
             }
         } else {
             // EDS, RDS: ACK what arrived, keeping the current subscription
-            List<String> names = response.getTypeUrl().equals(EDS) ? edsNames : rdsNames;
+            boolean eds = response.getTypeUrl().equals(EDS);
+            List<String> names = eds ? edsNames : rdsNames;
             send(response.getTypeUrl(), names, response.getVersionInfo(), response.getNonce());
+            if (eds) {
+                long now = System.nanoTime();
+                for (var any : response.getResourcesList()) {
+                    for (var locality : unpack(any, ClusterLoadAssignment.class).getEndpointsList()) {
+                        locality.getLbEndpointsList().forEach(e -> addressesAckedAt.putIfAbsent(
+                                e.getEndpoint().getAddress().getSocketAddress().getAddress(), now));
+                    }
+                }
+            }
         }
     }
 

@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * Each unique resource is held once, whatever the number of scopes naming it. A manifest is applied only when
  * every resource it names has arrived (make-before-break), and versions are derived from the hashes, so every
  * front reports the same version for the same config. Not thread-safe: called from the front's poll thread.
+ *
+ * <p>Assignments served by name ({@link ScopeManifest#endpoints()}) come from {@code strait.xds.endpoints.v1}: a
+ * new assignment re-serves exactly the scopes that name its cluster, with no manifest involved. What a front serves
+ * a scope is then its manifest with those assignments filled in, and it is served from the newest of their
+ * revisions (the translators' coverage records say the same).
  */
 final class ScopeSnapshots {
     private static final Logger LOG = LoggerFactory.getLogger(ScopeSnapshots.class);
@@ -34,7 +39,14 @@ final class ScopeSnapshots {
     private final ExecutorService fanOut;
     private final Map<String, Message> resources = new HashMap<>();
     private final Map<String, ScopeManifest> pending = new HashMap<>();
+    /** Per scope, the manifest live from the bus (as published) and what is served (assignments filled in). */
+    private final Map<String, ScopeManifest> base = new HashMap<>();
     private final Map<String, ScopeManifest> applied = new ConcurrentHashMap<>();
+    private final Map<String, Assignment> assignments = new HashMap<>();
+    /** Per cluster served by name, the scopes whose live manifest names it. */
+    private final Map<String, java.util.Set<String>> scopesByCluster = new HashMap<>();
+    /** Scopes whose assignments changed since the last {@link #flush()}. */
+    private final java.util.Set<String> dirty = new java.util.LinkedHashSet<>();
     private final Consumer<ScopeManifest> onApplied;
     private boolean live;
 
@@ -58,8 +70,42 @@ final class ScopeSnapshots {
         }
     }
 
+    /** One assignment served by name, decoded once. */
+    private record Assignment(String hash, ClusterLoadAssignment cla, Map<String, String> revisions, long revisionAt) {
+    }
+
+    /**
+     * A new assignment for a cluster served by name. One older than the one held (a translator lagging behind) or
+     * with the same content is ignored; otherwise every scope naming the cluster is re-served at the next flush.
+     */
+    void assignment(io.strait.bus.envelope.EndpointAssignment record) {
+        Assignment held = assignments.get(record.cluster());
+        if (held != null && (held.revisionAt() > record.revisionAt() || held.hash().equals(record.hash()))) {
+            return;
+        }
+        assignments.put(record.cluster(), new Assignment(record.hash(),
+                (ClusterLoadAssignment) ResourceCodec.decode(record.resource()), record.revisions(), record.revisionAt()));
+        if (live) {
+            dirty.addAll(scopesByCluster.getOrDefault(record.cluster(), java.util.Set.of()));
+            for (ScopeManifest m : List.copyOf(pending.values())) {
+                tryApply(m);
+            }
+        }
+    }
+
+    /** Re-serves the scopes whose assignments changed in the records just read: once per scope per batch. */
+    void flush() {
+        for (String scope : dirty) {
+            ScopeManifest m = base.get(scope);
+            if (m != null && !pending.containsKey(scope)) {
+                serve(m);
+            }
+        }
+        dirty.clear();
+    }
+
     void manifest(ScopeManifest manifest) {
-        ScopeManifest current = applied.get(manifest.scope());
+        ScopeManifest current = base.get(manifest.scope());
         ScopeManifest waiting = pending.get(manifest.scope());
         if ((current != null && current.generation() >= manifest.generation())
                 || (waiting != null && waiting.generation() >= manifest.generation())) {
@@ -95,7 +141,26 @@ final class ScopeSnapshots {
                 }
             }
         }
+        for (String cluster : m.endpoints()) {
+            if (!assignments.containsKey(cluster)) {
+                return;
+            }
+        }
         pending.remove(m.scope());
+        ScopeManifest before = base.put(m.scope(), m);
+        if (before != null) {
+            before.endpoints().forEach(c -> scopesByCluster.computeIfPresent(c, (k, scopes) -> {
+                scopes.remove(m.scope());
+                return scopes.isEmpty() ? null : scopes;
+            }));
+        }
+        m.endpoints().forEach(c -> scopesByCluster.computeIfAbsent(c, k -> new java.util.HashSet<>()).add(m.scope()));
+        serve(m);
+    }
+
+    /** Serves a scope its manifest with the assignments it names by cluster filled in. */
+    private void serve(ScopeManifest published) {
+        ScopeManifest m = withAssignments(published);
         Snapshot snapshot = new ScopeSnapshot(Snapshot.create(
                 typed(m, XdsType.CDS, Cluster.class), version(m, XdsType.CDS),
                 typed(m, XdsType.EDS, ClusterLoadAssignment.class), version(m, XdsType.EDS),
@@ -111,6 +176,31 @@ final class ScopeSnapshots {
                 LOG.error("applying manifest generation {} of scope {} failed", m.generation(), m.scope(), e);
             }
         });
+    }
+
+    /**
+     * The manifest as served: assignments named by cluster listed with their current hashes after those it carries,
+     * and the revisions of the newest of the manifest and those assignments.
+     */
+    private ScopeManifest withAssignments(ScopeManifest m) {
+        if (m.endpoints().isEmpty()) {
+            return m;
+        }
+        String eds = XdsType.EDS.typeUrl();
+        List<ScopeManifest.NamedHash> entries = new ArrayList<>(m.resources().getOrDefault(eds, List.of()));
+        Map<String, String> revisions = m.revisions();
+        long revisionAt = m.revisionAt();
+        for (String cluster : m.endpoints()) {
+            Assignment a = assignments.get(cluster);
+            entries.add(new ScopeManifest.NamedHash(cluster, a.hash()));
+            if (a.revisionAt() > revisionAt) {
+                revisions = a.revisions();
+                revisionAt = a.revisionAt();
+            }
+        }
+        Map<String, List<ScopeManifest.NamedHash>> byType = new java.util.TreeMap<>(m.resources());
+        byType.put(eds, entries);
+        return new ScopeManifest(m.v(), m.scope(), m.generation(), revisions, byType, m.endpoints(), m.builtAt(), revisionAt);
     }
 
     private static Map<io.envoyproxy.controlplane.cache.Resources.ResourceType, Map<String, String>> hashes(ScopeManifest m) {
@@ -132,7 +222,11 @@ final class ScopeSnapshots {
     private <T extends Message> List<T> typed(ScopeManifest m, XdsType type, Class<T> cls) {
         List<T> out = new ArrayList<>();
         for (ScopeManifest.NamedHash r : m.resources().getOrDefault(type.typeUrl(), List.of())) {
-            out.add(cls.cast(resources.get(r.hash())));
+            Message resource = resources.get(r.hash());
+            if (resource == null && type == XdsType.EDS) {
+                resource = assignments.get(r.name()).cla(); // served by name
+            }
+            out.add(cls.cast(resource));
         }
         return out;
     }

@@ -7,6 +7,7 @@ import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializ
 import io.grpc.Server;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.strait.bus.envelope.EndpointAssignment;
 import io.strait.bus.envelope.ScopeManifest;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.PollLoop;
@@ -133,7 +134,7 @@ public final class XdsFront implements AutoCloseable {
     private PollLoop follow(ScopeSnapshots snapshots, java.util.concurrent.CountDownLatch caughtUp) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(bus.consumer("xds", null));
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.XDS_RESOURCES, Topics.XDS_SCOPES)) {
+        for (String topic : List.of(Topics.XDS_RESOURCES, Topics.XDS_ENDPOINTS, Topics.XDS_SCOPES)) {
             for (PartitionInfo p : consumer.partitionsFor(topic)) {
                 partitions.add(new TopicPartition(topic, p.partition()));
             }
@@ -152,11 +153,21 @@ public final class XdsFront implements AutoCloseable {
                     }
                 }
             }
+            for (ConsumerRecord<String, byte[]> r : records.records(Topics.XDS_ENDPOINTS)) {
+                if (r.value() != null) {
+                    try {
+                        snapshots.assignment(Json.read(r.value(), EndpointAssignment.class));
+                    } catch (IllegalArgumentException e) {
+                        LOG.error("skipping endpoint assignment {}: {}", r.key(), e.getMessage());
+                    }
+                }
+            }
             for (ConsumerRecord<String, byte[]> r : records.records(Topics.XDS_SCOPES)) {
                 if (r.value() != null) {
                     snapshots.manifest(Json.read(r.value(), ScopeManifest.class));
                 }
             }
+            snapshots.flush();
             if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                 snapshots.goLive();
                 caughtUp.countDown();

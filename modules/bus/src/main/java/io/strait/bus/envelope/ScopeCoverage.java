@@ -11,13 +11,17 @@ import java.util.Map;
  * @param v          envelope version
  * @param translator the translator process that owns the scopes
  * @param revisions  per source, the newest config revision it translated
- * @param scopes     scope id to the per-source revisions of the manifest it serves
+ * @param scopes     scope id to the per-source revisions its proxies are served from (its manifest's, or newer
+ *                   ones when endpoints it is served by name changed since)
+ * @param servedAt   scope id to when the newest of those revisions was published (epoch millis): a proxy that
+ *                   applied a config at least that new has applied {@code revisions} too
  * @param at         epoch millis
  */
 public record ScopeCoverage(int v, String translator, Map<String, String> revisions,
-                            Map<String, Map<String, String>> scopes, long at) {
+                            Map<String, Map<String, String>> scopes, Map<String, Long> servedAt, long at) {
     public ScopeCoverage {
         revisions = revisions == null ? Map.of() : revisions;
         scopes = scopes == null ? Map.of() : scopes;
+        servedAt = servedAt == null ? Map.of() : servedAt;
     }
 }

@@ -11,15 +11,21 @@ import java.util.Map;
  * @param generation increases with every manifest the translators publish for the scope
  * @param revisions  per source, the config revision this manifest reflects
  * @param resources  per xDS type URL, the named resources (name + hash of the serialized resource)
+ * @param endpoints  clusters whose {@code ClusterLoadAssignment} is served by name from
+ *                   {@code strait.xds.endpoints.v1} ({@link EndpointAssignment}) rather than by hash: an endpoint
+ *                   change then rewrites no manifest. Sorted; empty for scopes whose assignments are their own
+ *                   (locality-aware load balancing arranges them per caller locality).
  * @param builtAt    epoch millis
  * @param revisionAt epoch millis when the newest revision it reflects was published (config change → ACK is
  *                   measured from here)
  */
 public record ScopeManifest(int v, String scope, long generation, Map<String, String> revisions,
-                            Map<String, List<NamedHash>> resources, long builtAt, long revisionAt) {
+                            Map<String, List<NamedHash>> resources, List<String> endpoints, long builtAt,
+                            long revisionAt) {
     public ScopeManifest {
         revisions = revisions == null ? Map.of() : revisions;
         resources = resources == null ? Map.of() : resources;
+        endpoints = endpoints == null ? List.of() : endpoints;
     }
 
     /** One resource of a manifest. */

@@ -39,6 +39,20 @@ public record MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List
         return out;
     }
 
+    /**
+     * For a source's revision: scope id to when the config it is served from was published, from the same coverage
+     * records as {@link #servedFrom}.
+     */
+    public Map<String, Long> servedAt(String source, String revision) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (ScopeCoverage c : coverage) {
+            if (revision.equals(c.revisions().get(source))) {
+                out.putAll(c.servedAt());
+            }
+        }
+        return out;
+    }
+
     /** One connected proxy as its front last reported it. */
     public record Proxy(ProxyRegistration registration, ProxyStatus status) {
         /** Per xDS type: SYNCED, STALE or NACK; an empty map before the first response. */

@@ -29,6 +29,12 @@ public record Rollout(String source, String revision, String state, int affected
         return state.equals("live") && applied.size() == affected;
     }
 
+    /** When the newest revision of the config a proxy applied was published (0 if unknown). */
+    private static long appliedAt(ProxyStatus ps) {
+        return ps.types().values().stream().filter(t -> t.revisions().equals(ps.revisions()))
+                .mapToLong(ProxyStatus.TypeStatus::revisionAt).max().orElse(0);
+    }
+
     public static Rollout of(MeshStatus status, String source, String revision) {
         Optional<RevisionStatus> src = status.sources().stream().filter(s -> s.source().equals(source)).findFirst();
         String state = src.map(s -> revision.equals(s.liveRevision()) ? "live"
@@ -38,14 +44,17 @@ public record Rollout(String source, String revision, String state, int affected
         Map<String, String> nacks = new LinkedHashMap<>();
         long lastAck = 0;
         Map<String, String> servedFrom = status.servedFrom(source, revision);
+        Map<String, Long> servedAt = status.servedAt(source, revision);
         for (MeshStatus.Proxy p : status.proxies()) {
             String id = p.registration().proxyId();
             ProxyStatus ps = p.status();
             String appliedRevision = ps == null ? null : ps.revisions().get(source);
             // applied: a config built from the revision, or — where the revision changed nothing for its scope —
-            // the manifest its scope is still served from
+            // the config its scope is still served from, or one newer than that (it contains the revision)
+            String scope = p.registration().scope();
             if (appliedRevision != null && (revision.equals(appliedRevision)
-                    || appliedRevision.equals(servedFrom.get(p.registration().scope())))) {
+                    || appliedRevision.equals(servedFrom.get(scope))
+                    || (servedAt.containsKey(scope) && appliedAt(ps) >= servedAt.get(scope)))) {
                 applied.add(id);
                 lastAck = Math.max(lastAck, ps.types().values().stream().mapToLong(ProxyStatus.TypeStatus::ackedAt).max().orElse(0));
             } else {

@@ -18,10 +18,14 @@ class RolloutTest {
     private static final String SOURCE = "folder:config";
 
     private static MeshStatus.Proxy proxy(String id, String scope, String appliedRevision) {
+        return proxy(id, scope, appliedRevision, 5);
+    }
+
+    private static MeshStatus.Proxy proxy(String id, String scope, String appliedRevision, long revisionAt) {
         ProxyRegistration reg = new ProxyRegistration(1, id, scope, "SIDECAR", "shop", "default", "Kubernetes", Map.of(),
                 "10.0.0.1", "front-a", 0, "");
         ProxyStatus status = new ProxyStatus(1, id, scope, "front-a", Map.of(SOURCE, appliedRevision), Map.of(
-                "CDS", new ProxyStatus.TypeStatus("v", "v", null, 10, 20, Map.of(SOURCE, appliedRevision), 5)), 20);
+                "CDS", new ProxyStatus.TypeStatus("v", "v", null, 10, 20, Map.of(SOURCE, appliedRevision), revisionAt)), 20);
         return new MeshStatus.Proxy(reg, status);
     }
 
@@ -31,12 +35,27 @@ class RolloutTest {
                 List.of(proxy("changed", "scope-a", "r2"), proxy("untouched", "scope-b", "r1"), proxy("behind", "scope-c", "r0")),
                 List.of(new RevisionStatus(1, SOURCE, new RevisionStatus.Accepted("r2", 3, 1, 1, List.of()), null)),
                 List.of(new ScopeCoverage(1, "translator-1", Map.of(SOURCE, "r2"),
-                        Map.of("scope-a", Map.of(SOURCE, "r2"), "scope-b", Map.of(SOURCE, "r1"), "scope-c", Map.of(SOURCE, "r1")), 1),
+                        Map.of("scope-a", Map.of(SOURCE, "r2"), "scope-b", Map.of(SOURCE, "r1"), "scope-c", Map.of(SOURCE, "r1")), null, 1),
                         // a dead translator's record for an older revision says nothing about r2
-                        new ScopeCoverage(1, "translator-0", Map.of(SOURCE, "r1"), Map.of("scope-c", Map.of(SOURCE, "r0")), 0)));
+                        new ScopeCoverage(1, "translator-0", Map.of(SOURCE, "r1"), Map.of("scope-c", Map.of(SOURCE, "r0")), null, 0)));
         Rollout r = Rollout.of(status, SOURCE, "r2");
         assertThat(r.applied()).containsExactlyInAnyOrder("changed", "untouched");
         assertThat(r.stragglers()).containsExactly("behind");
         assertThat(r.complete()).isFalse();
+    }
+
+    @Test
+    void aProxyOnAConfigNewerThanItsScopeIsServedFromHasAppliedTheRevision() {
+        // scope-d is served from r1 (published at 100); its proxy applied endpoints republished later (r3, at 300),
+        // which contain r2; a proxy still on r0 (published at 50) has not
+        MeshStatus status = new MeshStatus(
+                List.of(proxy("ahead", "scope-d", "r3", 300), proxy("old", "scope-e", "r0", 50)),
+                List.of(new RevisionStatus(1, SOURCE, new RevisionStatus.Accepted("r2", 3, 1, 1, List.of()), null)),
+                List.of(new ScopeCoverage(1, "translator-1", Map.of(SOURCE, "r2"),
+                        Map.of("scope-d", Map.of(SOURCE, "r1"), "scope-e", Map.of(SOURCE, "r1")),
+                        Map.of("scope-d", 100L, "scope-e", 100L), 1)));
+        Rollout r = Rollout.of(status, SOURCE, "r2");
+        assertThat(r.applied()).containsExactly("ahead");
+        assertThat(r.stragglers()).containsExactly("old");
     }
 }

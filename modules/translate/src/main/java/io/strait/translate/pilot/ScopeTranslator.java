@@ -52,6 +52,18 @@ public final class ScopeTranslator {
         return model.usesLocality() ? proxy.locality() : "";
     }
 
+    /**
+     * The assignment of an outbound EDS cluster ({@code outbound|<port>|<subset>|<host>}) as served by name: what
+     * {@link #translate} gives every scope that is not balanced by locality, computed without translating one.
+     */
+    public static ClusterLoadAssignment assignment(MeshModel model, String clusterName) {
+        String[] parts = clusterName.split("\\|", 4);
+        if (parts.length != 4 || !parts[0].equals("outbound")) {
+            throw new IllegalArgumentException("not an outbound cluster name: " + clusterName);
+        }
+        return Endpoints.of(new ClusterRef(parts[3], Integer.parseInt(parts[1]), parts[2].isEmpty() ? null : parts[2]), model, "");
+    }
+
     public XdsResources translate(MeshModel model, ProxyIdentity proxy) {
         SortedSet<ClusterRef> clusters = new TreeSet<>();
         List<Listener> listeners = new ArrayList<>();

@@ -31,6 +31,9 @@ final class ModelFollower implements AutoCloseable {
     private final Consumer<ModelRevision> onRevision;
     private final Map<String, IstioResource> live = new HashMap<>();
     private final Map<String, IstioResource> pending = new HashMap<>();
+    /** What changed since the last model emitted, per key (the first before, the last after). */
+    private final Map<String, EndpointChanges.Change> changes = new HashMap<>();
+    private boolean emitted;
     private final Map<String, String> revisions = new TreeMap<>();
     private final PollLoop loop;
     private final TopicPartition partition = new TopicPartition(Topics.CONFIG, 0);
@@ -39,8 +42,12 @@ final class ModelFollower implements AutoCloseable {
     private boolean caughtUp;
     private boolean dirty;
 
-    /** The model at a revision boundary: the live revision of each source, and when the newest was published. */
-    record ModelRevision(MeshModel model, Map<String, String> revisions, long publishedAt) {
+    /**
+     * The model at a revision boundary: the live revision of each source, when the newest was published, and the
+     * resources that changed since the previous model (null for the first model: everything is new).
+     */
+    record ModelRevision(MeshModel model, Map<String, String> revisions, long publishedAt,
+                         List<EndpointChanges.Change> changes) {
     }
 
     /** @param onRevision called on the follower's thread with each new model */
@@ -72,7 +79,11 @@ final class ModelFollower implements AutoCloseable {
         }
         if (caughtUp && dirty) {
             dirty = false;
-            onRevision.accept(new ModelRevision(MeshModel.of(List.copyOf(live.values())), Map.copyOf(revisions), publishedAt));
+            List<EndpointChanges.Change> changed = emitted ? List.copyOf(changes.values()) : null;
+            changes.clear();
+            emitted = true;
+            onRevision.accept(new ModelRevision(MeshModel.of(List.copyOf(live.values())), Map.copyOf(revisions), publishedAt,
+                    changed));
         }
     }
 
@@ -83,6 +94,8 @@ final class ModelFollower implements AutoCloseable {
             }
             RevisionMarker marker = ConfigCodec.decodeMarker(r.value());
             pending.forEach((key, resource) -> {
+                EndpointChanges.Change earlier = changes.get(key);
+                changes.put(key, new EndpointChanges.Change(earlier != null ? earlier.before() : live.get(key), resource));
                 if (resource == null) {
                     live.remove(key);
                 } else {

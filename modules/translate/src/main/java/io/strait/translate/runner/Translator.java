@@ -1,6 +1,7 @@
 package io.strait.translate.runner;
 
 import com.google.protobuf.Message;
+import io.strait.bus.envelope.EndpointAssignment;
 import io.strait.bus.envelope.ScopeCoverage;
 import io.strait.bus.envelope.ScopeManifest;
 import io.strait.bus.kafka.BusConfig;
@@ -45,6 +46,12 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private final ScopeOwnership ownership;
     private final Map<String, ProxyIdentity> scopes = new HashMap<>();
     private final Map<String, ScopeManifest> published = new HashMap<>();
+    /** Per owned scope, what its proxies are served from (its manifest's revisions, or newer endpoints by name). */
+    private final Map<String, Served> served = new HashMap<>();
+
+    /** The revisions a scope is served from and when the newest of them was published. */
+    private record Served(Map<String, String> revisions, long revisionAt) {
+    }
     private final PublishedHashes publishedHashes = new PublishedHashes();
     private MeshModel model;
     private Map<String, String> revisions = Map.of();
@@ -87,15 +94,25 @@ public final class Translator implements ScopeListener, AutoCloseable {
     public void scopeDown(String scope) {
         worker.execute(() -> {
             scopes.remove(scope);
+            served.remove(scope);
             published.remove(scope); // its hashes are forgotten at the next publish, not once per departing scope
         });
     }
 
     private void onModel(ModelFollower.ModelRevision next) {
+        MeshModel before = model;
         model = next.model();
         revisions = next.revisions();
         revisionAt = next.publishedAt();
         long start = System.nanoTime();
+        java.util.Optional<java.util.Set<String>> endpointsOnly = before == null || next.changes() == null
+                ? java.util.Optional.empty() : EndpointChanges.affectedHosts(next.changes(), before, model);
+        if (endpointsOnly.isPresent()) {
+            int reassigned = reassign(endpointsOnly.get());
+            EVENTS.info("revision {} changed endpoints only: {} assignment{} republished by name, no scope translated, in {} ms",
+                    revisions.values(), reassigned, reassigned == 1 ? "" : "s", (System.nanoTime() - start) / 1_000_000);
+            return;
+        }
         int changed = publish(new ArrayList<>(scopes.keySet()));
         if (!scopes.isEmpty()) {
             EVENTS.info("translated revision {} for {} scope{} ({} changed) in {} ms", revisions.values(), scopes.size(),
@@ -103,9 +120,48 @@ public final class Translator implements ScopeListener, AutoCloseable {
         }
     }
 
+    /**
+     * An endpoint-only revision: recomputes the assignments that our scopes are served by name for the given hosts
+     * and publishes those that changed, with the coverage record; no scope is translated and no manifest written.
+     */
+    private int reassign(java.util.Set<String> hosts) {
+        Map<String, EndpointAssignment> changed = new TreeMap<>();
+        try {
+            java.util.Set<String> clusters = new java.util.TreeSet<>();
+            published.forEach((scope, m) -> {
+                if (scopes.containsKey(scope)) {
+                    clusters.addAll(m.endpoints());
+                }
+            });
+            for (String cluster : clusters) {
+                if (!hosts.contains(cluster.substring(cluster.lastIndexOf('|') + 1))) {
+                    continue;
+                }
+                Message cla = ScopeTranslator.assignment(model, cluster);
+                byte[] bytes = ContentHash.serialize(cla);
+                String hash = ContentHash.of(bytes);
+                if (!publishedHashes.assignmentIs(cluster, hash)) {
+                    checkConstraints(XdsType.EDS, cluster, cla);
+                    changed.put(cluster, new EndpointAssignment(1, cluster, hash, ResourceCodec.encode(bytes), revisions, revisionAt));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("recomputing endpoints failed; translating every scope instead", e);
+            publish(new ArrayList<>(scopes.keySet()));
+            return 0;
+        }
+        commit(Map.of(), changed, List.of());
+        return changed.size();
+    }
+
+    /** A scope's translation as the bus holds it: named hashes per type, and the clusters served by name. */
+    private record Hashed(Map<String, List<ScopeManifest.NamedHash>> byType, List<String> endpoints) {
+    }
+
     /** Recomputes the scopes and publishes, in one transaction, every new resource and changed manifest. */
     private int publish(List<String> scopeIds) {
         Map<String, byte[]> newResources = new LinkedHashMap<>();
+        Map<String, EndpointAssignment> newAssignments = new TreeMap<>();
         List<ScopeManifest> manifests = new ArrayList<>();
         // scopes with the same translation inputs share one computation (and one constraints check) per revision;
         // the distinct inputs are translated in parallel (translation is a pure function of immutable values)
@@ -129,7 +185,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 translated.put(e.getKey(), failure);
             }
         });
-        Map<ScopeTranslator.Inputs, Map<String, List<ScopeManifest.NamedHash>>> computed = new HashMap<>();
+        Map<ScopeTranslator.Inputs, Hashed> computed = new HashMap<>();
         for (Map.Entry<String, ScopeTranslator.Inputs> entry : inputsOf.entrySet()) {
             String scope = entry.getKey();
             try {
@@ -137,15 +193,18 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 if (result instanceof RuntimeException failure) {
                     throw failure;
                 }
-                Map<String, List<ScopeManifest.NamedHash>> byType = computed.get(entry.getValue());
-                if (byType == null) {
-                    byType = hashes((XdsResources) result, newResources);
-                    computed.put(entry.getValue(), byType);
+                Hashed hashed = computed.get(entry.getValue());
+                if (hashed == null) {
+                    // an assignment is the same for every scope unless it is arranged by the caller's locality
+                    boolean byName = entry.getValue().locality().isEmpty();
+                    hashed = hashes((XdsResources) result, byName, newResources, newAssignments);
+                    computed.put(entry.getValue(), hashed);
                 }
-                ScopeManifest manifest = manifest(scope, byType);
+                ScopeManifest manifest = manifest(scope, hashed);
                 ScopeManifest before = published.get(scope);
                 // a scope the revision did not change keeps its manifest: the coverage record says it is current
-                if (before == null || !before.resources().equals(manifest.resources())) {
+                if (before == null || !before.resources().equals(manifest.resources())
+                        || !before.endpoints().equals(manifest.endpoints())) {
                     manifests.add(manifest);
                 }
             } catch (RuntimeException e) {
@@ -153,13 +212,32 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 EVENTS.error("translating scope {} failed ({}); it keeps its previous config", scope, e.toString());
             }
         }
+        commit(newResources, newAssignments, manifests);
+        if (!newAssignments.isEmpty()) {
+            EVENTS.info("{} endpoint assignment{} published by name", newAssignments.size(), newAssignments.size() == 1 ? "" : "s");
+        }
+        return manifests.size();
+    }
+
+    /**
+     * Writes new resources, changed assignments and manifests with the coverage record in one transaction and
+     * records what the bus now holds; on failure, retries a full translation a second later by itself.
+     */
+    private void commit(Map<String, byte[]> newResources, Map<String, EndpointAssignment> newAssignments,
+                        List<ScopeManifest> manifests) {
         try {
             if (publisher == null) {
                 publisher = new ScopePublisher(bus); // after a failure: a fresh transactional producer
             }
-            publisher.publish(newResources, manifests, coverage(manifests));
+            Map<String, Served> nextServed = served(manifests, newAssignments.keySet());
+            publisher.publish(newResources, newAssignments.values(), manifests, coverage(nextServed));
             publishedHashes.published(newResources.keySet());
+            Map<String, String> assigned = new HashMap<>();
+            newAssignments.forEach((name, a) -> assigned.put(name, a.hash()));
+            publishedHashes.publishedAssignments(assigned);
             manifests.forEach(m -> published.put(m.scope(), m));
+            served.clear();
+            served.putAll(nextServed);
             publishedHashes.retainNamedBy(published.values());
         } catch (KafkaException e) {
             LOG.error("publishing {} manifests failed; retrying in {} s", manifests.size(), RETRY_SECONDS, e);
@@ -179,49 +257,92 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 }, RETRY_SECONDS, TimeUnit.SECONDS);
             }
         }
-        return manifests.size();
     }
 
-    /** The resources by type as named content hashes, collecting the ones the bus does not have yet. */
-    private Map<String, List<ScopeManifest.NamedHash>> hashes(XdsResources resources, Map<String, byte[]> newResources) {
+    /**
+     * The resources by type as named content hashes, collecting the ones the bus does not have yet. With
+     * {@code byName}, assignments are left out of the hashes and served by cluster name instead; those whose
+     * content changed are collected as new assignments.
+     */
+    private Hashed hashes(XdsResources resources, boolean byName, Map<String, byte[]> newResources,
+                          Map<String, EndpointAssignment> newAssignments) {
         Map<String, List<ScopeManifest.NamedHash>> byType = new TreeMap<>();
+        List<String> endpoints = new ArrayList<>();
         for (Map.Entry<XdsType, Map<String, Message>> type : resources.byType().entrySet()) {
             List<ScopeManifest.NamedHash> entries = new ArrayList<>();
+            boolean assignments = byName && type.getKey() == XdsType.EDS;
             for (Map.Entry<String, Message> r : type.getValue().entrySet()) {
                 byte[] bytes = ContentHash.serialize(r.getValue());
                 String hash = ContentHash.of(bytes);
+                String name = r.getKey();
+                if (assignments) {
+                    endpoints.add(name);
+                    if (!publishedHashes.assignmentIs(name, hash) && !newAssignments.containsKey(name)) {
+                        checkConstraints(type.getKey(), name, r.getValue());
+                        newAssignments.put(name, new EndpointAssignment(1, name, hash, ResourceCodec.encode(bytes),
+                                revisions, revisionAt));
+                    }
+                    continue;
+                }
                 // a hash already published (or already checked in this batch) passed the check: same bytes, same verdict
                 if (!publishedHashes.contains(hash) && !newResources.containsKey(hash)) {
-                    List<String> violations = EnvoyConstraints.violations(r.getValue());
-                    if (!violations.isEmpty()) {
-                        throw new IllegalStateException("translator bug: " + type.getKey() + " " + r.getKey()
-                                + " breaks Envoy's constraints, so it is not sent: " + violations);
-                    }
+                    checkConstraints(type.getKey(), name, r.getValue());
                     newResources.put(hash, ResourceCodec.encode(bytes));
                 }
-                entries.add(new ScopeManifest.NamedHash(r.getKey(), hash));
+                entries.add(new ScopeManifest.NamedHash(name, hash));
             }
             byType.put(type.getKey().typeUrl(), entries);
         }
-        return byType;
+        endpoints.sort(null);
+        return new Hashed(byType, List.copyOf(endpoints));
     }
 
-    /** Every owned scope with the revisions of the manifest it is served from, once {@code changed} are published. */
-    private ScopeCoverage coverage(List<ScopeManifest> changed) {
-        Map<String, Map<String, String>> current = new TreeMap<>();
-        published.forEach((scope, m) -> {
-            if (scopes.containsKey(scope)) {
-                current.put(scope, m.revisions());
+    private static void checkConstraints(XdsType type, String name, Message resource) {
+        List<String> violations = EnvoyConstraints.violations(resource);
+        if (!violations.isEmpty()) {
+            throw new IllegalStateException("translator bug: " + type + " " + name
+                    + " breaks Envoy's constraints, so it is not sent: " + violations);
+        }
+    }
+
+    /**
+     * Every owned scope with what it is served from once {@code changed} manifests and the assignments of
+     * {@code reassigned} clusters are published: a changed manifest's revisions; the current revisions for a scope
+     * served one of the reassigned clusters by name; otherwise what it was served from before. Fronts derive the
+     * same: a scope is served from the newest of its manifest and the assignments it names.
+     */
+    private Map<String, Served> served(List<ScopeManifest> changed, java.util.Set<String> reassigned) {
+        Map<String, ScopeManifest> next = new HashMap<>(published);
+        changed.forEach(m -> next.put(m.scope(), m));
+        Map<String, Served> out = new HashMap<>();
+        for (String scope : scopes.keySet()) {
+            ScopeManifest m = next.get(scope);
+            if (m == null) {
+                continue;
             }
-        });
-        changed.forEach(m -> current.put(m.scope(), m.revisions()));
-        return new ScopeCoverage(1, id, revisions, current, System.currentTimeMillis());
+            Served before = served.get(scope);
+            boolean endpointsMoved = !reassigned.isEmpty() && m.endpoints().stream().anyMatch(reassigned::contains);
+            out.put(scope, endpointsMoved ? new Served(revisions, revisionAt)
+                    : published.get(scope) != m || before == null ? new Served(m.revisions(), m.revisionAt()) : before);
+        }
+        return out;
     }
 
-    private ScopeManifest manifest(String scope, Map<String, List<ScopeManifest.NamedHash>> byType) {
+    private ScopeCoverage coverage(Map<String, Served> byScope) {
+        Map<String, Map<String, String>> scopesServed = new TreeMap<>();
+        Map<String, Long> servedAt = new TreeMap<>();
+        byScope.forEach((scope, s) -> {
+            scopesServed.put(scope, s.revisions());
+            servedAt.put(scope, s.revisionAt());
+        });
+        return new ScopeCoverage(1, id, revisions, scopesServed, servedAt, System.currentTimeMillis());
+    }
+
+    private ScopeManifest manifest(String scope, Hashed hashed) {
         ScopeManifest before = published.get(scope);
         long generation = Math.max(System.currentTimeMillis(), before == null ? 0 : before.generation() + 1);
-        return new ScopeManifest(1, scope, generation, revisions, byType, System.currentTimeMillis(), revisionAt);
+        return new ScopeManifest(1, scope, generation, revisions, hashed.byType(), hashed.endpoints(),
+                System.currentTimeMillis(), revisionAt);
     }
 
     @Override

@@ -12,7 +12,7 @@ class PublishedHashesTest {
     private static ScopeManifest manifest(String scope, String... hashes) {
         List<ScopeManifest.NamedHash> named = java.util.Arrays.stream(hashes)
                 .map(h -> new ScopeManifest.NamedHash("r-" + h, h)).toList();
-        return new ScopeManifest(1, scope, 1, Map.of(), Map.of("cds", named), 0, 0);
+        return new ScopeManifest(1, scope, 1, Map.of(), Map.of("cds", named), List.of(), 0, 0);
     }
 
     @Test
@@ -44,5 +44,16 @@ class PublishedHashesTest {
         PublishedHashes hashes = new PublishedHashes();
         hashes.retainNamedBy(List.of(manifest("s1", "x")));
         assertThat(hashes.contains("x")).isFalse();
+    }
+
+    @Test
+    void remembersAssignmentsByNameWhileAManifestServesThem() {
+        PublishedHashes hashes = new PublishedHashes();
+        hashes.publishedAssignments(Map.of("outbound|80||a", "h1", "outbound|80||b", "h2"));
+        ScopeManifest servesA = new ScopeManifest(1, "s1", 1, Map.of(), Map.of(), List.of("outbound|80||a"), 0, 0);
+        hashes.retainNamedBy(List.of(servesA));
+        assertThat(hashes.assignmentIs("outbound|80||a", "h1")).isTrue();
+        assertThat(hashes.assignmentIs("outbound|80||a", "h9")).isFalse();
+        assertThat(hashes.assignmentIs("outbound|80||b", "h2")).isFalse();
     }
 }

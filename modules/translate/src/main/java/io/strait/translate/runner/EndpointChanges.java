@@ -1,0 +1,94 @@
+package io.strait.translate.runner;
+
+import io.strait.model.istio.IstioResource;
+import io.strait.model.istio.Kind;
+import io.strait.model.istio.LabelSelector;
+import io.strait.model.istio.ServiceEntry;
+import io.strait.model.istio.WorkloadEntry;
+import io.strait.model.mesh.MeshModel;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides whether a revision changed endpoints and nothing else: WorkloadEntries, and ServiceEntries whose only
+ * difference is their {@code endpoints}. Such a revision changes no cluster, listener or route of any scope — only
+ * the assignments of the services it touches — so the translator recomputes those assignments by name instead of
+ * every scope (Istio's EDS-only push). Conservative: anything it cannot prove endpoint-only is a full translation.
+ */
+final class EndpointChanges {
+    private EndpointChanges() {
+    }
+
+    /** One resource as it was before and after a revision (null: absent). */
+    record Change(IstioResource before, IstioResource after) {
+    }
+
+    /**
+     * The service hosts whose endpoints the changes touch, when that is all they touch; empty when some change may
+     * affect more (then every scope is translated).
+     */
+    static Optional<Set<String>> affectedHosts(Collection<Change> changes, MeshModel before, MeshModel after) {
+        // with locality-aware balancing an assignment depends on each caller's locality: it is not served by name
+        if (before.usesLocality() || after.usesLocality()) {
+            return Optional.empty();
+        }
+        Set<String> hosts = new HashSet<>();
+        for (Change c : changes) {
+            IstioResource any = c.after() != null ? c.after() : c.before();
+            if (any == null) {
+                continue;
+            }
+            if (any.kind() == Kind.WORKLOAD_ENTRY) {
+                for (IstioResource r : java.util.Arrays.asList(c.before(), c.after())) {
+                    if (r != null) {
+                        selecting(before, r, hosts);
+                        selecting(after, r, hosts);
+                    }
+                }
+            } else if (any.kind() == Kind.SERVICE_ENTRY && onlyEndpointsDiffer(c)) {
+                for (MeshModel model : List.of(before, after)) {
+                    model.services().stream().filter(s -> s.declaredBy().equals(any.key())).forEach(s -> hosts.add(s.host()));
+                }
+            } else {
+                return Optional.empty();
+            }
+        }
+        // a DNS service carries its endpoints in its cluster (CDS), not in an assignment
+        for (String host : hosts) {
+            for (MeshModel model : List.of(before, after)) {
+                Optional<MeshModel.Service> s = model.service(host);
+                if (s.isPresent() && !List.of("STATIC", "NONE").contains(String.valueOf(s.get().entry().resolution()))) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of(hosts);
+    }
+
+    private static boolean onlyEndpointsDiffer(Change c) {
+        if (c.before() == null || c.after() == null || !c.before().metadata().equals(c.after().metadata())) {
+            return false; // a service added or removed, or relabelled: visibility and routes may change
+        }
+        return withoutEndpoints((ServiceEntry) c.before().spec()).equals(withoutEndpoints((ServiceEntry) c.after().spec()));
+    }
+
+    private static ServiceEntry withoutEndpoints(ServiceEntry e) {
+        return new ServiceEntry(e.hosts(), e.addresses(), e.ports(), e.location(), e.resolution(), List.of(),
+                e.exportTo(), e.workloadSelector());
+    }
+
+    /** The services of the workload entry's namespace whose workload selector picks its labels. */
+    private static void selecting(MeshModel model, IstioResource workloadEntry, Set<String> hosts) {
+        String namespace = workloadEntry.key().namespace();
+        java.util.Map<String, String> labels = ((WorkloadEntry) workloadEntry.spec()).labels();
+        for (MeshModel.Service s : model.services()) {
+            LabelSelector selector = s.entry().workloadSelector();
+            if (selector != null && s.namespace().equals(namespace) && selector.matches(labels)) {
+                hosts.add(s.host());
+            }
+        }
+    }
+}
