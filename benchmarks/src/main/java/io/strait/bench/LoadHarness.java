@@ -31,7 +31,8 @@ import org.apache.kafka.common.TopicPartition;
  * Drives Strait with simulated Envoy sidecars and prints what a fleet costs: revision commit → every proxy ACKed
  * (p50 / p99 / max), heap per connected proxy at the front, CPU per revision, bytes on the bus per revision.
  * Broker, ingest and translate run in this JVM; the xDS front runs in its own JVM (the packaged CLI), so its heap
- * is measured alone. Each revision adds a subset to one service, which every proxy receives as a new cluster.
+ * is measured alone. Revisions add a subset to one service (a new cluster), shift its weights (a new route) or add a
+ * service, in turn; {@code --churn N} adds N endpoint moves. Each is timed until every proxy that sees it holds it.
  * Then the same fleet is driven against the baseline ({@link BaselineFront}: java-control-plane with one snapshot
  * per proxy, rebuilt on every change), also in its own JVM, and the ratios are printed ({@code --baseline 0} skips it).
  * {@code --sidecars 1} adds a default Sidecar per namespace ({@code ./*}), so each proxy gets its namespace's services;
@@ -125,25 +126,29 @@ public final class LoadHarness {
             double perProxy = (heapAfter - heapBefore) / 1024.0 / proxies;
             System.out.printf("front heap: %.1f MB before, %.1f MB with %d proxies: %.1f KB per connected proxy%n",
                     heapBefore / 1e6, heapAfter / 1e6, proxies, perProxy);
-            System.out.printf("%-9s %-9s %-10s %-10s %-10s %-14s %-16s %-14s%n", "revision", "affected", "p50 ms", "p99 ms",
+            // what the front spends with the fleet connected and nothing changing: part of every revision's CPU figure
+            Thread.sleep(2000);
+            long idleFrom = front.cpuNanos();
+            long idleStart = System.nanoTime();
+            Thread.sleep(5000);
+            System.out.printf("front CPU while idle: %.0f ms per second%n",
+                    (front.cpuNanos() - idleFrom) / 1e6 / ((System.nanoTime() - idleStart) / 1e9));
+            System.out.printf("%-9s %-9s %-9s %-10s %-10s %-10s %-14s %-16s %-14s%n", "revision", "kind", "affected", "p50 ms", "p99 ms",
                     "max ms", "bus bytes", "core CPU ms", "front CPU ms");
             List<Long> p99s = new ArrayList<>();
             List<Long> cpus = new ArrayList<>();
-            // config revisions: a subset added to one service, a new cluster every proxy that sees it must receive
+            // config revisions, in turn: a subset added (a new cluster), a weight shift (a new route), a new service
             for (int r = firstRevision; r < firstRevision + opts.get("revisions"); r++) {
-                String cluster = mesh.addSubset(r);
-                revision(r, front, mesh, fleet, core, p -> p.clustersAckedAt.containsKey(cluster), p -> p.clustersAckedAt.get(cluster),
-                        p99s, cpus);
+                MeshGenerator.Change change = mesh.configChange(r);
+                var held = MeshGenerator.kindOf(r).equals("weights") ? (java.util.function.Function<SimulatedProxy, Map<String, Long>>) p -> p.weightsAckedAt
+                        : (java.util.function.Function<SimulatedProxy, Map<String, Long>>) p -> p.clustersAckedAt;
+                revision(r, MeshGenerator.kindOf(r), change, front, mesh, fleet, core, held, p99s, cpus);
             }
             // endpoint churn: one service's endpoint moves; every proxy that sees it must receive the new address
-            if (opts.get("churn") > 0) {
-                System.out.println("endpoint churn (one service's endpoint moves):");
-            }
             List<Long> churnP99s = new ArrayList<>();
             for (int r = firstRevision; r < firstRevision + opts.get("churn"); r++) {
-                String address = mesh.moveEndpoint(r);
-                revision(r, front, mesh, fleet, core, p -> p.addressesAckedAt.containsKey(address),
-                        p -> p.addressesAckedAt.get(address), churnP99s, new ArrayList<>());
+                revision(r, "endpoint", mesh.moveEndpoint(r), front, mesh, fleet, core, p -> p.addressesAckedAt,
+                        churnP99s, new ArrayList<>());
             }
             return new Figures(median(p99s), perProxy, median(cpus));
         } finally {
@@ -157,30 +162,30 @@ public final class LoadHarness {
      * Commits one revision (what changed is already in {@code mesh}) and prints when every proxy that sees the
      * changed service held it (p50 / p99 / max after the commit), bytes on the bus (Strait only) and CPU spent.
      */
-    private void revision(int r, Front front, MeshGenerator mesh, List<SimulatedProxy> fleet, StraitNode core,
-                          java.util.function.Predicate<SimulatedProxy> holds,
-                          java.util.function.ToLongFunction<SimulatedProxy> heldAt, List<Long> p99s, List<Long> cpus)
-            throws Exception {
-        String changedNs = mesh.namespaceChangedBy(r);
+    private void revision(int r, String kind, MeshGenerator.Change change, Front front, MeshGenerator mesh,
+                          List<SimulatedProxy> fleet, StraitNode core,
+                          java.util.function.Function<SimulatedProxy, Map<String, Long>> held, List<Long> p99s,
+                          List<Long> cpus) throws Exception {
         // with namespace Sidecars only the changed service's namespace sees it; otherwise every proxy does
         List<SimulatedProxy> affected = opts.get("sidecars") == 1
-                ? fleet.stream().filter(p -> p.namespace.equals(changedNs)).toList() : fleet;
+                ? fleet.stream().filter(p -> p.namespace.equals(change.namespace())).toList() : fleet;
         Map<TopicPartition, Long> offsets = core == null ? null : BusBytes.ends(core.bus());
         long coreCpu = coreCpuNanos();
         long frontCpu = front.cpuNanos();
         long commit = System.nanoTime();
-        mesh.flush(r);
-        waitUntil(() -> affected.stream().allMatch(holds), 600);
+        mesh.flush(change);
+        waitUntil(() -> affected.stream().allMatch(p -> held.apply(p).containsKey(change.expect())), 600);
+        long cpu = (front.cpuNanos() - frontCpu) / 1_000_000;
         List<Long> latencies = new ArrayList<>();
-        affected.forEach(p -> latencies.add((heldAt.applyAsLong(p) - commit) / 1_000_000));
+        affected.forEach(p -> latencies.add((held.apply(p).get(change.expect()) - commit) / 1_000_000));
         latencies.sort(null);
         String bytes = core == null ? "-" : String.valueOf(BusBytes.since(core.bus(), offsets));
         long p99 = latencies.get((int) Math.ceil(latencies.size() * 0.99) - 1);
-        long cpu = (front.cpuNanos() - frontCpu) / 1_000_000;
         p99s.add(p99);
         cpus.add(cpu);
-        System.out.printf("%-9d %-9d %-10d %-10d %-10d %-14s %-16d %-14d%n", r + 1, affected.size(), latencies.get(latencies.size() / 2),
-                p99, latencies.get(latencies.size() - 1), bytes, (coreCpuNanos() - coreCpu) / 1_000_000, cpu);
+        System.out.printf("%-9s %-9s %-9d %-10d %-10d %-10d %-14s %-16d %-14d%n", r + 1, kind, affected.size(),
+                latencies.get(latencies.size() / 2), p99, latencies.get(latencies.size() - 1), bytes,
+                (coreCpuNanos() - coreCpu) / 1_000_000, cpu);
     }
 
     private static double median(List<Long> values) {

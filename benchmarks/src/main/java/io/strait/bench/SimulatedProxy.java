@@ -4,6 +4,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -38,6 +39,8 @@ final class SimulatedProxy implements AutoCloseable {
     private final StreamObserver<DiscoveryRequest> requests;
     /** Cluster name to the nanoTime it was first ACKed. */
     final ConcurrentHashMap<String, Long> clustersAckedAt = new ConcurrentHashMap<>();
+    /** {@code <first weighted cluster>=<its weight>} of each route to the nanoTime it was first ACKed. */
+    final ConcurrentHashMap<String, Long> weightsAckedAt = new ConcurrentHashMap<>();
     /** Endpoint address to the nanoTime an assignment holding it was first ACKed. */
     final ConcurrentHashMap<String, Long> addressesAckedAt = new ConcurrentHashMap<>();
     /** The proxy's namespace. */
@@ -121,6 +124,19 @@ final class SimulatedProxy implements AutoCloseable {
             boolean eds = response.getTypeUrl().equals(EDS);
             List<String> names = eds ? edsNames : rdsNames;
             send(response.getTypeUrl(), names, response.getVersionInfo(), response.getNonce());
+            if (!eds) {
+                long now = System.nanoTime();
+                for (var any : response.getResourcesList()) {
+                    for (var host : unpack(any, RouteConfiguration.class).getVirtualHostsList()) {
+                        for (var route : host.getRoutesList()) {
+                            var weighted = route.getRoute().getWeightedClusters().getClustersList();
+                            if (!weighted.isEmpty()) {
+                                weightsAckedAt.putIfAbsent(weighted.get(0).getName() + "=" + weighted.get(0).getWeight().getValue(), now);
+                            }
+                        }
+                    }
+                }
+            }
             if (eds) {
                 long now = System.nanoTime();
                 for (var any : response.getResourcesList()) {

@@ -29,7 +29,7 @@ public record MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List
         Map<String, String> out = new java.util.HashMap<>();
         for (ScopeCoverage c : coverage) {
             if (revision.equals(c.revisions().get(source))) {
-                c.scopes().forEach((scope, revs) -> {
+                c.revisionsByScope().forEach((scope, revs) -> {
                     if (revs.get(source) != null) {
                         out.put(scope, revs.get(source));
                     }
@@ -47,7 +47,7 @@ public record MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List
         Map<String, Long> out = new java.util.HashMap<>();
         for (ScopeCoverage c : coverage) {
             if (revision.equals(c.revisions().get(source))) {
-                out.putAll(c.servedAt());
+                out.putAll(c.servedAtByScope());
             }
         }
         return out;

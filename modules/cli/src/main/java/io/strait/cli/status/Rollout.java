@@ -54,7 +54,7 @@ public record Rollout(String source, String revision, String state, int affected
             String scope = p.registration().scope();
             if (appliedRevision != null && (revision.equals(appliedRevision)
                     || appliedRevision.equals(servedFrom.get(scope))
-                    || (servedAt.containsKey(scope) && appliedAt(ps) >= servedAt.get(scope)))) {
+                    || servedAt.getOrDefault(scope, 0L) > 0 && appliedAt(ps) >= servedAt.get(scope))) {
                 applied.add(id);
                 lastAck = Math.max(lastAck, ps.types().values().stream().mapToLong(ProxyStatus.TypeStatus::ackedAt).max().orElse(0));
             } else {

@@ -34,10 +34,12 @@ class RolloutTest {
         MeshStatus status = new MeshStatus(
                 List.of(proxy("changed", "scope-a", "r2"), proxy("untouched", "scope-b", "r1"), proxy("behind", "scope-c", "r0")),
                 List.of(new RevisionStatus(1, SOURCE, new RevisionStatus.Accepted("r2", 3, 1, 1, List.of()), null)),
-                List.of(new ScopeCoverage(1, "translator-1", Map.of(SOURCE, "r2"),
-                        Map.of("scope-a", Map.of(SOURCE, "r2"), "scope-b", Map.of(SOURCE, "r1"), "scope-c", Map.of(SOURCE, "r1")), null, 1),
+                List.of(new ScopeCoverage(2, "translator-1", Map.of(SOURCE, "r2"), List.of(
+                                new ScopeCoverage.Served(Map.of(SOURCE, "r2"), 20, List.of("scope-a")),
+                                new ScopeCoverage.Served(Map.of(SOURCE, "r1"), 10, List.of("scope-b", "scope-c"))), 1),
                         // a dead translator's record for an older revision says nothing about r2
-                        new ScopeCoverage(1, "translator-0", Map.of(SOURCE, "r1"), Map.of("scope-c", Map.of(SOURCE, "r0")), null, 0)));
+                        new ScopeCoverage(2, "translator-0", Map.of(SOURCE, "r1"), List.of(
+                                new ScopeCoverage.Served(Map.of(SOURCE, "r0"), 0, List.of("scope-c"))), 0)));
         Rollout r = Rollout.of(status, SOURCE, "r2");
         assertThat(r.applied()).containsExactlyInAnyOrder("changed", "untouched");
         assertThat(r.stragglers()).containsExactly("behind");
@@ -51,9 +53,8 @@ class RolloutTest {
         MeshStatus status = new MeshStatus(
                 List.of(proxy("ahead", "scope-d", "r3", 300), proxy("old", "scope-e", "r0", 50)),
                 List.of(new RevisionStatus(1, SOURCE, new RevisionStatus.Accepted("r2", 3, 1, 1, List.of()), null)),
-                List.of(new ScopeCoverage(1, "translator-1", Map.of(SOURCE, "r2"),
-                        Map.of("scope-d", Map.of(SOURCE, "r1"), "scope-e", Map.of(SOURCE, "r1")),
-                        Map.of("scope-d", 100L, "scope-e", 100L), 1)));
+                List.of(new ScopeCoverage(2, "translator-1", Map.of(SOURCE, "r2"), List.of(
+                        new ScopeCoverage.Served(Map.of(SOURCE, "r1"), 100, List.of("scope-d", "scope-e"))), 1)));
         Rollout r = Rollout.of(status, SOURCE, "r2");
         assertThat(r.applied()).containsExactly("ahead");
         assertThat(r.stragglers()).containsExactly("old");

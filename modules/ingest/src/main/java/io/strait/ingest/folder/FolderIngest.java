@@ -34,6 +34,8 @@ public final class FolderIngest implements AutoCloseable {
     private final String source;
     private final Duration debounce;
     private final RevisionBuilder builder = new RevisionBuilder();
+    /** Only files whose text changed are parsed again on a reconcile. */
+    private final io.strait.ingest.load.ParseCache parses = new io.strait.ingest.load.ParseCache();
     private RevisionPublisher publisher;
     private FolderWatcher watcher;
     private Map<ResourceKey, byte[]> published;
@@ -73,7 +75,7 @@ public final class FolderIngest implements AutoCloseable {
     void reconcile() {
         LoadResult loaded;
         try {
-            loaded = ConfigLoader.load(root);
+            loaded = ConfigLoader.load(root, parses);
         } catch (IOException e) {
             EVENTS.error("cannot read config folder {}: {}", root, e.getMessage());
             return;
@@ -118,7 +120,7 @@ public final class FolderIngest implements AutoCloseable {
                 new RevisionStatus.Accepted(accepted.id(), count, diff.size(), now, accepted.revision().warnings()),
                 status == null ? null : status.lastRejected());
         publisher.publish(diff, marker, next);
-        published = RevisionDiff.comparableOf(accepted.revision());
+        published = diff.live();
         status = next;
         EVENTS.info("revision {} of {} accepted: {} resources, {} changed", accepted.id(), source, count, diff.size());
         accepted.revision().warnings().forEach(w -> EVENTS.info("  {}", w.describe()));

@@ -28,8 +28,13 @@ public final class ConfigLoader {
     }
 
     public static LoadResult load(Path root) throws IOException {
+        return load(root, new ParseCache());
+    }
+
+    /** Reads the folder, parsing only the files whose text changed since {@code cache} last saw them. */
+    public static LoadResult load(Path root, ParseCache cache) throws IOException {
         LoadResult read = readFolder(root);
-        LoadResult parsed = parse(read.files());
+        LoadResult parsed = parse(read.files(), cache);
         List<Finding> findings = new ArrayList<>(read.findings());
         findings.addAll(parsed.findings());
         return new LoadResult(parsed.resources(), parsed.documents(), findings, read.files());
@@ -56,22 +61,43 @@ public final class ConfigLoader {
 
     /** Parses and binds in-memory files (relative path → content). */
     public static LoadResult parse(Map<String, String> files) {
+        return parse(files, new ParseCache());
+    }
+
+    /** Parses and binds in-memory files, reusing {@code cache}'s parse of every file whose text is unchanged. */
+    public static LoadResult parse(Map<String, String> files, ParseCache cache) {
         List<LoadedResource> resources = new ArrayList<>();
         List<YamlDocument> documents = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         new TreeMap<>(files).forEach((rel, text) -> {
-            try {
-                for (YamlDocument doc : YamlReader.read(rel, text)) {
-                    documents.add(doc);
-                    ResourceBinder.Bound bound = ResourceBinder.bind(doc);
-                    findings.addAll(bound.findings());
-                    bound.resource().ifPresent(r -> resources.add(new LoadedResource(r, doc)));
-                }
-            } catch (YamlSyntaxError e) {
-                findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage()));
+            ParseCache.Parsed parsed = cache.get(rel, text);
+            if (parsed == null) {
+                parsed = parseFile(rel, text);
+                cache.put(rel, parsed);
             }
+            documents.addAll(parsed.documents());
+            resources.addAll(parsed.resources());
+            findings.addAll(parsed.findings());
         });
+        cache.retain(files.keySet());
         return new LoadResult(resources, documents, findings, files);
+    }
+
+    private static ParseCache.Parsed parseFile(String rel, String text) {
+        List<LoadedResource> resources = new ArrayList<>();
+        List<YamlDocument> documents = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
+        try {
+            for (YamlDocument doc : YamlReader.read(rel, text)) {
+                documents.add(doc);
+                ResourceBinder.Bound bound = ResourceBinder.bind(doc);
+                findings.addAll(bound.findings());
+                bound.resource().ifPresent(r -> resources.add(new LoadedResource(r, doc)));
+            }
+        } catch (YamlSyntaxError e) {
+            findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage()));
+        }
+        return new ParseCache.Parsed(text, List.copyOf(documents), List.copyOf(resources), List.copyOf(findings));
     }
 
     /** Reads files and folders given on a command line; files keep the path as given, folders are walked. */

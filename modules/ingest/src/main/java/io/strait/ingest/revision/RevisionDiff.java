@@ -16,8 +16,11 @@ import java.util.TreeSet;
  *
  * @param upserts resources to write (the value to publish)
  * @param deletes keys to tombstone
+ * @param live    the {@link #comparable} form of every resource of the revision: the baseline for the next diff
+ *                once this one is published (computed once, here)
  */
-public record RevisionDiff(SortedMap<ResourceKey, byte[]> upserts, SortedSet<ResourceKey> deletes) {
+public record RevisionDiff(SortedMap<ResourceKey, byte[]> upserts, SortedSet<ResourceKey> deletes,
+                           Map<ResourceKey, byte[]> live) {
 
     public boolean isEmpty() {
         return upserts.isEmpty() && deletes.isEmpty();
@@ -33,9 +36,12 @@ public record RevisionDiff(SortedMap<ResourceKey, byte[]> upserts, SortedSet<Res
      */
     public static RevisionDiff between(Map<ResourceKey, byte[]> published, Revision next) {
         SortedMap<ResourceKey, byte[]> upserts = new TreeMap<>();
+        Map<ResourceKey, byte[]> live = new TreeMap<>();
         next.resources().forEach((key, entry) -> {
             byte[] before = published.get(key);
-            if (before == null || !Arrays.equals(before, comparable(entry))) {
+            byte[] now = comparable(entry);
+            live.put(key, now);
+            if (before == null || !Arrays.equals(before, now)) {
                 upserts.put(key, ConfigCodec.encode(entry.resource(), entry.origin()));
             }
         });
@@ -45,7 +51,7 @@ public record RevisionDiff(SortedMap<ResourceKey, byte[]> upserts, SortedSet<Res
                 deletes.add(key);
             }
         }
-        return new RevisionDiff(upserts, deletes);
+        return new RevisionDiff(upserts, deletes, live);
     }
 
     /** The encoding without the revision id, so that an unchanged resource compares equal across revisions. */

@@ -11,13 +11,17 @@ import java.util.Set;
 /**
  * What this translator knows the bus already holds, so an unchanged resource is not written again: the content
  * hashes on {@code strait.xds.resources.v1}, and per cluster name the hash of the assignment it last wrote to
- * {@code strait.xds.endpoints.v1}. Only what a live manifest of ours still names is remembered: the ledger follows
- * the config that is live, not its history. Forgetting is always safe — if a later config names it again it is
- * simply published once more, and the fronts overwrite it with the same bytes.
+ * {@code strait.xds.endpoints.v1}. Only what a live manifest of ours still names is remembered — the ledger follows
+ * the config that is live, not its history — counted by reference, so a commit costs what its manifests name, not
+ * what every live manifest does. Forgetting is always safe: if a later config names it again it is simply
+ * published once more, and the fronts overwrite it with the same bytes.
  */
 final class PublishedHashes {
     private final Set<String> hashes = new HashSet<>();
     private final Map<String, String> assignments = new HashMap<>();
+    /** How many live manifests name each hash, and each cluster served by name. */
+    private final Map<String, Integer> hashRefs = new HashMap<>();
+    private final Map<String, Integer> clusterRefs = new HashMap<>();
 
     boolean contains(String hash) {
         return hashes.contains(hash);
@@ -38,18 +42,38 @@ final class PublishedHashes {
         assignments.putAll(written);
     }
 
-    /** Forgets every hash and assignment that none of the given (live) manifests names. */
-    void retainNamedBy(Collection<ScopeManifest> live) {
-        Set<String> named = new HashSet<>();
-        Set<String> byName = new HashSet<>();
-        for (ScopeManifest m : live) {
-            for (List<ScopeManifest.NamedHash> list : m.resources().values()) {
-                list.forEach(r -> named.add(r.hash()));
-            }
-            byName.addAll(m.endpoints());
+    /**
+     * A scope's live manifest changed from {@code before} to {@code after} (either may be null: a new scope, a
+     * departed one); what no live manifest names any more is forgotten.
+     */
+    void replaced(ScopeManifest before, ScopeManifest after) {
+        // count the new references first, so what both name never drops to zero on the way
+        if (after != null) {
+            hashesOf(after).forEach(h -> hashRefs.merge(h, 1, Integer::sum));
+            after.endpoints().forEach(c -> clusterRefs.merge(c, 1, Integer::sum));
         }
-        hashes.retainAll(named);
-        assignments.keySet().retainAll(byName);
+        if (before != null) {
+            for (String h : hashesOf(before)) {
+                if (hashRefs.merge(h, -1, Integer::sum) <= 0) {
+                    hashRefs.remove(h);
+                    hashes.remove(h);
+                }
+            }
+            for (String c : before.endpoints()) {
+                if (clusterRefs.merge(c, -1, Integer::sum) <= 0) {
+                    clusterRefs.remove(c);
+                    assignments.remove(c);
+                }
+            }
+        }
+    }
+
+    private static List<String> hashesOf(ScopeManifest m) {
+        List<String> out = new java.util.ArrayList<>();
+        for (List<ScopeManifest.NamedHash> list : m.resources().values()) {
+            list.forEach(r -> out.add(r.hash()));
+        }
+        return out;
     }
 
     int size() {

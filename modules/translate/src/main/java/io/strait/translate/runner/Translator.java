@@ -95,7 +95,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
         worker.execute(() -> {
             scopes.remove(scope);
             served.remove(scope);
-            published.remove(scope); // its hashes are forgotten at the next publish, not once per departing scope
+            publishedHashes.replaced(published.remove(scope), null);
         });
     }
 
@@ -113,11 +113,32 @@ public final class Translator implements ScopeListener, AutoCloseable {
                     revisions.values(), reassigned, reassigned == 1 ? "" : "s", (System.nanoTime() - start) / 1_000_000);
             return;
         }
-        int changed = publish(new ArrayList<>(scopes.keySet()));
+        List<String> affected = affectedScopes(before, next);
+        int changed = publish(affected);
         if (!scopes.isEmpty()) {
-            EVENTS.info("translated revision {} for {} scope{} ({} changed) in {} ms", revisions.values(), scopes.size(),
-                    scopes.size() == 1 ? "" : "s", changed, (System.nanoTime() - start) / 1_000_000);
+            EVENTS.info("translated revision {} for {} of {} scope{} ({} changed) in {} ms", revisions.values(), affected.size(),
+                    scopes.size(), scopes.size() == 1 ? "" : "s", changed, (System.nanoTime() - start) / 1_000_000);
         }
+    }
+
+    /** The owned scopes a revision can change: those that see or carry a host it is about, or all of them. */
+    private List<String> affectedScopes(MeshModel before, ModelFollower.ModelRevision next) {
+        java.util.Optional<java.util.Set<String>> hosts = before == null || next.changes() == null
+                ? java.util.Optional.empty() : ChangeImpact.hosts(next.changes(), before, model);
+        if (hosts.isEmpty()) {
+            return new ArrayList<>(scopes.keySet());
+        }
+        List<String> affected = new ArrayList<>();
+        Map<List<Object>, Boolean> seen = new HashMap<>();
+        scopes.forEach((scope, identity) -> {
+            ScopeManifest m = published.get(scope);
+            // a scope without a live manifest (its translation failed) is always retried
+            if (m == null || ChangeImpact.affects(hosts.get(), identity, before, model,
+                    m.resources().getOrDefault(XdsType.CDS.typeUrl(), List.of()).stream().map(ScopeManifest.NamedHash::name).toList(), seen)) {
+                affected.add(scope);
+            }
+        });
+        return affected;
     }
 
     /**
@@ -235,10 +256,9 @@ public final class Translator implements ScopeListener, AutoCloseable {
             Map<String, String> assigned = new HashMap<>();
             newAssignments.forEach((name, a) -> assigned.put(name, a.hash()));
             publishedHashes.publishedAssignments(assigned);
-            manifests.forEach(m -> published.put(m.scope(), m));
+            manifests.forEach(m -> publishedHashes.replaced(published.put(m.scope(), m), m));
             served.clear();
             served.putAll(nextServed);
-            publishedHashes.retainNamedBy(published.values());
         } catch (KafkaException e) {
             LOG.error("publishing {} manifests failed; retrying in {} s", manifests.size(), RETRY_SECONDS, e);
             EVENTS.error("publishing the config of {} scopes failed ({}); retrying in {} s", manifests.size(), e.getMessage(), RETRY_SECONDS);
@@ -329,13 +349,11 @@ public final class Translator implements ScopeListener, AutoCloseable {
     }
 
     private ScopeCoverage coverage(Map<String, Served> byScope) {
-        Map<String, Map<String, String>> scopesServed = new TreeMap<>();
-        Map<String, Long> servedAt = new TreeMap<>();
-        byScope.forEach((scope, s) -> {
-            scopesServed.put(scope, s.revisions());
-            servedAt.put(scope, s.revisionAt());
-        });
-        return new ScopeCoverage(1, id, revisions, scopesServed, servedAt, System.currentTimeMillis());
+        Map<Served, List<String>> grouped = new java.util.LinkedHashMap<>();
+        new TreeMap<>(byScope).forEach((scope, s) -> grouped.computeIfAbsent(s, k -> new ArrayList<>()).add(scope));
+        List<ScopeCoverage.Served> served = new ArrayList<>();
+        grouped.forEach((s, members) -> served.add(new ScopeCoverage.Served(s.revisions(), s.revisionAt(), members)));
+        return new ScopeCoverage(2, id, revisions, served, System.currentTimeMillis());
     }
 
     private ScopeManifest manifest(String scope, Hashed hashed) {

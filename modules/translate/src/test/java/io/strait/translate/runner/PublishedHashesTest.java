@@ -19,13 +19,15 @@ class PublishedHashesTest {
     void remembersOnlyWhatLiveManifestsName() {
         PublishedHashes hashes = new PublishedHashes();
         hashes.published(List.of("a", "b", "c"));
-        hashes.retainNamedBy(List.of(manifest("s1", "a", "b"), manifest("s2", "c")));
+        hashes.replaced(null, manifest("s1", "a", "b"));
+        hashes.replaced(null, manifest("s2", "c"));
         assertThat(hashes.size()).isEqualTo(3);
 
         // revision 2: s1 moved from b to d; b is history now
         hashes.published(List.of("d"));
-        hashes.retainNamedBy(List.of(manifest("s1", "a", "d"), manifest("s2", "c")));
+        hashes.replaced(manifest("s1", "a", "b"), manifest("s1", "a", "d"));
         assertThat(hashes.contains("b")).isFalse();
+        assertThat(hashes.contains("a")).isTrue();
         assertThat(hashes.contains("d")).isTrue();
         assertThat(hashes.size()).isEqualTo(3);
     }
@@ -34,7 +36,9 @@ class PublishedHashesTest {
     void aDepartedScopeTakesItsOwnHashesButNotSharedOnes() {
         PublishedHashes hashes = new PublishedHashes();
         hashes.published(List.of("shared", "only-s2"));
-        hashes.retainNamedBy(List.of(manifest("s1", "shared")));
+        hashes.replaced(null, manifest("s1", "shared"));
+        hashes.replaced(null, manifest("s2", "shared", "only-s2"));
+        hashes.replaced(manifest("s2", "shared", "only-s2"), null);
         assertThat(hashes.contains("shared")).isTrue();
         assertThat(hashes.contains("only-s2")).isFalse();
     }
@@ -42,7 +46,7 @@ class PublishedHashesTest {
     @Test
     void neverRemembersWhatWasNotPublished() {
         PublishedHashes hashes = new PublishedHashes();
-        hashes.retainNamedBy(List.of(manifest("s1", "x")));
+        hashes.replaced(null, manifest("s1", "x"));
         assertThat(hashes.contains("x")).isFalse();
     }
 
@@ -50,8 +54,10 @@ class PublishedHashesTest {
     void remembersAssignmentsByNameWhileAManifestServesThem() {
         PublishedHashes hashes = new PublishedHashes();
         hashes.publishedAssignments(Map.of("outbound|80||a", "h1", "outbound|80||b", "h2"));
-        ScopeManifest servesA = new ScopeManifest(1, "s1", 1, Map.of(), Map.of(), List.of("outbound|80||a"), 0, 0);
-        hashes.retainNamedBy(List.of(servesA));
+        ScopeManifest servesBoth = new ScopeManifest(1, "s1", 1, Map.of(), Map.of(), List.of("outbound|80||a", "outbound|80||b"), 0, 0);
+        ScopeManifest servesA = new ScopeManifest(1, "s1", 2, Map.of(), Map.of(), List.of("outbound|80||a"), 0, 0);
+        hashes.replaced(null, servesBoth);
+        hashes.replaced(servesBoth, servesA);
         assertThat(hashes.assignmentIs("outbound|80||a", "h1")).isTrue();
         assertThat(hashes.assignmentIs("outbound|80||a", "h9")).isFalse();
         assertThat(hashes.assignmentIs("outbound|80||b", "h2")).isFalse();

@@ -1,0 +1,104 @@
+package io.strait.translate.runner;
+
+import io.strait.model.istio.DestinationRule;
+import io.strait.model.istio.IstioResource;
+import io.strait.model.istio.Kind;
+import io.strait.model.istio.ServiceEntry;
+import io.strait.model.istio.VirtualService;
+import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyIdentity;
+import io.strait.model.proxy.ProxyType;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which scopes a revision can change, so that a one-service change translates the few scopes that see that service
+ * rather than all of them (Istio's push scoping by the hosts a change is about). A change to a ServiceEntry,
+ * DestinationRule or mesh VirtualService is about its hosts; it can change a scope only if the scope sees one of
+ * them (before or after) or carries a cluster of one (a route or mirror to a service it does not see). Gateways are
+ * re-translated on every revision (few, and bound to VirtualServices by name). Anything else — Sidecars, Gateways,
+ * selectors, delegation, wildcard hosts, a switch of locality-aware balancing — translates every scope. The test
+ * {@code ChangeImpactTest} checks the promise: a scope left out translates to exactly what it had.
+ */
+final class ChangeImpact {
+    private ChangeImpact() {
+    }
+
+    /** The hosts the changes are about; empty when some change may reach beyond the scopes that see its hosts. */
+    static Optional<Set<String>> hosts(Collection<EndpointChanges.Change> changes, MeshModel before, MeshModel after) {
+        if (before.usesLocality() != after.usesLocality()) {
+            return Optional.empty();
+        }
+        Set<String> hosts = new HashSet<>();
+        for (EndpointChanges.Change c : changes) {
+            for (IstioResource r : java.util.Arrays.asList(c.before(), c.after())) {
+                if (r != null && !addHosts(r, hosts)) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return hosts.stream().anyMatch(h -> h.contains("*")) ? Optional.empty() : Optional.of(hosts);
+    }
+
+    /** Adds the hosts a resource is about; false when its reach is wider than the scopes that see them. */
+    private static boolean addHosts(IstioResource r, Set<String> hosts) {
+        String ns = r.key().namespace();
+        if (r.kind() == Kind.SERVICE_ENTRY) {
+            ServiceEntry e = (ServiceEntry) r.spec();
+            if (e.workloadSelector() != null) {
+                return false; // it also shapes the inbound listeners of the workloads it selects
+            }
+            e.hosts().forEach(h -> hosts.add(MeshModel.fqdn(h, ns)));
+            return true;
+        }
+        if (r.kind() == Kind.DESTINATION_RULE) {
+            hosts.add(MeshModel.fqdn(((DestinationRule) r.spec()).host(), ns));
+            return true;
+        }
+        if (r.kind() == Kind.VIRTUAL_SERVICE) {
+            VirtualService vs = (VirtualService) r.spec();
+            boolean delegation = vs.hosts().isEmpty() || vs.http().stream().anyMatch(h -> h != null && h.delegate() != null);
+            if (delegation) {
+                return false;
+            }
+            if (vs.gateways().isEmpty() || vs.gateways().contains(VirtualService.MESH)) {
+                vs.hosts().forEach(h -> hosts.add(MeshModel.fqdn(h, ns)));
+            }
+            return true; // bound to gateways only: gateways are translated on every revision
+        }
+        return false;
+    }
+
+    /**
+     * Whether a scope can be changed by changes about {@code hosts}.
+     *
+     * @param carried the names of the clusters its live manifest carries
+     * @param seen    memo shared across the scopes of one revision: what a proxy sees depends only on its namespace
+     *                and the Sidecar that applies to it
+     */
+    static boolean affects(Set<String> hosts, ProxyIdentity proxy, MeshModel before, MeshModel after,
+                           Collection<String> carried, java.util.Map<List<Object>, Boolean> seen) {
+        if (proxy.type() == ProxyType.ROUTER) {
+            return true;
+        }
+        for (String cluster : carried) {
+            if (hosts.contains(cluster.substring(cluster.lastIndexOf('|') + 1))) {
+                return true;
+            }
+        }
+        List<Object> visibility = List.of(proxy.namespace(), before.sidecarFor(proxy), after.sidecarFor(proxy));
+        return seen.computeIfAbsent(visibility, k -> sees(hosts, proxy, before) || sees(hosts, proxy, after));
+    }
+
+    private static boolean sees(Set<String> hosts, ProxyIdentity proxy, MeshModel model) {
+        for (MeshModel.Service s : model.servicesFor(proxy)) {
+            if (hosts.contains(s.host())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,268 @@
+package io.strait.translate.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.strait.ingest.load.ConfigLoader;
+import io.strait.ingest.load.LoadedResource;
+import io.strait.model.istio.IstioResource;
+import io.strait.model.istio.ResourceKey;
+import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyIdentity;
+import io.strait.translate.pilot.ScopeTranslator;
+import io.strait.translate.xds.XdsResources;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The promise incremental translation rests on: for every edit of a mesh, a scope that {@link ChangeImpact} leaves
+ * out translates after the edit to exactly what it had before it. Checked for sidecars, gRPC clients and a gateway
+ * in three namespaces over edits of every kind ChangeImpact scopes (and some it does not).
+ */
+class ChangeImpactTest {
+    private static final String MESH = """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: cart, namespace: a}
+            spec:
+              hosts: [cart.a.svc.cluster.local]
+              ports: [{number: 80, name: http, protocol: HTTP}]
+              resolution: STATIC
+              endpoints: [{address: 10.0.0.1, labels: {version: v1}}, {address: 10.0.0.2, labels: {version: v2}}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: pay, namespace: a}
+            spec:
+              hosts: [pay.a.svc.cluster.local]
+              ports: [{number: 9000, name: grpc, protocol: GRPC}]
+              resolution: STATIC
+              endpoints: [{address: 10.0.1.1}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: cart, namespace: a}
+            spec:
+              host: cart
+              subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: cart, namespace: a}
+            spec:
+              hosts: [cart]
+              http:
+              - route: [{destination: {host: cart, subset: v1}, weight: 90}, {destination: {host: cart, subset: v2}, weight: 10}]
+                mirror: {host: audit.c.svc.cluster.local}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: ledger, namespace: b}
+            spec:
+              hosts: [ledger.b.svc.cluster.local]
+              ports: [{number: 80, name: http, protocol: HTTP}]
+              resolution: STATIC
+              exportTo: ["."]
+              endpoints: [{address: 10.0.2.1}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: Sidecar
+            metadata: {name: default, namespace: b}
+            spec:
+              egress: [{hosts: ["./*"]}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: audit, namespace: c}
+            spec:
+              hosts: [audit.c.svc.cluster.local]
+              ports: [{number: 80, name: http, protocol: HTTP}]
+              resolution: STATIC
+              exportTo: ["."]
+              endpoints: [{address: 10.0.3.1}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: audit, namespace: c}
+            spec:
+              host: audit
+              trafficPolicy: {connectionPool: {http: {http2MaxRequests: 10}}}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: edge, namespace: gw}
+            spec:
+              selector: {istio: ingressgateway}
+              servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: shop, namespace: gw}
+            spec:
+              hosts: ["shop.example.com"]
+              gateways: [edge]
+              http: [{route: [{destination: {host: cart.a.svc.cluster.local, subset: v1}}]}]
+            """;
+
+    /** Edits: each replaces (or adds) the resources it holds, by key. */
+    private static final List<String> EDITS = List.of(
+            // weights of a mesh VirtualService
+            """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: cart, namespace: a}
+            spec:
+              hosts: [cart]
+              http:
+              - route: [{destination: {host: cart, subset: v1}, weight: 50}, {destination: {host: cart, subset: v2}, weight: 50}]
+                mirror: {host: audit.c.svc.cluster.local}
+            """,
+            // a subset added
+            """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: cart, namespace: a}
+            spec:
+              host: cart
+              subsets: [{name: v1, labels: {version: v1}}, {name: v2, labels: {version: v2}}, {name: v3, labels: {version: v3}}]
+            """,
+            // the policy of a service only a mirror reaches outside its namespace
+            """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: audit, namespace: c}
+            spec:
+              host: audit
+              trafficPolicy: {connectionPool: {http: {http2MaxRequests: 99}}}
+            """,
+            // a port added to a namespace-private service
+            """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: ledger, namespace: b}
+            spec:
+              hosts: [ledger.b.svc.cluster.local]
+              ports: [{number: 80, name: http, protocol: HTTP}, {number: 81, name: http-admin, protocol: HTTP}]
+              resolution: STATIC
+              exportTo: ["."]
+              endpoints: [{address: 10.0.2.1}]
+            """,
+            // a private service made public
+            """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: ledger, namespace: b}
+            spec:
+              hosts: [ledger.b.svc.cluster.local]
+              ports: [{number: 80, name: http, protocol: HTTP}]
+              resolution: STATIC
+              endpoints: [{address: 10.0.2.1}]
+            """,
+            // a new service in one namespace
+            """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: stock, namespace: c}
+            spec:
+              hosts: [stock.c.svc.cluster.local]
+              ports: [{number: 80, name: http, protocol: HTTP}]
+              resolution: STATIC
+              exportTo: ["."]
+              endpoints: [{address: 10.0.4.1}]
+            """,
+            // a gateway route
+            """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: shop, namespace: gw}
+            spec:
+              hosts: ["shop.example.com"]
+              gateways: [edge]
+              http: [{route: [{destination: {host: cart.a.svc.cluster.local, subset: v2}}]}]
+            """,
+            // the mirror removed
+            """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: cart, namespace: a}
+            spec:
+              hosts: [cart]
+              http:
+              - route: [{destination: {host: cart, subset: v1}}]
+            """);
+
+    private static final List<ProxyIdentity> PROXIES = proxies();
+
+    private static List<ProxyIdentity> proxies() {
+        List<ProxyIdentity> out = new ArrayList<>();
+        for (String ns : List.of("a", "b", "c")) {
+            out.add(ProxyIdentity.of("sidecar~10.0.0.9~web-1." + ns + "~" + ns + ".svc.cluster.local", Map.of(), Map.of("app", "web")));
+            out.add(ProxyIdentity.of("sidecar~10.0.0.9~cli-1." + ns + "~" + ns + ".svc.cluster.local",
+                    Map.of("GENERATOR", "grpc"), Map.of("app", "cli")));
+        }
+        out.add(ProxyIdentity.of("router~10.0.0.9~edge-1.gw~gw.svc.cluster.local", Map.of(), Map.of("istio", "ingressgateway")));
+        return out;
+    }
+
+    private static Map<ResourceKey, IstioResource> parse(String yaml) {
+        Map<ResourceKey, IstioResource> out = new LinkedHashMap<>();
+        ConfigLoader.parse(Map.of("mesh.yaml", yaml)).resources().stream().map(LoadedResource::resource).forEach(r -> out.put(r.key(), r));
+        return out;
+    }
+
+    @Test
+    void aScopeLeftOutTranslatesToWhatItHad() {
+        ScopeTranslator translator = new ScopeTranslator();
+        Map<ResourceKey, IstioResource> live = parse(MESH);
+        int leftOut = 0;
+        int scoped = 0;
+        for (String edit : EDITS) {
+            MeshModel before = MeshModel.of(live.values());
+            Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
+            List<EndpointChanges.Change> changes = new ArrayList<>();
+            parse(edit).forEach((key, r) -> {
+                changes.add(new EndpointChanges.Change(live.get(key), r));
+                next.put(key, r);
+            });
+            MeshModel after = MeshModel.of(next.values());
+            Optional<Set<String>> hosts = ChangeImpact.hosts(changes, before, after);
+            assertThat(hosts).as("every edit here is about hosts: %s", edit).isPresent();
+            scoped++;
+            Map<List<Object>, Boolean> seen = new HashMap<>();
+            for (ProxyIdentity proxy : PROXIES) {
+                XdsResources was = translator.translate(before, proxy);
+                List<String> carried = was.clusters().stream().map(io.envoyproxy.envoy.config.cluster.v3.Cluster::getName).toList();
+                if (!ChangeImpact.affects(hosts.get(), proxy, before, after, carried, seen)) {
+                    leftOut++;
+                    assertThat(translator.translate(after, proxy)).as("%s left out of\n%s", proxy.proxyId(), edit).isEqualTo(was);
+                }
+            }
+            live.clear();
+            live.putAll(next);
+        }
+        assertThat(scoped).isEqualTo(EDITS.size());
+        assertThat(leftOut).as("the edits leave most scopes alone").isGreaterThan(EDITS.size() * PROXIES.size() / 3);
+    }
+
+    @Test
+    void changesThatReachFurtherTranslateEveryScope() {
+        Map<ResourceKey, IstioResource> live = parse(MESH);
+        MeshModel before = MeshModel.of(live.values());
+        IstioResource sidecar = parse("""
+                apiVersion: networking.istio.io/v1
+                kind: Sidecar
+                metadata: {name: default, namespace: b}
+                spec:
+                  egress: [{hosts: ["*/*"]}]
+                """).values().iterator().next();
+        Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
+        next.put(sidecar.key(), sidecar);
+        assertThat(ChangeImpact.hosts(List.of(new EndpointChanges.Change(live.get(sidecar.key()), sidecar)), before,
+                MeshModel.of(next.values()))).isEmpty();
+    }
+}
