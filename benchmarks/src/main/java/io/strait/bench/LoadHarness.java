@@ -172,9 +172,13 @@ public final class LoadHarness {
         Map<TopicPartition, Long> offsets = core == null ? null : BusBytes.ends(core.bus());
         long coreCpu = coreCpuNanos();
         long frontCpu = front.cpuNanos();
+        SimulatedProxy.readRoutes = kind.equals("weights");
+        SimulatedProxy.readEndpoints = kind.equals("endpoint");
         long commit = System.nanoTime();
         mesh.flush(change);
         waitUntil(() -> affected.stream().allMatch(p -> held.apply(p).containsKey(change.expect())), 600);
+        SimulatedProxy.readRoutes = false;
+        SimulatedProxy.readEndpoints = false;
         long cpu = (front.cpuNanos() - frontCpu) / 1_000_000;
         List<Long> latencies = new ArrayList<>();
         affected.forEach(p -> latencies.add((held.apply(p).get(change.expect()) - commit) / 1_000_000));

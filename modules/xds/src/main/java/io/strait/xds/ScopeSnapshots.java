@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.strait.bus.envelope.ResourceBundle;
 import io.strait.bus.envelope.ScopeManifest;
 import io.strait.translate.xds.ContentHash;
 import io.strait.translate.xds.ResourceCodec;
@@ -38,6 +39,7 @@ final class ScopeSnapshots {
     private final SimpleCache<String> cache;
     private final ExecutorService fanOut;
     private final Map<String, Message> resources = new HashMap<>();
+    private final Map<String, ResourceBundle> bundles = new HashMap<>();
     private final Map<String, ScopeManifest> pending = new HashMap<>();
     /** Per scope, the manifest live from the bus (as published) and what is served (assignments filled in). */
     private final Map<String, ScopeManifest> base = new HashMap<>();
@@ -62,7 +64,11 @@ final class ScopeSnapshots {
     }
 
     void resource(String hash, byte[] value) {
-        resources.put(hash, ResourceCodec.decode(value));
+        if (ResourceBundle.isBundle(value)) {
+            bundles.put(hash, ResourceBundle.decode(value));
+        } else {
+            resources.put(hash, ResourceCodec.decode(value));
+        }
         if (live && !pending.isEmpty()) {
             for (ScopeManifest m : List.copyOf(pending.values())) {
                 tryApply(m);
@@ -133,7 +139,13 @@ final class ScopeSnapshots {
         return applied.get(scope);
     }
 
-    private void tryApply(ScopeManifest m) {
+    private void tryApply(ScopeManifest onBus) {
+        for (String bundle : onBus.bundles().values()) {
+            if (!bundles.containsKey(bundle)) {
+                return; // wait for it, as for any resource
+            }
+        }
+        ScopeManifest m = expanded(onBus);
         for (List<ScopeManifest.NamedHash> list : m.resources().values()) {
             for (ScopeManifest.NamedHash r : list) {
                 if (!resources.containsKey(r.hash())) {
@@ -156,6 +168,25 @@ final class ScopeSnapshots {
         }
         m.endpoints().forEach(c -> scopesByCluster.computeIfAbsent(c, k -> new java.util.HashSet<>()).add(m.scope()));
         serve(m);
+    }
+
+    /** The manifest with the lists it carries in bundles put back in place. */
+    private ScopeManifest expanded(ScopeManifest m) {
+        if (m.bundles().isEmpty()) {
+            return m;
+        }
+        Map<String, List<ScopeManifest.NamedHash>> byType = new java.util.TreeMap<>(m.resources());
+        List<String> endpoints = m.endpoints();
+        for (Map.Entry<String, String> b : m.bundles().entrySet()) {
+            ResourceBundle bundle = bundles.get(b.getValue());
+            if (b.getKey().equals(ScopeManifest.ENDPOINTS_BUNDLE)) {
+                endpoints = bundle.names();
+            } else {
+                byType.put(b.getKey(), bundle.entries());
+            }
+        }
+        return new ScopeManifest(m.v(), m.scope(), m.generation(), m.revisions(), byType, endpoints, m.bundles(),
+                m.builtAt(), m.revisionAt());
     }
 
     /** Serves a scope its manifest with the assignments it names by cluster filled in. */
@@ -200,7 +231,8 @@ final class ScopeSnapshots {
         }
         Map<String, List<ScopeManifest.NamedHash>> byType = new java.util.TreeMap<>(m.resources());
         byType.put(eds, entries);
-        return new ScopeManifest(m.v(), m.scope(), m.generation(), revisions, byType, m.endpoints(), m.builtAt(), revisionAt);
+        return new ScopeManifest(m.v(), m.scope(), m.generation(), revisions, byType, m.endpoints(), m.bundles(),
+                m.builtAt(), revisionAt);
     }
 
     private static Map<io.envoyproxy.controlplane.cache.Resources.ResourceType, Map<String, String>> hashes(ScopeManifest m) {

@@ -20,12 +20,16 @@ import java.util.Map;
  *                   measured from here)
  */
 public record ScopeManifest(int v, String scope, long generation, Map<String, String> revisions,
-                            Map<String, List<NamedHash>> resources, List<String> endpoints, long builtAt,
-                            long revisionAt) {
+                            Map<String, List<NamedHash>> resources, List<String> endpoints,
+                            Map<String, String> bundles, long builtAt, long revisionAt) {
+    /** The key of {@code bundles} under which the clusters served by name are bundled. */
+    public static final String ENDPOINTS_BUNDLE = "endpoints";
+
     public ScopeManifest {
         revisions = revisions == null ? Map.of() : revisions;
         resources = resources == null ? Map.of() : resources;
         endpoints = endpoints == null ? List.of() : endpoints;
+        bundles = bundles == null ? Map.of() : bundles;
     }
 
     /** One resource of a manifest. */

@@ -73,6 +73,7 @@ final class PublishedHashes {
         for (List<ScopeManifest.NamedHash> list : m.resources().values()) {
             list.forEach(r -> out.add(r.hash()));
         }
+        out.addAll(m.bundles().values());
         return out;
     }
 

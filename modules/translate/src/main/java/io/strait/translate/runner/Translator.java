@@ -175,8 +175,12 @@ public final class Translator implements ScopeListener, AutoCloseable {
         return changed.size();
     }
 
-    /** A scope's translation as the bus holds it: named hashes per type, and the clusters served by name. */
-    private record Hashed(Map<String, List<ScopeManifest.NamedHash>> byType, List<String> endpoints) {
+    /**
+     * A scope's translation as the bus holds it: named hashes per type, the clusters served by name, and the
+     * bundles its long lists are carried in.
+     */
+    private record Hashed(Map<String, List<ScopeManifest.NamedHash>> byType, List<String> endpoints,
+                          Map<String, String> bundles) {
     }
 
     /** Recomputes the scopes and publishes, in one transaction, every new resource and changed manifest. */
@@ -251,7 +255,9 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 publisher = new ScopePublisher(bus); // after a failure: a fresh transactional producer
             }
             Map<String, Served> nextServed = served(manifests, newAssignments.keySet());
-            publisher.publish(newResources, newAssignments.values(), manifests, coverage(nextServed));
+            // the bus gets each manifest with its long lists in bundles; we keep the full one for our own books
+            publisher.publish(newResources, newAssignments.values(),
+                    manifests.stream().map(ManifestBundles::compact).toList(), coverage(nextServed));
             publishedHashes.published(newResources.keySet());
             Map<String, String> assigned = new HashMap<>();
             newAssignments.forEach((name, a) -> assigned.put(name, a.hash()));
@@ -314,7 +320,16 @@ public final class Translator implements ScopeListener, AutoCloseable {
             byType.put(type.getKey().typeUrl(), entries);
         }
         endpoints.sort(null);
-        return new Hashed(byType, List.copyOf(endpoints));
+        Map<String, String> bundles = new TreeMap<>();
+        ManifestBundles.of(byType, endpoints).forEach((key, bundle) -> {
+            byte[] encoded = bundle.encode();
+            String hash = ManifestBundles.hash(encoded);
+            if (!publishedHashes.contains(hash)) {
+                newResources.putIfAbsent(hash, encoded);
+            }
+            bundles.put(key, hash);
+        });
+        return new Hashed(byType, List.copyOf(endpoints), bundles);
     }
 
     private static void checkConstraints(XdsType type, String name, Message resource) {
@@ -359,7 +374,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private ScopeManifest manifest(String scope, Hashed hashed) {
         ScopeManifest before = published.get(scope);
         long generation = Math.max(System.currentTimeMillis(), before == null ? 0 : before.generation() + 1);
-        return new ScopeManifest(1, scope, generation, revisions, hashed.byType(), hashed.endpoints(),
+        return new ScopeManifest(1, scope, generation, revisions, hashed.byType(), hashed.endpoints(), hashed.bundles(),
                 System.currentTimeMillis(), revisionAt);
     }
 

@@ -12,7 +12,7 @@ class PublishedHashesTest {
     private static ScopeManifest manifest(String scope, String... hashes) {
         List<ScopeManifest.NamedHash> named = java.util.Arrays.stream(hashes)
                 .map(h -> new ScopeManifest.NamedHash("r-" + h, h)).toList();
-        return new ScopeManifest(1, scope, 1, Map.of(), Map.of("cds", named), List.of(), 0, 0);
+        return new ScopeManifest(1, scope, 1, Map.of(), Map.of("cds", named), List.of(), Map.of(), 0, 0);
     }
 
     @Test
@@ -54,8 +54,8 @@ class PublishedHashesTest {
     void remembersAssignmentsByNameWhileAManifestServesThem() {
         PublishedHashes hashes = new PublishedHashes();
         hashes.publishedAssignments(Map.of("outbound|80||a", "h1", "outbound|80||b", "h2"));
-        ScopeManifest servesBoth = new ScopeManifest(1, "s1", 1, Map.of(), Map.of(), List.of("outbound|80||a", "outbound|80||b"), 0, 0);
-        ScopeManifest servesA = new ScopeManifest(1, "s1", 2, Map.of(), Map.of(), List.of("outbound|80||a"), 0, 0);
+        ScopeManifest servesBoth = new ScopeManifest(1, "s1", 1, Map.of(), Map.of(), List.of("outbound|80||a", "outbound|80||b"), Map.of(), 0, 0);
+        ScopeManifest servesA = new ScopeManifest(1, "s1", 2, Map.of(), Map.of(), List.of("outbound|80||a"), Map.of(), 0, 0);
         hashes.replaced(null, servesBoth);
         hashes.replaced(servesBoth, servesA);
         assertThat(hashes.assignmentIs("outbound|80||a", "h1")).isTrue();

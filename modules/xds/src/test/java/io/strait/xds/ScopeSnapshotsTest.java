@@ -1,0 +1,119 @@
+package io.strait.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Message;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.strait.bus.envelope.EndpointAssignment;
+import io.strait.bus.envelope.ResourceBundle;
+import io.strait.bus.envelope.ScopeManifest;
+import io.strait.translate.xds.ContentHash;
+import io.strait.translate.xds.ResourceCodec;
+import io.strait.translate.xds.XdsType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a front assembles what it serves a scope: a manifest whose long lists come in bundles and whose assignments
+ * are served by cluster name is held until every part has arrived, then expanded; a new assignment re-serves it.
+ */
+class ScopeSnapshotsTest {
+    private static final String SCOPE = "shop.sidecar.0123456789ab";
+
+    /** Runs fan-out work on the calling thread, so the test sees its effect at once. */
+    private static final class Direct extends AbstractExecutorService {
+        @Override public void execute(Runnable command) {
+            command.run();
+        }
+        @Override public void shutdown() {
+        }
+        @Override public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+        @Override public boolean isShutdown() {
+            return false;
+        }
+        @Override public boolean isTerminated() {
+            return false;
+        }
+        @Override public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+
+    private static byte[] encode(Message m) {
+        return ResourceCodec.encode(ContentHash.serialize(m));
+    }
+
+    private static EndpointAssignment assignment(String cluster, int endpoints, long revisionAt) {
+        ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(cluster);
+        for (int i = 0; i < endpoints; i++) {
+            cla.addEndpoints(LocalityLbEndpoints.newBuilder());
+        }
+        byte[] bytes = ContentHash.serialize(cla.build());
+        return new EndpointAssignment(1, cluster, ContentHash.of(bytes), ResourceCodec.encode(bytes),
+                Map.of("folder", "r" + revisionAt), revisionAt);
+    }
+
+    @Test
+    void aManifestIsServedOnceItsBundlesResourcesAndAssignmentsHaveArrived() {
+        SimpleCache<String> cache = new SimpleCache<>(node -> SCOPE);
+        List<ScopeManifest> served = new ArrayList<>();
+        ScopeSnapshots snapshots = new ScopeSnapshots(cache, new Direct(), served::add);
+
+        Map<String, byte[]> clusters = new LinkedHashMap<>();
+        List<ScopeManifest.NamedHash> cds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String name = "outbound|80||svc-" + i + ".shop.svc.cluster.local";
+            byte[] value = encode(Cluster.newBuilder().setName(name).setType(Cluster.DiscoveryType.EDS).build());
+            String hash = ContentHash.of(ContentHash.serialize(Cluster.newBuilder().setName(name).setType(Cluster.DiscoveryType.EDS).build()));
+            clusters.put(hash, value);
+            cds.add(new ScopeManifest.NamedHash(name, hash));
+            names.add(name);
+        }
+        byte[] cdsBundle = new ResourceBundle(cds, List.of()).encode();
+        byte[] edsBundle = new ResourceBundle(List.of(), names).encode();
+        ScopeManifest onBus = new ScopeManifest(1, SCOPE, 1, Map.of("folder", "r1"), Map.of(), List.of(),
+                Map.of(XdsType.CDS.typeUrl(), ContentHash.of(cdsBundle), ScopeManifest.ENDPOINTS_BUNDLE, ContentHash.of(edsBundle)),
+                1, 1);
+
+        snapshots.manifest(onBus);
+        snapshots.goLive();
+        assertThat(served).as("nothing of it has arrived").isEmpty();
+        snapshots.resource(ContentHash.of(cdsBundle), cdsBundle);
+        snapshots.resource(ContentHash.of(edsBundle), edsBundle);
+        clusters.forEach(snapshots::resource);
+        assertThat(served).as("its assignments have not arrived").isEmpty();
+        names.forEach(n -> snapshots.assignment(assignment(n, 1, 1)));
+        snapshots.flush();
+
+        assertThat(served).hasSize(1);
+        ScopeManifest live = snapshots.applied(SCOPE);
+        assertThat(live.resources().get(XdsType.CDS.typeUrl())).hasSize(20);
+        assertThat(live.resources().get(XdsType.EDS.typeUrl())).hasSize(20);
+        assertThat(cache.getSnapshot(SCOPE).clusters().resources()).hasSize(20);
+        assertThat(cache.getSnapshot(SCOPE).endpoints().resources()).hasSize(20);
+        String eds = ScopeSnapshots.version(live, XdsType.EDS);
+
+        // one endpoint change: one assignment by name re-serves the scope, from the revision that made it
+        snapshots.assignment(assignment(names.get(3), 2, 5));
+        snapshots.assignment(assignment(names.get(4), 9, 0)); // older than what the front holds: ignored
+        snapshots.flush();
+        assertThat(served).hasSize(2);
+        live = snapshots.applied(SCOPE);
+        assertThat(ScopeSnapshots.version(live, XdsType.EDS)).isNotEqualTo(eds);
+        assertThat(ScopeSnapshots.version(live, XdsType.CDS)).isEqualTo(ScopeSnapshots.version(served.get(0), XdsType.CDS));
+        assertThat(live.revisions()).containsEntry("folder", "r5");
+        assertThat(cache.getSnapshot(SCOPE).endpoints().resources().get(names.get(3)).getEndpointsCount()).isEqualTo(2);
+        assertThat(cache.getSnapshot(SCOPE).endpoints().resources().get(names.get(4)).getEndpointsCount()).isEqualTo(1);
+    }
+}
