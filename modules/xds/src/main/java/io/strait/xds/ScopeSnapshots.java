@@ -51,6 +51,11 @@ final class ScopeSnapshots {
     private final java.util.Set<String> dirty = new java.util.LinkedHashSet<>();
     private final Consumer<ScopeManifest> onApplied;
     private boolean live;
+    private final java.util.function.LongSupplier clock;
+    private final Sweeper hashSweep;
+    private final Sweeper nameSweep;
+    private final long sweepEvery;
+    private long lastSweep;
 
     /**
      * @param cache     the cache the xDS server watches
@@ -58,9 +63,23 @@ final class ScopeSnapshots {
      * @param onApplied told of each manifest once it is live
      */
     ScopeSnapshots(SimpleCache<String> cache, ExecutorService fanOut, Consumer<ScopeManifest> onApplied) {
+        this(cache, fanOut, onApplied, java.time.Duration.ofSeconds(60), System::nanoTime);
+    }
+
+    /**
+     * @param grace how long an entry no manifest names is kept before it is forgotten
+     * @param clock nanoTime source
+     */
+    ScopeSnapshots(SimpleCache<String> cache, ExecutorService fanOut, Consumer<ScopeManifest> onApplied,
+                   java.time.Duration grace, java.util.function.LongSupplier clock) {
         this.cache = cache;
         this.fanOut = fanOut;
         this.onApplied = onApplied;
+        this.clock = clock;
+        this.hashSweep = new Sweeper(grace.toNanos());
+        this.nameSweep = new Sweeper(grace.toNanos());
+        this.sweepEvery = Math.min(grace.toNanos(), java.time.Duration.ofSeconds(10).toNanos());
+        this.lastSweep = clock.getAsLong();
     }
 
     void resource(String hash, byte[] value) {
@@ -108,6 +127,51 @@ final class ScopeSnapshots {
             }
         }
         dirty.clear();
+        long now = clock.getAsLong();
+        if (live && now - lastSweep >= sweepEvery) {
+            lastSweep = now;
+            sweep(now);
+        }
+    }
+
+    /** Forgets resources, bundles and assignments that no live or waiting manifest has named for the grace period. */
+    private void sweep(long now) {
+        java.util.Set<String> hashes = new java.util.HashSet<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        base.values().forEach(m -> references(m, hashes, names));
+        for (ScopeManifest m : pending.values()) {
+            references(m, hashes, names);
+            for (String b : m.bundles().values()) {
+                ResourceBundle bundle = bundles.get(b);
+                if (bundle != null) {
+                    bundle.entries().forEach(e -> hashes.add(e.hash()));
+                    names.addAll(bundle.names());
+                }
+            }
+        }
+        java.util.Set<String> held = new java.util.HashSet<>(resources.keySet());
+        held.addAll(bundles.keySet());
+        java.util.Set<String> forgotten = hashSweep.sweep(held, hashes, now);
+        forgotten.forEach(h -> {
+            resources.remove(h);
+            bundles.remove(h);
+        });
+        java.util.Set<String> unnamed = nameSweep.sweep(assignments.keySet(), names, now);
+        assignments.keySet().removeAll(unnamed);
+        if (!forgotten.isEmpty() || !unnamed.isEmpty()) {
+            LOG.info("forgot {} resources and {} assignments no manifest has named for a while", forgotten.size(), unnamed.size());
+        }
+    }
+
+    private static void references(ScopeManifest m, java.util.Set<String> hashes, java.util.Set<String> names) {
+        m.resources().values().forEach(list -> list.forEach(r -> hashes.add(r.hash())));
+        hashes.addAll(m.bundles().values());
+        names.addAll(m.endpoints());
+    }
+
+    /** How many resources and bundles the front holds (for tests and the debug view). */
+    int held() {
+        return resources.size() + bundles.size();
     }
 
     void manifest(ScopeManifest manifest) {

@@ -116,4 +116,40 @@ class ScopeSnapshotsTest {
         assertThat(cache.getSnapshot(SCOPE).endpoints().resources().get(names.get(3)).getEndpointsCount()).isEqualTo(2);
         assertThat(cache.getSnapshot(SCOPE).endpoints().resources().get(names.get(4)).getEndpointsCount()).isEqualTo(1);
     }
+
+    @Test
+    void whatNoManifestHasNamedForTheGracePeriodIsForgotten() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        SimpleCache<String> cache = new SimpleCache<>(node -> SCOPE);
+        ScopeSnapshots snapshots = new ScopeSnapshots(cache, new Direct(), m -> { }, java.time.Duration.ofSeconds(60), now::get);
+        Cluster a = Cluster.newBuilder().setName("a").build();
+        Cluster b = Cluster.newBuilder().setName("b").build();
+        String ha = ContentHash.of(ContentHash.serialize(a));
+        String hb = ContentHash.of(ContentHash.serialize(b));
+        snapshots.resource(ha, encode(a));
+        snapshots.resource(hb, encode(b)); // written ahead of the manifest that will name it
+        snapshots.assignment(assignment("gone", 1, 1));
+        snapshots.manifest(new ScopeManifest(1, SCOPE, 1, Map.of(), Map.of(XdsType.CDS.typeUrl(),
+                List.of(new ScopeManifest.NamedHash("a", ha))), List.of(), Map.of(), 1, 1));
+        snapshots.goLive();
+        assertThat(snapshots.held()).isEqualTo(2);
+
+        now.addAndGet(java.time.Duration.ofSeconds(11).toNanos());
+        snapshots.flush(); // b and the assignment nobody names: their grace starts
+        snapshots.manifest(new ScopeManifest(1, SCOPE, 2, Map.of(), Map.of(XdsType.CDS.typeUrl(),
+                List.of(new ScopeManifest.NamedHash("b", hb))), List.of(), Map.of(), 2, 2));
+        now.addAndGet(java.time.Duration.ofSeconds(30).toNanos());
+        snapshots.flush(); // a is no longer named: its grace starts; b is named now
+        assertThat(snapshots.held()).isEqualTo(2);
+        now.addAndGet(java.time.Duration.ofSeconds(61).toNanos());
+        snapshots.flush();
+        assertThat(snapshots.held()).as("a forgotten, b kept").isEqualTo(1);
+        assertThat(cache.getSnapshot(SCOPE).clusters().resources()).containsOnlyKeys("b");
+        // a manifest naming a again waits until a translator writes it again, then is served
+        snapshots.manifest(new ScopeManifest(1, SCOPE, 3, Map.of(), Map.of(XdsType.CDS.typeUrl(),
+                List.of(new ScopeManifest.NamedHash("a", ha))), List.of(), Map.of(), 3, 3));
+        assertThat(snapshots.applied(SCOPE).generation()).isEqualTo(2);
+        snapshots.resource(ha, encode(a));
+        assertThat(snapshots.applied(SCOPE).generation()).isEqualTo(3);
+    }
 }

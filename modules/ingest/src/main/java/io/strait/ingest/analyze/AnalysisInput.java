@@ -55,6 +55,8 @@ public final class AnalysisInput {
     /** The registry's hosts, built on first use: analyzers look destinations up many times per revision. */
     private List<RegisteredHost> hosts;
     private Map<String, List<Integer>> exactHosts;
+    /** Indexes of the wildcard hosts (only they can cover another name), ascending. */
+    private List<Integer> wildcardHosts;
 
     public AnalysisInput(Collection<YamlDocument> documents) {
         for (YamlDocument d : documents) {
@@ -87,8 +89,12 @@ public final class AnalysisInput {
         if (hosts == null) {
             hosts = List.copyOf(registry());
             exactHosts = new HashMap<>();
+            wildcardHosts = new ArrayList<>();
             for (int i = 0; i < hosts.size(); i++) {
                 exactHosts.computeIfAbsent(hosts.get(i).host(), h -> new ArrayList<>()).add(i);
+                if (hosts.get(i).host().startsWith("*")) {
+                    wildcardHosts.add(i);
+                }
             }
         }
         return hosts;
@@ -127,7 +133,10 @@ public final class AnalysisInput {
                 break; // indexes are ascending
             }
         }
-        for (int i = 0; i < Math.min(best, all.size()); i++) {
+        for (int i : wildcardHosts) {
+            if (i >= best) {
+                break;
+            }
             RegisteredHost h = all.get(i);
             if (!h.host().equals(host) && hostMatches(h.host(), host) && visible(h.exportTo(), h.namespace(), viewer)) {
                 best = i;

@@ -11,6 +11,17 @@ public final class DestinationRuleAnalyzer implements Analyzer {
 
     @Override
     public void analyze(AnalysisInput in, Messages out) {
+        // DestinationRules by their exact host, and those with a wildcard host: a lookup per destination, not a scan
+        java.util.Map<String, java.util.List<AnalysisInput.Doc>> byHost = new java.util.HashMap<>();
+        java.util.List<AnalysisInput.Doc> wildcards = new java.util.ArrayList<>();
+        for (AnalysisInput.Doc dr : in.all("DestinationRule")) {
+            String host = AnalysisInput.fqdn(dr.spec().path("host").asText(""), dr.namespace());
+            if (host.contains("*")) {
+                wildcards.add(dr);
+            } else {
+                byHost.computeIfAbsent(host, h -> new java.util.ArrayList<>()).add(dr);
+            }
+        }
         for (AnalysisInput.Doc vs : in.all("VirtualService")) {
             for (VirtualServiceDestinations.Named d : VirtualServiceDestinations.of(vs)) {
                 String subset = d.destination().path("subset").asText("");
@@ -18,7 +29,7 @@ public final class DestinationRuleAnalyzer implements Analyzer {
                     continue;
                 }
                 String host = AnalysisInput.fqdn(d.host(), vs.namespace());
-                boolean defined = in.all("DestinationRule").stream()
+                boolean defined = java.util.stream.Stream.concat(byHost.getOrDefault(host, java.util.List.of()).stream(), wildcards.stream())
                         .filter(dr -> AnalysisInput.visible(AnalysisInput.texts(dr.spec().path("exportTo")), dr.namespace(), vs.namespace()))
                         .filter(dr -> AnalysisInput.hostMatches(AnalysisInput.fqdn(dr.spec().path("host").asText(""), dr.namespace()), host))
                         .anyMatch(dr -> hasSubset(dr.spec().path("subsets"), subset));

@@ -36,6 +36,8 @@ public final class FolderIngest implements AutoCloseable {
     private final RevisionBuilder builder = new RevisionBuilder();
     /** Only files whose text changed are parsed again on a reconcile. */
     private final io.strait.ingest.load.ParseCache parses = new io.strait.ingest.load.ParseCache();
+    /** The comparable form of each parsed resource instance, so an unchanged one is not encoded again per revision. */
+    private final java.util.Map<io.strait.model.istio.IstioResource, byte[]> comparables = new java.util.IdentityHashMap<>();
     private RevisionPublisher publisher;
     private FolderWatcher watcher;
     private Map<ResourceKey, byte[]> published;
@@ -102,7 +104,7 @@ public final class FolderIngest implements AutoCloseable {
     }
 
     private void accept(RevisionOutcome.Accepted accepted) {
-        RevisionDiff diff = RevisionDiff.between(published, accepted.revision());
+        RevisionDiff diff = RevisionDiff.between(published, accepted.revision(), comparables);
         String live = status == null ? null : status.liveRevision();
         if (diff.isEmpty() && accepted.id().equals(live)) {
             if (!announced) {

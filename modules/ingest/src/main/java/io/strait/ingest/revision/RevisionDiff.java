@@ -1,6 +1,7 @@
 package io.strait.ingest.revision;
 
 import io.strait.bus.envelope.ConfigCodec;
+import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.Origin;
 import io.strait.model.istio.ResourceKey;
 import java.util.Arrays;
@@ -35,11 +36,24 @@ public record RevisionDiff(SortedMap<ResourceKey, byte[]> upserts, SortedSet<Res
      * @param next      the revision to publish
      */
     public static RevisionDiff between(Map<ResourceKey, byte[]> published, Revision next) {
+        return between(published, next, new java.util.IdentityHashMap<>());
+    }
+
+    /**
+     * As {@link #between(Map, Revision)}, reusing the comparable form of every resource instance {@code memo} holds
+     * (a source that re-reads unchanged files gets the same instances back from its parse cache, at the same file
+     * and line); afterwards {@code memo} holds this revision's instances only.
+     */
+    public static RevisionDiff between(Map<ResourceKey, byte[]> published, Revision next,
+                                       Map<IstioResource, byte[]> memo) {
         SortedMap<ResourceKey, byte[]> upserts = new TreeMap<>();
         Map<ResourceKey, byte[]> live = new TreeMap<>();
+        Map<IstioResource, byte[]> seen = new java.util.IdentityHashMap<>();
         next.resources().forEach((key, entry) -> {
             byte[] before = published.get(key);
-            byte[] now = comparable(entry);
+            byte[] known = memo.get(entry.resource());
+            byte[] now = known != null ? known : comparable(entry);
+            seen.put(entry.resource(), now);
             live.put(key, now);
             if (before == null || !Arrays.equals(before, now)) {
                 upserts.put(key, ConfigCodec.encode(entry.resource(), entry.origin()));
@@ -51,6 +65,8 @@ public record RevisionDiff(SortedMap<ResourceKey, byte[]> upserts, SortedSet<Res
                 deletes.add(key);
             }
         }
+        memo.clear();
+        memo.putAll(seen);
         return new RevisionDiff(upserts, deletes, live);
     }
 

@@ -238,9 +238,6 @@ public final class Translator implements ScopeListener, AutoCloseable {
             }
         }
         commit(newResources, newAssignments, manifests);
-        if (!newAssignments.isEmpty()) {
-            EVENTS.info("{} endpoint assignment{} published by name", newAssignments.size(), newAssignments.size() == 1 ? "" : "s");
-        }
         return manifests.size();
     }
 
