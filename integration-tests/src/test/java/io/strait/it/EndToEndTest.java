@@ -116,6 +116,7 @@ class EndToEndTest {
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + node.adminPort() + "/metrics")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("pilot_proxy_convergence_time_seconds_count").contains("pilot_xds_pushes_total{type=\"RDS\"}")
+                .contains("pilot_xds_config_size_bytes_sum{type=\"CDS\"}").contains("strait_consumer_lag{loop=\"translate-config\"}")
                 .contains("pilot_xds ");
         metrics.body().lines().filter(l -> l.startsWith("pilot_proxy_convergence_time_seconds_count")
                 || l.startsWith("pilot_proxy_convergence_time_seconds_sum")).forEach(System.out::println);

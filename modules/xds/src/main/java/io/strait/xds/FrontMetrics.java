@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * A front's metrics, named as istiod names the same things so existing dashboards map: pushes and rejects per
- * type, connected proxies, and the convergence time from a config revision's publication to the moment a proxy
+ * A front's metrics, named as istiod names the same things so existing dashboards map: pushes, bytes pushed and
+ * rejects per type, connected proxies, and the convergence time from a config revision's publication to the moment a proxy
  * has ACKed every type built from it.
  */
 final class FrontMetrics {
@@ -27,8 +27,10 @@ final class FrontMetrics {
         Gauge.builder("pilot_xds", connectedProxies).description("Proxies connected to this front").register(registry);
     }
 
-    void pushed(String type) {
+    void pushed(String type, int bytes) {
         Counter.builder("pilot_xds_pushes").tag("type", type).description("xDS responses sent").register(registry).increment();
+        io.micrometer.core.instrument.DistributionSummary.builder("pilot_xds_config_size_bytes").tag("type", type)
+                .baseUnit("bytes").description("Size of the xDS responses sent").register(registry).record(bytes);
     }
 
     void rejected(String type) {

@@ -134,7 +134,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
 
     @Override
     public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
-        sent(streamId, response.getTypeUrl(), response.getNonce(), response.getVersionInfo());
+        sent(streamId, response.getTypeUrl(), response.getNonce(), response.getVersionInfo(), response.getSerializedSize());
     }
 
     /**
@@ -175,11 +175,11 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
 
     @Override
     public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
-        sent(streamId, response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo());
+        sent(streamId, response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo(), response.getSerializedSize());
     }
 
     /** A response went out on a stream, state of the world or delta. */
-    private void sent(long streamId, String typeUrl, String nonce, String versionInfo) {
+    private void sent(long streamId, String typeUrl, String nonce, String versionInfo, int bytes) {
         String proxyId = streams.get(streamId);
         Proxy proxy = proxyId == null ? null : proxies.get(proxyId);
         if (proxy == null) {
@@ -191,7 +191,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         // the revisions this version reflects: those of the live manifest, if the version is the live one's
         boolean fromLive = manifest != null && XdsType.of(typeUrl)
                 .map(t -> ScopeSnapshots.version(manifest, t).equals(base(versionInfo))).orElse(false);
-        metrics.pushed(type);
+        metrics.pushed(type, bytes);
         synchronized (proxy) {
             ProxyStatus.TypeStatus before = proxy.types.get(type);
             proxy.types.put(type, new ProxyStatus.TypeStatus(versionInfo,

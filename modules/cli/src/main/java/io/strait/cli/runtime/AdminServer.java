@@ -4,6 +4,7 @@ import io.strait.bus.kafka.BusConfig;
 import io.strait.cli.status.StatusReader;
 import io.strait.model.json.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,10 +26,25 @@ final class AdminServer implements AutoCloseable {
     private final int port;
     private final IntSupplier connectedProxies;
     private final PrometheusMeterRegistry metrics;
+    private final io.micrometer.core.instrument.MultiGauge lag;
+
+    /** Consumer lag of every poll loop running in this process, read at scrape time (loops come and go with roles). */
+    private void refreshLag() {
+        List<io.micrometer.core.instrument.MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
+        io.strait.bus.kafka.PollLoop.lags().forEach((loop, behind) -> {
+            if (behind >= 0) {
+                rows.add(io.micrometer.core.instrument.MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("loop", loop), behind));
+            }
+        });
+        lag.register(rows, true);
+    }
     private HttpServer server;
 
     AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies, PrometheusMeterRegistry metrics) {
         this.metrics = metrics;
+        this.lag = io.micrometer.core.instrument.MultiGauge.builder("strait_consumer_lag")
+                .description("Records a role's Kafka consumer is behind the end of its partitions, per poll loop")
+                .register(metrics);
         this.vertx = vertx;
         this.bus = bus;
         this.port = port;
@@ -52,8 +68,10 @@ final class AdminServer implements AutoCloseable {
                         LOG.warn("status read failed", e);
                         req.response().setStatusCode(503).end("status unavailable: " + e.getMessage() + "\n");
                     });
-            case "/metrics" -> req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
-                    .end(metrics.scrape());
+            case "/metrics" -> {
+                refreshLag();
+                req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+            }
             case "/debug/heap" -> vertx.executeBlocking(() -> {
                 // a full collection first, so the figure is live data, not garbage (a debug view, used by the load harness)
                 System.gc();

@@ -6,7 +6,7 @@ import io.strait.model.mesh.MeshModel;
 import java.util.Map;
 
 /** A mesh model from one YAML file's text, as the translator tests write them inline. */
-final class TestMeshes {
+public final class TestMeshes {
     private TestMeshes() {
     }
 
@@ -39,7 +39,11 @@ final class TestMeshes {
     }
 
     static MeshModel of(String yaml) {
-        return MeshModel.of(ConfigLoader.parse(Map.of("mesh.yaml", yaml)).resources().stream()
-                .map(LoadedResource::resource).toList());
+        return MeshModel.of(resources(yaml));
+    }
+
+    /** The resources of one YAML file's text, in document order. */
+    public static java.util.List<io.strait.model.istio.IstioResource> resources(String yaml) {
+        return ConfigLoader.parse(Map.of("mesh.yaml", yaml)).resources().stream().map(LoadedResource::resource).toList();
     }
 }

@@ -2,13 +2,12 @@ package io.strait.translate.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strait.ingest.load.ConfigLoader;
-import io.strait.ingest.load.LoadedResource;
 import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.ResourceKey;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.translate.pilot.ScopeTranslator;
+import io.strait.translate.pilot.TestMeshes;
 import io.strait.translate.xds.XdsResources;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -211,7 +210,7 @@ class ChangeImpactTest {
 
     private static Map<ResourceKey, IstioResource> parse(String yaml) {
         Map<ResourceKey, IstioResource> out = new LinkedHashMap<>();
-        ConfigLoader.parse(Map.of("mesh.yaml", yaml)).resources().stream().map(LoadedResource::resource).forEach(r -> out.put(r.key(), r));
+        TestMeshes.resources(yaml).forEach(r -> out.put(r.key(), r));
         return out;
     }
 

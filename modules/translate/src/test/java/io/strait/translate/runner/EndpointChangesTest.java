@@ -2,11 +2,10 @@ package io.strait.translate.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.strait.ingest.load.ConfigLoader;
-import io.strait.ingest.load.LoadedResource;
 import io.strait.model.istio.IstioResource;
 import io.strait.model.mesh.MeshModel;
 import io.strait.translate.pilot.ScopeTranslator;
+import io.strait.translate.pilot.TestMeshes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ class EndpointChangesTest {
             """;
 
     private static List<IstioResource> parse(String yaml) {
-        return ConfigLoader.parse(Map.of("mesh.yaml", yaml)).resources().stream().map(LoadedResource::resource).toList();
+        return TestMeshes.resources(yaml);
     }
 
     /** The changes from {@code before} to {@code before} with {@code edited} put in (by key). */
