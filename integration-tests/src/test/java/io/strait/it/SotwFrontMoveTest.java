@@ -20,10 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One of two fronts is killed (kill -9 of its JVM, as a crash): a state-of-the-world client reconnects to the other
  * with the version it holds and is sent nothing — versions are content hashes, the same on every front — until the
- * config changes; then it gets the change from the surviving front.
+ * config changes; then it gets the change from the surviving front. A proxy of the dead front that never reconnects
+ * stops being counted once the front's lease runs out (it could not unregister it).
  */
 class SotwFrontMoveTest {
     private static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
+    private static final Node ORPHAN = Node.newBuilder().setId("sidecar~10.0.0.9~ratings-1.bookinfo~bookinfo.svc.cluster.local").build();
     private static final Node NODE = Node.newBuilder().setId("sidecar~10.0.0.8~details-1.bookinfo~bookinfo.svc.cluster.local")
             .setMetadata(Struct.newBuilder().putFields("LABELS", Value.newBuilder().setStructValue(Struct.newBuilder()
                     .putFields("app", Value.newBuilder().setStringValue("details").build())).build()))
@@ -49,13 +51,27 @@ class SotwFrontMoveTest {
             int frontA = EmbeddedKafka.freePort();
             RoleProcess front = new RoleProcess("xds", tmp.resolve("front-a"), List.of("--kafka", other.bootstrapServers(),
                     "--xds-port", String.valueOf(frontA), "--admin-port", "-1", "--front-id", "front-a",
-                    "--data-dir", tmp.resolve("front-a").toString()));
+                    "--group-session-timeout", "2s", "--data-dir", tmp.resolve("front-a").toString()));
             DiscoveryResponse held;
+            RawAdsStream orphan = null;
             try {
                 held = await().atMost(Duration.ofSeconds(60)).until(() -> firstResponse(frontA), r -> r != null);
+                // a proxy that will go down with its front and never reconnect
+                orphan = new RawAdsStream(frontA);
+                orphan.send(DiscoveryRequest.newBuilder().setNode(ORPHAN).setTypeUrl(CDS).build());
+                await().atMost(Duration.ofSeconds(20)).until(() -> BusProbe.status(other.bus()).proxies().stream()
+                        .anyMatch(p -> p.registration().proxyId().equals(ORPHAN.getId())));
             } finally {
                 front.kill(); // front-a crashes: no shutdown hook, its stream just breaks
+                if (orphan != null) {
+                    orphan.close();
+                }
             }
+            long killed = System.nanoTime();
+            await().atMost(Duration.ofSeconds(20)).until(() -> BusProbe.status(other.bus()).lost().contains(ORPHAN.getId()));
+            System.out.printf("the dead front's proxy that never reconnected stopped being counted %d ms after the kill (2 s lease)%n",
+                    (System.nanoTime() - killed) / 1_000_000);
+            assertThat(BusProbe.status(other.bus()).proxies()).noneMatch(p -> p.registration().proxyId().equals(ORPHAN.getId()));
             try (RawAdsStream moved = new RawAdsStream(other.xdsPort())) {
                 // as Envoy does on a new stream: the version it holds, no nonce
                 moved.send(DiscoveryRequest.newBuilder().setNode(NODE).setTypeUrl(CDS).setVersionInfo(held.getVersionInfo()).build());

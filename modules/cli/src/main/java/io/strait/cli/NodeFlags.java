@@ -33,7 +33,8 @@ final class NodeFlags {
     String frontId;
 
     @Option(names = "--group-session-timeout", defaultValue = "6s", description = "How soon translators notice that one of "
-            + "them died and take over its scopes; below 6s the cluster's group.min.session.timeout.ms must allow it "
+            + "them died and take over its scopes, and how long an xDS front's lease holds (the proxies of a crashed "
+            + "front that never reconnect stop being counted after it); below 6s the cluster's group.min.session.timeout.ms must allow it "
             + "(the embedded broker allows 1s) (default: ${DEFAULT-VALUE}).")
     String groupSessionTimeout;
 

@@ -1,5 +1,6 @@
 package io.strait.xds;
 
+import io.strait.bus.envelope.FrontLease;
 import io.strait.bus.envelope.ProxyRegistration;
 import io.strait.bus.envelope.ProxyStatus;
 import io.strait.bus.kafka.BusConfig;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes what a front learns about its proxies to the bus: registrations on {@code strait.proxies.v1}
- * (partitioned by scope, so one translator owns a whole scope) and ACK / NACK state on
- * {@code strait.proxy-status.v1}. Status updates are coalesced per proxy and flushed every few milliseconds, so
+ * (partitioned by scope, so one translator owns a whole scope), ACK / NACK state on
+ * {@code strait.proxy-status.v1}, and the front's lease on {@code strait.fronts.v1}. Status updates are coalesced per proxy and flushed every few milliseconds, so
  * a burst of ACKs costs one record per proxy.
  */
 final class ProxyReporter implements AutoCloseable {
@@ -36,10 +37,23 @@ final class ProxyReporter implements AutoCloseable {
         return t;
     });
 
-    ProxyReporter(BusConfig bus) {
+    private final String frontId;
+
+    /**
+     * @param frontId     the front whose lease this reporter renews
+     * @param leaseMillis how long a renewal holds; renewed every third of it
+     * @param connected   how many proxies the front serves (recorded with each renewal)
+     */
+    ProxyReporter(BusConfig bus, String frontId, long leaseMillis, java.util.function.IntSupplier connected) {
         this.producer = new KafkaProducer<>(bus.producer("xds", null));
         this.proxyPartitions = producer.partitionsFor(Topics.PROXIES).size();
+        this.frontId = frontId;
         flusher.scheduleWithFixedDelay(this::flush, FLUSH_MS, FLUSH_MS, TimeUnit.MILLISECONDS);
+        Runnable renew = () -> send(Topics.FRONTS, null, frontId,
+                Json.write(new FrontLease(1, frontId, System.currentTimeMillis(), leaseMillis, connected.getAsInt())));
+        renew.run(); // before the front serves anyone: its first registrations are covered
+        long every = Math.max(100, leaseMillis / 3);
+        flusher.scheduleAtFixedRate(renew, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** The partition of a scope in {@code strait.proxies.v1}: every proxy of one scope lands in the same one. */
@@ -94,6 +108,7 @@ final class ProxyReporter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         flush();
+        send(Topics.FRONTS, null, frontId, null); // a clean stop: the lease ends now (its proxies were unregistered)
         producer.close();
     }
 }

@@ -56,6 +56,9 @@ final class ScopeSnapshots {
     private final Sweeper nameSweep;
     private final long sweepEvery;
     private long lastSweep;
+    private static final long STUCK_NANOS = java.time.Duration.ofSeconds(5).toNanos();
+    /** When each waiting manifest started waiting (MIN_VALUE once reported). */
+    private final Map<ScopeManifest, Long> pendingSince = new java.util.IdentityHashMap<>();
 
     /**
      * @param cache     the cache the xDS server watches
@@ -128,9 +131,39 @@ final class ScopeSnapshots {
         }
         dirty.clear();
         long now = clock.getAsLong();
+        reportStuck(now);
         if (live && now - lastSweep >= sweepEvery) {
             lastSweep = now;
             sweep(now);
+        }
+    }
+
+    /**
+     * Says once, per manifest, what a manifest held back for more than {@link #STUCK_NANOS} still waits for: a
+     * resource or an assignment that does not arrive is a fault somewhere upstream, and this names it.
+     */
+    private void reportStuck(long now) {
+        if (!live) {
+            return;
+        }
+        java.util.Set<ScopeManifest> waiting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        waiting.addAll(pending.values());
+        pendingSince.keySet().retainAll(waiting);
+        for (ScopeManifest m : waiting) {
+            long since = pendingSince.computeIfAbsent(m, k -> now);
+            if (since != Long.MIN_VALUE && now - since > STUCK_NANOS) {
+                pendingSince.put(m, Long.MIN_VALUE); // said once
+                List<String> missing = new ArrayList<>();
+                m.bundles().values().stream().filter(b -> !bundles.containsKey(b)).forEach(b -> missing.add("bundle " + b));
+                if (missing.isEmpty()) {
+                    ScopeManifest full = expanded(m);
+                    full.resources().values().forEach(list -> list.stream().filter(r -> !resources.containsKey(r.hash()))
+                            .forEach(r -> missing.add(r.name() + " (" + r.hash() + ")")));
+                    full.endpoints().stream().filter(c -> !assignments.containsKey(c)).forEach(c -> missing.add("assignment " + c));
+                }
+                LOG.warn("manifest generation {} of scope {} has waited {} s for {} of its parts: {}", m.generation(), m.scope(),
+                        (now - since) / 1_000_000_000L, missing.size(), missing.stream().limit(10).toList());
+            }
         }
     }
 

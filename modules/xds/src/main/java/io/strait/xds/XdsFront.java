@@ -41,6 +41,7 @@ public final class XdsFront implements AutoCloseable {
     private final int requestedPort;
     private final String frontId;
     private final MeterRegistry metrics;
+    private final long leaseMillis;
     private final ExecutorService fanOut = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "strait-xds-fanout");
         t.setDaemon(true);
@@ -50,7 +51,7 @@ public final class XdsFront implements AutoCloseable {
     private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> firstSnapshots =
             new java.util.concurrent.ConcurrentHashMap<>();
     private ProxyReporter reporter;
-    private ProxyTracker tracker;
+    private volatile ProxyTracker tracker;
     private PollLoop loop;
     private Server server;
 
@@ -59,9 +60,18 @@ public final class XdsFront implements AutoCloseable {
      * @param bindHost address to listen on
      * @param port     port to listen on (0 picks a free one)
      * @param frontId  this front's id, recorded with each proxy it serves
-     * @param metrics  where the front's metrics go
+     * @param metrics  where the front's metrics go (lease: 6 s)
      */
     public XdsFront(BusConfig bus, String bindHost, int port, String frontId, MeterRegistry metrics) {
+        this(bus, bindHost, port, frontId, metrics, 6_000);
+    }
+
+    /**
+     * @param leaseMillis how long this front's lease holds without renewal: after a crash, the proxies it served that
+     *                    never reconnected elsewhere stop being counted this long after its last renewal
+     */
+    public XdsFront(BusConfig bus, String bindHost, int port, String frontId, MeterRegistry metrics, long leaseMillis) {
+        this.leaseMillis = leaseMillis;
         this.bus = bus;
         this.metrics = metrics;
         this.bindHost = bindHost;
@@ -78,7 +88,7 @@ public final class XdsFront implements AutoCloseable {
             }
         };
         SimpleCache<String> cache = new SimpleCache<>(groups);
-        reporter = new ProxyReporter(bus);
+        reporter = new ProxyReporter(bus, frontId, leaseMillis, () -> tracker == null ? 0 : tracker.connectedProxies());
         ScopeSnapshots[] snapshots = new ScopeSnapshots[1];
         NackLedger ledger = new NackLedger();
         DeltaVersions delta = new DeltaVersions();

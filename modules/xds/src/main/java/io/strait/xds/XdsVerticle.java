@@ -11,9 +11,12 @@ public final class XdsVerticle extends VerticleBase {
     private final int port;
     private final String frontId;
     private final io.micrometer.core.instrument.MeterRegistry metrics;
+    private final long leaseMillis;
     private XdsFront front;
 
-    public XdsVerticle(BusConfig bus, String bindHost, int port, String frontId, io.micrometer.core.instrument.MeterRegistry metrics) {
+    public XdsVerticle(BusConfig bus, String bindHost, int port, String frontId, io.micrometer.core.instrument.MeterRegistry metrics,
+                       long leaseMillis) {
+        this.leaseMillis = leaseMillis;
         this.metrics = metrics;
         this.bus = bus;
         this.bindHost = bindHost;
@@ -23,7 +26,7 @@ public final class XdsVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.executeBlocking(() -> front = new XdsFront(bus, bindHost, port, frontId, metrics).start());
+        return vertx.executeBlocking(() -> front = new XdsFront(bus, bindHost, port, frontId, metrics, leaseMillis).start());
     }
 
     @Override

@@ -11,6 +11,7 @@ public final class Topics {
     public static final String XDS_SCOPES = "strait.xds.scopes.v1";
     public static final String XDS_ENDPOINTS = "strait.xds.endpoints.v1";
     public static final String XDS_COVERAGE = "strait.xds.coverage.v1";
+    public static final String FRONTS = "strait.fronts.v1";
 
     private Topics() {
     }

@@ -72,7 +72,8 @@ public final class StraitNode implements AutoCloseable {
 
     /** Starts the xDS front role (again, after {@link #stopXds()}). */
     public void startXds() throws Exception {
-        xds = new XdsVerticle(bus, options.xdsHost(), options.xdsPort(), options.frontId(), metrics);
+        // a front's lease is the same "how soon is a dead member noticed" as the translators' group session
+        xds = new XdsVerticle(bus, options.xdsHost(), options.xdsPort(), options.frontId(), metrics, options.groupSessionTimeoutMs());
         xdsDeployment = deploy(xds);
     }
 

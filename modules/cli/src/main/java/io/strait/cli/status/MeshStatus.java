@@ -11,14 +11,23 @@ import java.util.Map;
  * What {@code strait status} shows: each connected proxy with its per-type sync state, and each source's live
  * and last rejected revision. Read from the bus; served as JSON by the admin port.
  *
- * @param proxies connected proxies, by node id
- * @param sources config sources, by name
+ * @param proxies  connected proxies, by node id
+ * @param sources  config sources, by name
+ * @param coverage the translators' coverage records
+ * @param lost     proxy ids registered by fronts whose lease ran out (crashed, and the proxy did not reconnect
+ *                 elsewhere): not counted as connected, nor by rollouts
  */
-public record MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List<ScopeCoverage> coverage) {
+public record MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List<ScopeCoverage> coverage,
+                         List<String> lost) {
     public MeshStatus {
         proxies = proxies == null ? List.of() : proxies;
         sources = sources == null ? List.of() : sources;
         coverage = coverage == null ? List.of() : coverage;
+        lost = lost == null ? List.of() : lost;
+    }
+
+    public MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List<ScopeCoverage> coverage) {
+        this(proxies, sources, coverage, List.of());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.strait.cli.status;
 
+import io.strait.bus.envelope.FrontLease;
 import io.strait.bus.envelope.ProxyRegistration;
 import io.strait.bus.envelope.ProxyStatus;
 import io.strait.bus.envelope.RevisionStatus;
@@ -24,18 +25,28 @@ public final class StatusReader {
         Map<String, byte[]> statuses = TopicSnapshot.read(bus, Topics.PROXY_STATUS, timeout);
         Map<String, byte[]> revisions = TopicSnapshot.read(bus, Topics.REVISIONS, timeout);
         Map<String, byte[]> coverage = TopicSnapshot.read(bus, Topics.XDS_COVERAGE, timeout);
+        Map<String, byte[]> leases = TopicSnapshot.read(bus, Topics.FRONTS, timeout);
+        long now = System.currentTimeMillis();
         List<MeshStatus.Proxy> proxies = new ArrayList<>();
+        List<String> lost = new ArrayList<>();
         registrations.forEach((id, value) -> {
+            ProxyRegistration registration = Json.read(value, ProxyRegistration.class);
+            byte[] lease = leases.get(registration.front());
+            // a front that renewed no lease (none written yet, or an older front) is taken at its word
+            if (lease != null && !Json.read(lease, FrontLease.class).holdsAt(now)) {
+                lost.add(id);
+                return;
+            }
             byte[] status = statuses.get(id);
-            proxies.add(new MeshStatus.Proxy(Json.read(value, ProxyRegistration.class),
-                    status == null ? null : Json.read(status, ProxyStatus.class)));
+            proxies.add(new MeshStatus.Proxy(registration, status == null ? null : Json.read(status, ProxyStatus.class)));
         });
+        lost.sort(null);
         proxies.sort(Comparator.comparing(p -> p.registration().proxyId()));
         List<RevisionStatus> sources = new ArrayList<>();
         revisions.values().forEach(v -> sources.add(Json.read(v, RevisionStatus.class)));
         sources.sort(Comparator.comparing(RevisionStatus::source));
         List<ScopeCoverage> covered = new ArrayList<>();
         coverage.values().forEach(v -> covered.add(Json.read(v, ScopeCoverage.class)));
-        return new MeshStatus(proxies, sources, covered);
+        return new MeshStatus(proxies, sources, covered, lost);
     }
 }

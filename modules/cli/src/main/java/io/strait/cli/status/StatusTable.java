@@ -42,6 +42,10 @@ public final class StatusTable {
             table(out, rows);
         }
         nacks.forEach(n -> out.append("  NACK ").append(n).append('\n'));
+        if (!status.lost().isEmpty()) {
+            out.append(status.lost().size()).append(" proxies registered by fronts whose lease ran out are not counted: ")
+                    .append(String.join(", ", status.lost())).append('\n');
+        }
         out.append('\n');
         List<List<String>> sources = new ArrayList<>();
         sources.add(List.of("SOURCE", "LIVE REVISION", "ACCEPTED", "RESOURCES", "LAST REJECTED"));
