@@ -87,7 +87,7 @@ public final class XdsFront implements AutoCloseable {
                 return "invalid"; // the stream is refused by ProxyTracker before any watch is served
             }
         };
-        SimpleCache<String> cache = new SimpleCache<>(groups);
+        SimpleCache<String> cache = new ScopeCache(groups);
         reporter = new ProxyReporter(bus, frontId, leaseMillis, () -> tracker == null ? 0 : tracker.connectedProxies());
         ScopeSnapshots[] snapshots = new ScopeSnapshots[1];
         NackLedger ledger = new NackLedger();
