@@ -2,7 +2,6 @@ package io.strait.translate.runner;
 
 import com.google.protobuf.Message;
 import io.strait.bus.envelope.EndpointAssignment;
-import io.strait.bus.envelope.ScopeCoverage;
 import io.strait.bus.envelope.ScopeManifest;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.model.mesh.MeshModel;
@@ -47,11 +46,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private final Map<String, ProxyIdentity> scopes = new HashMap<>();
     private final Map<String, ScopeManifest> published = new HashMap<>();
     /** Per owned scope, what its proxies are served from (its manifest's revisions, or newer endpoints by name). */
-    private final Map<String, Served> served = new HashMap<>();
-
-    /** The revisions a scope is served from and when the newest of them was published. */
-    private record Served(Map<String, String> revisions, long revisionAt) {
-    }
+    private final ServedRevisions served = new ServedRevisions();
     private final PublishedHashes publishedHashes = new PublishedHashes();
     private MeshModel model;
     private Map<String, String> revisions = Map.of();
@@ -94,7 +89,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
     public void scopeDown(String scope) {
         worker.execute(() -> {
             scopes.remove(scope);
-            served.remove(scope);
+            served.forget(scope);
             publishedHashes.replaced(published.remove(scope), null);
         });
     }
@@ -251,17 +246,18 @@ public final class Translator implements ScopeListener, AutoCloseable {
             if (publisher == null) {
                 publisher = new ScopePublisher(bus); // after a failure: a fresh transactional producer
             }
-            Map<String, Served> nextServed = served(manifests, newAssignments.keySet());
+            Map<String, ServedRevisions.Served> nextServed = served.next(scopes.keySet(), published, manifests,
+                    newAssignments.keySet(), revisions, revisionAt);
             // the bus gets each manifest with its long lists in bundles; we keep the full one for our own books
             publisher.publish(newResources, newAssignments.values(),
-                    manifests.stream().map(ManifestBundles::compact).toList(), coverage(nextServed));
+                    manifests.stream().map(ManifestBundles::compact).toList(),
+                    ServedRevisions.coverage(id, revisions, nextServed));
             publishedHashes.published(newResources.keySet());
             Map<String, String> assigned = new HashMap<>();
             newAssignments.forEach((name, a) -> assigned.put(name, a.hash()));
             publishedHashes.publishedAssignments(assigned);
             manifests.forEach(m -> publishedHashes.replaced(published.put(m.scope(), m), m));
-            served.clear();
-            served.putAll(nextServed);
+            served.adopt(nextServed);
         } catch (KafkaException e) {
             LOG.error("publishing {} manifests failed; retrying in {} s", manifests.size(), RETRY_SECONDS, e);
             EVENTS.error("publishing the config of {} scopes failed ({}); retrying in {} s", manifests.size(), e.getMessage(), RETRY_SECONDS);
@@ -335,37 +331,6 @@ public final class Translator implements ScopeListener, AutoCloseable {
             throw new IllegalStateException("translator bug: " + type + " " + name
                     + " breaks Envoy's constraints, so it is not sent: " + violations);
         }
-    }
-
-    /**
-     * Every owned scope with what it is served from once {@code changed} manifests and the assignments of
-     * {@code reassigned} clusters are published: a changed manifest's revisions; the current revisions for a scope
-     * served one of the reassigned clusters by name; otherwise what it was served from before. Fronts derive the
-     * same: a scope is served from the newest of its manifest and the assignments it names.
-     */
-    private Map<String, Served> served(List<ScopeManifest> changed, java.util.Set<String> reassigned) {
-        Map<String, ScopeManifest> next = new HashMap<>(published);
-        changed.forEach(m -> next.put(m.scope(), m));
-        Map<String, Served> out = new HashMap<>();
-        for (String scope : scopes.keySet()) {
-            ScopeManifest m = next.get(scope);
-            if (m == null) {
-                continue;
-            }
-            Served before = served.get(scope);
-            boolean endpointsMoved = !reassigned.isEmpty() && m.endpoints().stream().anyMatch(reassigned::contains);
-            out.put(scope, endpointsMoved ? new Served(revisions, revisionAt)
-                    : published.get(scope) != m || before == null ? new Served(m.revisions(), m.revisionAt()) : before);
-        }
-        return out;
-    }
-
-    private ScopeCoverage coverage(Map<String, Served> byScope) {
-        Map<Served, List<String>> grouped = new java.util.LinkedHashMap<>();
-        new TreeMap<>(byScope).forEach((scope, s) -> grouped.computeIfAbsent(s, k -> new ArrayList<>()).add(scope));
-        List<ScopeCoverage.Served> served = new ArrayList<>();
-        grouped.forEach((s, members) -> served.add(new ScopeCoverage.Served(s.revisions(), s.revisionAt(), members)));
-        return new ScopeCoverage(2, id, revisions, served, System.currentTimeMillis());
     }
 
     private ScopeManifest manifest(String scope, Hashed hashed) {
