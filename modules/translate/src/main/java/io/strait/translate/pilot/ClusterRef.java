@@ -6,6 +6,15 @@ package io.strait.translate.pilot;
  */
 public record ClusterRef(String host, int port, String subset) implements Comparable<ClusterRef> {
 
+    /** The outbound cluster a name denotes ({@code outbound|<port>|<subset>|<host>}); empty for any other name. */
+    public static java.util.Optional<ClusterRef> parse(String name) {
+        String[] parts = name.split("\\|", 4);
+        if (parts.length != 4 || !parts[0].equals("outbound") || parts[1].isEmpty() || !parts[1].chars().allMatch(Character::isDigit)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new ClusterRef(parts[3], Integer.parseInt(parts[1]), parts[2].isEmpty() ? null : parts[2]));
+    }
+
     public String name() {
         return "outbound|" + port + "|" + (subset == null ? "" : subset) + "|" + host;
     }

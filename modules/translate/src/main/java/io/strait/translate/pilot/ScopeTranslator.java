@@ -57,11 +57,9 @@ public final class ScopeTranslator {
      * {@link #translate} gives every scope that is not balanced by locality, computed without translating one.
      */
     public static ClusterLoadAssignment assignment(MeshModel model, String clusterName) {
-        String[] parts = clusterName.split("\\|", 4);
-        if (parts.length != 4 || !parts[0].equals("outbound")) {
-            throw new IllegalArgumentException("not an outbound cluster name: " + clusterName);
-        }
-        return Endpoints.of(new ClusterRef(parts[3], Integer.parseInt(parts[1]), parts[2].isEmpty() ? null : parts[2]), model, "");
+        ClusterRef ref = ClusterRef.parse(clusterName)
+                .orElseThrow(() -> new IllegalArgumentException("not an outbound cluster name: " + clusterName));
+        return Endpoints.of(ref, model, "");
     }
 
     public XdsResources translate(MeshModel model, ProxyIdentity proxy) {

@@ -8,6 +8,7 @@ import io.strait.model.istio.VirtualService;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.model.proxy.ProxyType;
+import io.strait.translate.pilot.ClusterRef;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -85,7 +86,7 @@ final class ChangeImpact {
             return true;
         }
         for (String cluster : carried) {
-            if (hosts.contains(cluster.substring(cluster.lastIndexOf('|') + 1))) {
+            if (ClusterRef.parse(cluster).map(ClusterRef::host).filter(hosts::contains).isPresent()) {
                 return true;
             }
         }

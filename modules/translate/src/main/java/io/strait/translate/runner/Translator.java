@@ -6,6 +6,7 @@ import io.strait.bus.envelope.ScopeManifest;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
+import io.strait.translate.pilot.ClusterRef;
 import io.strait.translate.pilot.ScopeTranslator;
 import io.strait.translate.xds.ContentHash;
 import io.strait.translate.xds.EnvoyConstraints;
@@ -150,15 +151,10 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 }
             });
             for (String cluster : clusters) {
-                if (!hosts.contains(cluster.substring(cluster.lastIndexOf('|') + 1))) {
-                    continue;
-                }
-                Message cla = ScopeTranslator.assignment(model, cluster);
-                byte[] bytes = ContentHash.serialize(cla);
-                String hash = ContentHash.of(bytes);
-                if (!publishedHashes.assignmentIs(cluster, hash)) {
-                    checkConstraints(XdsType.EDS, cluster, cla);
-                    changed.put(cluster, new EndpointAssignment(1, cluster, hash, ResourceCodec.encode(bytes), revisions, revisionAt));
+                if (ClusterRef.parse(cluster).map(ClusterRef::host).filter(hosts::contains).isPresent()) {
+                    Message cla = ScopeTranslator.assignment(model, cluster);
+                    byte[] bytes = ContentHash.serialize(cla);
+                    assignIfChanged(cluster, cla, bytes, ContentHash.of(bytes), changed);
                 }
             }
         } catch (RuntimeException e) {
@@ -296,11 +292,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 String name = r.getKey();
                 if (assignments) {
                     endpoints.add(name);
-                    if (!publishedHashes.assignmentIs(name, hash) && !newAssignments.containsKey(name)) {
-                        checkConstraints(type.getKey(), name, r.getValue());
-                        newAssignments.put(name, new EndpointAssignment(1, name, hash, ResourceCodec.encode(bytes),
-                                revisions, revisionAt));
-                    }
+                    assignIfChanged(name, r.getValue(), bytes, hash, newAssignments);
                     continue;
                 }
                 // a hash already published (or already checked in this batch) passed the check: same bytes, same verdict
@@ -323,6 +315,17 @@ public final class Translator implements ScopeListener, AutoCloseable {
             bundles.put(key, hash);
         });
         return new Hashed(byType, List.copyOf(endpoints), bundles);
+    }
+
+    /**
+     * Collects the assignment of a cluster served by name unless the bus already has it from us (or this batch
+     * holds it), after Envoy's constraints check.
+     */
+    private void assignIfChanged(String cluster, Message cla, byte[] bytes, String hash, Map<String, EndpointAssignment> into) {
+        if (!publishedHashes.assignmentIs(cluster, hash) && !into.containsKey(cluster)) {
+            checkConstraints(XdsType.EDS, cluster, cla);
+            into.put(cluster, new EndpointAssignment(1, cluster, hash, ResourceCodec.encode(bytes), revisions, revisionAt));
+        }
     }
 
     private static void checkConstraints(XdsType type, String name, Message resource) {
