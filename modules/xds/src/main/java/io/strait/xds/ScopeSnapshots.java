@@ -197,8 +197,7 @@ final class ScopeSnapshots {
     }
 
     private static void references(ScopeManifest m, java.util.Set<String> hashes, java.util.Set<String> names) {
-        m.resources().values().forEach(list -> list.forEach(r -> hashes.add(r.hash())));
-        hashes.addAll(m.bundles().values());
+        hashes.addAll(m.contentHashes());
         names.addAll(m.endpoints());
     }
 

@@ -32,6 +32,14 @@ public record ScopeManifest(int v, String scope, long generation, Map<String, St
         bundles = bundles == null ? Map.of() : bundles;
     }
 
+    /** Every content hash the manifest names on {@code strait.xds.resources.v1}: its inline resources and its bundles. */
+    public List<String> contentHashes() {
+        List<String> out = new java.util.ArrayList<>();
+        resources.values().forEach(list -> list.forEach(r -> out.add(r.hash())));
+        out.addAll(bundles.values());
+        return out;
+    }
+
     /** One resource of a manifest. */
     public record NamedHash(String name, String hash) {
     }

@@ -4,7 +4,6 @@ import io.strait.bus.envelope.ScopeManifest;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -49,11 +48,11 @@ final class PublishedHashes {
     void replaced(ScopeManifest before, ScopeManifest after) {
         // count the new references first, so what both name never drops to zero on the way
         if (after != null) {
-            hashesOf(after).forEach(h -> hashRefs.merge(h, 1, Integer::sum));
+            after.contentHashes().forEach(h -> hashRefs.merge(h, 1, Integer::sum));
             after.endpoints().forEach(c -> clusterRefs.merge(c, 1, Integer::sum));
         }
         if (before != null) {
-            for (String h : hashesOf(before)) {
+            for (String h : before.contentHashes()) {
                 if (hashRefs.merge(h, -1, Integer::sum) <= 0) {
                     hashRefs.remove(h);
                     hashes.remove(h);
@@ -66,15 +65,6 @@ final class PublishedHashes {
                 }
             }
         }
-    }
-
-    private static List<String> hashesOf(ScopeManifest m) {
-        List<String> out = new java.util.ArrayList<>();
-        for (List<ScopeManifest.NamedHash> list : m.resources().values()) {
-            list.forEach(r -> out.add(r.hash()));
-        }
-        out.addAll(m.bundles().values());
-        return out;
     }
 
     int size() {
