@@ -29,12 +29,12 @@ final class ChangeImpact {
     }
 
     /** The hosts the changes are about; empty when some change may reach beyond the scopes that see its hosts. */
-    static Optional<Set<String>> hosts(Collection<EndpointChanges.Change> changes, MeshModel before, MeshModel after) {
+    static Optional<Set<String>> hosts(Collection<ConfigChange> changes, MeshModel before, MeshModel after) {
         if (before.usesLocality() != after.usesLocality()) {
             return Optional.empty();
         }
         Set<String> hosts = new HashSet<>();
-        for (EndpointChanges.Change c : changes) {
+        for (ConfigChange c : changes) {
             for (IstioResource r : java.util.Arrays.asList(c.before(), c.after())) {
                 if (r != null && !addHosts(r, hosts)) {
                     return Optional.empty();

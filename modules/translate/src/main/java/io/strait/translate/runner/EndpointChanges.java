@@ -22,21 +22,17 @@ final class EndpointChanges {
     private EndpointChanges() {
     }
 
-    /** One resource as it was before and after a revision (null: absent). */
-    record Change(IstioResource before, IstioResource after) {
-    }
-
     /**
      * The service hosts whose endpoints the changes touch, when that is all they touch; empty when some change may
      * affect more (then every scope is translated).
      */
-    static Optional<Set<String>> affectedHosts(Collection<Change> changes, MeshModel before, MeshModel after) {
+    static Optional<Set<String>> affectedHosts(Collection<ConfigChange> changes, MeshModel before, MeshModel after) {
         // with locality-aware balancing an assignment depends on each caller's locality: it is not served by name
         if (before.usesLocality() || after.usesLocality()) {
             return Optional.empty();
         }
         Set<String> hosts = new HashSet<>();
-        for (Change c : changes) {
+        for (ConfigChange c : changes) {
             IstioResource any = c.after() != null ? c.after() : c.before();
             if (any == null) {
                 continue;
@@ -68,7 +64,7 @@ final class EndpointChanges {
         return Optional.of(hosts);
     }
 
-    private static boolean onlyEndpointsDiffer(Change c) {
+    private static boolean onlyEndpointsDiffer(ConfigChange c) {
         if (c.before() == null || c.after() == null || !c.before().metadata().equals(c.after().metadata())) {
             return false; // a service added or removed, or relabelled: visibility and routes may change
         }

@@ -32,7 +32,7 @@ final class ModelFollower implements AutoCloseable {
     private final Map<String, IstioResource> live = new HashMap<>();
     private final Map<String, IstioResource> pending = new HashMap<>();
     /** What changed since the last model emitted, per key (the first before, the last after). */
-    private final Map<String, EndpointChanges.Change> changes = new HashMap<>();
+    private final Map<String, ConfigChange> changes = new HashMap<>();
     private boolean emitted;
     private final Map<String, String> revisions = new TreeMap<>();
     private final PollLoop loop;
@@ -47,7 +47,7 @@ final class ModelFollower implements AutoCloseable {
      * resources that changed since the previous model (null for the first model: everything is new).
      */
     record ModelRevision(MeshModel model, Map<String, String> revisions, long publishedAt,
-                         List<EndpointChanges.Change> changes) {
+                         List<ConfigChange> changes) {
     }
 
     /** @param onRevision called on the follower's thread with each new model */
@@ -79,7 +79,7 @@ final class ModelFollower implements AutoCloseable {
         }
         if (caughtUp && dirty) {
             dirty = false;
-            List<EndpointChanges.Change> changed = emitted ? List.copyOf(changes.values()) : null;
+            List<ConfigChange> changed = emitted ? List.copyOf(changes.values()) : null;
             changes.clear();
             emitted = true;
             onRevision.accept(new ModelRevision(MeshModel.of(List.copyOf(live.values())), Map.copyOf(revisions), publishedAt,
@@ -94,8 +94,8 @@ final class ModelFollower implements AutoCloseable {
             }
             RevisionMarker marker = ConfigCodec.decodeMarker(r.value());
             pending.forEach((key, resource) -> {
-                EndpointChanges.Change earlier = changes.get(key);
-                changes.put(key, new EndpointChanges.Change(earlier != null ? earlier.before() : live.get(key), resource));
+                ConfigChange earlier = changes.get(key);
+                changes.put(key, new ConfigChange(earlier != null ? earlier.before() : live.get(key), resource));
                 if (resource == null) {
                     live.remove(key);
                 } else {

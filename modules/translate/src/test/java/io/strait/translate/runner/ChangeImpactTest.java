@@ -223,9 +223,9 @@ class ChangeImpactTest {
         for (String edit : EDITS) {
             MeshModel before = MeshModel.of(live.values());
             Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
-            List<EndpointChanges.Change> changes = new ArrayList<>();
+            List<ConfigChange> changes = new ArrayList<>();
             parse(edit).forEach((key, r) -> {
-                changes.add(new EndpointChanges.Change(live.get(key), r));
+                changes.add(new ConfigChange(live.get(key), r));
                 next.put(key, r);
             });
             MeshModel after = MeshModel.of(next.values());
@@ -261,7 +261,7 @@ class ChangeImpactTest {
                 """).values().iterator().next();
         Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
         next.put(sidecar.key(), sidecar);
-        assertThat(ChangeImpact.hosts(List.of(new EndpointChanges.Change(live.get(sidecar.key()), sidecar)), before,
+        assertThat(ChangeImpact.hosts(List.of(new ConfigChange(live.get(sidecar.key()), sidecar)), before,
                 MeshModel.of(next.values()))).isEmpty();
     }
 }

@@ -56,12 +56,12 @@ class EndpointChangesTest {
     private static Optional<Set<String>> affected(String before, String edited) {
         List<IstioResource> old = parse(before);
         List<IstioResource> now = new ArrayList<>(old);
-        List<EndpointChanges.Change> changes = new ArrayList<>();
+        List<ConfigChange> changes = new ArrayList<>();
         for (IstioResource e : parse(edited)) {
             IstioResource was = old.stream().filter(r -> r.key().equals(e.key())).findFirst().orElse(null);
             now.remove(was);
             now.add(e);
-            changes.add(new EndpointChanges.Change(was, e));
+            changes.add(new ConfigChange(was, e));
         }
         return EndpointChanges.affectedHosts(changes, MeshModel.of(old), MeshModel.of(now));
     }
