@@ -49,6 +49,8 @@ final class ScopeSnapshots {
     private final Map<String, java.util.Set<String>> scopesByCluster = new HashMap<>();
     /** Scopes whose assignments changed since the last {@link #flush()}. */
     private final java.util.Set<String> dirty = new java.util.LinkedHashSet<>();
+    /** Something arrived since the last {@link #flush()}: waiting manifests may be complete now. */
+    private boolean retryPending;
     private final Consumer<ScopeManifest> onApplied;
     private boolean live;
     private final java.util.function.LongSupplier clock;
@@ -91,11 +93,7 @@ final class ScopeSnapshots {
         } else {
             resources.put(hash, ResourceCodec.decode(value));
         }
-        if (live && !pending.isEmpty()) {
-            for (ScopeManifest m : List.copyOf(pending.values())) {
-                tryApply(m);
-            }
-        }
+        retryPending = true;
     }
 
     /** One assignment served by name, decoded once. */
@@ -115,14 +113,21 @@ final class ScopeSnapshots {
                 (ClusterLoadAssignment) ResourceCodec.decode(record.resource()), record.revisions(), record.revisionAt()));
         if (live) {
             dirty.addAll(scopesByCluster.getOrDefault(record.cluster(), java.util.Set.of()));
+        }
+        retryPending = true;
+    }
+
+    /**
+     * The end of a batch of records: waiting manifests are tried again if something arrived (once per batch, not
+     * once per resource), and the scopes whose assignments changed are re-served, once each.
+     */
+    void flush() {
+        if (live && retryPending && !pending.isEmpty()) {
             for (ScopeManifest m : List.copyOf(pending.values())) {
                 tryApply(m);
             }
         }
-    }
-
-    /** Re-serves the scopes whose assignments changed in the records just read: once per scope per batch. */
-    void flush() {
+        retryPending = false;
         for (String scope : dirty) {
             ScopeManifest m = base.get(scope);
             if (m != null && !pending.containsKey(scope)) {

@@ -92,6 +92,7 @@ class ScopeSnapshotsTest {
         snapshots.resource(ContentHash.of(cdsBundle), cdsBundle);
         snapshots.resource(ContentHash.of(edsBundle), edsBundle);
         clusters.forEach(snapshots::resource);
+        snapshots.flush();
         assertThat(served).as("its assignments have not arrived").isEmpty();
         names.forEach(n -> snapshots.assignment(assignment(n, 1, 1)));
         snapshots.flush();
@@ -150,6 +151,7 @@ class ScopeSnapshotsTest {
                 List.of(new ScopeManifest.NamedHash("a", ha))), List.of(), Map.of(), 3, 3));
         assertThat(snapshots.applied(SCOPE).generation()).isEqualTo(2);
         snapshots.resource(ha, encode(a));
+        snapshots.flush(); // the end of the batch that brought it
         assertThat(snapshots.applied(SCOPE).generation()).isEqualTo(3);
     }
 }
