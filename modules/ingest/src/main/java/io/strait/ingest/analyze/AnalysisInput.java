@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * What analysis looks at: every Istio document (as written, even if it does not validate: analyzers, like
  * Istio's, look at what is there) and the Kubernetes objects that stand for the service registry — Services,
- * Pods, Nodes, Secrets, Namespaces. Indexed by kind, with the visibility and host-matching rules analyzers share.
+ * Pods, Nodes, Secrets, Namespaces — and the mesh config. Indexed by kind, with the visibility and host-matching
+ * rules analyzers share.
  */
 public final class AnalysisInput {
     private static final String CLUSTER_SUFFIX = ".svc.cluster.local";
@@ -52,6 +53,8 @@ public final class AnalysisInput {
     }
 
     private final Map<String, List<Doc>> byKind = new HashMap<>();
+    /** The mesh config given with the input (a {@code mesh.yaml} document or the {@code istio} ConfigMap), if any. */
+    private final MeshConfig meshConfig;
     /** The registry's hosts, built on first use: analyzers look destinations up many times per revision. */
     private List<RegisteredHost> hosts;
     private Map<String, List<Integer>> exactHosts;
@@ -59,16 +62,26 @@ public final class AnalysisInput {
     private List<Integer> wildcardHosts;
 
     public AnalysisInput(Collection<YamlDocument> documents) {
+        JsonNode meshDocument = null;
         for (YamlDocument d : documents) {
             JsonNode tree = d.tree();
             String kind = tree.path("kind").asText("");
             String name = tree.path("metadata").path("name").asText("");
+            if (meshDocument == null && MeshConfig.isMeshConfig(tree)) {
+                meshDocument = tree;
+            }
             if (kind.isEmpty() || name.isEmpty()) {
                 continue;
             }
             String ns = tree.path("metadata").path("namespace").asText("");
             byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(new Doc(kind, ns.isEmpty() ? "default" : ns, name, d));
         }
+        meshConfig = meshDocument != null ? new MeshConfig(meshDocument) : MeshConfig.fromConfigMaps(all("ConfigMap"));
+    }
+
+    /** The mesh config of the input, Istio's defaults where it gives none. */
+    public MeshConfig meshConfig() {
+        return meshConfig;
     }
 
     public List<Doc> all(String kind) {
