@@ -19,7 +19,6 @@ public final class Analyzers {
             new GatewayAnalyzers.DuplicateCertificates(),
             new SidecarSelectorAnalyzer(),
             new CaCertificateAnalyzer(),
-            new DestinationRuleHostAnalyzer(),
             new SubsetSelectsPodsAnalyzer(),
             new ServiceEntryAnalyzers.AddressesRequired(),
             new ServiceEntryAnalyzers.ProtocolConflicts());
