@@ -21,7 +21,8 @@ public final class Analyzers {
             new CaCertificateAnalyzer(),
             new SubsetSelectsPodsAnalyzer(),
             new ServiceEntryAnalyzers.AddressesRequired(),
-            new ServiceEntryAnalyzers.ProtocolConflicts());
+            new ServiceEntryAnalyzers.ProtocolConflicts(),
+            new AuthorizationPoliciesAnalyzer());
 
     private Analyzers() {
     }
