@@ -22,7 +22,10 @@ public final class Analyzers {
             new SubsetSelectsPodsAnalyzer(),
             new ServiceEntryAnalyzers.AddressesRequired(),
             new ServiceEntryAnalyzers.ProtocolConflicts(),
-            new AuthorizationPoliciesAnalyzer());
+            new AuthorizationPoliciesAnalyzer(),
+            new PortNameAnalyzer(),
+            new ServiceAssociationAnalyzer(),
+            new ApplicationUidAnalyzer());
 
     private Analyzers() {
     }
