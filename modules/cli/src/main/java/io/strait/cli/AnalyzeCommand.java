@@ -2,6 +2,7 @@ package io.strait.cli;
 
 import io.strait.ingest.analyze.AnalysisInput;
 import io.strait.ingest.analyze.Analyzers;
+import io.strait.ingest.analyze.MeshConfig;
 import io.strait.ingest.load.ConfigLoader;
 import io.strait.ingest.load.LoadResult;
 import io.strait.ingest.validate.DocumentValidator;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code strait analyze}: validation plus Istio's cross-resource analysis over everything given together, with
- * Kubernetes objects in the files as the registry. Output and exit codes follow {@code istioctl analyze}.
+ * Kubernetes objects in the files as the registry and a mesh config file among them (a kindless {@code mesh.yaml})
+ * as the mesh config. Output and exit codes follow {@code istioctl analyze}.
  */
 @Command(name = "analyze", description = "Validate and analyze config together, as istioctl analyze does.")
 public final class AnalyzeCommand implements Callable<Integer> {
@@ -55,6 +57,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             try {
                 for (YamlDocument doc : YamlReader.read(file.getKey(), file.getValue())) {
                     documents.add(doc);
+                    if (MeshConfig.isMeshConfig(doc.tree())) {
+                        continue; // a mesh.yaml (istioctl's --meshConfigFile): analysis reads it, it is no resource
+                    }
                     validator.check(doc).stream()
                             .filter(f -> !f.code().equals("STR0002") && !f.code().equals("STR0003"))
                             .forEach(findings::add);

@@ -42,7 +42,7 @@ public final class MeshConfig {
     }
 
     /** True for a kindless document that sets a MeshConfig field: a mesh config file. */
-    static boolean isMeshConfig(JsonNode doc) {
+    public static boolean isMeshConfig(JsonNode doc) {
         if (doc == null || !doc.isObject() || doc.has("kind") || doc.has("apiVersion")) {
             return false;
         }
