@@ -15,9 +15,9 @@ import java.util.Map;
  * {@code notNamespaces}: a name, {@code *}, {@code prefix*} or {@code *suffix}) matches a Namespace of the input.
  *
  * <p>Workloads are the pods of the registry that are in the mesh ({@link Workloads#inMesh}) and the WorkloadEntries
- * (Strait's VMs: Istio counts only pods). The namespace check runs only when the input lists Namespaces at all:
- * without them every namespace would be unknown, and IST0101 is an error that would reject every revision of a
- * source that does not carry its cluster's namespaces. A policy bound by {@code targetRef(s)} (to a Gateway or a
+ * (Strait's VMs: Istio counts only pods). The namespace check runs only when the input lists Namespaces at all —
+ * without them every namespace would be unknown — and IST0101 is a warning where Istio says error: a revision is not
+ * rejected for namespaces the source does not describe. A policy bound by {@code targetRef(s)} (to a Gateway or a
  * Service) selects no workload by labels and is not checked for workloads.
  */
 public final class AuthorizationPoliciesAnalyzer implements Analyzer {
@@ -78,7 +78,7 @@ public final class AuthorizationPoliciesAnalyzer implements Analyzer {
                     for (int k = 0; k < patterns.size(); k++) {
                         String pattern = patterns.path(k).asText("");
                         if (namespaces.stream().noneMatch(ns -> namespaceMatches(ns, pattern))) {
-                            out.error("IST0101", ap, "spec.rules[" + i + "].from[" + j + "].source." + field + "[" + k + "]",
+                            out.warning("IST0101", ap, "spec.rules[" + i + "].from[" + j + "].source." + field + "[" + k + "]",
                                     "Referenced namespace not found: " + GoText.quote(pattern));
                         }
                     }
