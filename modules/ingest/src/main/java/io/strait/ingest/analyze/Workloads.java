@@ -20,6 +20,8 @@ final class Workloads {
     private static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease",
             "local-path-storage");
     private static final String INJECT = "sidecar.istio.io/inject";
+    /** The name istioctl analyze gives the pod of its default ingress gateway. */
+    static final String DEFAULT_GATEWAY_POD = "istio-ingressgateway-dummypod";
 
     /**
      * A pod.
@@ -52,12 +54,14 @@ final class Workloads {
     static List<Pod> pods(AnalysisInput in) {
         List<Pod> out = new ArrayList<>();
         for (AnalysisInput.Doc p : in.all("Pod")) {
-            if (!systemNamespace(p.namespace())) {
+            // the default gateway's pod is added below, as the mesh config says, whoever else has added it already
+            boolean defaultGateway = p.namespace().equals(AnalysisInput.DEFAULT_GATEWAY_NAMESPACE) && p.name().equals(DEFAULT_GATEWAY_POD);
+            if (!systemNamespace(p.namespace()) && !defaultGateway) {
                 out.add(new Pod(p.namespace(), p.name(), p.labels(), AnalysisInput.strings(p.metadata().path("annotations")), p));
             }
         }
         if (in.meshConfig().defaultIngressGateway()) {
-            out.add(new Pod(MeshConfig.DEFAULT_ROOT_NAMESPACE, "istio-ingressgateway-dummypod",
+            out.add(new Pod(AnalysisInput.DEFAULT_GATEWAY_NAMESPACE, DEFAULT_GATEWAY_POD,
                     Map.of("istio", "ingressgateway"), Map.of(), null));
         }
         return out;
