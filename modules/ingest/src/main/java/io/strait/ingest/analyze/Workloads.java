@@ -16,7 +16,10 @@ import java.util.stream.Collectors;
  * selecting nothing when the files do not list its pod. Also the rules that tell which workloads a proxy serves.
  */
 final class Workloads {
-    /** Kubernetes' own namespaces, whose objects {@code istioctl analyze} leaves out of the analysis. */
+    /**
+     * Kubernetes' own namespaces, whose objects {@code istioctl analyze} leaves out of the analysis; the analyzers
+     * of the Kubernetes registry's own objects (Service ports, Deployments, application users) leave them out too.
+     */
     private static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease",
             "local-path-storage");
     private static final String INJECT = "sidecar.istio.io/inject";
@@ -50,13 +53,13 @@ final class Workloads {
     private Workloads() {
     }
 
-    /** The pods of the input outside Kubernetes' system namespaces, then the assumed default ingress gateway. */
+    /** The pods of the input, then the assumed default ingress gateway. */
     static List<Pod> pods(AnalysisInput in) {
         List<Pod> out = new ArrayList<>();
         for (AnalysisInput.Doc p : in.all("Pod")) {
             // the default gateway's pod is added below, as the mesh config says, whoever else has added it already
             boolean defaultGateway = p.namespace().equals(AnalysisInput.DEFAULT_GATEWAY_NAMESPACE) && p.name().equals(DEFAULT_GATEWAY_POD);
-            if (!systemNamespace(p.namespace()) && !defaultGateway) {
+            if (!defaultGateway) {
                 out.add(new Pod(p.namespace(), p.name(), p.labels(), AnalysisInput.strings(p.metadata().path("annotations")), p));
             }
         }
