@@ -63,7 +63,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage()));
             }
         }
-        findings.addAll(Analyzers.run(new AnalysisInput(documents), Analyzers.all()));
+        findings.addAll(Analyzers.run(new AnalysisInput(documents), Analyzers.defaults()));
         findings.sort(Comparator.comparing(Finding::level).thenComparing(f -> String.valueOf(f.resource())));
         print(findings, documents.size());
         boolean failed = findings.stream().anyMatch(f -> f.level().ordinal() <= threshold.ordinal());
