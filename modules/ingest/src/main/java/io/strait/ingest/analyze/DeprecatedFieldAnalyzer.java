@@ -18,7 +18,7 @@ final class DeprecatedFieldAnalyzer implements Analyzer {
     public void analyze(AnalysisInput in, Messages out) {
         for (AnalysisInput.Doc vs : in.all("VirtualService")) {
             JsonNode http = vs.spec().path("http");
-            for (int i = 0; i < http.size(); i++) {
+            for (int i = 0; http.isArray() && i < http.size(); i++) {
                 JsonNode percent = http.path(i).path("fault").path("delay").path("percent");
                 if (percent.isValueNode() && percent.asDouble() > 0) {
                     out.warning("IST0002", vs, "spec.http[" + i + "].fault.delay.percent",

@@ -31,7 +31,7 @@ final class EnvoyPatchAnalyzer implements Analyzer {
             Set<String> reported = new HashSet<>();
             boolean prioritized = ef.spec().path("priority").asInt(0) != 0;
             JsonNode patches = ef.spec().path("configPatches");
-            for (int i = 0; i < patches.size(); i++) {
+            for (int i = 0; patches.isArray() && i < patches.size(); i++) {
                 JsonNode cp = patches.path(i);
                 JsonNode patch = cp.path("patch");
                 if (!patch.isObject()) {

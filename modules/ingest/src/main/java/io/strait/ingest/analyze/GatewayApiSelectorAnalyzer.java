@@ -38,7 +38,7 @@ final class GatewayApiSelectorAnalyzer implements Analyzer {
                 JsonNode selector = policy.spec().path("selector");
                 // Istio looks at the single targetRef only; a policy with targetRefs and a selector is still reported
                 JsonNode targetRef = policy.spec().path("targetRef");
-                if (!targetRef.isMissingNode() && !targetRef.isNull() || selector.isMissingNode() || selector.isNull()) {
+                if (!targetRef.isMissingNode() && !targetRef.isNull() || !selector.isObject()) {
                     continue;
                 }
                 Map<String, String> wanted = AnalysisInput.strings(selector.path("matchLabels"));

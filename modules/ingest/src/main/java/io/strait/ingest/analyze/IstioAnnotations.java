@@ -29,7 +29,10 @@ final class IstioAnnotations {
         }
     }
 
-    /** name, feature status, deprecated or "-", the kinds it belongs on; as in Istio's reference of this release. */
+    /**
+     * One annotation a line: name, feature status, {@code deprecated} or {@code -}, the kinds it belongs on; as
+     * istio.io/api's annotation reference (annotation/annotations.yaml, July 2026) lists them.
+     */
     private static final String CATALOG = """
             alpha.istio.io/canonical-serviceaccounts Alpha deprecated Service
             alpha.istio.io/kubernetes-serviceaccounts Alpha deprecated Service
@@ -205,7 +208,7 @@ final class IstioAnnotations {
         }
         for (String p : list.split(",", -1)) {
             String problem = port(p);
-            if (problem != null) {
+            if (problem != null) { // the injector wraps the port's own text once more: kept, so the text is Istio's
                 return "failed parsing port '" + p + "': " + problem;
             }
         }

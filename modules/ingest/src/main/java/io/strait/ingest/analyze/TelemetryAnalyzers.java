@@ -44,12 +44,16 @@ final class TelemetryAnalyzers {
             }
             for (AnalysisInput.Doc t : in.all("Telemetry")) {
                 JsonNode logging = t.spec().path("accessLogging");
+                if (!logging.isArray()) {
+                    continue; // not a Telemetry validation passes: nothing to say about its providers
+                }
                 for (int i = 0; i < logging.size(); i++) {
                     JsonNode entry = logging.path(i);
                     if (entry.path("disabled").asBoolean(false)) {
                         continue;
                     }
-                    if (entry.path("providers").size() == 0) {
+                    JsonNode providers = entry.path("providers");
+                    if (!providers.isArray() || providers.isEmpty()) {
                         out.warning("IST0157", t, "spec.accessLogging[" + i + "]", "The Telemetry " + t.name()
                                 + " in namespace \"" + t.namespace() + "\" with empty providers will be ignored.");
                         break; // one message per Telemetry: the text names only the Telemetry, Istio merges them
@@ -147,9 +151,9 @@ final class TelemetryAnalyzers {
             for (AnalysisInput.Doc t : in.all("Telemetry")) {
                 JsonNode tracing = t.spec().path("tracing");
                 java.util.Set<String> reported = new java.util.HashSet<>(); // Istio merges repeats of one message
-                for (int i = 0; i < tracing.size(); i++) {
+                for (int i = 0; tracing.isArray() && i < tracing.size(); i++) {
                     JsonNode used = tracing.path(i).path("providers");
-                    for (int j = 0; j < used.size(); j++) {
+                    for (int j = 0; used.isArray() && j < used.size(); j++) {
                         String name = used.path(j).path("name").asText("");
                         if ("lightstep".equals(providers.get(name)) && reported.add(name)) {
                             out.warning("IST0002", t, "spec.tracing[" + i + "].providers[" + j + "].name", "Deprecated: The "
