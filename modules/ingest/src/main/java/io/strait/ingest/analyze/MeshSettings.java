@@ -52,7 +52,7 @@ public record MeshSettings(JsonNode config, Map<String, String> extensionProvide
     }
 
     /** A plain MeshConfig: a mapping with no Kubernetes identity and at least one MeshConfig field. */
-    static boolean isMeshConfig(JsonNode tree) {
+    public static boolean isMeshConfig(JsonNode tree) {
         if (!tree.isObject() || tree.has("kind") || tree.has("apiVersion") || tree.has("metadata")) {
             return false;
         }
