@@ -10,18 +10,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What analysis looks at: every Istio document (as written, even if it does not validate: analyzers, like
  * Istio's, look at what is there) and the Kubernetes objects that stand for the service registry — Services,
- * Pods, Nodes, Secrets, Namespaces. Indexed by kind, with the visibility and host-matching rules analyzers share.
+ * Pods, Nodes, Secrets, Namespaces — and the MeshConfig, if the documents hold one ({@link MeshSettings}). Indexed
+ * by kind, with the visibility and host-matching rules analyzers share.
  */
 public final class AnalysisInput {
     private static final String CLUSTER_SUFFIX = ".svc.cluster.local";
     /** The namespace of Istio's default ingress gateway, assumed when a gateway selects it and no pod is given. */
     static final String DEFAULT_GATEWAY_NAMESPACE = "istio-system";
     /** Kinds with no namespace: their messages name them without one. */
-    private static final java.util.Set<String> CLUSTER_SCOPED = java.util.Set.of("Namespace", "Node",
+    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "Node",
             "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
 
     /**

@@ -3,6 +3,7 @@ package io.strait.ingest.analyze;
 import io.strait.model.finding.Finding;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Every analyzer Strait runs, and the entry point that runs them over an input. */
 public final class Analyzers {
@@ -33,7 +34,7 @@ public final class Analyzers {
             new TelemetryAnalyzers.Lightstep(),
             new GatewayApiSelectorAnalyzer());
     /** Analyzers istioctl leaves out of a plain {@code istioctl analyze} (too noisy); run only when named. */
-    private static final java.util.Set<String> OFF_BY_DEFAULT = java.util.Set.of("annotations.AlphaAnalyzer");
+    private static final Set<String> OFF_BY_DEFAULT = Set.of("annotations.AlphaAnalyzer");
     private static final List<Analyzer> DEFAULTS = ALL.stream().filter(a -> !OFF_BY_DEFAULT.contains(a.name())).toList();
 
     private Analyzers() {

@@ -2,9 +2,11 @@ package io.strait.ingest.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -150,7 +152,7 @@ final class TelemetryAnalyzers {
             }
             for (AnalysisInput.Doc t : in.all("Telemetry")) {
                 JsonNode tracing = t.spec().path("tracing");
-                java.util.Set<String> reported = new java.util.HashSet<>(); // Istio merges repeats of one message
+                Set<String> reported = new HashSet<>(); // Istio merges repeats of one message
                 for (int i = 0; tracing.isArray() && i < tracing.size(); i++) {
                     JsonNode used = tracing.path(i).path("providers");
                     for (int j = 0; used.isArray() && j < used.size(); j++) {
