@@ -2,7 +2,7 @@ package io.strait.cli;
 
 import io.strait.ingest.analyze.AnalysisInput;
 import io.strait.ingest.analyze.Analyzers;
-import io.strait.ingest.analyze.MeshConfig;
+import io.strait.ingest.analyze.MeshSettings;
 import io.strait.ingest.load.ConfigLoader;
 import io.strait.ingest.load.LoadResult;
 import io.strait.ingest.validate.DocumentValidator;
@@ -12,6 +12,7 @@ import io.strait.model.yaml.YamlDocument;
 import io.strait.model.yaml.YamlReader;
 import io.strait.model.yaml.YamlSyntaxError;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,8 +29,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code strait analyze}: validation plus Istio's cross-resource analysis over everything given together, with
- * Kubernetes objects in the files as the registry and a mesh config file among them (a kindless {@code mesh.yaml})
- * as the mesh config. Output and exit codes follow {@code istioctl analyze}.
+ * Kubernetes objects in the files as the registry. Output and exit codes follow {@code istioctl analyze}.
  */
 @Command(name = "analyze", description = "Validate and analyze config together, as istioctl analyze does.")
 public final class AnalyzeCommand implements Callable<Integer> {
@@ -42,6 +42,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "log", description = "log, json or yaml")
     String output;
 
+    @Option(names = "--meshConfigFile", paramLabel = "FILE",
+            description = "A MeshConfig (YAML, no kind) to analyze against, as istioctl analyze --meshConfigFile; "
+                    + "a kind-less MeshConfig document among the files, or ConfigMap istio, serves too")
+    Path meshConfigFile;
+
     @Option(names = "--failure-threshold", defaultValue = "Error",
             description = "Exit with " + ISSUES_FOUND + " when an issue at this level or above is found: Error, Warning or Info (default: ${DEFAULT-VALUE})")
     String failureThreshold;
@@ -52,13 +57,21 @@ public final class AnalyzeCommand implements Callable<Integer> {
         LoadResult read = ConfigLoader.readPaths(paths);
         List<Finding> findings = new ArrayList<>(read.findings());
         List<YamlDocument> documents = new ArrayList<>();
+        if (meshConfigFile != null) {
+            try {
+                // first among the documents: the MeshConfig given by option wins over one among the files
+                documents.addAll(YamlReader.read(meshConfigFile.toString(), Files.readString(meshConfigFile)));
+            } catch (YamlSyntaxError e) {
+                findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage()));
+            }
+        }
         DocumentValidator validator = new DocumentValidator();
         for (Map.Entry<String, String> file : read.files().entrySet()) {
             try {
                 for (YamlDocument doc : YamlReader.read(file.getKey(), file.getValue())) {
                     documents.add(doc);
-                    if (MeshConfig.isMeshConfig(doc.tree())) {
-                        continue; // a mesh.yaml (istioctl's --meshConfigFile): analysis reads it, it is no resource
+                    if (MeshSettings.isMeshConfig(doc.tree())) {
+                        continue; // not a resource: analyzers read it as the MeshConfig
                     }
                     validator.check(doc).stream()
                             .filter(f -> !f.code().equals("STR0002") && !f.code().equals("STR0003"))
@@ -68,7 +81,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage()));
             }
         }
-        findings.addAll(Analyzers.run(new AnalysisInput(documents), Analyzers.all()));
+        findings.addAll(Analyzers.run(new AnalysisInput(documents), Analyzers.defaults()));
         findings.sort(Comparator.comparing(Finding::level).thenComparing(f -> String.valueOf(f.resource())));
         print(findings, documents.size());
         boolean failed = findings.stream().anyMatch(f -> f.level().ordinal() <= threshold.ordinal());

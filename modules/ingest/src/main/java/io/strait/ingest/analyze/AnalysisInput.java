@@ -10,17 +10,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What analysis looks at: every Istio document (as written, even if it does not validate: analyzers, like
  * Istio's, look at what is there) and the Kubernetes objects that stand for the service registry — Services,
- * Pods, Nodes, Secrets, Namespaces — and the mesh config. Indexed by kind, with the visibility and host-matching
- * rules analyzers share.
+ * Pods, Nodes, Secrets, Namespaces — and the MeshConfig, if the documents hold one ({@link MeshSettings}). Indexed
+ * by kind, with the visibility and host-matching rules analyzers share.
  */
 public final class AnalysisInput {
     private static final String CLUSTER_SUFFIX = ".svc.cluster.local";
     /** The namespace of Istio's default ingress gateway, assumed when a gateway selects it and no pod is given. */
     static final String DEFAULT_GATEWAY_NAMESPACE = "istio-system";
+    /** Kinds with no namespace: their messages name them without one. */
+    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "Node",
+            "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
 
     /**
      * One Kubernetes-style document.
@@ -43,8 +47,9 @@ public final class AnalysisInput {
             return strings(metadata().path("labels"));
         }
 
+        /** {@code Kind namespace/name}, or {@code Kind name} for a cluster-scoped kind, as Istio names origins. */
         public String displayName() {
-            return kind + " " + namespace + "/" + name;
+            return CLUSTER_SCOPED.contains(kind) ? kind + " " + name : kind + " " + namespace + "/" + name;
         }
     }
 
@@ -53,8 +58,7 @@ public final class AnalysisInput {
     }
 
     private final Map<String, List<Doc>> byKind = new HashMap<>();
-    /** The mesh config given with the input (a {@code mesh.yaml} document or the {@code istio} ConfigMap), if any. */
-    private final MeshConfig meshConfig;
+    private final MeshSettings mesh;
     /** The registry's hosts, built on first use: analyzers look destinations up many times per revision. */
     private List<RegisteredHost> hosts;
     private Map<String, List<Integer>> exactHosts;
@@ -62,26 +66,22 @@ public final class AnalysisInput {
     private List<Integer> wildcardHosts;
 
     public AnalysisInput(Collection<YamlDocument> documents) {
-        JsonNode meshDocument = null;
+        mesh = MeshSettings.of(List.copyOf(documents));
         for (YamlDocument d : documents) {
             JsonNode tree = d.tree();
             String kind = tree.path("kind").asText("");
             String name = tree.path("metadata").path("name").asText("");
-            if (meshDocument == null && MeshConfig.isMeshConfig(tree)) {
-                meshDocument = tree;
-            }
             if (kind.isEmpty() || name.isEmpty()) {
                 continue;
             }
             String ns = tree.path("metadata").path("namespace").asText("");
             byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(new Doc(kind, ns.isEmpty() ? "default" : ns, name, d));
         }
-        meshConfig = meshDocument != null ? new MeshConfig(meshDocument) : MeshConfig.fromConfigMaps(all("ConfigMap"));
     }
 
-    /** The mesh config of the input, Istio's defaults where it gives none. */
-    public MeshConfig meshConfig() {
-        return meshConfig;
+    /** The MeshConfig among the documents (a kind-less MeshConfig document or ConfigMap {@code istio}), or the default. */
+    public MeshSettings mesh() {
+        return mesh;
     }
 
     public List<Doc> all(String kind) {

@@ -33,7 +33,7 @@ public final class AuthorizationPoliciesAnalyzer implements Analyzer {
             return;
         }
         Map<String, List<Map<String, String>>> workloads = workloadLabelsByNamespace(in);
-        String root = in.meshConfig().rootNamespace();
+        String root = in.mesh().rootNamespace();
         List<String> namespaces = in.all("Namespace").stream().map(AnalysisInput.Doc::name).toList();
         for (AnalysisInput.Doc ap : policies) {
             noMatchingWorkloads(ap, workloads, root, out);

@@ -22,6 +22,10 @@ public final class Messages {
         add(Level.WARNING, code, doc, path, message);
     }
 
+    public void info(String code, AnalysisInput.Doc doc, String path, String message) {
+        add(Level.INFO, code, doc, path, message);
+    }
+
     public List<Finding> all() {
         return List.copyOf(list);
     }

@@ -32,7 +32,7 @@ final class ServiceEntryAnalyzers {
         @Override
         public void analyze(AnalysisInput in, Messages out) {
             List<AnalysisInput.Doc> entries = in.all("ServiceEntry");
-            if (entries.isEmpty() || in.meshConfig().autoAllocatesAddresses()) {
+            if (entries.isEmpty() || in.mesh().autoAllocatesAddresses()) {
                 return;
             }
             for (AnalysisInput.Doc se : entries) {

@@ -63,7 +63,7 @@ final class Workloads {
                 out.add(new Pod(p.namespace(), p.name(), p.labels(), AnalysisInput.strings(p.metadata().path("annotations")), p));
             }
         }
-        if (in.meshConfig().defaultIngressGateway()) {
+        if (in.mesh().defaultIngressGateway()) {
             out.add(new Pod(AnalysisInput.DEFAULT_GATEWAY_NAMESPACE, DEFAULT_GATEWAY_POD,
                     Map.of("istio", "ingressgateway"), Map.of(), null));
         }

@@ -28,7 +28,7 @@ public final class RevisionValidator {
         MeshModel model = MeshModel.of(loaded.resources().stream().map(LoadedResource::resource).toList());
         references.analyze(loaded.resources(), model, input, findings);
         List<Finding> out = new ArrayList<>(findings.all());
-        out.addAll(Analyzers.run(input, Analyzers.all()));
+        out.addAll(Analyzers.run(input, Analyzers.defaults()));
         return out;
     }
 }

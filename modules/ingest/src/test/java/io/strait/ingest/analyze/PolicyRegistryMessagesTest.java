@@ -25,7 +25,7 @@ class PolicyRegistryMessagesTest {
         for (String f : files) {
             docs.addAll(YamlReader.read(f, Files.readString(DIR.resolve(f))));
         }
-        return Analyzers.run(new AnalysisInput(docs), Analyzers.all()).stream()
+        return Analyzers.run(new AnalysisInput(docs), Analyzers.defaults()).stream()
                 .map(f -> f.level() + " " + f.code() + " " + f.resource() + " " + f.file() + ":" + f.line() + " " + f.message())
                 .toList();
     }

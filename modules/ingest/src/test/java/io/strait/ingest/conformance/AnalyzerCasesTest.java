@@ -90,12 +90,12 @@ class AnalyzerCasesTest {
                 found.stream().map(Finding::describe).toList()).isEmpty();
     }
 
-    /** "CODE Kind ns/name" matches "CODE Kind ns/name", and "CODE Kind name" any namespace. */
+    /** "CODE Kind ns/name" matches "CODE Kind ns/name", and "CODE Kind name" any namespace (or none: a cluster-scoped kind). */
     private static int indexOf(List<String> found, String expected) {
         String[] p = expected.split(" ", 3);
         for (int i = 0; i < found.size(); i++) {
             String[] f = found.get(i).split(" ", 3);
-            boolean nameMatches = p[2].contains("/") ? f[2].equals(p[2]) : f[2].endsWith("/" + p[2]);
+            boolean nameMatches = f[2].equals(p[2]) || !p[2].contains("/") && f[2].endsWith("/" + p[2]);
             if (f[0].equals(p[0]) && f[1].equals(p[1]) && nameMatches) {
                 return i;
             }
