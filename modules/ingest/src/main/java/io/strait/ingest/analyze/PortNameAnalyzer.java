@@ -1,7 +1,6 @@
 package io.strait.ingest.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.strait.model.finding.Finding;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +52,7 @@ public final class PortNameAnalyzer implements Analyzer {
                             + "named ports and unmatched traffic for ports serving TCP protocol from being forwarded correctly");
                 } else {
                     JsonNode target = port.path("targetPort");
-                    out.add(Finding.Level.INFO, "IST0118", svc, at, "Port name " + name + " (port: "
+                    out.info("IST0118", svc, at, "Port name " + name + " (port: "
                             + port.path("port").asInt() + ", targetPort: " + (target.isMissingNode() || target.isNull() ? "0" : target.asText())
                             + ") doesn't follow the naming convention of Istio port.");
                 }
