@@ -17,8 +17,8 @@ import java.util.Set;
  * no extension provider the analyzers care about and no default providers.
  *
  * <p>Deliberately small and read-only: it is not Strait's mesh configuration (a real {@code mesh.yaml} with
- * defaults merged is another issue's work), only what the Telemetry analyzers need, plus the raw tree for the
- * odd analyzer that needs one more field.
+ * defaults merged is another issue's work), only what analyzers need — Telemetry providers, the root namespace,
+ * proxy metadata, the ingress controller mode — plus the raw tree for the odd analyzer that needs one more field.
  *
  * @param config             the MeshConfig as written (a missing node when the input has none)
  * @param extensionProviders each extension provider's name and type (the key beside {@code name}:
@@ -88,6 +88,31 @@ public record MeshSettings(JsonNode config, Map<String, String> extensionProvide
         } catch (YamlSyntaxError e) {
             return null; // a ConfigMap istiod could not read either: analyse as if there were none
         }
+    }
+
+    /** {@code rootNamespace}, else Istio's default istio-system: where policies apply mesh-wide. */
+    public String rootNamespace() {
+        return config.path("rootNamespace").asText(AnalysisInput.DEFAULT_GATEWAY_NAMESPACE);
+    }
+
+    /** A value of {@code defaultConfig.proxyMetadata}, which every proxy gets; "" when not set. */
+    public String proxyMetadata(String name) {
+        return config.path("defaultConfig").path("proxyMetadata").path(name).asText("");
+    }
+
+    /**
+     * Whether proxies resolve DNS themselves and allocate addresses to ServiceEntries that have none
+     * ({@code ISTIO_META_DNS_CAPTURE} with {@code ISTIO_META_DNS_AUTO_ALLOCATE} or {@code PILOT_ENABLE_IP_AUTOALLOCATE}).
+     */
+    public boolean autoAllocatesAddresses() {
+        return proxyMetadata("ISTIO_META_DNS_CAPTURE").equals("true")
+                && (proxyMetadata("ISTIO_META_DNS_AUTO_ALLOCATE").equals("true")
+                || proxyMetadata("PILOT_ENABLE_IP_AUTOALLOCATE").equals("true"));
+    }
+
+    /** Whether Istio's default ingress gateway is assumed to run: {@code ingressControllerMode} is not OFF. */
+    public boolean defaultIngressGateway() {
+        return !config.path("ingressControllerMode").asText("").equals("OFF");
     }
 
     /** {@code defaultProviders.accessLogging}: the access log providers a Telemetry without providers falls back to. */

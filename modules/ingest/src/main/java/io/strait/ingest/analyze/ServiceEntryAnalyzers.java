@@ -1,18 +1,28 @@
 package io.strait.ingest.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** The ServiceEntry analyzers: addresses for TCP ports, protocol conflicts on one host and port. */
 final class ServiceEntryAnalyzers {
     private ServiceEntryAnalyzers() {
     }
 
-    /** IST0134: a ServiceEntry with TCP (or unnamed-protocol) ports gives addresses: TCP is routed by address. */
+    /**
+     * Istio's {@code serviceentry.ProtocolAddressesAnalyzer}. IST0134, once per port: a ServiceEntry with a TCP (or
+     * unnamed-protocol) port gives addresses, as TCP is matched by address — unless it has addresses allocated
+     * already ({@code status.addresses}), or the mesh config has proxies capture DNS and allocate addresses
+     * themselves.
+     */
     static final class AddressesRequired implements Analyzer {
         @Override
         public String name() {
@@ -21,93 +31,92 @@ final class ServiceEntryAnalyzers {
 
         @Override
         public void analyze(AnalysisInput in, Messages out) {
-            for (AnalysisInput.Doc se : in.all("ServiceEntry")) {
-                if (!se.spec().path("addresses").isEmpty()) {
+            List<AnalysisInput.Doc> entries = in.all("ServiceEntry");
+            if (entries.isEmpty() || in.mesh().autoAllocatesAddresses()) {
+                return;
+            }
+            for (AnalysisInput.Doc se : entries) {
+                if (!se.spec().path("addresses").isEmpty() || !se.document().tree().path("status").path("addresses").isEmpty()) {
                     continue;
                 }
                 JsonNode ports = se.spec().path("ports");
                 for (int i = 0; i < ports.size(); i++) {
-                    String protocol = ports.path(i).path("protocol").asText("").toUpperCase(Locale.ROOT);
-                    if (protocol.isEmpty() || protocol.equals("TCP")) {
-                        out.warning("IST0134", se, "spec.ports[" + i + "].protocol", "ServiceEntry addresses are required for "
-                                + "this protocol (" + (protocol.isEmpty() ? "unset" : protocol) + "): TCP traffic is matched by address");
-                        break;
+                    String protocol = ports.path(i).path("protocol").asText("");
+                    if (protocol.isEmpty() || protocol.equalsIgnoreCase("TCP")) {
+                        out.warning("IST0134", se, "spec.ports[" + i + "].name", "ServiceEntry addresses are required for this protocol.");
                     }
                 }
             }
         }
     }
 
-    /** IST0177: ServiceEntries visible in a common namespace declare one host and port with different protocols. */
+    /**
+     * Istio's {@code serviceentry.ConflictingServiceEntryProtocolAnalyzer}. IST0177: ServiceEntries that some
+     * namespace sees together (by exportTo: one namespace, or all) declare one host and port with different
+     * protocols; each entry is reported once, for the first conflict it is part of.
+     */
     static final class ProtocolConflicts implements Analyzer {
+        private static final String ALL = "*";
+
+        /** A host and port as seen in one namespace ({@code *}: in every namespace). */
+        private record Key(String scope, String host, int port) {
+        }
+
+        private record Declaration(String protocol, AnalysisInput.Doc entry) {
+        }
+
         @Override
         public String name() {
-            return "serviceentry.ConflictingProtocolAnalyzer";
+            return "serviceentry.ConflictingServiceEntryProtocolAnalyzer";
         }
 
         @Override
         public void analyze(AnalysisInput in, Messages out) {
-            List<AnalysisInput.Doc> entries = in.all("ServiceEntry");
-            // only entries that share a host can conflict: pair those, not every entry with every other
-            java.util.Map<String, List<Integer>> byHost = new java.util.HashMap<>();
-            for (int i = 0; i < entries.size(); i++) {
-                for (String h : new java.util.LinkedHashSet<>(AnalysisInput.texts(entries.get(i).spec().path("hosts")))) {
-                    byHost.computeIfAbsent(h, k -> new java.util.ArrayList<>()).add(i);
-                }
-            }
-            java.util.SortedSet<Integer> conflictingIndexes = new java.util.TreeSet<>();
-            Set<String> checked = new java.util.HashSet<>();
-            for (List<Integer> sharing : byHost.values()) {
-                for (int x = 0; x < sharing.size(); x++) {
-                    for (int y = x + 1; y < sharing.size(); y++) {
-                        int a = sharing.get(x);
-                        int b = sharing.get(y);
-                        if (checked.add(a + ":" + b) && conflict(entries.get(a), entries.get(b))) {
-                            conflictingIndexes.add(a);
-                            conflictingIndexes.add(b);
+            Map<Key, List<Declaration>> index = new LinkedHashMap<>();
+            for (AnalysisInput.Doc se : in.all("ServiceEntry")) {
+                for (String scope : scopes(se)) {
+                    for (String host : AnalysisInput.texts(se.spec().path("hosts"))) {
+                        for (JsonNode p : se.spec().path("ports")) {
+                            index.computeIfAbsent(new Key(scope, host, p.path("number").asInt()), k -> new ArrayList<>())
+                                    .add(new Declaration(p.path("protocol").asText(""), se));
                         }
                     }
                 }
             }
-            Set<AnalysisInput.Doc> conflicting = new LinkedHashSet<>();
-            conflictingIndexes.forEach(i -> conflicting.add(entries.get(i)));
-            for (AnalysisInput.Doc se : conflicting) {
-                out.error("IST0177", se, "spec.ports", "ServiceEntry " + se.namespace() + "/" + se.name()
-                        + " declares a host and port that another ServiceEntry declares with a different protocol");
-            }
-        }
-
-        private static boolean conflict(AnalysisInput.Doc a, AnalysisInput.Doc b) {
-            if (!shareViewers(a, b)) {
-                return false;
-            }
-            Set<String> hostsB = new HashSet<>(AnalysisInput.texts(b.spec().path("hosts")));
-            for (String h : AnalysisInput.texts(a.spec().path("hosts"))) {
-                if (!hostsB.contains(h)) {
-                    continue;
+            Set<AnalysisInput.Doc> reported = Collections.newSetFromMap(new IdentityHashMap<>());
+            index.forEach((key, declared) -> {
+                List<Declaration> seen = new ArrayList<>(declared);
+                if (!key.scope().equals(ALL)) {
+                    // what is exported everywhere is seen in this namespace too
+                    seen.addAll(index.getOrDefault(new Key(ALL, key.host(), key.port()), List.of()));
                 }
-                for (JsonNode pa : a.spec().path("ports")) {
-                    for (JsonNode pb : b.spec().path("ports")) {
-                        if (pa.path("number").asInt() == pb.path("number").asInt()
-                                && !pa.path("protocol").asText("").equalsIgnoreCase(pb.path("protocol").asText(""))) {
-                            return true;
-                        }
+                Set<String> protocols = new TreeSet<>();
+                seen.forEach(d -> protocols.add(d.protocol().toUpperCase(Locale.ROOT)));
+                if (protocols.size() < 2) {
+                    return;
+                }
+                Set<String> names = new TreeSet<>();
+                seen.forEach(d -> names.add(d.entry().namespace() + "/" + d.entry().name()));
+                for (Declaration d : seen) {
+                    AnalysisInput.Doc se = d.entry();
+                    if (reported.add(se)) {
+                        out.warning("IST0177", se, "metadata.name", "Multiple ServiceEntries (" + String.join(", ", names)
+                                + ") define the same host " + GoText.quote(key.host()) + " and port " + key.port()
+                                + " with conflicting protocols (" + String.join(", ", protocols) + ").");
                     }
                 }
-            }
-            return false;
+            });
         }
 
-        private static boolean shareViewers(AnalysisInput.Doc a, AnalysisInput.Doc b) {
-            List<String> ea = AnalysisInput.texts(a.spec().path("exportTo"));
-            List<String> eb = AnalysisInput.texts(b.spec().path("exportTo"));
-            // a namespace that sees both: either one's own namespace, or one named by both
-            for (String viewer : List.of(a.namespace(), b.namespace())) {
-                if (AnalysisInput.visible(ea, a.namespace(), viewer) && AnalysisInput.visible(eb, b.namespace(), viewer)) {
-                    return true;
-                }
+        /** The namespaces that see an entry: {@code *} for all, else those its exportTo names. */
+        private static Set<String> scopes(AnalysisInput.Doc se) {
+            List<String> exportTo = AnalysisInput.texts(se.spec().path("exportTo"));
+            if (exportTo.isEmpty() || exportTo.contains(ALL)) {
+                return Set.of(ALL);
             }
-            return ea.stream().anyMatch(n -> !n.equals(".") && AnalysisInput.visible(eb, b.namespace(), n.equals("*") ? b.namespace() : n));
+            Set<String> out = new LinkedHashSet<>();
+            exportTo.forEach(ns -> out.add(ns.equals(".") ? se.namespace() : ns));
+            return out;
         }
     }
 }

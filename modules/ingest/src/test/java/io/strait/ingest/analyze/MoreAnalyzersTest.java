@@ -88,7 +88,7 @@ class MoreAnalyzersTest {
                 metadata: {name: typo, namespace: shop}
                 spec: {host: ratingz}
                 """;
-        assertThat(run(new DestinationRuleHostAnalyzer(), yaml)).containsExactly("IST0174 DestinationRule shop/typo");
+        assertThat(run(new SubsetSelectsPodsAnalyzer(), yaml)).containsExactly("IST0174 DestinationRule shop/typo");
     }
 
     @Test

@@ -39,7 +39,7 @@ class IstioAnalyzeConformanceTest {
             Map.entry("destinationrule-empty-topology-labels", List.of("destinationrule.PodNotSelectedAnalyzer")),
             Map.entry("destinationrule-", List.of("destinationrule.CaCertificateAnalyzer")),
             Map.entry("serviceentry-address-required", List.of("serviceentry.ProtocolAddressesAnalyzer")),
-            Map.entry("serviceentry-", List.of("serviceentry.ConflictingProtocolAnalyzer")));
+            Map.entry("serviceentry-", List.of("serviceentry.ConflictingServiceEntryProtocolAnalyzer")));
 
     @Test
     void everyCaseReportsExactlyTheExpectedMessages() throws Exception {
