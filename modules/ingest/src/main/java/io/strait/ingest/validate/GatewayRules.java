@@ -2,6 +2,7 @@ package io.strait.ingest.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -92,7 +93,7 @@ final class GatewayRules {
     private static boolean port(Report report, String path, JsonNode port, String bind) {
         boolean ok = true;
         String protocol = FieldForms.text(port, "protocol");
-        if (!FieldForms.PROTOCOLS.contains(protocol.toLowerCase(java.util.Locale.ROOT))) {
+        if (!FieldForms.PROTOCOLS.contains(protocol.toLowerCase(Locale.ROOT))) {
             report.error(path + ".protocol", "invalid protocol " + Report.q(protocol)
                     + ", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP");
             ok = false;

@@ -3,6 +3,9 @@ package io.strait.ingest.validate;
 import static io.strait.ingest.validate.Report.q;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -128,8 +131,8 @@ final class HttpRouteRules {
         }
         JsonNode maxAge = cors.get("maxAge");
         FieldForms.duration(report, path + ".maxAge", maxAge);
-        java.math.BigDecimal n = maxAge != null && maxAge.isTextual() ? FieldForms.nanos(maxAge.asText()) : null;
-        if (n != null && n.remainder(java.math.BigDecimal.valueOf(1_000_000_000L)).signum() != 0) {
+        BigDecimal n = maxAge != null && maxAge.isTextual() ? FieldForms.nanos(maxAge.asText()) : null;
+        if (n != null && n.remainder(BigDecimal.valueOf(1_000_000_000L)).signum() != 0) {
             report.error(path + ".maxAge", "max_age duration is accurate only to seconds precision");
         }
     }
@@ -187,7 +190,7 @@ final class HttpRouteRules {
             return;
         }
         JsonNode body = direct.path("body");
-        int size = body.has("string") ? FieldForms.text(body, "string").getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        int size = body.has("string") ? FieldForms.text(body, "string").getBytes(StandardCharsets.UTF_8).length
                 : decodedLength(FieldForms.text(body, "bytes"));
         if (size > MB) {
             report.error(path + ".body", "large direct_responses may impact control plane performance, must be less than 1MB");
@@ -198,7 +201,7 @@ final class HttpRouteRules {
 
     private static int decodedLength(String base64) {
         try {
-            return java.util.Base64.getDecoder().decode(base64).length;
+            return Base64.getDecoder().decode(base64).length;
         } catch (IllegalArgumentException e) {
             return 0; // VirtualServiceValidator reports bytes that are not base64
         }

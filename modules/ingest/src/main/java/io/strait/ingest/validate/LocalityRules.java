@@ -3,6 +3,7 @@ package io.strait.ingest.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,7 @@ final class LocalityRules {
                 if (zones != null) {
                     return overlap;
                 }
-                seen.put(region, new HashMap<>(Map.of("*", new java.util.HashSet<>(Set.of("*")))));
+                seen.put(region, new HashMap<>(Map.of("*", new HashSet<>(Set.of("*")))));
                 continue;
             }
             if (zones != null && zones.containsKey("*")) {
@@ -122,14 +123,14 @@ final class LocalityRules {
                 if (zones.containsKey(zone)) {
                     return overlap;
                 }
-                zones.put(zone, new java.util.HashSet<>(Set.of("*")));
+                zones.put(zone, new HashSet<>(Set.of("*")));
                 continue;
             }
             Set<String> subzones = zones.get(zone);
             if (subzones != null && (subzones.contains("*") || subzones.contains(items[2]))) {
                 return overlap;
             }
-            zones.computeIfAbsent(zone, k -> new java.util.HashSet<>()).add(items[2]);
+            zones.computeIfAbsent(zone, k -> new HashSet<>()).add(items[2]);
         }
         return null;
     }

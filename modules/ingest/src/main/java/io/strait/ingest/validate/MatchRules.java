@@ -4,6 +4,7 @@ import static io.strait.ingest.validate.Report.q;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -126,7 +127,7 @@ final class MatchRules {
 
     /** jwt.ToRoutingClaim(...).Match: {@code @request.auth.claims.a.b} or {@code @request.auth.claims[a][b]}. */
     static boolean isJwtClaim(String header) {
-        if (!header.toLowerCase(java.util.Locale.ROOT).startsWith(JWT_CLAIM)) {
+        if (!header.toLowerCase(Locale.ROOT).startsWith(JWT_CLAIM)) {
             return false;
         }
         String name = header.substring(JWT_CLAIM.length());

@@ -2,6 +2,7 @@ package io.strait.ingest.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -104,7 +105,7 @@ final class ServiceEntryRules {
         }
         JsonNode ports = spec.path("ports");
         for (int i = 0; i < ports.size(); i++) {
-            String protocol = FieldForms.text(ports.path(i), "protocol").toLowerCase(java.util.Locale.ROOT);
+            String protocol = FieldForms.text(ports.path(i), "protocol").toLowerCase(Locale.ROOT);
             if (!DYNAMIC_DNS_PROTOCOLS.contains(protocol)) {
                 report.error("spec.ports[" + i + "].protocol", "only HTTP, TLS, GRPC, and HTTP2 protocols are supported for resolution type DYNAMIC_DNS");
             }
