@@ -7,8 +7,6 @@ import java.util.regex.PatternSyntaxException;
 
 /** Rules shared by several kinds: ports, string matches, IP literals. */
 final class Checks {
-    private static final Pattern IPV4 = Pattern.compile("^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$");
-    private static final Pattern IPV6 = Pattern.compile("^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$");
 
     private Checks() {
     }
@@ -35,7 +33,8 @@ final class Checks {
         }
     }
 
+    /** An IP address as Istio reads one (Go's netip.ParseAddr): see {@link HostForms#isIp}. */
     static boolean isIp(String s) {
-        return s != null && (IPV4.matcher(s).matches() || IPV6.matcher(s).matches());
+        return HostForms.isIp(s);
     }
 }

@@ -1,11 +1,12 @@
 package io.strait.ingest.validate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.strait.ingest.load.LoadedResource;
 import io.strait.model.istio.DestinationRule;
 import java.util.HashSet;
 import java.util.Set;
 
-/** DestinationRule fields: host and uniquely named subsets. */
+/** DestinationRule fields: host and uniquely named subsets, and Istio's rules of policies ({@link TrafficPolicyRules}). */
 public final class DestinationRuleValidator implements ResourceValidator {
 
     /** Where proxyless gRPC clients, which support fewer policies, get a substitute: say so. */
@@ -84,12 +85,36 @@ public final class DestinationRuleValidator implements ResourceValidator {
                 + "calls in a row; gateway and local-origin errors apply to Envoy proxies only");
     }
 
+    /** Istio's rules of the whole spec, read from the tree as written: host form, policies, subsets, exportTo, selector. */
+    private static void istioRules(Report report, JsonNode spec) {
+        String host = FieldForms.text(spec, "host");
+        if (!host.isEmpty()) {
+            report.errorIf("spec.host", HostForms.wildcardDomain(host));
+        }
+        TrafficPolicyRules.trafficPolicy(report, "spec.trafficPolicy", spec.get("trafficPolicy"));
+        JsonNode subsets = spec.path("subsets");
+        for (int i = 0; i < subsets.size(); i++) {
+            JsonNode s = subsets.path(i);
+            String path = "spec.subsets[" + i + "]";
+            String name = FieldForms.text(s, "name");
+            if (!name.isEmpty() && !HostForms.isDns1123Label(name)) {
+                report.error(path + ".name", "subset name is invalid: " + name);
+            }
+            LabelForms.labels(report, path + ".labels", s.get("labels"));
+            TrafficPolicyRules.trafficPolicy(report, path + ".trafficPolicy", s.get("trafficPolicy"));
+        }
+        boolean selector = spec.hasNonNull("workloadSelector");
+        FieldForms.exportTo(report, spec.get("exportTo"), false, selector);
+        LabelForms.selector(report, "spec.workloadSelector", spec.get("workloadSelector"), "matchLabels", "", "", true);
+    }
+
     @Override
     public void validate(LoadedResource r, Findings f) {
         DestinationRule dr = (DestinationRule) r.resource().spec();
         if (dr.host() == null || dr.host().isBlank()) {
             f.error(r, Findings.SCHEMA, "spec.host", "host is required");
         }
+        istioRules(new Report(r, f), PolicyRules.spec(r));
         policyNotes(r, f, "spec.trafficPolicy", dr.trafficPolicy());
         Set<String> names = new HashSet<>();
         for (int i = 0; i < dr.subsets().size(); i++) {

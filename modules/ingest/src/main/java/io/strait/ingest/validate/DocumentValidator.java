@@ -30,6 +30,7 @@ public final class DocumentValidator {
 
     /** The field rules of a bound resource's kind. */
     public void validate(LoadedResource resource, Findings findings) {
+        MetadataRules.check(new Report(resource, findings));
         ResourceValidator v = byKind.get(resource.resource().kind());
         if (v != null) {
             v.validate(resource, findings);

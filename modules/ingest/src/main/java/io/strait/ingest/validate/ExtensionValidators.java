@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
-/** Field rules of WasmPlugin, Telemetry, EnvoyFilter and ProxyConfig. */
+/** Field rules of WasmPlugin, Telemetry, EnvoyFilter and ProxyConfig; Istio's further rules in {@link ExtensionRules} and {@link EnvoyFilterRules}. */
 final class ExtensionValidators {
     private static final Set<String> WASM_SCHEMES = Set.of("http", "https", "file", "oci");
     private static final java.util.regex.Pattern OCI_REFERENCE = java.util.regex.Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._/:@-]*$");
@@ -19,11 +19,15 @@ final class ExtensionValidators {
         byKind.put(Kind.WASM_PLUGIN, ExtensionValidators::wasmPlugin);
         byKind.put(Kind.TELEMETRY, ExtensionValidators::telemetry);
         byKind.put(Kind.ENVOY_FILTER, ExtensionValidators::envoyFilter);
-        byKind.put(Kind.PROXY_CONFIG, (r, f) -> PolicyRules.selectorLabels(r, PolicyRules.spec(r), f));
+        byKind.put(Kind.PROXY_CONFIG, (r, f) -> {
+            PolicyRules.selectorLabels(r, PolicyRules.spec(r), f);
+            ExtensionRules.proxyConfig(new Report(r, f), PolicyRules.spec(r));
+        });
     }
 
     static void wasmPlugin(LoadedResource r, Findings f) {
         JsonNode spec = PolicyRules.spec(r);
+        ExtensionRules.wasmPlugin(new Report(r, f), spec);
         PolicyRules.selection(r, spec, f);
         String url = spec.path("url").asText("");
         if (!url.isEmpty()) {
@@ -50,6 +54,7 @@ final class ExtensionValidators {
 
     static void telemetry(LoadedResource r, Findings f) {
         JsonNode spec = PolicyRules.spec(r);
+        ExtensionRules.telemetry(new Report(r, f), spec);
         PolicyRules.selection(r, spec, f);
         JsonNode metrics = spec.path("metrics");
         for (int i = 0; i < metrics.size(); i++) {
@@ -70,6 +75,7 @@ final class ExtensionValidators {
     }
 
     static void envoyFilter(LoadedResource r, Findings f) {
+        EnvoyFilterRules.check(new Report(r, f), PolicyRules.spec(r));
         JsonNode patches = PolicyRules.spec(r).path("configPatches");
         for (int i = 0; i < patches.size(); i++) {
             JsonNode match = patches.path(i).path("match");

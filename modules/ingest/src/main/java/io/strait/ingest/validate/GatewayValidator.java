@@ -18,6 +18,7 @@ public final class GatewayValidator implements ResourceValidator {
     @Override
     public void validate(LoadedResource r, Findings f) {
         Gateway gw = (Gateway) r.resource().spec();
+        GatewayRules.check(new Report(r, f), r.resource().name(), PolicyRules.spec(r));
         for (int i = 0; i < gw.servers().size(); i++) {
             Gateway.Server s = gw.servers().get(i);
             if (s == null || s.port() == null) {

@@ -44,6 +44,13 @@ final class HeaderOperationRules {
             name(r, f, p, name, authorityAllowed);
             if (value != null && value.chars().anyMatch(c -> c == 0 || c == '\r' || c == '\n')) {
                 f.error(r, Findings.SCHEMA, p, "header value must not contain NUL, CR or LF");
+            } else if (value != null && value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
+                f.error(r, Findings.SCHEMA, p, "header value configuration " + value + " is invalid");
+            } else if (value != null) {
+                String format = HeaderValueFormat.error(value);
+                if (format != null) {
+                    f.error(r, Findings.SCHEMA, p, "header value configuration: " + format);
+                }
             }
         });
     }

@@ -7,7 +7,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Map;
 
-/** Field rules of PeerAuthentication, AuthorizationPolicy and RequestAuthentication. */
+/** Field rules of PeerAuthentication, AuthorizationPolicy and RequestAuthentication; Istio's further rules in {@link AuthorizationPolicyRules} and {@link AuthenticationRules}. */
 final class SecurityValidators {
     private SecurityValidators() {
     }
@@ -20,6 +20,7 @@ final class SecurityValidators {
 
     static void peerAuthentication(LoadedResource r, Findings f) {
         JsonNode spec = PolicyRules.spec(r);
+        AuthenticationRules.peerAuthentication(new Report(r, f), spec);
         PolicyRules.selectorLabels(r, spec, f);
         JsonNode ports = spec.get("portLevelMtls");
         if (ports == null) {
@@ -33,6 +34,7 @@ final class SecurityValidators {
 
     static void authorizationPolicy(LoadedResource r, Findings f) {
         JsonNode spec = PolicyRules.spec(r);
+        AuthorizationPolicyRules.check(new Report(r, f), spec);
         PolicyRules.selection(r, spec, f);
         JsonNode rules = spec.path("rules");
         for (int i = 0; i < rules.size(); i++) {
@@ -55,6 +57,7 @@ final class SecurityValidators {
 
     static void requestAuthentication(LoadedResource r, Findings f) {
         JsonNode spec = PolicyRules.spec(r);
+        AuthenticationRules.requestAuthentication(new Report(r, f), spec);
         PolicyRules.selection(r, spec, f);
         JsonNode rules = spec.path("jwtRules");
         for (int i = 0; i < rules.size(); i++) {

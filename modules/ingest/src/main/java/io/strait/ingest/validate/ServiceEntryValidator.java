@@ -16,6 +16,7 @@ public final class ServiceEntryValidator implements ResourceValidator {
     public void validate(LoadedResource r, Findings f) {
         ServiceEntry se = (ServiceEntry) r.resource().spec();
         var tree = PolicyRules.spec(r);
+        ServiceEntryRules.check(new Report(r, f), tree, r.resource().metadata().labels().get("istio.io/use-waypoint"));
         for (int i = 0; i < se.hosts().size(); i++) {
             String h = se.hosts().get(i);
             if (h == null || h.isBlank()) {

@@ -4,8 +4,8 @@ import io.strait.ingest.load.LoadedResource;
 import io.strait.model.istio.Sidecar;
 
 /**
- * Sidecar egress hosts are {@code namespace/dnsName} (namespace {@code *}, {@code .}, {@code ~} or a name); an ingress
- * listener's default endpoint is a loopback or any-address port, or a Unix socket.
+ * An ingress listener's default endpoint is a loopback or any-address port, or a Unix socket; Istio's other rules
+ * (egress hosts {@code namespace/dnsName}, listeners, pools) are {@link SidecarRules}.
  */
 public final class SidecarValidator implements ResourceValidator {
     @Override
@@ -20,16 +20,7 @@ public final class SidecarValidator implements ResourceValidator {
                         + "\" must be 127.0.0.1:<port>, 0.0.0.0:<port> or unix://<path>");
             }
         }
-        for (int i = 0; i < sc.egress().size(); i++) {
-            var hosts = sc.egress().get(i).hosts();
-            for (int j = 0; j < hosts.size(); j++) {
-                String h = hosts.get(j);
-                int slash = h == null ? -1 : h.indexOf('/');
-                if (slash <= 0 || slash == h.length() - 1) {
-                    f.error(r, Findings.SCHEMA, "spec.egress[" + i + "].hosts[" + j + "]", "egress host \"" + h
-                            + "\" must have the form namespace/dnsName, e.g. ./* or istio-system/*");
-                }
-            }
-        }
+        // egress hosts (namespace/dnsName), listeners, pools and the outbound policy: Istio's rules
+        SidecarRules.check(new Report(r, f), PolicyRules.spec(r));
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** VirtualService fields: hosts, HTTP matches, destinations and their weights, header operations. */
+/** VirtualService fields: hosts, HTTP matches, destinations and their weights, header operations; Istio's further rules in {@link VirtualServiceRules}. */
 public final class VirtualServiceValidator implements ResourceValidator {
 
     @Override
@@ -59,6 +59,7 @@ public final class VirtualServiceValidator implements ResourceValidator {
         for (int i = 0; i < vs.tls().size(); i++) {
             l4Destinations(r, f, "spec.tls[" + i + "].route", vs.tls().get(i) == null ? List.of() : vs.tls().get(i).route());
         }
+        VirtualServiceRules.check(new Report(r, f), tree);
     }
 
     private void route(LoadedResource r, Findings f, String path, HttpRoute route, boolean redirectsOrDelegates) {

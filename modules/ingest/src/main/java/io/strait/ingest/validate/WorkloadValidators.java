@@ -15,8 +15,14 @@ final class WorkloadValidators {
     }
 
     static void register(Map<Kind, ResourceValidator> byKind) {
-        byKind.put(Kind.WORKLOAD_ENTRY, (r, f) -> workloadEntry(r, PolicyRules.spec(r), "spec", true, f));
-        byKind.put(Kind.WORKLOAD_GROUP, (r, f) -> workloadEntry(r, PolicyRules.spec(r).path("template"), "spec.template", false, f));
+        byKind.put(Kind.WORKLOAD_ENTRY, (r, f) -> {
+            workloadEntry(r, PolicyRules.spec(r), "spec", true, f);
+            WorkloadRules.endpoint(new Report(r, f), "spec", PolicyRules.spec(r), true, null);
+        });
+        byKind.put(Kind.WORKLOAD_GROUP, (r, f) -> {
+            workloadEntry(r, PolicyRules.spec(r).path("template"), "spec.template", false, f);
+            WorkloadRules.workloadGroup(new Report(r, f), PolicyRules.spec(r));
+        });
     }
 
     /** A workload address: an IP, a hostname or a unix domain socket ({@code unix:///path}, {@code unix://@abstract}). */
