@@ -3,7 +3,10 @@ package io.strait.ingest.analyze;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.strait.model.mesh.MeshModel;
+import io.strait.model.yaml.Position;
 import io.strait.model.yaml.YamlDocument;
+import io.strait.model.yaml.YamlReader;
+import io.strait.model.yaml.YamlSyntaxError;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,16 +18,47 @@ import java.util.Set;
 /**
  * What analysis looks at: every Istio document (as written, even if it does not validate: analyzers, like
  * Istio's, look at what is there) and the Kubernetes objects that stand for the service registry — Services,
- * Pods, Nodes, Secrets, Namespaces — and the MeshConfig, if the documents hold one ({@link MeshSettings}). Indexed
- * by kind, with the visibility and host-matching rules analyzers share.
+ * Pods, Nodes, Secrets, Namespaces — and the MeshConfig, if the documents hold one ({@link MeshSettings}); plus,
+ * as {@code istioctl analyze} adds it, Istio's default ingress gateway. Items of a {@code kind: List} count as
+ * documents of their own. Indexed by kind, with the visibility and host-matching rules analyzers share.
  */
 public final class AnalysisInput {
     private static final String CLUSTER_SUFFIX = ".svc.cluster.local";
-    /** The namespace of Istio's default ingress gateway, assumed when a gateway selects it and no pod is given. */
+    /** The namespace Istio runs in (istioctl analyze's default), where its default ingress gateway lives. */
     static final String DEFAULT_GATEWAY_NAMESPACE = "istio-system";
     /** Kinds with no namespace: their messages name them without one. */
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "Node",
             "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
+    /** The API group of the Kubernetes Gateway API, whose Gateway kind shares its name with Istio's. */
+    static final String KUBERNETES_GATEWAY_GROUP = "gateway.networking.k8s.io";
+    /** The kind under which a Gateway API Gateway is kept (Istio's analyzers' name for it). */
+    public static final String KUBERNETES_GATEWAY = "KubernetesGateway";
+    static final String DEFAULT_INGRESS_SERVICE = "istio-ingressgateway";
+    /** The file name findings about the default ingress gateway would carry (Istio's source name for it). */
+    static final String DEFAULT_INGRESS_FILE = "internal-ingress";
+    private static final String DEFAULT_INGRESS_POD = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: istio-ingressgateway-dummypod
+              namespace: istio-system
+              labels: {istio: ingressgateway}
+            spec:
+              containers: [{name: istio-proxy}]
+            """;
+    private static final String DEFAULT_INGRESS_SVC = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: istio-ingressgateway, namespace: istio-system}
+            spec:
+              selector: {istio: ingressgateway}
+              ports:
+              - {name: http2, port: 80, protocol: TCP, targetPort: 80}
+              - {name: https, port: 443, protocol: TCP, targetPort: 443}
+              - {name: tcp, port: 31400, protocol: TCP, targetPort: 31400}
+              - {name: tls, port: 15443, protocol: TCP, targetPort: 15443}
+            """;
+    private static final List<YamlDocument> DEFAULT_INGRESS = defaultIngress();
 
     /**
      * One Kubernetes-style document.
@@ -68,14 +102,67 @@ public final class AnalysisInput {
     public AnalysisInput(Collection<YamlDocument> documents) {
         mesh = MeshSettings.of(List.copyOf(documents));
         for (YamlDocument d : documents) {
-            JsonNode tree = d.tree();
-            String kind = tree.path("kind").asText("");
-            String name = tree.path("metadata").path("name").asText("");
-            if (kind.isEmpty() || name.isEmpty()) {
-                continue;
+            if ("List".equals(d.tree().path("kind").asText("")) && d.tree().path("items").isArray()) {
+                for (int i = 0; i < d.tree().path("items").size(); i++) {
+                    add(item(d, i));
+                }
+            } else {
+                add(d);
             }
-            String ns = tree.path("metadata").path("namespace").asText("");
-            byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(new Doc(kind, ns.isEmpty() ? "default" : ns, name, d));
+        }
+        addDefaultIngressGateway();
+    }
+
+    private void add(YamlDocument d) {
+        JsonNode tree = d.tree();
+        String kind = tree.path("kind").asText("");
+        String name = tree.path("metadata").path("name").asText("");
+        if (kind.isEmpty() || name.isEmpty()) {
+            return;
+        }
+        // the Gateway API's Gateway is not Istio's: Istio's analyzers know it as KubernetesGateway
+        if (kind.equals("Gateway") && tree.path("apiVersion").asText("").startsWith(KUBERNETES_GATEWAY_GROUP + "/")) {
+            kind = KUBERNETES_GATEWAY;
+        }
+        String ns = tree.path("metadata").path("namespace").asText("");
+        byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(new Doc(kind, ns.isEmpty() ? "default" : ns, name, d));
+    }
+
+    /** Item {@code i} of a {@code kind: List} document, as a document of its own with the item's positions. */
+    private static YamlDocument item(YamlDocument list, int i) {
+        String prefix = "items[" + i + "]";
+        Map<String, Position> positions = new HashMap<>();
+        list.positions().forEach((path, at) -> {
+            if (path.equals(prefix)) {
+                positions.put("", at);
+            } else if (path.startsWith(prefix + ".") || path.startsWith(prefix + "[")) {
+                positions.put(path.substring(prefix.length() + (path.charAt(prefix.length()) == '.' ? 1 : 0)), at);
+            }
+        });
+        return new YamlDocument(list.file(), list.index(), list.positionOf(prefix), list.tree().path("items").path(i), Map.copyOf(positions));
+    }
+
+    /**
+     * What {@code istioctl analyze} adds to the files it is given (its default resources): Istio's ingress gateway,
+     * a Pod labelled {@code istio: ingressgateway} and the Service {@code istio-ingressgateway} in istio-system that
+     * forwards ports 80, 443, 31400 and 15443 to it. Gateways that select it therefore have a workload, and their
+     * credentials are looked up in istio-system, as Istio's analyzers do. Left out when the files define them.
+     */
+    private void addDefaultIngressGateway() {
+        if (find("Pod", DEFAULT_GATEWAY_NAMESPACE, DEFAULT_INGRESS_SERVICE + "-dummypod").isEmpty()) {
+            add(DEFAULT_INGRESS.get(0));
+        }
+        if (find("Service", DEFAULT_GATEWAY_NAMESPACE, DEFAULT_INGRESS_SERVICE).isEmpty()) {
+            add(DEFAULT_INGRESS.get(1));
+        }
+    }
+
+    /** The default ingress gateway's Pod and Service, read once (documents are never changed by analysis). */
+    private static List<YamlDocument> defaultIngress() {
+        try {
+            return List.copyOf(YamlReader.read(DEFAULT_INGRESS_FILE, DEFAULT_INGRESS_POD + "---\n" + DEFAULT_INGRESS_SVC));
+        } catch (YamlSyntaxError e) {
+            throw new IllegalStateException(e); // constant text
         }
     }
 
