@@ -37,7 +37,7 @@ public final class UnreachableRulesAnalyzer implements Analyzer {
     }
 
     /** What the prefix-overlap check compares of one HTTP match with a uri prefix. */
-    private record PrefixMatch(String route, String match, String prefix, int port, String method, String authority,
+    private record PrefixMatch(String path, String route, String match, String prefix, int port, String method, String authority,
                                Map<String, String> headers, Map<String, String> queryParams, Map<String, String> withoutHeaders) {
     }
 
@@ -79,7 +79,7 @@ public final class UnreachableRulesAnalyzer implements Analyzer {
                 }
                 seen.put(key, i);
                 if (http) {
-                    PrefixMatch p = prefixMatch(ruleName, match, j);
+                    PrefixMatch p = prefixMatch(path + ".match[" + j + "]", ruleName, match, j);
                     if (p != null) {
                         prefixes.add(p);
                     }
@@ -94,7 +94,7 @@ public final class UnreachableRulesAnalyzer implements Analyzer {
                 PrefixMatch first = prefixes.get(a);
                 PrefixMatch later = prefixes.get(b);
                 if (!later.prefix().equals(first.prefix()) && covers(first, later)) {
-                    ineffective(out, vs, "spec.http", later.route(), later.match() + " of prefix " + later.prefix(),
+                    ineffective(out, vs, later.path(), later.route(), later.match() + " of prefix " + later.prefix(),
                             first.match() + " of prefix " + first.prefix() + " on " + first.route());
                 }
             }
@@ -157,13 +157,13 @@ public final class UnreachableRulesAnalyzer implements Analyzer {
                 || v.isTextual() && v.asText().isEmpty() || v.isContainerNode() && v.isEmpty();
     }
 
-    private static PrefixMatch prefixMatch(String rule, JsonNode match, int j) {
+    private static PrefixMatch prefixMatch(String path, String rule, JsonNode match, int j) {
         String prefix = match.path("uri").path("prefix").asText("");
         if (prefix.isEmpty()) {
             return null;
         }
         String method = exactOrPrefix(match.path("method"));
-        return new PrefixMatch(rule, matchName(match, j, true), prefix, match.path("port").asInt(0),
+        return new PrefixMatch(path, rule, matchName(match, j, true), prefix, match.path("port").asInt(0),
                 method.isEmpty() ? EXACT + "GET" : method, exactOrPrefix(match.path("authority")),
                 stringMatches(match.path("headers")), stringMatches(match.path("queryParams")), stringMatches(match.path("withoutHeaders")));
     }
