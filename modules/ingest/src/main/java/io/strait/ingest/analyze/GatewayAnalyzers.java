@@ -19,9 +19,13 @@ final class GatewayAnalyzers {
     private GatewayAnalyzers() {
     }
 
-    /** IST0101 for a selector that matches no pod: the gateway has nowhere to run. */
+    /**
+     * IST0101 for a selector that matches no pod: the gateway has nowhere to run. A warning, where Istio has an
+     * error: a source seldom holds the gateway's pods, and a revision should not be rejected for what it does not
+     * describe (as for a Sidecar's workload selector).
+     */
     static void selectorNotFound(Messages out, AnalysisInput.Doc gw) {
-        out.error("IST0101", gw, GatewayWorkloads.selectorPath(gw),
+        out.warning("IST0101", gw, GatewayWorkloads.selectorPath(gw),
                 "Referenced selector not found: \"" + GatewayWorkloads.selectorText(GatewayWorkloads.selector(gw)) + "\"");
     }
 
@@ -97,7 +101,8 @@ final class GatewayAnalyzers {
                 for (int i = 0; i < servers.size(); i++) {
                     JsonNode port = servers.path(i).path("port");
                     if (port.isObject() && !exposed.contains(port.path("number").asInt(0))) {
-                        out.warning("IST0162", gw, GatewayWorkloads.selectorPath(gw), "The gateway is listening on a target port (port "
+                        // at the server's port (Istio points at the selector): several servers can miss theirs
+                        out.warning("IST0162", gw, "spec.servers[" + i + "].port.number", "The gateway is listening on a target port (port "
                                 + port.path("number").asInt(0) + ") that is not defined in the Service associated with its workload instances "
                                 + "(Pod selector " + GatewayWorkloads.selectorText(GatewayWorkloads.selector(gw)) + "). If you need to access "
                                 + "the gateway port through the gateway Service, it will not be available.");

@@ -30,7 +30,7 @@ class GatewayVsMessagesTest {
         assertThat(run("gateway.IngressGatewayPortAnalyzer", "port-no-workload.yaml")).map(GatewayVsMessagesTest::line).containsExactly(
                 "IST0101 Gateway shop/edge @spec.selector.app: Referenced selector not found: \"app=edge-proxy\"");
         assertThat(run("gateway.IngressGatewayPortAnalyzer", "port-not-exposed.yaml")).map(GatewayVsMessagesTest::line).first().isEqualTo(
-                "IST0162 Gateway edge/edge @spec.selector.app: The gateway is listening on a target port (port 7000) that is not defined "
+                "IST0162 Gateway edge/edge @spec.servers[3].port.number: The gateway is listening on a target port (port 7000) that is not defined "
                 + "in the Service associated with its workload instances (Pod selector app=edge-proxy,tier=public). If you need to "
                 + "access the gateway port through the gateway Service, it will not be available.");
         assertThat(run("gateway.SecretAnalyzer", "secrets.yaml")).map(GatewayVsMessagesTest::line).contains(
