@@ -18,9 +18,10 @@ import java.util.Set;
 /**
  * What analysis looks at: every Istio document (as written, even if it does not validate: analyzers, like
  * Istio's, look at what is there) and the Kubernetes objects that stand for the service registry — Services,
- * Pods, Nodes, Secrets, Namespaces — and the MeshConfig, if the documents hold one ({@link MeshSettings}); plus,
- * as {@code istioctl analyze} adds it, Istio's default ingress gateway. Items of a {@code kind: List} count as
- * documents of their own. Indexed by kind, with the visibility and host-matching rules analyzers share.
+ * Pods, Nodes, Secrets, Namespaces — and the MeshConfig, if the documents hold one ({@link MeshSettings}); for
+ * the gateway analyzers, also Istio's default ingress gateway ({@link #withDefaultIngress}). Items of a
+ * {@code kind: List} count as documents of their own. Indexed by kind, with the visibility and host-matching rules
+ * analyzers share.
  */
 public final class AnalysisInput {
     private static final String CLUSTER_SUFFIX = ".svc.cluster.local";
@@ -58,7 +59,8 @@ public final class AnalysisInput {
               - {name: tcp, port: 31400, protocol: TCP, targetPort: 31400}
               - {name: tls, port: 15443, protocol: TCP, targetPort: 15443}
             """;
-    private static final List<YamlDocument> DEFAULT_INGRESS = defaultIngress();
+    /** Read once: documents are never changed by analysis. */
+    private static final List<YamlDocument> DEFAULT_INGRESS = defaultIngress(DEFAULT_INGRESS_SERVICE);
 
     /**
      * One Kubernetes-style document.
@@ -93,6 +95,8 @@ public final class AnalysisInput {
 
     private final Map<String, List<Doc>> byKind = new HashMap<>();
     private final MeshSettings mesh;
+    /** istioctl analyze's default ingress gateway's Pod and Service by kind, built on first use. */
+    private Map<String, Doc> defaultIngress;
     /** The registry's hosts, built on first use: analyzers look destinations up many times per revision. */
     private List<RegisteredHost> hosts;
     private Map<String, List<Integer>> exactHosts;
@@ -110,7 +114,6 @@ public final class AnalysisInput {
                 add(d);
             }
         }
-        addDefaultIngressGateway();
     }
 
     private void add(YamlDocument d) {
@@ -143,26 +146,55 @@ public final class AnalysisInput {
     }
 
     /**
-     * What {@code istioctl analyze} adds to the files it is given (its default resources): Istio's ingress gateway,
-     * a Pod labelled {@code istio: ingressgateway} and the Service {@code istio-ingressgateway} in istio-system that
-     * forwards ports 80, 443, 31400 and 15443 to it. Gateways that select it therefore have a workload, and their
-     * credentials are looked up in istio-system, as Istio's analyzers do. Left out when the files define them.
+     * The documents of a kind with, for Pods and Services, what {@code istioctl analyze} adds to the files it is
+     * given (its default resources): Istio's ingress gateway, a Pod labelled {@code istio: ingressgateway} and the
+     * Service {@code istio-ingressgateway} in istio-system forwarding ports 80, 443, 31400 and 15443 to it — named
+     * after the MeshConfig's {@code ingressService}, left out when its {@code ingressControllerMode} is OFF or the
+     * files define them. The gateway analyzers look for a gateway's workload here, as Istio's do: a gateway for
+     * {@code istio: ingressgateway} has one, and its credentials are in istio-system. {@link #all} leaves these out
+     * (other analyzers tell "the files give no pods" from "nothing is selected").
      */
-    private void addDefaultIngressGateway() {
-        if (find("Pod", DEFAULT_GATEWAY_NAMESPACE, DEFAULT_INGRESS_SERVICE + "-dummypod").isEmpty()) {
-            add(DEFAULT_INGRESS.get(0));
+    List<Doc> withDefaultIngress(String kind) {
+        if (defaultIngress == null) {
+            defaultIngress = defaultIngress();
         }
-        if (find("Service", DEFAULT_GATEWAY_NAMESPACE, DEFAULT_INGRESS_SERVICE).isEmpty()) {
-            add(DEFAULT_INGRESS.get(1));
+        Doc extra = defaultIngress.get(kind);
+        if (extra == null) {
+            return all(kind);
         }
+        List<Doc> out = new ArrayList<>(all(kind));
+        out.add(extra);
+        return out;
     }
 
-    /** The default ingress gateway's Pod and Service, read once (documents are never changed by analysis). */
-    private static List<YamlDocument> defaultIngress() {
+    private Map<String, Doc> defaultIngress() {
+        Map<String, Doc> out = new HashMap<>();
+        if ("OFF".equalsIgnoreCase(mesh.config().path("ingressControllerMode").asText(""))) {
+            return out;
+        }
+        String service = mesh.config().path("ingressService").asText("");
+        List<YamlDocument> ingress = service.isEmpty() || service.equals(DEFAULT_INGRESS_SERVICE) ? DEFAULT_INGRESS : defaultIngress(service);
+        for (YamlDocument d : ingress) {
+            String kind = d.tree().path("kind").asText();
+            String name = d.tree().path("metadata").path("name").asText();
+            if (find(kind, DEFAULT_GATEWAY_NAMESPACE, name).isEmpty()) {
+                out.put(kind, new Doc(kind, DEFAULT_GATEWAY_NAMESPACE, name, d));
+            }
+        }
+        return out;
+    }
+
+    /** The default ingress gateway's Pod and Service for a Service name (none for a name Kubernetes would refuse). */
+    private static List<YamlDocument> defaultIngress(String service) {
+        if (!service.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+            return List.of();
+        }
+        String pod = DEFAULT_INGRESS_POD.replace(DEFAULT_INGRESS_SERVICE + "-dummypod", service + "-dummypod");
+        String svc = DEFAULT_INGRESS_SVC.replace("name: " + DEFAULT_INGRESS_SERVICE + ",", "name: " + service + ",");
         try {
-            return List.copyOf(YamlReader.read(DEFAULT_INGRESS_FILE, DEFAULT_INGRESS_POD + "---\n" + DEFAULT_INGRESS_SVC));
+            return List.copyOf(YamlReader.read(DEFAULT_INGRESS_FILE, pod + "---\n" + svc));
         } catch (YamlSyntaxError e) {
-            throw new IllegalStateException(e); // constant text
+            throw new IllegalStateException(e); // constant text around a checked name
         }
     }
 

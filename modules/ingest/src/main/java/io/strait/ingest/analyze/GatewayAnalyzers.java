@@ -89,7 +89,7 @@ final class GatewayAnalyzers {
                 }
                 Set<Integer> exposed = new HashSet<>();
                 for (AnalysisInput.Doc pod : pods) {
-                    for (AnalysisInput.Doc svc : in.all("Service")) {
+                    for (AnalysisInput.Doc svc : in.withDefaultIngress("Service")) {
                         // a Service selects pods of its own namespace; an empty selector, as in Kubernetes, all of them
                         Map<String, String> selector = AnalysisInput.strings(svc.spec().path("selector"));
                         if (svc.namespace().equals(pod.namespace()) && pod.labels().entrySet().containsAll(selector.entrySet())) {

@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 
 /**
  * Where a Gateway runs: the pods its selector picks (an empty selector picks every pod, as a Kubernetes label
- * selector does), and how Istio's messages write the selector.
+ * selector does) — those of the files and istioctl analyze's default ingress gateway — and how Istio's messages
+ * write the selector.
  */
 final class GatewayWorkloads {
     private GatewayWorkloads() {
@@ -28,8 +29,10 @@ final class GatewayWorkloads {
         return selector.isEmpty() ? "spec.selector" : "spec.selector." + selector.keySet().iterator().next();
     }
 
+    /** The pods a gateway selects, among the files' pods and istioctl analyze's default ingress gateway. */
     static List<AnalysisInput.Doc> pods(AnalysisInput in, AnalysisInput.Doc gw) {
-        return in.pods(null, selector(gw));
+        Map<String, String> selector = selector(gw);
+        return in.withDefaultIngress("Pod").stream().filter(p -> p.labels().entrySet().containsAll(selector.entrySet())).toList();
     }
 
     /**
