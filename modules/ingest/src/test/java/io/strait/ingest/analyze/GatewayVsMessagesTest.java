@@ -75,6 +75,63 @@ class GatewayVsMessagesTest {
     }
 
     @Test
+    void oddDocumentsAreAnalysedWithoutFailing() throws Exception {
+        String yaml = """
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: odd, namespace: shop}
+                spec: {selector: [istio], servers: "port 80"}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: odder, namespace: shop}
+                spec:
+                  selector: {istio: ingressgateway}
+                  servers:
+                  - {port: 443, hosts: {a: b}, tls: "SIMPLE", bind: [x]}
+                  - {port: {number: "x"}, hosts: [null, 7], tls: {credentialName: [c], serverCertificate: {}}}
+                  - null
+                  - {tls: {credentialName: "ns/"}}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: c, namespace: istio-system}
+                data: [tls.crt]
+                ---
+                apiVersion: v1
+                kind: List
+                items: [7, {kind: Gateway}, {apiVersion: networking.istio.io/v1, kind: VirtualService, metadata: {name: in-list}}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: odd, namespace: shop}
+                spec:
+                  hosts: {a: b}
+                  exportTo: "."
+                  gateways: "public"
+                  http: {match: x}
+                  tcp: [null, {match: "x"}, {match: [null, 5]}]
+                  tls: [{match: [{sniHosts: [a]}]}, {match: [{sniHosts: [a]}]}]
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: odder, namespace: shop}
+                spec:
+                  hosts: [null]
+                  gateways: [null, "/", "shop/", odder]
+                  http:
+                  - match: [{uri: {prefix: 5}, method: [GET], headers: [x]}, {uri: "x"}, {headers: {"@request.auth.claims.": {}}}]
+                    route: [{destination: [x]}, {destination: {host: 7, subset: [v1], port: "80"}}]
+                    mirror: "x"
+                    mirrors: [{destination: null}]
+                """;
+        var docs = YamlReader.read("odd.yaml", yaml);
+        for (Analyzer a : Analyzers.all()) {
+            Analyzers.run(new AnalysisInput(docs), List.of(a)); // must not throw
+        }
+    }
+
+    @Test
     void unreachableRuleMessages() throws Exception {
         assertThat(run("virtualservice.UnreachableRulesAnalyzer", "unreachable.yaml")).map(GatewayVsMessagesTest::line).containsExactly(
                 "IST0130 VirtualService shop/after-catch-all @spec.http[1].match[0]: VirtualService rule #1 not used (route without matches defined before).",
