@@ -81,6 +81,7 @@ final class GatewayAnalyzers {
 
         @Override
         public void analyze(AnalysisInput in, Messages out) {
+            List<AnalysisInput.Doc> services = in.withDefaultIngress("Service");
             for (AnalysisInput.Doc gw : in.all("Gateway")) {
                 List<AnalysisInput.Doc> pods = GatewayWorkloads.pods(in, gw);
                 if (pods.isEmpty()) {
@@ -89,7 +90,7 @@ final class GatewayAnalyzers {
                 }
                 Set<Integer> exposed = new HashSet<>();
                 for (AnalysisInput.Doc pod : pods) {
-                    for (AnalysisInput.Doc svc : in.withDefaultIngress("Service")) {
+                    for (AnalysisInput.Doc svc : services) {
                         // a Service selects pods of its own namespace; an empty selector, as in Kubernetes, all of them
                         Map<String, String> selector = AnalysisInput.strings(svc.spec().path("selector"));
                         if (svc.namespace().equals(pod.namespace()) && pod.labels().entrySet().containsAll(selector.entrySet())) {
