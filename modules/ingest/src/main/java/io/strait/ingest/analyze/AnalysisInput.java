@@ -3,7 +3,10 @@ package io.strait.ingest.analyze;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.strait.model.mesh.MeshModel;
+import io.strait.model.yaml.Position;
 import io.strait.model.yaml.YamlDocument;
+import io.strait.model.yaml.YamlReader;
+import io.strait.model.yaml.YamlSyntaxError;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,16 +18,49 @@ import java.util.Set;
 /**
  * What analysis looks at: every Istio document (as written, even if it does not validate: analyzers, like
  * Istio's, look at what is there) and the Kubernetes objects that stand for the service registry — Services,
- * Pods, Nodes, Secrets, Namespaces — and the MeshConfig, if the documents hold one ({@link MeshSettings}). Indexed
- * by kind, with the visibility and host-matching rules analyzers share.
+ * Pods, Nodes, Secrets, Namespaces — and the MeshConfig, if the documents hold one ({@link MeshSettings}); for
+ * the gateway analyzers, also Istio's default ingress gateway ({@link #withDefaultIngress}). Items of a
+ * {@code kind: List} count as documents of their own. Indexed by kind, with the visibility and host-matching rules
+ * analyzers share.
  */
 public final class AnalysisInput {
     private static final String CLUSTER_SUFFIX = ".svc.cluster.local";
-    /** The namespace of Istio's default ingress gateway, assumed when a gateway selects it and no pod is given. */
+    /** The namespace Istio runs in (istioctl analyze's default), where its default ingress gateway lives. */
     static final String DEFAULT_GATEWAY_NAMESPACE = "istio-system";
     /** Kinds with no namespace: their messages name them without one. */
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "Node",
             "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration");
+    /** The API group of the Kubernetes Gateway API, whose Gateway kind shares its name with Istio's. */
+    static final String KUBERNETES_GATEWAY_GROUP = "gateway.networking.k8s.io";
+    /** The kind under which a Gateway API Gateway is kept (Istio's analyzers' name for it). */
+    public static final String KUBERNETES_GATEWAY = "KubernetesGateway";
+    static final String DEFAULT_INGRESS_SERVICE = "istio-ingressgateway";
+    /** The file name findings about the default ingress gateway would carry (Istio's source name for it). */
+    static final String DEFAULT_INGRESS_FILE = "internal-ingress";
+    private static final String DEFAULT_INGRESS_POD = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: istio-ingressgateway-dummypod
+              namespace: istio-system
+              labels: {istio: ingressgateway}
+            spec:
+              containers: [{name: istio-proxy}]
+            """;
+    private static final String DEFAULT_INGRESS_SVC = """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: istio-ingressgateway, namespace: istio-system}
+            spec:
+              selector: {istio: ingressgateway}
+              ports:
+              - {name: http2, port: 80, protocol: TCP, targetPort: 80}
+              - {name: https, port: 443, protocol: TCP, targetPort: 443}
+              - {name: tcp, port: 31400, protocol: TCP, targetPort: 31400}
+              - {name: tls, port: 15443, protocol: TCP, targetPort: 15443}
+            """;
+    /** Read once: documents are never changed by analysis. */
+    private static final List<YamlDocument> DEFAULT_INGRESS = defaultIngress(DEFAULT_INGRESS_SERVICE);
 
     /**
      * One Kubernetes-style document.
@@ -59,6 +95,8 @@ public final class AnalysisInput {
 
     private final Map<String, List<Doc>> byKind = new HashMap<>();
     private final MeshSettings mesh;
+    /** istioctl analyze's default ingress gateway's Pod and Service by kind, built on first use. */
+    private Map<String, Doc> defaultIngress;
     /** The registry's hosts, built on first use: analyzers look destinations up many times per revision. */
     private List<RegisteredHost> hosts;
     private Map<String, List<Integer>> exactHosts;
@@ -68,14 +106,95 @@ public final class AnalysisInput {
     public AnalysisInput(Collection<YamlDocument> documents) {
         mesh = MeshSettings.of(List.copyOf(documents));
         for (YamlDocument d : documents) {
-            JsonNode tree = d.tree();
-            String kind = tree.path("kind").asText("");
-            String name = tree.path("metadata").path("name").asText("");
-            if (kind.isEmpty() || name.isEmpty()) {
-                continue;
+            if ("List".equals(d.tree().path("kind").asText("")) && d.tree().path("items").isArray()) {
+                for (int i = 0; i < d.tree().path("items").size(); i++) {
+                    add(item(d, i));
+                }
+            } else {
+                add(d);
             }
-            String ns = tree.path("metadata").path("namespace").asText("");
-            byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(new Doc(kind, ns.isEmpty() ? "default" : ns, name, d));
+        }
+    }
+
+    private void add(YamlDocument d) {
+        JsonNode tree = d.tree();
+        String kind = tree.path("kind").asText("");
+        String name = tree.path("metadata").path("name").asText("");
+        if (kind.isEmpty() || name.isEmpty()) {
+            return;
+        }
+        // the Gateway API's Gateway is not Istio's: Istio's analyzers know it as KubernetesGateway
+        if (kind.equals("Gateway") && tree.path("apiVersion").asText("").startsWith(KUBERNETES_GATEWAY_GROUP + "/")) {
+            kind = KUBERNETES_GATEWAY;
+        }
+        String ns = tree.path("metadata").path("namespace").asText("");
+        byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(new Doc(kind, ns.isEmpty() ? "default" : ns, name, d));
+    }
+
+    /** Item {@code i} of a {@code kind: List} document, as a document of its own with the item's positions. */
+    private static YamlDocument item(YamlDocument list, int i) {
+        String prefix = "items[" + i + "]";
+        Map<String, Position> positions = new HashMap<>();
+        list.positions().forEach((path, at) -> {
+            if (path.equals(prefix)) {
+                positions.put("", at);
+            } else if (path.startsWith(prefix + ".") || path.startsWith(prefix + "[")) {
+                positions.put(path.substring(prefix.length() + (path.charAt(prefix.length()) == '.' ? 1 : 0)), at);
+            }
+        });
+        return new YamlDocument(list.file(), list.index(), list.positionOf(prefix), list.tree().path("items").path(i), Map.copyOf(positions));
+    }
+
+    /**
+     * The documents of a kind with, for Pods and Services, what {@code istioctl analyze} adds to the files it is
+     * given (its default resources): Istio's ingress gateway, a Pod labelled {@code istio: ingressgateway} and the
+     * Service {@code istio-ingressgateway} in istio-system forwarding ports 80, 443, 31400 and 15443 to it — named
+     * after the MeshConfig's {@code ingressService}, left out when its {@code ingressControllerMode} is OFF or the
+     * files define them. The gateway analyzers look for a gateway's workload here, as Istio's do: a gateway for
+     * {@code istio: ingressgateway} has one, and its credentials are in istio-system. {@link #all} leaves these out
+     * (other analyzers tell "the files give no pods" from "nothing is selected").
+     */
+    List<Doc> withDefaultIngress(String kind) {
+        if (defaultIngress == null) {
+            defaultIngress = defaultIngress();
+        }
+        Doc extra = defaultIngress.get(kind);
+        if (extra == null) {
+            return all(kind);
+        }
+        List<Doc> out = new ArrayList<>(all(kind));
+        out.add(extra);
+        return out;
+    }
+
+    private Map<String, Doc> defaultIngress() {
+        Map<String, Doc> out = new HashMap<>();
+        if ("OFF".equalsIgnoreCase(mesh.config().path("ingressControllerMode").asText(""))) {
+            return out;
+        }
+        String service = mesh.config().path("ingressService").asText("");
+        List<YamlDocument> ingress = service.isEmpty() || service.equals(DEFAULT_INGRESS_SERVICE) ? DEFAULT_INGRESS : defaultIngress(service);
+        for (YamlDocument d : ingress) {
+            String kind = d.tree().path("kind").asText();
+            String name = d.tree().path("metadata").path("name").asText();
+            if (find(kind, DEFAULT_GATEWAY_NAMESPACE, name).isEmpty()) {
+                out.put(kind, new Doc(kind, DEFAULT_GATEWAY_NAMESPACE, name, d));
+            }
+        }
+        return out;
+    }
+
+    /** The default ingress gateway's Pod and Service for a Service name (none for a name Kubernetes would refuse). */
+    private static List<YamlDocument> defaultIngress(String service) {
+        if (!service.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+            return List.of();
+        }
+        String pod = DEFAULT_INGRESS_POD.replace(DEFAULT_INGRESS_SERVICE + "-dummypod", service + "-dummypod");
+        String svc = DEFAULT_INGRESS_SVC.replace("name: " + DEFAULT_INGRESS_SERVICE + ",", "name: " + service + ",");
+        try {
+            return List.copyOf(YamlReader.read(DEFAULT_INGRESS_FILE, pod + "---\n" + svc));
+        } catch (YamlSyntaxError e) {
+            throw new IllegalStateException(e); // constant text around a checked name
         }
     }
 

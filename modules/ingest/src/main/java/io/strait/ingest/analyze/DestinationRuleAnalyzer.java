@@ -34,8 +34,9 @@ public final class DestinationRuleAnalyzer implements Analyzer {
                         .filter(dr -> AnalysisInput.hostMatches(AnalysisInput.fqdn(dr.spec().path("host").asText(""), dr.namespace()), host))
                         .anyMatch(dr -> hasSubset(dr.spec().path("subsets"), subset));
                 if (!defined) {
+                    String what = d.path().contains(".mirror") ? "mirror" : "host";
                     out.error("IST0101", vs, d.path() + ".subset",
-                            "Referenced host+subset in destinationrule not found: \"" + d.host() + "+" + subset + "\"");
+                            "Referenced " + what + "+subset in destinationrule not found: \"" + d.host() + "+" + subset + "\"");
                 }
             }
         }

@@ -1,36 +1,41 @@
 package io.strait.ingest.analyze;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The gateways a VirtualService binds to ({@code spec.gateways} and per-match {@code gateways}), {@code mesh} aside. */
+/**
+ * The gateways a VirtualService binds to in {@code spec.gateways}, {@code mesh} aside — the references Istio's
+ * VirtualService analyzers check (a match's own {@code gateways} only narrow these).
+ */
 final class GatewayReferences {
+    /**
+     * One reference.
+     *
+     * @param path      where it is written
+     * @param written   the reference as written ({@code name} or {@code namespace/name})
+     * @param namespace the namespace it names (the VirtualService's when it names none)
+     * @param name      the gateway's name
+     */
+    record Ref(String path, String written, String namespace, String name) {
+        String fullName() {
+            return namespace + "/" + name;
+        }
+    }
+
     private GatewayReferences() {
     }
 
-    /** Path of each reference to its {@code namespace/name}. */
-    static Map<String, String> of(AnalysisInput.Doc vs) {
-        Map<String, String> out = new LinkedHashMap<>();
+    static List<Ref> of(AnalysisInput.Doc vs) {
+        List<Ref> out = new ArrayList<>();
         var gateways = vs.spec().path("gateways");
         for (int i = 0; i < gateways.size(); i++) {
-            add(out, "spec.gateways[" + i + "]", gateways.path(i).asText(), vs.namespace());
-        }
-        var http = vs.spec().path("http");
-        for (int i = 0; i < http.size(); i++) {
-            var match = http.path(i).path("match");
-            for (int j = 0; j < match.size(); j++) {
-                var g = match.path(j).path("gateways");
-                for (int k = 0; k < g.size(); k++) {
-                    add(out, "spec.http[" + i + "].match[" + j + "].gateways[" + k + "]", g.path(k).asText(), vs.namespace());
-                }
+            String ref = gateways.path(i).asText("");
+            if (ref.equals("mesh") || ref.isEmpty()) {
+                continue;
             }
+            String[] nsName = ref.contains("/") ? ref.split("/", 2) : new String[] {vs.namespace(), ref};
+            out.add(new Ref("spec.gateways[" + i + "]", ref, nsName[0], nsName[1]));
         }
         return out;
-    }
-
-    private static void add(Map<String, String> out, String path, String ref, String namespace) {
-        if (!ref.equals("mesh") && !ref.isEmpty()) {
-            out.put(path, ref.contains("/") ? ref : namespace + "/" + ref);
-        }
     }
 }

@@ -2,31 +2,45 @@ package io.strait.ingest.analyze;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
-/** Where a Gateway runs: the pods its selector picks, and the namespace its secrets come from. */
+/**
+ * Where a Gateway runs: the pods its selector picks (an empty selector picks every pod, as a Kubernetes label
+ * selector does) — those of the files and istioctl analyze's default ingress gateway — and how Istio's messages
+ * write the selector.
+ */
 final class GatewayWorkloads {
     private GatewayWorkloads() {
     }
 
     static Map<String, String> selector(AnalysisInput.Doc gw) {
-        return AnalysisInput.strings(gw.spec().path("selector"));
+        return new TreeMap<>(AnalysisInput.strings(gw.spec().path("selector")));
     }
 
+    /** The selector as Kubernetes prints it and Istio's messages quote it: {@code k1=v1,k2=v2}, keys sorted. */
+    static String selectorText(Map<String, String> selector) {
+        return new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+
+    /** The path of the selector's first label (where Istio puts a message about the selector), or of the selector. */
+    static String selectorPath(AnalysisInput.Doc gw) {
+        Map<String, String> selector = selector(gw);
+        return selector.isEmpty() ? "spec.selector" : "spec.selector." + selector.keySet().iterator().next();
+    }
+
+    /** The pods a gateway selects, among the files' pods and istioctl analyze's default ingress gateway. */
     static List<AnalysisInput.Doc> pods(AnalysisInput in, AnalysisInput.Doc gw) {
         Map<String, String> selector = selector(gw);
-        return selector.isEmpty() ? List.of() : in.pods(null, selector);
+        return in.withDefaultIngress("Pod").stream().filter(p -> p.labels().entrySet().containsAll(selector.entrySet())).toList();
     }
 
     /**
-     * The namespace whose secrets a gateway's {@code credentialName} refers to: that of the pods it selects; with no
-     * pod given, Istio's default ingress gateway ({@code istio: ingressgateway}) lives in istio-system, and any other
-     * gateway is taken to run in its own namespace.
+     * The namespace whose secrets a gateway's {@code credentialName} refers to: that of the first pod it selects
+     * (Istio assumes a gateway's pods share one namespace), or null when it selects none.
      */
     static String secretNamespace(AnalysisInput in, AnalysisInput.Doc gw) {
         List<AnalysisInput.Doc> pods = pods(in, gw);
-        if (!pods.isEmpty()) {
-            return pods.get(0).namespace();
-        }
-        return "ingressgateway".equals(selector(gw).get("istio")) ? AnalysisInput.DEFAULT_GATEWAY_NAMESPACE : gw.namespace();
+        return pods.isEmpty() ? null : pods.get(0).namespace();
     }
 }

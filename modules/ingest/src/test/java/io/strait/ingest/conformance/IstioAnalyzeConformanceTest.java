@@ -28,7 +28,7 @@ class IstioAnalyzeConformanceTest {
             Map.entry("gateway-secrets", List.of("gateway.SecretAnalyzer")),
             Map.entry("gateway-different-port", List.of("gateway.ConflictingGatewayAnalyzer")),
             Map.entry("conflicting-gateways", List.of("gateway.ConflictingGatewayAnalyzer")),
-            Map.entry("gateway-", List.of("gateway.GatewayAnalyzer")),
+            Map.entry("gateway-", List.of("gateway.IngressGatewayPortAnalyzer")),
             Map.entry("sidecar-selector", List.of("sidecar.SelectorAnalyzer")),
             Map.entry("virtualservice_destinationhosts", List.of("virtualservice.DestinationHostAnalyzer")),
             Map.entry("virtualservice_destinationrules", List.of("virtualservice.DestinationRuleAnalyzer")),

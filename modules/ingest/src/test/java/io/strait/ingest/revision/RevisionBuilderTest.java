@@ -75,6 +75,21 @@ public class RevisionBuilderTest {
     }
 
     @Test
+    void aGatewayWhosePodsTheSourceDoesNotHoldIsAcceptedWithAWarning() {
+        String gateway = """
+                apiVersion: networking.istio.io/v1
+                kind: Gateway
+                metadata: {name: edge, namespace: bookinfo}
+                spec:
+                  selector: {app: edge-proxy}
+                  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ["*"]}]
+                """;
+        RevisionOutcome o = new RevisionBuilder().build("test", null, ConfigLoader.parse(Map.of("se.yaml", SE, "gw.yaml", gateway)));
+        assertThat(o).isInstanceOf(RevisionOutcome.Accepted.class);
+        assertThat(((RevisionOutcome.Accepted) o).revision().warnings()).extracting(Finding::code).contains("IST0101");
+    }
+
+    @Test
     void theRevisionIdIsAContentHash() {
         String valid = vs("  - route: [{destination: {host: reviews}}]\n");
         assertThat(build(valid).id()).isEqualTo(build(valid).id());
