@@ -53,9 +53,14 @@ public final class Analyzers {
         return DEFAULTS;
     }
 
-    /** The findings of the given analyzers over the input. */
+    /** The findings of the given analyzers over the input, at Istio's levels. */
     public static List<Finding> run(AnalysisInput input, List<Analyzer> analyzers) {
-        Messages out = new Messages();
+        return run(input, analyzers, RegistryLevels.AS_ISTIO);
+    }
+
+    /** The findings of the given analyzers over the input, registry-dependent ones leveled as asked. */
+    public static List<Finding> run(AnalysisInput input, List<Analyzer> analyzers, RegistryLevels registryLevels) {
+        Messages out = new Messages(registryLevels);
         for (Analyzer a : analyzers) {
             a.analyze(input, out);
         }

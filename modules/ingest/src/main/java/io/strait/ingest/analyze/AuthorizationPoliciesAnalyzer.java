@@ -1,6 +1,7 @@
 package io.strait.ingest.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strait.model.finding.Finding.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +17,8 @@ import java.util.Map;
  *
  * <p>Workloads are the pods of the registry that are in the mesh ({@link Workloads#inMesh}) and the WorkloadEntries
  * (Strait's VMs: Istio counts only pods). The namespace check runs only when the input lists Namespaces at all —
- * without them every namespace would be unknown — and IST0101 is a warning where Istio says error: a revision is not
- * rejected for namespaces the source does not describe. A policy bound by {@code targetRef(s)} (to a Gateway or a
+ * without them every namespace would be unknown — and IST0101 is Istio's error in analysis, a warning at ingest
+ * ({@link RegistryLevels}): a revision is not rejected for namespaces the source does not describe. A policy bound by {@code targetRef(s)} (to a Gateway or a
  * Service) selects no workload by labels and is not checked for workloads.
  */
 public final class AuthorizationPoliciesAnalyzer implements Analyzer {
@@ -78,7 +79,7 @@ public final class AuthorizationPoliciesAnalyzer implements Analyzer {
                     for (int k = 0; k < patterns.size(); k++) {
                         String pattern = patterns.path(k).asText("");
                         if (namespaces.stream().noneMatch(ns -> namespaceMatches(ns, pattern))) {
-                            out.warning("IST0101", ap, "spec.rules[" + i + "].from[" + j + "].source." + field + "[" + k + "]",
+                            out.registry(Level.ERROR, "IST0101", ap, "spec.rules[" + i + "].from[" + j + "].source." + field + "[" + k + "]",
                                     "Referenced namespace not found: " + GoText.quote(pattern));
                         }
                     }

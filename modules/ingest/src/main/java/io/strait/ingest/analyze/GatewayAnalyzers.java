@@ -1,6 +1,7 @@
 package io.strait.ingest.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strait.model.finding.Finding.Level;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -20,12 +21,11 @@ final class GatewayAnalyzers {
     }
 
     /**
-     * IST0101 for a selector that matches no pod: the gateway has nowhere to run. A warning, where Istio has an
-     * error: a source seldom holds the gateway's pods, and a revision should not be rejected for what it does not
-     * describe (as for a Sidecar's workload selector).
+     * IST0101 for a selector that matches no pod: the gateway has nowhere to run. Istio's error in analysis; a
+     * warning at ingest ({@link RegistryLevels}): a source seldom holds the gateway's pods.
      */
     static void selectorNotFound(Messages out, AnalysisInput.Doc gw) {
-        out.warning("IST0101", gw, GatewayWorkloads.selectorPath(gw),
+        out.registry(Level.ERROR, "IST0101", gw, GatewayWorkloads.selectorPath(gw),
                 "Referenced selector not found: \"" + GatewayWorkloads.selectorText(GatewayWorkloads.selector(gw)) + "\"");
     }
 
@@ -59,9 +59,9 @@ final class GatewayAnalyzers {
                     String[] ref = credential.contains("/") ? credential.split("/", 2) : new String[] {ns, credential};
                     var secret = in.find("Secret", ref[0], ref[1]);
                     if (secret.isEmpty()) {
-                        out.error("IST0101", gw, path, "Referenced credentialName not found: \"" + credential + "\"");
+                        out.registry(Level.ERROR, "IST0101", gw, path, "Referenced credentialName not found: \"" + credential + "\"");
                     } else if (!TlsCredential.usable(secret.get(), now)) {
-                        out.error("IST0161", gw, path, "The credential referenced by the Gateway " + gw.name() + " in namespace " + ns
+                        out.registry(Level.ERROR, "IST0161", gw, path, "The credential referenced by the Gateway " + gw.name() + " in namespace " + ns
                                 + " is invalid, which can cause the traffic not to work as expected.");
                     }
                 }

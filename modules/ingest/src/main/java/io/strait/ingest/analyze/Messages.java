@@ -8,6 +8,16 @@ import java.util.List;
 /** Collects analysis messages as findings, each located at the field it is about. */
 public final class Messages {
     private final List<Finding> list = new ArrayList<>();
+    private final RegistryLevels registryLevels;
+
+    /** Messages at Istio's levels, as {@code istioctl analyze} reports them. */
+    public Messages() {
+        this(RegistryLevels.AS_ISTIO);
+    }
+
+    public Messages(RegistryLevels registryLevels) {
+        this.registryLevels = registryLevels;
+    }
 
     public void add(Level level, String code, AnalysisInput.Doc doc, String path, String message) {
         var at = path == null ? doc.document().start() : doc.document().positionOf(path);
@@ -24,6 +34,15 @@ public final class Messages {
 
     public void info(String code, AnalysisInput.Doc doc, String path, String message) {
         add(Level.INFO, code, doc, path, message);
+    }
+
+    /**
+     * A message that depends on what the registry holds (pods, Services, Secrets, Namespaces), at Istio's level
+     * where analysis reports as istioctl does, and never above a warning where it must not block a revision.
+     */
+    public void registry(Level istioLevel, String code, AnalysisInput.Doc doc, String path, String message) {
+        add(registryLevels == RegistryLevels.ADVISORY && istioLevel == Level.ERROR ? Level.WARNING : istioLevel,
+                code, doc, path, message);
     }
 
     public List<Finding> all() {

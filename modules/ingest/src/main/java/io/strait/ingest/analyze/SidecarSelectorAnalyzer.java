@@ -1,5 +1,6 @@
 package io.strait.ingest.analyze;
 
+import io.strait.model.finding.Finding.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,8 +14,8 @@ import java.util.TreeMap;
  * Istio's {@code sidecar.SelectorAnalyzer}. IST0101: a Sidecar's workload selector picks at least one pod of its
  * namespace. IST0110: no pod is picked by two Sidecars. IST0111: a namespace has at most one Sidecar without a
  * selector. IST0167: a Sidecar for pods in ambient mode (or for an ambient namespace) has no effect — those pods
- * have no sidecar proxy — and is reported for that instead of a conflict. IST0101 is a warning where Istio says
- * error, as before: a revision is not rejected for pods the source does not describe.
+ * have no sidecar proxy — and is reported for that instead of a conflict. IST0101 is Istio's error in analysis and
+ * a warning at ingest ({@link RegistryLevels}): a revision is not rejected for pods the source does not describe.
  */
 public final class SidecarSelectorAnalyzer implements Analyzer {
     @Override
@@ -45,7 +46,7 @@ public final class SidecarSelectorAnalyzer implements Analyzer {
                 }
             }
             if (!found) {
-                out.warning("IST0101", sc, "spec.workloadSelector.labels." + new TreeMap<>(selector).firstKey(),
+                out.registry(Level.ERROR, "IST0101", sc, "spec.workloadSelector.labels." + new TreeMap<>(selector).firstKey(),
                         "Referenced selector not found: " + GoText.quote(Workloads.selectorText(selector)));
             }
         }

@@ -1,6 +1,7 @@
 package io.strait.ingest.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strait.model.finding.Finding.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,8 +20,8 @@ import java.util.Optional;
  * Istio matches a subset against every pod of the mesh, Strait matches it against the service's own endpoints —
  * a subset that only selects pods of another service still routes nowhere — and, for a ServiceEntry, against its
  * endpoints: the pods and WorkloadEntries its {@code workloadSelector} picks, or its inline endpoints (a ServiceEntry
- * with neither, such as a DNS name outside the mesh, is not checked). IST0173 is a warning where Istio says error: a
- * subset is commonly written before the pods it selects are deployed, and a revision is not rejected for that.
+ * with neither, such as a DNS name outside the mesh, is not checked). IST0173 is Istio's error in analysis and a
+ * warning at ingest ({@link RegistryLevels}): a subset is commonly written before the pods it selects are deployed.
  */
 public final class SubsetSelectsPodsAnalyzer implements Analyzer {
     @Override
@@ -57,7 +58,7 @@ public final class SubsetSelectsPodsAnalyzer implements Analyzer {
             for (int i = 0; i < subsets.size(); i++) {
                 Map<String, String> labels = AnalysisInput.strings(subsets.path(i).path("labels"));
                 if (labelSets.get().stream().noneMatch(l -> Workloads.selects(labels, l))) {
-                    out.warning("IST0173", dr, "spec.subsets[" + i + "].labels", "The Subset " + subsets.path(i).path("name").asText()
+                    out.registry(Level.ERROR, "IST0173", dr, "spec.subsets[" + i + "].labels", "The Subset " + subsets.path(i).path("name").asText()
                             + " defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).");
                 }
             }

@@ -1,6 +1,7 @@
 package io.strait.ingest.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.strait.model.finding.Finding.Level;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -91,7 +92,7 @@ final class TelemetryAnalyzers {
                     String selector = new TreeMap<>(labels).entrySet().stream()
                             .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
                     String first = new TreeMap<>(labels).firstKey();
-                    out.error("IST0101", t, "spec.selector.matchLabels." + first,
+                    out.registry(Level.ERROR, "IST0101", t, "spec.selector.matchLabels." + first,
                             "Referenced selector not found: \"" + selector + "\"");
                 }
                 pods.forEach(p -> telemetriesByPod.computeIfAbsent(p, k -> new ArrayList<>()).add(t));

@@ -2,6 +2,7 @@ package io.strait.ingest.validate;
 
 import io.strait.ingest.analyze.AnalysisInput;
 import io.strait.ingest.analyze.Analyzers;
+import io.strait.ingest.analyze.RegistryLevels;
 import io.strait.ingest.load.LoadResult;
 import io.strait.ingest.load.LoadedResource;
 import io.strait.model.finding.Finding;
@@ -28,7 +29,8 @@ public final class RevisionValidator {
         MeshModel model = MeshModel.of(loaded.resources().stream().map(LoadedResource::resource).toList());
         references.analyze(loaded.resources(), model, input, findings);
         List<Finding> out = new ArrayList<>(findings.all());
-        out.addAll(Analyzers.run(input, Analyzers.defaults()));
+        // a source rarely holds the pods, Services and Secrets it configures: what depends on them informs, never rejects
+        out.addAll(Analyzers.run(input, Analyzers.defaults(), RegistryLevels.ADVISORY));
         return out;
     }
 }

@@ -13,19 +13,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The policy and registry analyzers write Istio's message texts (its {@code messages.yaml} templates, filled in as
- * Go formats them) at Istio's levels (but for the registry-dependent warnings the parity doc names), and point at
- * the field concerned — what the case tables, which compare codes
+ * Go formats them) at Istio's levels (registry-dependent errors are warnings at ingest: {@link RegistryLevels}), and
+ * point at the field concerned — what the case tables, which compare codes
  * and resources only, do not check. The files are those of {@code analyze-cases/own-policy-registry.tsv}.
  */
 class PolicyRegistryMessagesTest {
     private static final Path DIR = Path.of("src/test/resources/analyze-cases/policy-registry");
 
     private static List<String> messages(String... files) throws Exception {
+        return messages(RegistryLevels.AS_ISTIO, files);
+    }
+
+    private static List<String> messages(RegistryLevels levels, String... files) throws Exception {
         List<YamlDocument> docs = new ArrayList<>();
         for (String f : files) {
             docs.addAll(YamlReader.read(f, Files.readString(DIR.resolve(f))));
         }
-        return Analyzers.run(new AnalysisInput(docs), Analyzers.defaults()).stream()
+        return Analyzers.run(new AnalysisInput(docs), Analyzers.defaults(), levels).stream()
                 .map(f -> f.level() + " " + f.code() + " " + f.resource() + " " + f.file() + ":" + f.line() + " " + f.message())
                 .toList();
     }
@@ -33,7 +37,7 @@ class PolicyRegistryMessagesTest {
     @Test
     void sidecarMessages() throws Exception {
         assertThat(messages("sidecar-selectors.yaml")).contains(
-                "WARNING IST0101 Sidecar shop/search-egress sidecar-selectors.yaml:30 Referenced selector not found: \"app=search\"",
+                "ERROR IST0101 Sidecar shop/search-egress sidecar-selectors.yaml:30 Referenced selector not found: \"app=search\"",
                 "ERROR IST0110 Sidecar shop/backend-egress sidecar-selectors.yaml:36 The Sidecars [backend-egress checkout-egress] "
                         + "in namespace \"shop\" select the same workload pod \"checkout-5f2\", which can lead to undefined behavior.");
         assertThat(messages("sidecar-namespaces.yaml")).contains(
@@ -46,6 +50,15 @@ class PolicyRegistryMessagesTest {
     }
 
     @Test
+    void registryErrorsAreWarningsAtIngestAndConfigConflictsStayErrors() throws Exception {
+        assertThat(messages(RegistryLevels.ADVISORY, "sidecar-selectors.yaml")).contains(
+                "WARNING IST0101 Sidecar shop/search-egress sidecar-selectors.yaml:30 Referenced selector not found: \"app=search\"",
+                "ERROR IST0110 Sidecar shop/backend-egress sidecar-selectors.yaml:36 The Sidecars [backend-egress checkout-egress] "
+                        + "in namespace \"shop\" select the same workload pod \"checkout-5f2\", which can lead to undefined behavior.");
+        assertThat(messages(RegistryLevels.ADVISORY, "dr-subsets.yaml")).anyMatch(m -> m.startsWith("WARNING IST0173 "));
+    }
+
+    @Test
     void authorizationPolicyMessages() throws Exception {
         assertThat(messages("authz-workloads.yaml")).contains(
                 "WARNING IST0127 AuthorizationPolicy orders/orders-v1-only authz-workloads.yaml:34 No matching workloads for this "
@@ -53,8 +66,8 @@ class PolicyRegistryMessagesTest {
                 "WARNING IST0127 AuthorizationPolicy reports/allow-nothing authz-workloads.yaml:41 No matching workloads for this "
                         + "resource with the following labels: ");
         assertThat(messages("authz-namespaces.yaml")).contains(
-                "WARNING IST0101 AuthorizationPolicy web/from-unknown authz-namespaces.yaml:37 Referenced namespace not found: \"staging\"",
-                "WARNING IST0101 AuthorizationPolicy web/from-unknown authz-namespaces.yaml:40 Referenced namespace not found: \"*-weekly\"");
+                "ERROR IST0101 AuthorizationPolicy web/from-unknown authz-namespaces.yaml:37 Referenced namespace not found: \"staging\"",
+                "ERROR IST0101 AuthorizationPolicy web/from-unknown authz-namespaces.yaml:40 Referenced namespace not found: \"*-weekly\"");
     }
 
     @Test
@@ -67,7 +80,7 @@ class PolicyRegistryMessagesTest {
                         + "namespace shop has TLS mode set to MUTUAL but no caCertificates are set to validate server identity for "
                         + "host: ledger.example.com at port number:8443");
         assertThat(messages("dr-subsets.yaml")).contains(
-                "WARNING IST0173 DestinationRule books/reviews dr-subsets.yaml:35 The Subset v3 defined in the DestinationRule does "
+                "ERROR IST0173 DestinationRule books/reviews dr-subsets.yaml:35 The Subset v3 defined in the DestinationRule does "
                         + "not select any pods. Which may lead to 503 UH (NoHealthyUpstream).",
                 "WARNING IST0174 DestinationRule books/reviewz dr-subsets.yaml:42 The host reviewz defined in the DestinationRule "
                         + "does not match any services in the mesh.");
