@@ -79,7 +79,13 @@ public final class SelfSignedRoot {
     /** Writes {@code keys} in the cacerts layout; the key file is 0600 from its creation. */
     public static void store(CaKeys keys, Path dir) {
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                try {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (UnsupportedOperationException e) {
+                    Files.createDirectories(dir);
+                }
+            }
             Path key = dir.resolve(PluggedCa.CA_KEY);
             Path tmpKey = dir.resolve(PluggedCa.CA_KEY + ".tmp");
             Files.deleteIfExists(tmpKey);

@@ -1,5 +1,6 @@
 package io.strait.cli.runtime;
 
+import io.strait.ca.role.CaOptions;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -16,9 +17,17 @@ import java.util.Set;
  * @param adminPort  port of the admin server (/healthz, /readyz, /status); -1 for none
  * @param frontId    id of this process's xDS front
  * @param groupSessionTimeoutMs how soon the translators' consumer group notices a dead member
+ * @param ca         how the CA role runs (its directory, trust domain, secure port)
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
-                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs) {
+                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, CaOptions ca) {
+
+    /** Options with the embedded CA's defaults: a root in {@code <dataDir>/ca/}, the secure port on a free port. */
+    public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
+                       int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs) {
+        this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
+                CaOptions.embedded(dataDir.resolve("ca"), xdsHost, 0));
+    }
 
     /** The source name the ingest role records: {@code folder:<folder name>}. */
     public String sourceName() {
