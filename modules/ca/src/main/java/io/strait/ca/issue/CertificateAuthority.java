@@ -2,6 +2,7 @@ package io.strait.ca.issue;
 
 import io.strait.ca.identity.SpiffeId;
 import io.strait.ca.keys.CaKeys;
+import io.strait.ca.keys.FastEc;
 import io.strait.ca.keys.KeyType;
 import java.io.IOException;
 import java.io.StringReader;
@@ -55,6 +56,7 @@ public final class CertificateAuthority {
     private final X500Name issuer;
     private final org.bouncycastle.asn1.x509.AuthorityKeyIdentifier authorityKeyId;
     private final String signatureAlgorithm;
+    private final java.security.PrivateKey signingKey;
 
     public CertificateAuthority(CaKeys keys, IssuancePolicy policy, Clock clock) {
         this.keys = keys;
@@ -62,6 +64,7 @@ public final class CertificateAuthority {
         this.clock = clock;
         this.issuer = X500Name.getInstance(keys.signingCert().getSubjectX500Principal().getEncoded());
         this.signatureAlgorithm = KeyType.signatureAlgorithm(keys.signingKey());
+        this.signingKey = FastEc.signingKey(keys.signingKey());
         try {
             this.authorityKeyId = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(keys.signingCert().getPublicKey());
         } catch (Exception e) {
@@ -138,12 +141,17 @@ public final class CertificateAuthority {
     private static PublicKey checkedKey(PKCS10CertificationRequest csr) throws CsrRejected {
         PublicKey key;
         try {
-            key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
+            // BouncyCastle knows keys by OID; the JDK's lookup fails first and throws on every request
+            key = new JcaPKCS10CertificationRequest(csr).setProvider(FastEc.provider()).getPublicKey();
         } catch (Exception e) {
             throw new CsrRejected("the CSR's public key is unreadable: " + e.getMessage());
         }
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+            JcaContentVerifierProviderBuilder verifier = new JcaContentVerifierProviderBuilder();
+            if (FastEc.providerFor(key) != null) {
+                verifier.setProvider(FastEc.providerFor(key));
+            }
+            if (!csr.isSignatureValid(verifier.build(key))) {
                 throw new CsrRejected("the CSR's signature does not verify with its own public key (tampered or corrupt CSR)");
             }
         } catch (CsrRejected e) {
@@ -211,8 +219,11 @@ public final class CertificateAuthority {
                     new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
             b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyId);
             b.addExtension(Extension.subjectAlternativeName, true, sans);
-            return new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder(signatureAlgorithm).build(keys.signingKey())));
+            JcaContentSignerBuilder signer = new JcaContentSignerBuilder(signatureAlgorithm);
+            if (FastEc.providerFor(signingKey) != null) {
+                signer.setProvider(FastEc.providerFor(signingKey));
+            }
+            return new JcaX509CertificateConverter().getCertificate(b.build(signer.build(signingKey)));
         } catch (Exception e) {
             throw new IllegalStateException("signing failed: " + e.getMessage(), e);
         }
