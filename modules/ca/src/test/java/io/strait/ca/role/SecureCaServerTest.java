@@ -187,6 +187,25 @@ class SecureCaServerTest {
         assertThat(Files.exists(tmp.resolve("ca").resolve("ca-key.pem"))).isTrue();
     }
 
+    @Test
+    void aNewWorkloadTrustsTheCaOnlyUnderTheRootItsTokenNames() throws Exception {
+        CaRole ca = start(tmp.resolve("ca"), false);
+        String token = ca.issueToken(REVIEWS, Duration.ofHours(1));
+        String csr = TestPki.csr(KeyType.ECDSA.generate(), List.of(), List.of());
+        String pinned = JoinTokens.unverifiedClaims(token).rootFingerprint();
+        assertThat(pinnedClient(ca, pinned).createCertificate(csr, Duration.ZERO, token)).hasSize(2);
+        String elsewhere = Pem.fingerprint(TestPki.root("CN=Impostor").cert());
+        assertThatThrownBy(() -> pinnedClient(ca, elsewhere).createCertificate(csr, Duration.ZERO, token))
+                .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    }
+
+    private CertificateServiceClient pinnedClient(CaRole role, String fingerprint) throws Exception {
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", role.securePort(), TlsChannelCredentials.newBuilder()
+                .trustManager(new io.strait.ca.grpc.RootPinnedTrust(fingerprint)).build()).build();
+        open.add(() -> ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        return new CertificateServiceClient(ch, Duration.ofSeconds(10));
+    }
+
     private static void assertStatus(Throwable e, Status.Code code, String text) {
         assertThat(e).isInstanceOf(StatusRuntimeException.class);
         Status s = ((StatusRuntimeException) e).getStatus();
