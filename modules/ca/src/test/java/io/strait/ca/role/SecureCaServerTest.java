@@ -180,11 +180,45 @@ class SecureCaServerTest {
     }
 
     @Test
-    void theSecurePortServesACertificateOfTheMeshForIstiodsName() throws Exception {
-        CaRole ca = start(tmp.resolve("ca"), false);
-        // the client above verified the port against the mesh root for "localhost"; check Istio's name is there too
-        assertThat(ca.servingNotAfter()).isAfter(java.time.Instant.now().plus(Duration.ofHours(23)));
+    void theSecurePortsCertificateIsRenewedAtHalfItsLife() throws Exception {
+        MovableClock clock = new MovableClock();
+        CaOptions o = new CaOptions(tmp.resolve("ca"), false, KeyType.ECDSA, "cluster.local", "127.0.0.1", 0, List.of("ca.example.com"),
+                Duration.ofHours(24), Duration.ofHours(1), "ca-test");
+        CaRole ca = new CaRole(o, null, clock, List.of()).start();
+        open.add(ca);
+        java.time.Instant first = ca.servingNotAfter();
+        clock.advance(Duration.ofHours(11));
+        ca.tick();
+        assertThat(ca.servingNotAfter()).isEqualTo(first);
+        clock.advance(Duration.ofHours(2));
+        ca.tick();
+        assertThat(ca.servingNotAfter()).isAfter(first);
+        assertThat(o.servingDnsNames()).contains("istiod.istio-system.svc", "localhost", "ca.example.com");
         assertThat(Files.exists(tmp.resolve("ca").resolve("ca-key.pem"))).isTrue();
+    }
+
+    /** A clock tests move forward. */
+    private static final class MovableClock extends Clock {
+        private volatile java.time.Instant now = java.time.Instant.now();
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
     }
 
     @Test
