@@ -57,10 +57,12 @@ public final class StraitNode implements AutoCloseable {
             TopicInstaller.ensure(kafkaAdmin, TopicDefinition.all(), (short) 1);
         }
         vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8));
+        io.vertx.core.Future<String> caDeployment = null;
         if (options.roles().contains(Role.CA)) {
-            // first, so the trust bundle is on the bus before fronts and agents look for it
+            // started alongside the other roles rather than before them: its TLS port and key checks take a second
+            // or two on a small machine, and nothing else waits for it
             ca = new CaVerticle(options.ca(), bus);
-            deploy(ca);
+            caDeployment = vertx.deployVerticle(ca);
         }
         if (options.roles().contains(Role.XDS)) {
             startXds();
@@ -70,6 +72,9 @@ public final class StraitNode implements AutoCloseable {
         }
         if (options.roles().contains(Role.INGEST)) {
             deploy(new IngestVerticle(bus, options.configDir(), options.sourceName()));
+        }
+        if (caDeployment != null) {
+            deployments.add(caDeployment.await(120, TimeUnit.SECONDS));
         }
         if (options.adminPort() >= 0) {
             admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies, metrics,
