@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DefaultRouteTrafficTest {
     private static final String PROFILE = "profile.shop.svc.cluster.local";
+    private static final String GEO = "geo.shop.svc.cluster.local";
     private static final String LEDGER = "ledger.shop.svc.cluster.local";
     private static final String LEDGER_VS = "ledger-vs.shop.svc.cluster.local";
     private static final String LEDGER_STRICT = "ledger-strict.shop.svc.cluster.local";
@@ -55,6 +56,7 @@ class DefaultRouteTrafficTest {
     private final Map<String, AtomicInteger> ledgerAttempts = new ConcurrentHashMap<>();
     private StraitNode node;
     private ProxylessClient profile;
+    private final List<ProxylessClient> geo = new ArrayList<>();
     private ProxylessClient ledger;
     private ProxylessClient ledgerVs;
     private ProxylessClient ledgerStrict;
@@ -92,7 +94,26 @@ class DefaultRouteTrafficTest {
                 spec:
                   host: profile
                   trafficPolicy: {loadBalancer: {consistentHash: {httpHeaderName: x-user}}}
-                """.formatted(PROFILE, pool[0], pool[1], pool[2]));
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: geo, namespace: shop}
+                spec:
+                  hosts: [%s]
+                  ports: [{number: 7070, name: grpc, protocol: GRPC}]
+                  resolution: STATIC
+                  endpoints:
+                  - {address: 127.0.0.1, ports: {grpc: %d}}
+                  - {address: 127.0.0.1, ports: {grpc: %d}}
+                  - {address: 127.0.0.1, ports: {grpc: %d}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: geo, namespace: shop}
+                spec:
+                  host: geo
+                  trafficPolicy: {loadBalancer: {consistentHash: {useSourceIp: true}}}
+                """.formatted(PROFILE, pool[0], pool[1], pool[2], GEO, pool[0], pool[1], pool[2]));
         for (String host : List.of(LEDGER, LEDGER_VS, LEDGER_STRICT)) {
             yaml.append("""
                     ---
@@ -129,8 +150,14 @@ class DefaultRouteTrafficTest {
         ledger = client(LEDGER);
         ledgerVs = client(LEDGER_VS);
         ledgerStrict = client(LEDGER_STRICT);
+        for (int i = 0; i < 6; i++) {
+            geo.add(client(GEO));
+        }
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> profile.call(Map.of("x-user", "warm-up"), 2_000).startsWith("profile-"));
+        for (ProxylessClient c : geo) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> c.call(Map.of(), 2_000).startsWith("profile-"));
+        }
         int[] warm = {0};
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> "ledger".equals(ledger.call(Map.of(), "warm-" + warm[0]++, 2_000)));
@@ -175,6 +202,7 @@ class DefaultRouteTrafficTest {
 
     @AfterAll
     void stop() {
+        InProcess.close(geo.toArray(new AutoCloseable[0]));
         InProcess.close(profile, ledger, ledgerVs, ledgerStrict, node);
         servers.forEach(Server::shutdownNow);
     }
@@ -209,6 +237,21 @@ class DefaultRouteTrafficTest {
         Map<String, Integer> spread = minus(arrivals(), beforeSpread);
         System.out.println("default route, 60 calls without x-user reached " + spread);
         assertThat(spread).hasSize(3);
+    }
+
+    @Test
+    void useSourceIpKeepsEachGrpcClientChannelOnOneBackend() {
+        Map<String, Integer> before = arrivals();
+        List<String> backendOfClient = new ArrayList<>();
+        for (ProxylessClient c : geo) {
+            Map<String, Integer> mine = Traffic.count(c, Map.of(), 30);
+            assertThat(mine).as("backends one client channel reached").hasSize(1);
+            backendOfClient.add(mine.keySet().iterator().next());
+        }
+        Map<String, Integer> reached = minus(arrivals(), before);
+        System.out.println("default route, useSourceIp (gRPC: its channel): " + geo.size() + " clients x 30 calls reached "
+                + reached + "; backend of each client " + backendOfClient);
+        assertThat(reached.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(geo.size() * 30);
     }
 
     @Test
