@@ -65,7 +65,7 @@ final class RouteConfigs {
         if (ctx.proxy() == ProxyType.GRPC) {
             return out;
         }
-        return out.stream().map(r -> r.toBuilder().setDecorator(Decorator.newBuilder()
+        return out.stream().map(RetryTargets::withPreviousHosts).map(r -> r.toBuilder().setDecorator(Decorator.newBuilder()
                 .setOperation(service.host() + ":" + port + "/*")).build()).toList();
     }
 
