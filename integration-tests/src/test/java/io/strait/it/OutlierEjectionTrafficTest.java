@@ -64,6 +64,15 @@ class OutlierEjectionTrafficTest {
                   host: inventory
                   trafficPolicy:
                     outlierDetection: {consecutive5xxErrors: 5, interval: 1s, baseEjectionTime: 60s, maxEjectionPercent: 50}
+                ---
+                # retries off: the default retry would answer the broken endpoint's calls from the good one and hide
+                # the failures this test watches ejection stop
+                apiVersion: networking.istio.io/v1
+                kind: VirtualService
+                metadata: {name: inventory, namespace: shop}
+                spec:
+                  hosts: [inventory]
+                  http: [{retries: {attempts: 0}, route: [{destination: {host: inventory}}]}]
                 """.formatted(goodPort, badPort));
         try (StraitNode node = InProcess.start(tmp.resolve("data"), config, "front-od", false);
              ProxylessClient client = new ProxylessClient(GrpcBootstrap.forWorkload("127.0.0.1:" + node.xdsPort(),

@@ -142,6 +142,7 @@ class ResilienceTrafficTest {
                     retries: {attempts: 3, retryOn: unavailable}
                     route: [{destination: {host: payments, subset: flaky}}]
                   - match: [{headers: {x-case: {exact: no-retry}}}]
+                    retries: {attempts: 0}
                     route: [{destination: {host: payments, subset: flaky}}]
                   - match: [{headers: {x-case: {exact: abort}}}]
                     fault: {abort: {grpcStatus: UNAVAILABLE, percentage: {value: 50}}}

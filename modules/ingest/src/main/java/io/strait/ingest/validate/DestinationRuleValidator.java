@@ -21,13 +21,17 @@ public final class DestinationRuleValidator implements ResourceValidator {
             if (p != null) {
                 outlierDetection(r, f, path + ".portLevelSettings[" + i + "].outlierDetection", p.outlierDetection());
                 tls(r, f, path + ".portLevelSettings[" + i + "].tls", p.tls());
+                loadBalancer(r, f, path + ".portLevelSettings[" + i + "].loadBalancer", p.loadBalancer());
             }
         }
-        if (tp.loadBalancer() == null) {
+        loadBalancer(r, f, path + ".loadBalancer", tp.loadBalancer());
+    }
+
+    /** What proxyless gRPC makes of a load balancer (a rule's, a subset's or a port's). */
+    private static void loadBalancer(LoadedResource r, Findings f, String lbPath, DestinationRule.LoadBalancer lb) {
+        if (lb == null) {
             return;
         }
-        DestinationRule.LoadBalancer lb = tp.loadBalancer();
-        String lbPath = path + ".loadBalancer";
         if ("RANDOM".equals(lb.simple()) || "PASSTHROUGH".equals(lb.simple())) {
             f.warning(r, "STR0006", lbPath + ".simple", "proxyless gRPC clients do not support " + lb.simple() + "; they use ROUND_ROBIN");
         }
@@ -39,9 +43,14 @@ public final class DestinationRuleValidator implements ResourceValidator {
             f.warning(r, "STR0006", lbPath + (lb.warmup() != null ? ".warmup" : ".warmupDurationSecs"),
                     "proxyless gRPC clients have no slow start; Envoy proxies warm new endpoints up");
         }
-        if (hash != null && hash.httpHeaderName() == null) {
-            f.warning(r, "STR0006", lbPath + ".consistentHash", "proxyless gRPC clients hash on a header only (httpHeaderName); "
-                    + "with cookies, source IP or query parameters they hash on their channel");
+        // gRPC (gRFC A42) hashes on a header or its channel; a call nothing hashes gets a random hash
+        if (hash != null && hash.httpHeaderName() == null && Boolean.TRUE.equals(hash.useSourceIp())) {
+            f.warning(r, "STR0006", lbPath + ".consistentHash.useSourceIp", "proxyless gRPC clients hash on their channel "
+                    + "instead of the source IP: each client channel keeps to one endpoint");
+        } else if (hash != null && hash.httpHeaderName() == null && (hash.httpCookie() != null || hash.httpQueryParameterName() != null)) {
+            f.warning(r, "STR0006", lbPath + ".consistentHash", "proxyless gRPC clients hash on a header (httpHeaderName) or, "
+                    + "for useSourceIp, their channel; with a cookie or a query parameter they have no hash key and spread "
+                    + "calls at random over the ring");
         }
     }
 

@@ -91,7 +91,7 @@ class AnalyzerCasesTest {
     }
 
     /** "CODE Kind ns/name" matches "CODE Kind ns/name", and "CODE Kind name" any namespace (or none: a cluster-scoped kind). */
-    private static int indexOf(List<String> found, String expected) {
+    static int indexOf(List<String> found, String expected) {
         String[] p = expected.split(" ", 3);
         for (int i = 0; i < found.size(); i++) {
             String[] f = found.get(i).split(" ", 3);

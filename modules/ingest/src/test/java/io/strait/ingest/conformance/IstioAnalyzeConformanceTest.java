@@ -71,7 +71,7 @@ class IstioAnalyzeConformanceTest {
             List<String> unmatched = new ArrayList<>(found.stream().map(f -> f.code() + " " + f.resource()).toList());
             List<String> missing = new ArrayList<>();
             for (String e : expected) {
-                int i = indexOf(unmatched, e);
+                int i = AnalyzerCasesTest.indexOf(unmatched, e);
                 if (i < 0) {
                     missing.add(e);
                 } else {
@@ -86,19 +86,6 @@ class IstioAnalyzeConformanceTest {
                 + "not implemented yet: %s%n", cases, messages, failures.size(), notImplemented);
         failures.forEach(f -> System.out.println("  " + f));
         assertThat(failures).isEmpty();
-    }
-
-    /** "CODE Kind ns/name" matches "CODE Kind ns/name", and "CODE Kind name" any namespace. */
-    private static int indexOf(List<String> found, String expected) {
-        String[] p = expected.split(" ", 3);
-        for (int i = 0; i < found.size(); i++) {
-            String[] f = found.get(i).split(" ", 3);
-            boolean nameMatches = p[2].contains("/") ? f[2].equals(p[2]) : f[2].endsWith("/" + p[2]);
-            if (f[0].equals(p[0]) && f[1].equals(p[1]) && nameMatches) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static List<Analyzer> analyzersFor(String file) {

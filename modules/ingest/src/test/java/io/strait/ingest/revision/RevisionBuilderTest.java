@@ -239,6 +239,32 @@ public class RevisionBuilderTest {
     }
 
     @Test
+    void grpcClientsAreToldWhatTheyHashOnWhenTheKeyIsNoHeader() {
+        String dr = """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews, namespace: bookinfo}
+                spec:
+                  host: reviews
+                  trafficPolicy:
+                    loadBalancer: {consistentHash: {useSourceIp: true}}
+                    portLevelSettings:
+                    - port: {number: 9080}
+                      loadBalancer: {consistentHash: {httpCookie: {name: session, ttl: 60s}}}
+                """;
+        RevisionOutcome o = new RevisionBuilder().build("test", null, ConfigLoader.parse(Map.of("se.yaml", SE, "dr.yaml", dr)));
+        assertThat(o).isInstanceOf(RevisionOutcome.Accepted.class);
+        assertThat(((RevisionOutcome.Accepted) o).revision().warnings()).extracting(Finding::field, Finding::message)
+                .contains(org.assertj.core.groups.Tuple.tuple("spec.trafficPolicy.loadBalancer.consistentHash.useSourceIp",
+                                "proxyless gRPC clients hash on their channel instead of the source IP: each client channel "
+                                        + "keeps to one endpoint"),
+                        org.assertj.core.groups.Tuple.tuple("spec.trafficPolicy.portLevelSettings[0].loadBalancer.consistentHash",
+                                "proxyless gRPC clients hash on a header (httpHeaderName) or, for useSourceIp, their channel; "
+                                        + "with a cookie or a query parameter they have no hash key and spread calls at random "
+                                        + "over the ring"));
+    }
+
+    @Test
     void rewritesThatCannotWorkAreErrorsWithTheirField() {
         List<Finding> found = errors(vs("""
                   - rewrite: {uri: /a/, uriRegexRewrite: {match: "^/b", rewrite: /}}

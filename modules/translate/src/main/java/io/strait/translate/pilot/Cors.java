@@ -17,7 +17,7 @@ final class Cors implements RouteFeature {
     static final String FILTER = "envoy.filters.http.cors";
 
     @Override
-    public void apply(HttpRoute istio, Route.Builder envoy) {
+    public void apply(HttpRoute istio, RouteContext ctx, Route.Builder envoy) {
         var cors = istio.corsPolicy();
         if (cors == null) {
             return;

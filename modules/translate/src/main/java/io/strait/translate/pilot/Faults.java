@@ -20,7 +20,7 @@ final class Faults implements RouteFeature {
     static final String FILTER = "envoy.filters.http.fault";
 
     @Override
-    public void apply(HttpRoute istio, Route.Builder envoy) {
+    public void apply(HttpRoute istio, RouteContext ctx, Route.Builder envoy) {
         HttpFault fault = istio.fault();
         if (fault == null || (fault.delay() == null && fault.abort() == null)) {
             return;

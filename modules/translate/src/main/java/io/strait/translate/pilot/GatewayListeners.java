@@ -58,7 +58,7 @@ final class GatewayListeners {
             for (Bound b : bound) {
                 if (passthrough(b.server())) {
                     // TLS passes through to the destination its SNI name routes to; the gateway never decrypts it
-                    RouteContext ctx = new RouteContext(proxy.proxy(), proxy.namespace(), proxy.labels(), b.gateway(), port);
+                    RouteContext ctx = proxy.forGateway(b.gateway(), port);
                     for (IstioResource vs : model.virtualServicesBoundTo(b.gateway(), proxy.namespace())) {
                         listener.addAllFilterChains(L4Routes.tls(vs, ctx, model, sniTaken, sni -> b.server().dnsNames()
                                 .stream().anyMatch(host -> intersection(sni, host) != null), referenced));
@@ -123,7 +123,7 @@ final class GatewayListeners {
         servers.forEach(b -> bound.computeIfAbsent(b.gateway(), gw -> model.virtualServicesBoundTo(gw, proxy.namespace())));
         for (int pass = 0; pass < 2; pass++) {
             for (Bound b : servers) {
-                RouteContext ctx = new RouteContext(proxy.proxy(), proxy.namespace(), proxy.labels(), b.gateway(), port);
+                RouteContext ctx = proxy.forGateway(b.gateway(), port);
                 boolean redirect = b.server().tls() != null && Boolean.TRUE.equals(b.server().tls().httpsRedirect());
                 for (IstioResource vsResource : bound.get(b.gateway())) {
                     for (String vsHost : ((VirtualService) vsResource.spec()).hosts()) {
@@ -134,7 +134,8 @@ final class GatewayListeners {
                                 continue;
                             }
                             VirtualHost.Builder vhost = vhosts.computeIfAbsent(domain, d -> VirtualHost.newBuilder()
-                                    .setName(d + ":" + port).addAllDomains(d.contains("*") ? List.of(d) : List.of(d, d + ":*")));
+                                    .setName(d + ":" + port).addAllDomains(d.contains("*") ? List.of(d) : List.of(d, d + ":*"))
+                                    .setIncludeRequestAttemptCount(true)); // x-envoy-attempt-count, as in Istio
                             vhost.addAllRoutes(RouteConfigs.routes(vsResource, ctx, model, referenced));
                             if (redirect) {
                                 vhost.setRequireTls(VirtualHost.TlsRequirementType.ALL);

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 final class HeaderRewrites implements RouteFeature {
 
     @Override
-    public void apply(HttpRoute istio, Route.Builder envoy) {
+    public void apply(HttpRoute istio, RouteContext ctx, Route.Builder envoy) {
         if (!envoy.hasRoute()) {
             return;
         }

@@ -13,7 +13,7 @@ import io.strait.model.istio.VirtualService.HttpRoute;
  */
 final class Rewrites implements RouteFeature {
     @Override
-    public void apply(HttpRoute istio, Route.Builder envoy) {
+    public void apply(HttpRoute istio, RouteContext ctx, Route.Builder envoy) {
         HttpRewrite rewrite = istio.rewrite();
         if (rewrite == null || !envoy.hasRoute()) {
             return;

@@ -1,5 +1,6 @@
 package io.strait.translate.pilot;
 
+import io.envoyproxy.envoy.config.route.v3.Decorator;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -16,10 +17,14 @@ import java.util.Set;
 
 /**
  * Routes: a VirtualService's HTTP routes in order (first match wins, as in Istio), or a single default route to
- * the service when no VirtualService routes it. Proxyless gRPC gets one route configuration per service port;
+ * the service when no VirtualService routes it (which carries what the DestinationRule and the mesh say, as
+ * Istio's does). Proxyless gRPC gets one route configuration per service port;
  * Envoy sidecars and gateways gather the same routes into virtual hosts of their listeners' route configurations.
  */
 final class RouteConfigs {
+    /** The name of a service's route when no VirtualService routes it, as in Istio. */
+    static final String DEFAULT_ROUTE = "default";
+
     private RouteConfigs() {
     }
 
@@ -39,10 +44,29 @@ final class RouteConfigs {
         if (vs.isPresent()) {
             return routes(vs.get(), ctx, model, referenced);
         }
-        ClusterRef ref = new ClusterRef(service.host(), port, null);
-        referenced.add(ref);
-        return List.of(Route.newBuilder().setName("default").setMatch(RouteMatches.of(null))
-                .setRoute(RouteAction.newBuilder().setCluster(ref.name())).build());
+        return defaultRoute(service, port, model, ctx, referenced);
+    }
+
+    /**
+     * The route of a service port no VirtualService routes, as Istio builds it ({@code BuildDefaultHTTPOutboundRoute}
+     * with the DestinationRule's hash key): the route a VirtualService with one route to the port and nothing else
+     * would give — the service's hash policy, the mesh's default retries, no timeout — named {@code default}, and on
+     * Envoy with the trace operation {@code <host>:<port>/*} Istio gives it. Built by the same route features, so
+     * the two cannot drift apart.
+     */
+    private static List<Route> defaultRoute(MeshModel.Service service, int port, MeshModel model, RouteContext ctx,
+                                            Set<ClusterRef> referenced) {
+        HttpRoute toService = new HttpRoute(DEFAULT_ROUTE, List.of(), List.of(new VirtualService.HttpRouteDestination(
+                new VirtualService.Destination(service.host(), null, new VirtualService.PortSelector(port)), null, null)),
+                null, null, null, null, null, null, null, null, List.of(), null, null, null);
+        List<Route> out = new ArrayList<>();
+        emit(toService, DEFAULT_ROUTE, ctx.namespace(), List.of(), ctx.namespace(), Optional.empty(), ctx, model,
+                referenced, out);
+        if (ctx.proxy() == ProxyType.GRPC) {
+            return out;
+        }
+        return out.stream().map(RetryTargets::withPreviousHosts).map(r -> r.toBuilder().setDecorator(Decorator.newBuilder()
+                .setOperation(service.host() + ":" + port + "/*")).build()).toList();
     }
 
     /** The Envoy routes of a VirtualService's HTTP routes, keeping the match blocks that apply in {@code ctx}. */
@@ -100,7 +124,7 @@ final class RouteConfigs {
         }
         RouteAction action = null;
         if (!http.route().isEmpty()) {
-            RouteAction.Builder forwarding = RouteDestinations.of(http.route(), ns, model, referenced).toBuilder();
+            RouteAction.Builder forwarding = RouteDestinations.of(http.route(), ns, model, ctx.proxy(), referenced).toBuilder();
             if (ctx.proxy() != ProxyType.GRPC) {
                 Mirrors.apply(http, ns, model, referenced, forwarding); // gRPC does not mirror: no clusters for it
             }
@@ -115,9 +139,9 @@ final class RouteConfigs {
             } else {
                 route.setRoute(action);
             }
-            RouteFeatures.ALL.forEach(feature -> feature.apply(http, route));
+            RouteFeatures.ALL.forEach(feature -> feature.apply(http, ctx, route));
             if (ctx.proxy() != ProxyType.GRPC) {
-                RouteFeatures.ENVOY_ONLY.forEach(feature -> feature.apply(http, route));
+                RouteFeatures.ENVOY_ONLY.forEach(feature -> feature.apply(http, ctx, route));
                 rateLimit.ifPresent(limit -> route.putTypedPerFilterConfig(LocalRateLimits.FILTER, limit));
             }
             out.add(route.build());

@@ -13,12 +13,24 @@ import java.util.Map;
  * ({@code null} for the mesh's sidecars and proxyless clients) and the listener port ({@code null} when the route
  * configuration is per service port already, as for gRPC). Istio decides which match blocks of a VirtualService
  * apply from these at translation time — {@code gateways}, {@code port}, {@code sourceLabels},
- * {@code sourceNamespace} never reach the proxy as conditions.
+ * {@code sourceNamespace} never reach the proxy as conditions. {@code defaults} is what the mesh sets for routes
+ * that say nothing themselves (see {@link RouteDefaults}).
  */
-record RouteContext(ProxyType proxy, String namespace, Map<String, String> labels, IstioResource gateway, Integer port) {
+record RouteContext(ProxyType proxy, String namespace, Map<String, String> labels, IstioResource gateway, Integer port,
+                    RouteDefaults defaults) {
 
-    static RouteContext mesh(ProxyType proxy, String namespace, Map<String, String> labels, Integer port) {
-        return new RouteContext(proxy, namespace, labels, null, port);
+    static RouteContext mesh(ProxyType proxy, String namespace, Map<String, String> labels, RouteDefaults defaults) {
+        return new RouteContext(proxy, namespace, labels, null, null, defaults);
+    }
+
+    /** The same proxy, for the routes of one listener (or, for gRPC, one service) port. */
+    RouteContext atPort(Integer listenerPort) {
+        return new RouteContext(proxy, namespace, labels, gateway, listenerPort, defaults);
+    }
+
+    /** The same proxy as the gateway {@code gw}, for the routes of one of its ports. */
+    RouteContext forGateway(IstioResource gw, Integer listenerPort) {
+        return new RouteContext(proxy, namespace, labels, gw, listenerPort, defaults);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.strait.model.istio.VirtualService.Destination;
 import io.strait.model.istio.VirtualService.HttpRouteDestination;
 import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,9 +20,10 @@ final class RouteDestinations {
      * @param destinations the route's destinations (validated: weights sum to 100)
      * @param namespace    namespace of the VirtualService, for short host names
      * @param model        the mesh, to find a destination's port when it has only one
+     * @param proxy        the kind of proxy the route is for (what it can hash on)
      * @param referenced   collects the clusters the action names, so the scope is sure to carry them
      */
-    static RouteAction of(List<HttpRouteDestination> destinations, String namespace, MeshModel model,
+    static RouteAction of(List<HttpRouteDestination> destinations, String namespace, MeshModel model, ProxyType proxy,
                           Set<ClusterRef> referenced) {
         List<WeightedCluster.ClusterWeight> weighted = new ArrayList<>();
         for (HttpRouteDestination d : destinations) {
@@ -40,7 +42,7 @@ final class RouteDestinations {
         // affinity follows the first destination's policy: Envoy hashes once per route, before picking a cluster
         destinations.stream().filter(d -> d.weight() == null || d.weight() > 0).findFirst().ifPresent(d -> {
             ClusterPolicy policy = ClusterPolicy.of(resolve(d.destination(), namespace, model), model);
-            SessionAffinity.apply(policy.loadBalancer() == null ? null : policy.loadBalancer().consistentHash(), action);
+            SessionAffinity.apply(policy.loadBalancer() == null ? null : policy.loadBalancer().consistentHash(), proxy, action);
         });
         if (weighted.size() == 1) {
             action.setCluster(weighted.get(0).getName());

@@ -8,5 +8,10 @@ import io.strait.model.istio.VirtualService.HttpRoute;
  * writes its part of the Envoy route. Each feature is one class; {@link RouteFeatures} lists them in order.
  */
 interface RouteFeature {
-    void apply(HttpRoute istio, Route.Builder envoy);
+    /**
+     * @param istio the Istio route (for a service's default route, one that forwards to the service and sets nothing)
+     * @param ctx   who the route is for, and the mesh's defaults for what the route leaves unset
+     * @param envoy the Envoy route, with its action already set
+     */
+    void apply(HttpRoute istio, RouteContext ctx, Route.Builder envoy);
 }

@@ -31,6 +31,17 @@ import java.util.TreeSet;
  * gets the listeners of the Gateways that select it ({@link GatewayListeners}).
  */
 public final class ScopeTranslator {
+    private final RouteDefaults defaults;
+
+    /** A translator with Istio's defaults for what MeshConfig would set (see {@link RouteDefaults#ISTIO}). */
+    public ScopeTranslator() {
+        this(RouteDefaults.ISTIO);
+    }
+
+    /** A translator whose routes take {@code defaults} where their VirtualService says nothing. */
+    public ScopeTranslator(RouteDefaults defaults) {
+        this.defaults = java.util.Objects.requireNonNull(defaults);
+    }
 
     /**
      * Everything of a proxy that its translation depends on: its kind, its namespace (visibility, exported
@@ -77,13 +88,13 @@ public final class ScopeTranslator {
                 }
             }
         }
-        RouteContext mesh = RouteContext.mesh(proxy.type(), proxy.namespace(), proxy.labels(), null);
+        RouteContext mesh = RouteContext.mesh(proxy.type(), proxy.namespace(), proxy.labels(), defaults);
         switch (proxy.type()) {
             case GRPC -> {
                 for (MeshModel.Service service : services) {
                     for (ServiceEntry.ServicePort port : service.entry().ports()) {
                         String name = service.host() + ":" + port.number();
-                        RouteContext ctx = RouteContext.mesh(proxy.type(), proxy.namespace(), proxy.labels(), port.number());
+                        RouteContext ctx = mesh.atPort(port.number());
                         listeners.add(Listeners.grpcApiListener(name));
                         routes.add(RouteConfigs.of(name, service, port.number(), model, ctx, clusters));
                     }

@@ -54,7 +54,7 @@ final class SidecarOutbound {
         for (int port : ports) {
             String name = "0.0.0.0_" + port;
             Listener.Builder listener = Listeners.envoy(name, "0.0.0.0", port, false, TrafficDirection.OUTBOUND);
-            RouteContext ctx = new RouteContext(mesh.proxy(), mesh.namespace(), mesh.labels(), null, port);
+            RouteContext ctx = mesh.atPort(port);
             // TLS services by SNI name: their VirtualServices' TLS routes first, then each service's own host
             Set<String> sniTaken = new HashSet<>();
             for (MeshModel.Service service : tls.getOrDefault(port, List.of())) {
@@ -107,9 +107,10 @@ final class SidecarOutbound {
     }
 
     /** Route configuration {@code <port>}: a virtual host per HTTP service on the port, then the fallback. */
+    @SuppressWarnings("deprecation") // max_grpc_timeout, which Istio sets (see Timeouts)
     private static RouteConfiguration routeConfig(int port, List<MeshModel.Service> services, MeshModel model,
                                                   RouteContext mesh, boolean registryOnly, Set<ClusterRef> referenced) {
-        RouteContext ctx = new RouteContext(mesh.proxy(), mesh.namespace(), mesh.labels(), null, port);
+        RouteContext ctx = mesh.atPort(port);
         RouteConfiguration.Builder rc = RouteConfiguration.newBuilder().setName(String.valueOf(port));
         Set<String> taken = new HashSet<>();
         for (MeshModel.Service service : services) {
@@ -117,7 +118,9 @@ final class SidecarOutbound {
             if (domains.isEmpty()) {
                 continue; // every name already belongs to a service before it
             }
+            // the attempt count header (x-envoy-attempt-count) lets the application tell a retry, as in Istio
             rc.addVirtualHosts(VirtualHost.newBuilder().setName(service.host() + ":" + port).addAllDomains(domains)
+                    .setIncludeRequestAttemptCount(true)
                     .addAllRoutes(RouteConfigs.meshRoutes(service, port, model, ctx, referenced)));
         }
         if (!taken.contains("*")) {
@@ -126,9 +129,13 @@ final class SidecarOutbound {
             if (registryOnly) {
                 route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(502));
             } else {
-                route.setRoute(RouteAction.newBuilder().setCluster(PassthroughClusters.PASSTHROUGH));
+                // no timeout, as Istio: Envoy's default of 15 s would cut long requests to hosts outside the mesh
+                route.setRoute(RouteAction.newBuilder().setCluster(PassthroughClusters.PASSTHROUGH)
+                        .setTimeout(com.google.protobuf.Duration.getDefaultInstance())
+                        .setMaxGrpcTimeout(com.google.protobuf.Duration.getDefaultInstance()));
             }
-            rc.addVirtualHosts(VirtualHost.newBuilder().setName(route.getName()).addDomains("*").addRoutes(route));
+            rc.addVirtualHosts(VirtualHost.newBuilder().setName(route.getName()).addDomains("*")
+                    .setIncludeRequestAttemptCount(true).addRoutes(route));
         }
         return rc.build();
     }

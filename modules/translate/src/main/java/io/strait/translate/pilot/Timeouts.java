@@ -1,23 +1,31 @@
 package io.strait.translate.pilot;
 
+import com.google.protobuf.Duration;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.strait.model.istio.VirtualService.HttpRoute;
+import io.strait.model.proxy.ProxyType;
 
 /**
- * {@code timeout}: Envoy reads {@code RouteAction.timeout}; proxyless gRPC reads
- * {@code max_stream_duration} (gRFC A31) and fails the call with DEADLINE_EXCEEDED at the earlier of it and the
- * caller's own deadline. Both are set, so one route serves both kinds of client.
+ * {@code timeout}, as Istio sets it: a route without one has none — {@code 0s}, which also turns off Envoy's own
+ * 15 s default — and that is what a service's default route gets. Envoy reads {@code RouteAction.timeout}, and for
+ * gRPC requests the caller's {@code grpc-timeout} capped at {@code max_grpc_timeout} (the same value; 0s: uncapped).
+ * Proxyless gRPC reads {@code max_stream_duration} only (gRFC A31; 0s: none) and fails the call with
+ * DEADLINE_EXCEEDED at the earlier of it and the caller's own deadline.
  */
 final class Timeouts implements RouteFeature {
     @Override
-    public void apply(HttpRoute istio, Route.Builder envoy) {
-        if (istio.timeout() == null || !envoy.hasRoute()) {
+    @SuppressWarnings("deprecation") // max_grpc_timeout: deprecated in Envoy's API, still what Istio sets for Envoy
+    public void apply(HttpRoute istio, RouteContext ctx, Route.Builder envoy) {
+        if (!envoy.hasRoute()) {
             return;
         }
-        var duration = ProtoDurations.of(istio.timeout());
-        envoy.getRouteBuilder()
-                .setTimeout(duration)
-                .setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(duration));
+        Duration timeout = istio.timeout() == null ? Duration.getDefaultInstance() : ProtoDurations.of(istio.timeout());
+        RouteAction.Builder action = envoy.getRouteBuilder().setTimeout(timeout);
+        if (ctx.proxy() == ProxyType.GRPC) {
+            action.setMaxStreamDuration(RouteAction.MaxStreamDuration.newBuilder().setMaxStreamDuration(timeout));
+        } else {
+            action.setMaxGrpcTimeout(timeout);
+        }
     }
 }

@@ -36,7 +36,7 @@ class MirrorsTest {
 
     private RouteAction action(ProxyType proxy, Set<ClusterRef> referenced) {
         MeshModel.Service web = model.service("web.shop.svc.cluster.local").orElseThrow();
-        return RouteConfigs.of("web:80", web, 80, model, RouteContext.mesh(proxy, "shop", java.util.Map.of(), 80), referenced).getVirtualHosts(0).getRoutes(0).getRoute();
+        return RouteConfigs.of("web:80", web, 80, model, RouteContext.mesh(proxy, "shop", java.util.Map.of(), RouteDefaults.ISTIO).atPort(80), referenced).getVirtualHosts(0).getRoutes(0).getRoute();
     }
 
     @Test

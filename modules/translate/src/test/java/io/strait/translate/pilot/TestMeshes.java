@@ -34,7 +34,7 @@ public final class TestMeshes {
     /** The routes of web.shop's port 80 as a mesh proxy of {@code proxy}'s kind in namespace shop receives them. */
     static java.util.List<io.envoyproxy.envoy.config.route.v3.Route> webRoutes(MeshModel model, io.strait.model.proxy.ProxyType proxy) {
         MeshModel.Service web = model.service("web.shop.svc.cluster.local").orElseThrow();
-        return RouteConfigs.of("web:80", web, 80, model, RouteContext.mesh(proxy, "shop", Map.of(), 80), new java.util.HashSet<>())
+        return RouteConfigs.of("web:80", web, 80, model, RouteContext.mesh(proxy, "shop", Map.of(), RouteDefaults.ISTIO).atPort(80), new java.util.HashSet<>())
                 .getVirtualHosts(0).getRoutesList();
     }
 
