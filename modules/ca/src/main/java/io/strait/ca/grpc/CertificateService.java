@@ -46,10 +46,12 @@ public final class CertificateService {
     private final Authenticators authenticators;
     private final AtomicLong issued = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final CertificateMetrics metrics;
 
-    public CertificateService(Supplier<CertificateAuthority> ca, Authenticators authenticators) {
+    public CertificateService(Supplier<CertificateAuthority> ca, Authenticators authenticators, CertificateMetrics metrics) {
         this.ca = ca;
         this.authenticators = authenticators;
+        this.metrics = metrics;
     }
 
     /** The service to add to a gRPC server: the method plus the interceptor that reads the caller's credentials. */
@@ -71,12 +73,14 @@ public final class CertificateService {
     }
 
     void createCertificate(IstioCertificateRequest request, StreamObserver<IstioCertificateResponse> response) {
+        metrics.received();
         CallerCredentials credentials = CREDENTIALS.get();
         SpiffeId identity;
         try {
             identity = authenticators.authenticate(credentials == null ? new CallerCredentials(null, List.of()) : credentials);
         } catch (AuthenticationFailed e) {
             refused.incrementAndGet();
+            metrics.unauthenticated();
             LOG.info("certificate request refused: unauthenticated caller ({})", e.getMessage());
             response.onError(Status.UNAUTHENTICATED.withDescription(e.getMessage()).asRuntimeException());
             return;
@@ -86,15 +90,18 @@ public final class CertificateService {
             List<String> pems = new ArrayList<>(chain.size());
             chain.forEach(c -> pems.add(Pem.of(c)));
             issued.incrementAndGet();
+            metrics.issued();
             LOG.debug("issued a certificate for {} until {}", identity, chain.get(0).getNotAfter().toInstant());
             response.onNext(new IstioCertificateResponse(pems));
             response.onCompleted();
         } catch (CsrRejected e) {
             refused.incrementAndGet();
+            metrics.refused();
             LOG.info("certificate request from {} refused: {}", identity, e.getMessage());
             response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         } catch (RuntimeException e) {
             refused.incrementAndGet();
+            metrics.refused();
             LOG.error("certificate signing for {} failed", identity, e);
             response.onError(Status.INTERNAL.withDescription("certificate signing failed; see the CA's log").asRuntimeException());
         }

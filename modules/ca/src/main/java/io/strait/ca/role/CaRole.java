@@ -5,6 +5,9 @@ import io.strait.bus.kafka.BusConfig;
 import io.strait.ca.auth.Authenticators;
 import io.strait.ca.auth.ClientCertificateAuthenticator;
 import io.strait.ca.auth.JoinTokenAuthenticator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.strait.ca.grpc.CertificateMetrics;
 import io.strait.ca.grpc.CertificateService;
 import io.strait.ca.grpc.MeshTrust;
 import io.strait.ca.grpc.SecurePort;
@@ -50,12 +53,19 @@ public final class CaRole implements AutoCloseable {
     private TrustBundlePublisher publisher;
     private CertificateService service;
     private ScheduledExecutorService timer;
+    private final MeterRegistry metrics;
 
     /**
      * @param bus           where the trust bundle goes; null runs without a bus (tests, {@code token create --ca-dir})
      * @param extraServices more services for the secure port (secure xDS)
      */
     public CaRole(CaOptions options, BusConfig bus, Clock clock, List<ServerServiceDefinition> extraServices) {
+        this(options, bus, clock, extraServices, new SimpleMeterRegistry());
+    }
+
+    /** @param metrics where the CA's Citadel metrics go (the process's /metrics) */
+    public CaRole(CaOptions options, BusConfig bus, Clock clock, List<ServerServiceDefinition> extraServices, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.options = options;
         this.bus = bus;
         this.clock = clock;
@@ -85,7 +95,8 @@ public final class CaRole implements AutoCloseable {
         trust = new MeshTrust(keys.roots());
         service = new CertificateService(ca::get, new Authenticators(List.of(
                 new ClientCertificateAuthenticator(() -> ca.get().keys(), options.trustDomain(), clock),
-                new JoinTokenAuthenticator(tokens::get))));
+                new JoinTokenAuthenticator(tokens::get))),
+                new CertificateMetrics(metrics, () -> ca.get().keys().root().getNotAfter().toInstant().getEpochSecond()));
         List<ServerServiceDefinition> services = new ArrayList<>(extraServices);
         services.add(0, service.definition());
         port = new SecurePort(options.bindHost(), options.securePort(), serving, trust, services);

@@ -1,5 +1,6 @@
 package io.strait.ca.role;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.strait.bus.kafka.BusConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,16 +11,18 @@ import java.util.List;
 public final class CaVerticle extends VerticleBase {
     private final CaOptions options;
     private final BusConfig bus;
+    private final MeterRegistry metrics;
     private CaRole role;
 
-    public CaVerticle(CaOptions options, BusConfig bus) {
+    public CaVerticle(CaOptions options, BusConfig bus, MeterRegistry metrics) {
         this.options = options;
         this.bus = bus;
+        this.metrics = metrics;
     }
 
     @Override
     public Future<?> start() {
-        return vertx.executeBlocking(() -> role = new CaRole(options, bus, Clock.systemUTC(), List.of()).start());
+        return vertx.executeBlocking(() -> role = new CaRole(options, bus, Clock.systemUTC(), List.of(), metrics).start());
     }
 
     @Override

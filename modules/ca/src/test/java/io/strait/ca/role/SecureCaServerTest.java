@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SecureCaServerTest {
     private static final SpiffeId REVIEWS = new SpiffeId("cluster.local", "bookinfo", "reviews");
     private final List<AutoCloseable> open = new ArrayList<>();
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     @TempDir
     Path tmp;
 
@@ -52,7 +53,7 @@ class SecureCaServerTest {
     private CaRole start(Path caDir, boolean pluggedIn) throws Exception {
         CaOptions o = new CaOptions(caDir, pluggedIn, KeyType.ECDSA, "cluster.local", "127.0.0.1", 0, List.of(),
                 Duration.ofHours(24), Duration.ofHours(1), "ca-test");
-        CaRole role = new CaRole(o, null, Clock.systemUTC(), List.of()).start();
+        CaRole role = new CaRole(o, null, Clock.systemUTC(), List.of(), metrics).start();
         open.add(role);
         return role;
     }
@@ -84,6 +85,9 @@ class SecureCaServerTest {
         assertThat(Pem.certificates(chain.get(1), "root").get(0)).isEqualTo(ca.keys().root());
         verify(List.of(leaf), ca.keys().root());
         assertThat(ca.service().issued()).isEqualTo(1);
+        assertThat(metrics.counter("citadel_server_success_cert_issuance_count").count()).isEqualTo(1);
+        assertThat(metrics.get("citadel_server_root_cert_expiry_timestamp").gauge().value())
+                .isEqualTo((double) ca.keys().root().getNotAfter().toInstant().getEpochSecond());
     }
 
     @Test
@@ -134,6 +138,7 @@ class SecureCaServerTest {
         assertThatThrownBy(() -> c.createCertificate(csr, Duration.ZERO, null))
                 .satisfies(e -> assertStatus(e, Status.Code.UNAUTHENTICATED, "no credentials"));
         assertThat(ca.service().issued()).isZero();
+        assertThat(metrics.counter("citadel_server_authentication_failure_count").count()).isEqualTo(4);
     }
 
     @Test

@@ -61,7 +61,7 @@ public final class StraitNode implements AutoCloseable {
         if (options.roles().contains(Role.CA)) {
             // started alongside the other roles rather than before them: its TLS port and key checks take a second
             // or two on a small machine, and nothing else waits for it
-            ca = new CaVerticle(options.ca(), bus);
+            ca = new CaVerticle(options.ca(), bus, metrics);
             caDeployment = vertx.deployVerticle(ca);
         }
         if (options.roles().contains(Role.XDS)) {
