@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strait.ca.identity.SpiffeId;
 import io.strait.ca.keys.CaKeys;
+import io.strait.ca.keys.FastEc;
 import io.strait.ca.keys.Pem;
 import io.strait.model.json.Json;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +49,9 @@ public final class JoinTokens {
         this.clock = clock;
         boolean ec = keys.signingKey().getAlgorithm().startsWith("EC");
         this.alg = ec ? "ES256" : "RS256";
-        // JWS ES256 signs with the raw r||s form (RFC 7518 §3.4), which the JDK calls P1363
-        this.javaAlg = ec ? "SHA256withECDSAinP1363Format" : "SHA256withRSA";
+        // JWS ES256 signs with the raw r||s form (RFC 7518 §3.4): BouncyCastle's "PLAIN-ECDSA" (the JDK's P1363 format),
+        // on BouncyCastle because every certificate request verifies one (FastEc)
+        this.javaAlg = ec ? "SHA256withPLAIN-ECDSA" : "SHA256withRSA";
         this.kid = Pem.fingerprint(keys.signingCert());
     }
 
@@ -74,7 +76,7 @@ public final class JoinTokens {
                 .put("root", keys.rootFingerprint());
         String signingInput = b64(Json.write(header)) + "." + b64(Json.write(payload));
         try {
-            Signature s = Signature.getInstance(javaAlg);
+            Signature s = signature();
             s.initSign(keys.signingKey());
             s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             return signingInput + "." + b64(s.sign());
@@ -105,7 +107,7 @@ public final class JoinTokens {
                     + "; this CA's is " + abbreviate(kid) + ")");
         }
         try {
-            Signature s = Signature.getInstance(javaAlg);
+            Signature s = signature();
             s.initVerify(keys.signingCert().getPublicKey());
             s.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
             if (!s.verify(decode(parts[2], "signature"))) {
@@ -126,6 +128,11 @@ public final class JoinTokens {
             throw new TokenRejected("the join token names trust domain " + claims.identity().trustDomain() + ", not " + trustDomain);
         }
         return claims;
+    }
+
+    private Signature signature() throws GeneralSecurityException {
+        java.security.Provider p = FastEc.providerFor(keys.signingKey());
+        return p == null ? Signature.getInstance(javaAlg) : Signature.getInstance(javaAlg, p);
     }
 
     /**
