@@ -22,9 +22,4 @@ public record IssuancePolicy(Duration defaultTtl, Duration maxTtl, Duration back
                     + ") no longer than the maximum (" + maxTtl + ")");
         }
     }
-
-    /** This policy with another maximum TTL (and the default shortened to it if needed). */
-    public IssuancePolicy withMaxTtl(Duration max) {
-        return new IssuancePolicy(defaultTtl.compareTo(max) > 0 ? max : defaultTtl, max, backdate, maxCsrBytes);
-    }
 }
