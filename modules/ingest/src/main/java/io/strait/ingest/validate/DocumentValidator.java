@@ -25,7 +25,8 @@ public final class DocumentValidator {
         byKind.put(Kind.GATEWAY, new GatewayValidator());
         SecurityValidators.register(byKind);
         WorkloadValidators.register(byKind);
-        ExtensionValidators.register(byKind);
+        // the Envoy type registry is the process's, built when the first EnvoyFilter patch value is checked
+        ExtensionValidators.register(byKind, EnvoyTypes::shared);
     }
 
     /** The field rules of a bound resource's kind. */
