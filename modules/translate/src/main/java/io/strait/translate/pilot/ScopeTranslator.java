@@ -66,7 +66,7 @@ public final class ScopeTranslator {
      */
     static boolean registryOnly(MeshModel model, ProxyIdentity proxy) {
         return model.sidecarFor(proxy).map(Sidecar::outboundTrafficPolicy)
-                .map(p -> p.mode() == null || p.registryOnly())
+                .map(Sidecar.OutboundTrafficPolicy::registryOnly)
                 .orElse(model.meshConfig().outboundTrafficPolicy().registryOnly());
     }
 
