@@ -18,6 +18,9 @@ final class MeshConfigValidator implements ResourceValidator {
     private static final BigDecimal MILLI = BigDecimal.valueOf(1_000_000L);
     private static final BigDecimal SECOND = BigDecimal.valueOf(1_000_000_000L);
     private static final BigDecimal HOUR = BigDecimal.valueOf(3_600_000_000_000L);
+    /** security.ValidECDHCurves: the curves Envoy (BoringSSL) knows, which tlsDefaults.ecdhCurves may name. */
+    private static final java.util.Set<String> ECDH_CURVES = java.util.Set.of("P-224", "P-256", "P-521", "P-384", "X25519",
+            "X25519Kyber768Draft00", "X25519MLKEM768");
 
     @Override
     public void validate(LoadedResource resource, Findings findings) {
@@ -38,6 +41,7 @@ final class MeshConfigValidator implements ResourceValidator {
         if (mesh.path("meshMTLS").has("ecdhCurves")) {
             report.error("meshMTLS.ecdhCurves", "mesh TLS does not support ECDH curves configuration");
         }
+        tlsDefaults(report, mesh.path("tlsDefaults").path("ecdhCurves"));
         defaultTrafficPolicy(report, mesh.get("defaultTrafficPolicy"));
         inboundRetry(report, mesh.get("defaultInboundHttpRetryPolicy"));
         HttpRouteRules.retries(report, "defaultHttpRetryPolicy", mesh.get("defaultHttpRetryPolicy"));
@@ -282,6 +286,27 @@ final class MeshConfigValidator implements ResourceValidator {
             }
         }
         return null;
+    }
+
+    /** ValidateMeshTLSDefaults: warnings for curves Envoy does not know and for curves named twice (IsValidECDHCurve). */
+    private static void tlsDefaults(Report report, JsonNode curves) {
+        java.util.SortedSet<String> unknown = new java.util.TreeSet<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.SortedSet<String> twice = new java.util.TreeSet<>();
+        for (JsonNode c : curves) {
+            String curve = c.asText("");
+            if (!curve.isEmpty() && !ECDH_CURVES.contains(curve)) {
+                unknown.add(curve);
+            } else if (!seen.add(curve)) {
+                twice.add(curve);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            report.warning("tlsDefaults.ecdhCurves", "detected unrecognized ECDH curves: [" + String.join(" ", unknown) + "]");
+        }
+        if (!twice.isEmpty()) {
+            report.warning("tlsDefaults.ecdhCurves", "detected duplicate ECDH curves: [" + String.join(" ", twice) + "]");
+        }
     }
 
     /** validateMeshConfigDefaultTrafficPolicy: the connection pool and outlier detection rules of a DestinationRule. */
