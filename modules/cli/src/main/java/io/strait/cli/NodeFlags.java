@@ -38,12 +38,16 @@ final class NodeFlags {
             + "(the embedded broker allows 1s) (default: ${DEFAULT-VALUE}).")
     String groupSessionTimeout;
 
+    @Option(names = "--mesh-config", paramLabel = "FILE", description = "A MeshConfig (Istio's mesh config: YAML, no kind) "
+            + "to read instead of the config folder's mesh.yaml; validated and versioned with the folder's config.")
+    Path meshConfig;
+
     NodeOptions options(Set<Role> roles) {
         long nanos = io.strait.model.istio.Durations.nanos(groupSessionTimeout);
         if (nanos < 1_000_000_000L) {
             throw new IllegalArgumentException("--group-session-timeout " + groupSessionTimeout + " must be a duration of at least 1s");
         }
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, config, bind, xdsPort, adminPort,
-                frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000));
+                frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000), meshConfig);
     }
 }

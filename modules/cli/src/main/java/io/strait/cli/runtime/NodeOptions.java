@@ -16,9 +16,17 @@ import java.util.Set;
  * @param adminPort  port of the admin server (/healthz, /readyz, /status); -1 for none
  * @param frontId    id of this process's xDS front
  * @param groupSessionTimeoutMs how soon the translators' consumer group notices a dead member
+ * @param meshConfig the MeshConfig file the ingest role reads instead of the config folder's {@code mesh.yaml}
+ *                   ({@code --mesh-config}), or null
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
-                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs) {
+                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig) {
+
+    /** Options whose MeshConfig is the config folder's own {@code mesh.yaml}, if it has one. */
+    public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
+                       int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs) {
+        this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, null);
+    }
 
     /** The source name the ingest role records: {@code folder:<folder name>}. */
     public String sourceName() {

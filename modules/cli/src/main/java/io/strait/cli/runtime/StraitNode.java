@@ -61,7 +61,7 @@ public final class StraitNode implements AutoCloseable {
             deploy(new TranslateVerticle(bus));
         }
         if (options.roles().contains(Role.INGEST)) {
-            deploy(new IngestVerticle(bus, options.configDir(), options.sourceName()));
+            deploy(new IngestVerticle(bus, options.configDir(), options.sourceName(), options.meshConfig()));
         }
         if (options.adminPort() >= 0) {
             admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies, metrics);

@@ -1,0 +1,86 @@
+package io.strait.ingest.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Istio's {@code validateExtensionProvider} ({@code pkg/config/validation/agent/extensionprovider.go}): names unique
+ * and not empty, and each provider's service ({@code host}, {@code ns/host} or an IP) and port. istiod only logs what
+ * it finds ("can be ignored if the given extension provider is not used"), so these are warnings here too.
+ */
+final class ExtensionProviderRules {
+    private static final String PREFIX = "found invalid extension provider (can be ignored if the given extension provider is not used): ";
+    /** Provider types whose service and port are checked; the value says whether Istio's port message has a prefix. */
+    private static final java.util.Map<String, Boolean> SERVICE_TYPES = java.util.Map.ofEntries(
+            java.util.Map.entry("envoyExtAuthzHttp", false), java.util.Map.entry("envoyExtAuthzGrpc", true),
+            java.util.Map.entry("zipkin", true), java.util.Map.entry("lightstep", true), java.util.Map.entry("datadog", true),
+            java.util.Map.entry("opencensus", true), java.util.Map.entry("skywalking", true),
+            java.util.Map.entry("envoyOtelAls", false), java.util.Map.entry("opentelemetry", false),
+            java.util.Map.entry("envoyHttpAls", false), java.util.Map.entry("envoyTcpAls", false));
+
+    private ExtensionProviderRules() {
+    }
+
+    static void check(Report report, JsonNode providers) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; providers.isArray() && i < providers.size(); i++) {
+            JsonNode p = providers.get(i);
+            String path = "extensionProviders[" + i + "]";
+            String name = p.path("name").asText("");
+            if (name.isEmpty()) {
+                report.warning(path + ".name", PREFIX + "empty extension provider name");
+            } else if (!names.add(name)) {
+                report.warning(path + ".name", PREFIX + "duplicate extension provider name " + name);
+            }
+            p.fieldNames().forEachRemaining(type -> {
+                Boolean portPrefixed = SERVICE_TYPES.get(type);
+                if (portPrefixed != null) {
+                    for (String e : errors(p.get(type), portPrefixed, type)) {
+                        report.warning(path + "." + type, PREFIX + e);
+                    }
+                }
+            });
+        }
+    }
+
+    private static List<String> errors(JsonNode provider, boolean portPrefixed, String type) {
+        List<String> out = new ArrayList<>();
+        String port = FieldForms.port(provider.path("port").asLong(0));
+        if (port != null) {
+            out.add(portPrefixed ? "invalid service port: " + port : port);
+        }
+        String service = service(provider.path("service").asText(""));
+        if (service != null) {
+            out.add(service);
+        }
+        if (type.equals("lightstep") && provider.path("accessToken").asText("").isEmpty()) {
+            out.add("access token is required");
+        }
+        if (type.equals("opentelemetry") && provider.has("grpc") && provider.has("http")) {
+            out.add("OpenTelemetryTracingProvider cannot specify both grpc and http");
+        }
+        if (type.equals("envoyExtAuthzHttp")) {
+            String prefix = provider.path("pathPrefix").asText("");
+            if (!prefix.isEmpty() && !prefix.startsWith("/")) {
+                out.add("pathPrefix should begin with `/` but found " + Report.q(prefix));
+            }
+        }
+        return out;
+    }
+
+    /** validateExtensionProviderService. */
+    private static String service(String service) {
+        if (service.isEmpty()) {
+            return "service must not be empty";
+        }
+        if (!service.contains("/")) {
+            return HostForms.fqdn(service) != null && !HostForms.isIp(service)
+                    ? "invalid service fmt " + service + ": " + HostForms.ipAddress(service) : null;
+        }
+        List<String> errors = HostForms.namespaceSlashHost(service, false);
+        return errors.isEmpty() ? null : String.join("; ", errors);
+    }
+}
