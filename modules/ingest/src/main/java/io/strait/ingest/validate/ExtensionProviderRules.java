@@ -1,6 +1,7 @@
 package io.strait.ingest.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.envoyproxy.envoy.type.v3.StatusCode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -8,7 +9,8 @@ import java.util.Set;
 
 /**
  * Istio's {@code validateExtensionProvider} ({@code pkg/config/validation/agent/extensionprovider.go}): names unique
- * and not empty, and each provider's service ({@code host}, {@code ns/host} or an IP) and port. istiod only logs what
+ * and not empty, and each provider's service ({@code host}, {@code ns/host} or an IP) and port, and an ext_authz
+ * provider's {@code statusOnError} an HTTP status Envoy knows. istiod only logs what
  * it finds ("can be ignored if the given extension provider is not used"), so these are warnings here too.
  */
 final class ExtensionProviderRules {
@@ -62,6 +64,12 @@ final class ExtensionProviderRules {
         if (type.equals("opentelemetry") && provider.has("grpc") && provider.has("http")) {
             out.add("OpenTelemetryTracingProvider cannot specify both grpc and http");
         }
+        if (type.startsWith("envoyExtAuthz")) {
+            String status = statusOnError(provider.path("statusOnError").asText(""));
+            if (status != null) {
+                out.add(status);
+            }
+        }
         if (type.equals("envoyExtAuthzHttp")) {
             String prefix = provider.path("pathPrefix").asText("");
             if (!prefix.isEmpty() && !prefix.startsWith("/")) {
@@ -69,6 +77,33 @@ final class ExtensionProviderRules {
             }
         }
         return out;
+    }
+
+    /**
+     * validateExtensionProviderEnvoyExtAuthzStatusOnError: an HTTP status Envoy's {@code StatusCode} names, in Go's
+     * words (its {@code strconv} error, and the name table printed as Go prints a map: sorted by code).
+     */
+    static String statusOnError(String status) {
+        if (status.isEmpty()) {
+            return null;
+        }
+        long code;
+        try {
+            code = Long.parseLong(status);
+        } catch (NumberFormatException e) {
+            return "invalid statusOnError value " + status + ": strconv.ParseInt: parsing " + Report.q(status) + ": invalid syntax";
+        }
+        if (code < Integer.MIN_VALUE || code > Integer.MAX_VALUE) {
+            return "invalid statusOnError value " + status + ": strconv.ParseInt: parsing " + Report.q(status) + ": value out of range";
+        }
+        StringBuilder names = new StringBuilder();
+        boolean found = false;
+        for (StatusCode c : java.util.Arrays.stream(StatusCode.values()).filter(c -> c != StatusCode.UNRECOGNIZED)
+                .sorted(java.util.Comparator.comparingInt(StatusCode::getNumber)).toList()) {
+            names.append(names.isEmpty() ? "" : " ").append(c.getNumber()).append(':').append(c.getValueDescriptor().getName());
+            found |= c.getNumber() == code;
+        }
+        return found ? null : "unsupported statusOnError value " + status + ", supported values: map[" + names + "]";
     }
 
     /** validateExtensionProviderService. */

@@ -35,6 +35,8 @@ final class MeshConfigValidator implements ResourceValidator {
         // Istio passes an empty outlier detection at the mesh level: failover there needs none
         LocalityRules.localityLbSetting(report, "localityLbSetting", mesh.get("localityLbSetting"),
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+        LocalityRules.zoneAwareLbSetting(report, "zoneAwareLbSetting", mesh.get("zoneAwareLbSetting"),
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
         serviceSettings(report, mesh.path("serviceSettings"));
         trustDomains(report, mesh);
         ExtensionProviderRules.check(report, mesh.path("extensionProviders"));
