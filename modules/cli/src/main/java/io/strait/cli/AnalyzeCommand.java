@@ -7,6 +7,8 @@ import io.strait.ingest.load.ConfigLoader;
 import io.strait.ingest.load.LoadResult;
 import io.strait.ingest.validate.DocumentValidator;
 import io.strait.model.finding.Finding;
+import io.strait.model.istio.MeshConfig;
+import io.strait.model.istio.MeshConfigBinder;
 import io.strait.model.json.Json;
 import io.strait.model.yaml.YamlDocument;
 import io.strait.model.yaml.YamlReader;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -42,9 +45,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "log", description = "log, json or yaml")
     String output;
 
-    @Option(names = "--meshConfigFile", paramLabel = "FILE",
+    @Option(names = {"--mesh-config", "--meshConfigFile"}, paramLabel = "FILE",
             description = "A MeshConfig (YAML, no kind) to analyze against, as istioctl analyze --meshConfigFile; "
-                    + "a kind-less MeshConfig document among the files, or ConfigMap istio, serves too")
+                    + "a kind-less MeshConfig document among the files (a folder's mesh.yaml), or ConfigMap istio, serves too")
     Path meshConfigFile;
 
     @Option(names = "--failure-threshold", defaultValue = "Error",
@@ -57,19 +60,33 @@ public final class AnalyzeCommand implements Callable<Integer> {
         LoadResult read = ConfigLoader.readPaths(paths);
         List<Finding> findings = new ArrayList<>(read.findings());
         List<YamlDocument> documents = new ArrayList<>();
+        DocumentValidator validator = new DocumentValidator();
+        Optional<MeshConfig> meshConfig = Optional.empty();
         if (meshConfigFile != null) {
             try {
-                // first among the documents: the MeshConfig given by option wins over one among the files
-                documents.addAll(YamlReader.read(meshConfigFile.toString(), Files.readString(meshConfigFile)));
+                for (YamlDocument doc : YamlReader.read(meshConfigFile.toString(), Files.readString(meshConfigFile))) {
+                    if (MeshConfigBinder.isKindless(doc) && meshConfig.isEmpty()) {
+                        // the MeshConfig given by option wins over one among the files; read as written even if invalid
+                        meshConfig = Optional.of(new MeshConfig(doc.tree()));
+                        validator.check(doc, true).stream().filter(f -> !f.code().equals("STR0002")).forEach(findings::add);
+                    }
+                }
             } catch (YamlSyntaxError e) {
                 findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage()));
             }
         }
-        DocumentValidator validator = new DocumentValidator();
         for (Map.Entry<String, String> file : read.files().entrySet()) {
+            boolean meshFile = read.meshFiles().contains(file.getKey());
             try {
                 for (YamlDocument doc : YamlReader.read(file.getKey(), file.getValue())) {
                     documents.add(doc);
+                    if (meshFile && MeshConfigBinder.isKindless(doc)) {
+                        // a folder's mesh.yaml: checked as the MeshConfig it is (an option's MeshConfig overrides it)
+                        if (meshConfigFile == null) {
+                            validator.check(doc, true).stream().filter(f -> !f.code().equals("STR0002")).forEach(findings::add);
+                        }
+                        continue;
+                    }
                     if (MeshSettings.isMeshConfig(doc.tree())) {
                         continue; // not a resource: analyzers read it as the MeshConfig
                     }
@@ -81,7 +98,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 findings.add(new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage()));
             }
         }
-        findings.addAll(Analyzers.run(new AnalysisInput(documents), Analyzers.defaults()));
+        if (meshConfig.isEmpty()) {
+            // a folder's mesh.yaml first, else the first kind-less MeshConfig or ConfigMap istio among the files
+            meshConfig = documents.stream().filter(d -> read.meshFiles().contains(d.file()) && MeshConfigBinder.isKindless(d))
+                    .map(d -> new MeshConfig(d.tree())).findFirst();
+        }
+        findings.addAll(Analyzers.run(new AnalysisInput(documents, meshConfig), Analyzers.defaults()));
         findings.sort(Comparator.comparing(Finding::level).thenComparing(f -> String.valueOf(f.resource())));
         print(findings, documents.size());
         boolean failed = findings.stream().anyMatch(f -> f.level().ordinal() <= threshold.ordinal());

@@ -27,7 +27,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         StraitNode node = UpCommand.Launch.start(flags, EnumSet.allOf(Role.class));
-        MeshModel model = MeshModel.of(ConfigLoader.load(flags.config).resources().stream().map(LoadedResource::resource).toList());
+        MeshModel model = MeshModel.of(ConfigLoader.load(flags.config, new io.strait.ingest.load.ParseCache(), flags.meshConfig).resources().stream().map(LoadedResource::resource).toList());
         Backends backends = Backends.forModel(model);
         System.out.println("  backends   " + String.join(", ", backends.addresses()));
         GrpcBootstrap bootstrap = GrpcBootstrap.forWorkload(flags.bind + ":" + node.xdsPort(), "demo-client", "bookinfo",

@@ -43,6 +43,10 @@ final class NodeFlags {
             + "(the embedded broker allows 1s) (default: ${DEFAULT-VALUE}).")
     String groupSessionTimeout;
 
+    @Option(names = "--mesh-config", paramLabel = "FILE", description = "A MeshConfig (Istio's mesh config: YAML, no kind) "
+            + "to read instead of the config folder's mesh.yaml; validated and versioned with the folder's config.")
+    Path meshConfig;
+
     @Option(names = "--secure-port", defaultValue = "15012", description = "Secure port (TLS): Istio's CSR API, like istiod's 15012 (default: ${DEFAULT-VALUE}; 0 picks one).")
     int securePort;
 
@@ -72,6 +76,6 @@ final class NodeFlags {
             throw new IllegalArgumentException("--group-session-timeout " + groupSessionTimeout + " must be a duration of at least 1s");
         }
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, config, bind, xdsPort, adminPort,
-                frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000), caOptions());
+                frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000), meshConfig, caOptions());
     }
 }

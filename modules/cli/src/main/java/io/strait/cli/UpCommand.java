@@ -35,6 +35,9 @@ public final class UpCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("config folder " + flags.config.toAbsolutePath()
                         + " does not exist; pass --config DIR or run from the Strait checkout");
             }
+            if (roles.contains(Role.INGEST) && flags.meshConfig != null && !Files.isRegularFile(flags.meshConfig)) {
+                throw new IllegalArgumentException("--mesh-config " + flags.meshConfig.toAbsolutePath() + " is not a file");
+            }
             Files.createDirectories(flags.dataDir);
             ConsoleLogging.toFile(flags.dataDir.resolve("strait.log"));
             long t0 = System.nanoTime();
@@ -44,7 +47,8 @@ public final class UpCommand implements Callable<Integer> {
             System.out.println("  kafka      " + (flags.kafka == null ? "embedded broker at " + node.bootstrapServers()
                     + " (data in " + flags.dataDir + ")" : node.bootstrapServers()));
             if (roles.contains(Role.INGEST)) {
-                System.out.println("  ingest     watching " + flags.config + " as " + flags.options(roles).sourceName());
+                System.out.println("  ingest     watching " + flags.config + " as " + flags.options(roles).sourceName()
+                        + (flags.meshConfig == null ? "" : ", MeshConfig from " + flags.meshConfig));
             }
             if (roles.contains(Role.XDS)) {
                 System.out.println("  xds        ADS (gRPC) on " + flags.bind + ":" + node.xdsPort());

@@ -31,6 +31,10 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json")
     String output;
 
+    @Option(names = "--mesh-config", paramLabel = "FILE", description = "A MeshConfig (YAML, no kind) to validate, "
+            + "in place of the mesh.yaml of the folders given (a mesh.yaml given or at a folder's root is read as one too)")
+    Path meshConfig;
+
     /** One document's verdict, the JSON form of {@code -o json}. */
     record DocumentResult(String file, int line, String kind, String namespace, String name, boolean valid,
                           List<Map<String, String>> errors) {
@@ -38,16 +42,17 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LoadResult read = ConfigLoader.readPaths(paths);
+        LoadResult read = ConfigLoader.withMeshConfig(ConfigLoader.readPaths(paths), meshConfig);
         DocumentValidator validator = new DocumentValidator();
         List<Finding> findings = new ArrayList<>(read.findings());
         List<DocumentResult> results = new ArrayList<>();
         for (Map.Entry<String, String> file : read.files().entrySet()) {
             try {
+                boolean meshFile = read.meshFiles().contains(file.getKey());
                 for (YamlDocument doc : YamlReader.read(file.getKey(), file.getValue())) {
-                    List<Finding> docFindings = validator.check(doc).stream().filter(f -> f.level() != Finding.Level.INFO).toList();
+                    List<Finding> docFindings = validator.check(doc, meshFile).stream().filter(f -> f.level() != Finding.Level.INFO).toList();
                     findings.addAll(docFindings);
-                    results.add(result(doc, docFindings));
+                    results.add(result(doc, docFindings, meshFile));
                 }
             } catch (YamlSyntaxError e) {
                 Finding f = new Finding(Finding.Level.ERROR, "STR0000", e.file(), e.position().line(), e.position().column(), null, null, e.getMessage());
@@ -67,7 +72,7 @@ public final class ValidateCommand implements Callable<Integer> {
         return errors == 0 ? 0 : 1;
     }
 
-    private static DocumentResult result(YamlDocument doc, List<Finding> findings) {
+    private static DocumentResult result(YamlDocument doc, List<Finding> findings, boolean meshFile) {
         List<Map<String, String>> errors = new ArrayList<>();
         for (Finding f : findings) {
             if (f.isError()) {
@@ -79,6 +84,10 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         var meta = doc.tree().path("metadata");
         String ns = meta.path("namespace").asText("");
+        if (meshFile && io.strait.model.istio.MeshConfigBinder.isKindless(doc)) {
+            return new DocumentResult(doc.file(), doc.start().line(), io.strait.model.istio.MeshConfig.KIND, "",
+                    io.strait.model.istio.MeshConfig.NAME, errors.isEmpty(), errors);
+        }
         return new DocumentResult(doc.file(), doc.start().line(), doc.tree().path("kind").asText(null),
                 ns.isEmpty() ? "default" : ns, meta.path("name").asText(null), errors.isEmpty(), errors);
     }

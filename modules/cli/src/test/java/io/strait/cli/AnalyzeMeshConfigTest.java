@@ -53,4 +53,15 @@ class AnalyzeMeshConfigTest {
         Files.writeString(dir.resolve("mesh.yaml"), MESH);
         assertThat(run("analyze", dir.toString())).contains("[IST0002]").doesNotContain("apiVersion and kind are required");
     }
+
+    @Test
+    void meshConfigIsAnAliasAndAnInvalidMeshConfigIsReported(@TempDir Path dir) throws Exception {
+        Path telemetry = Files.writeString(dir.resolve("telemetry.yaml"), TELEMETRY);
+        Path mesh = Files.writeString(dir.resolve("prod.yaml"), MESH);
+        assertThat(run("analyze", "--mesh-config", mesh.toString(), telemetry.toString())).contains("[IST0002]");
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), MESH + "trustDomain: Not_A_Domain\n");
+        assertThat(run("analyze", "--mesh-config", bad.toString(), telemetry.toString()))
+                .contains("[IST0106] (MeshConfig mesh " + bad + ":4) trustDomain: trustDomain: trust domain name \"Not_A_Domain\" invalid")
+                .contains("[IST0002]");
+    }
 }

@@ -54,4 +54,13 @@ class ValidateCommandTest {
         String out = run(0, "validate", "-o", "json", "../../config-sources");
         assertThat(out).contains("\"kind\":\"VirtualService\"").contains("\"valid\":true").doesNotContain("\"valid\":false");
     }
+
+    @Test
+    void aFoldersMeshYamlIsValidatedAsTheMeshConfig(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("mesh.yaml"), "rootNamespace: mesh-root\noutboundTrafficPolicy: {mode: REGISTRY_ONLY}\n");
+        String out = run(0, "validate", "-o", "json", dir.toString());
+        assertThat(out).contains("\"kind\":\"MeshConfig\"").contains("\"valid\":true");
+        Files.writeString(dir.resolve("mesh.yaml"), "outboundTrafficPolicy: {mode: DENY}\n");
+        assertThat(run(1, "validate", dir.toString())).contains(dir.resolve("mesh.yaml") + ":1: MeshConfig mesh: outboundTrafficPolicy.mode: Unsupported value");
+    }
 }

@@ -12,6 +12,7 @@ public final class IngestVerticle extends VerticleBase {
     private final BusConfig bus;
     private final Path folder;
     private final String source;
+    private final Path meshConfig;
     private FolderIngest ingest;
 
     /**
@@ -20,14 +21,20 @@ public final class IngestVerticle extends VerticleBase {
      * @param source the source name ({@code folder:<name>} by convention)
      */
     public IngestVerticle(BusConfig bus, Path folder, String source) {
+        this(bus, folder, source, null);
+    }
+
+    /** @param meshConfig the MeshConfig file ({@code --mesh-config}) read instead of the folder's mesh.yaml, or null */
+    public IngestVerticle(BusConfig bus, Path folder, String source, Path meshConfig) {
         this.bus = bus;
         this.folder = folder;
         this.source = source;
+        this.meshConfig = meshConfig;
     }
 
     @Override
     public Future<?> start() {
-        return vertx.executeBlocking(() -> ingest = new FolderIngest(bus, folder, source, Duration.ofMillis(50)).start());
+        return vertx.executeBlocking(() -> ingest = new FolderIngest(bus, folder, source, Duration.ofMillis(50), meshConfig).start());
     }
 
     @Override

@@ -17,15 +17,23 @@ import java.util.Set;
  * @param adminPort  port of the admin server (/healthz, /readyz, /status); -1 for none
  * @param frontId    id of this process's xDS front
  * @param groupSessionTimeoutMs how soon the translators' consumer group notices a dead member
+ * @param meshConfig the MeshConfig file the ingest role reads instead of the config folder's {@code mesh.yaml}
+ *                   ({@code --mesh-config}), or null
  * @param ca         how the CA role runs (its directory, trust domain, secure port)
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
-                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, CaOptions ca) {
+                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca) {
+
+    /** Options whose MeshConfig is the config folder's own {@code mesh.yaml}, if it has one, and the embedded CA's defaults. */
+    public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
+                       int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs) {
+        this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, null);
+    }
 
     /** Options with the embedded CA's defaults: a root in {@code <dataDir>/ca/}, the secure port on a free port. */
     public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
-                       int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs) {
-        this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
+                       int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig) {
+        this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, meshConfig,
                 CaOptions.embedded(dataDir.resolve("ca"), xdsHost, 0));
     }
 

@@ -71,7 +71,7 @@ public final class StraitNode implements AutoCloseable {
             deploy(new TranslateVerticle(bus));
         }
         if (options.roles().contains(Role.INGEST)) {
-            deploy(new IngestVerticle(bus, options.configDir(), options.sourceName()));
+            deploy(new IngestVerticle(bus, options.configDir(), options.sourceName(), options.meshConfig()));
         }
         if (caDeployment != null) {
             deployments.add(caDeployment.await(120, TimeUnit.SECONDS));

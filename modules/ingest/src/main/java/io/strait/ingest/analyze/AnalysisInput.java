@@ -103,8 +103,14 @@ public final class AnalysisInput {
     /** Indexes of the wildcard hosts (only they can cover another name), ascending. */
     private List<Integer> wildcardHosts;
 
+    /** The documents, with the MeshConfig among them if any (as {@code strait analyze} takes it). */
     public AnalysisInput(Collection<YamlDocument> documents) {
-        mesh = MeshSettings.of(List.copyOf(documents));
+        this(documents, Optional.empty());
+    }
+
+    /** The documents of a revision, with its MeshConfig when it has one (else as {@link #AnalysisInput(Collection)}). */
+    public AnalysisInput(Collection<YamlDocument> documents, Optional<io.strait.model.istio.MeshConfig> meshConfig) {
+        mesh = meshConfig.map(MeshSettings::new).orElseGet(() -> MeshSettings.of(List.copyOf(documents)));
         for (YamlDocument d : documents) {
             if ("List".equals(d.tree().path("kind").asText("")) && d.tree().path("items").isArray()) {
                 for (int i = 0; i < d.tree().path("items").size(); i++) {
@@ -169,11 +175,11 @@ public final class AnalysisInput {
 
     private Map<String, Doc> defaultIngress() {
         Map<String, Doc> out = new HashMap<>();
-        if ("OFF".equalsIgnoreCase(mesh.config().path("ingressControllerMode").asText(""))) {
+        if (!mesh.defaultIngressGateway()) {
             return out;
         }
-        String service = mesh.config().path("ingressService").asText("");
-        List<YamlDocument> ingress = service.isEmpty() || service.equals(DEFAULT_INGRESS_SERVICE) ? DEFAULT_INGRESS : defaultIngress(service);
+        String service = mesh.config().ingressService();
+        List<YamlDocument> ingress = service.equals(DEFAULT_INGRESS_SERVICE) ? DEFAULT_INGRESS : defaultIngress(service);
         for (YamlDocument d : ingress) {
             String kind = d.tree().path("kind").asText();
             String name = d.tree().path("metadata").path("name").asText();

@@ -1,7 +1,7 @@
 package io.strait.ingest.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
+import io.strait.model.istio.MeshConfig;
 import io.strait.model.yaml.YamlDocument;
 import io.strait.model.yaml.YamlReader;
 import io.strait.model.yaml.YamlSyntaxError;
@@ -11,22 +11,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The few MeshConfig settings analyzers read, taken from the analysed files: a plain MeshConfig document (no
- * {@code kind}, as {@code istioctl analyze --meshConfigFile} and Istio's analyzer test take it), or else the
- * {@code mesh} key of a ConfigMap named {@code istio}, istiod's own source. With neither, Istio's defaults apply:
- * no extension provider the analyzers care about and no default providers.
+ * The MeshConfig analyzers read. In a revision it is the revision's own {@link MeshConfig} (its {@code mesh.yaml}
+ * or {@code --mesh-config}); in {@code strait analyze}, as istioctl takes it, a plain MeshConfig document among the
+ * files (no {@code kind}, as {@code istioctl analyze --meshConfigFile} and Istio's analyzer test take it), or else
+ * the {@code mesh} key of a ConfigMap named {@code istio}, istiod's own source. With neither, Istio's defaults apply.
  *
- * <p>Deliberately small and read-only: it is not Strait's mesh configuration (a real {@code mesh.yaml} with
- * defaults merged is another issue's work), only what analyzers need — Telemetry providers, the root namespace,
- * proxy metadata, the ingress controller mode — plus the raw tree for the odd analyzer that needs one more field.
+ * <p>Fields are read by {@link MeshConfig}, with its defaults; this adds the derived settings analyzers ask about.
  *
- * @param config             the MeshConfig as written (a missing node when the input has none)
- * @param extensionProviders each extension provider's name and type (the key beside {@code name}:
- *                           {@code lightstep}, {@code opentelemetry}, {@code envoyFileAccessLog}, …), in order
+ * @param config the MeshConfig ({@link MeshConfig#DEFAULT} when the input has none)
  */
-public record MeshSettings(JsonNode config, Map<String, String> extensionProviders) {
+public record MeshSettings(MeshConfig config) {
     /** No MeshConfig in the input. */
-    public static final MeshSettings DEFAULT = new MeshSettings(MissingNode.getInstance(), Map.of());
+    public static final MeshSettings DEFAULT = new MeshSettings(MeshConfig.DEFAULT);
 
     /** Top-level MeshConfig fields, one of which a kind-less document must have to be read as a MeshConfig. */
     private static final Set<String> MESH_FIELDS = Set.of("extensionProviders", "defaultProviders", "defaultConfig",
@@ -35,20 +31,24 @@ public record MeshSettings(JsonNode config, Map<String, String> extensionProvide
             "serviceSettings", "meshMTLS", "discoverySelectors", "defaultServiceExportTo", "defaultVirtualServiceExportTo",
             "defaultDestinationRuleExportTo", "outboundClusterStatName", "inboundClusterStatName");
 
+    public MeshSettings {
+        config = config == null ? MeshConfig.DEFAULT : config;
+    }
+
     /** The MeshConfig the input gives, if any. */
     static MeshSettings of(List<YamlDocument> documents) {
         JsonNode fromConfigMap = null;
         for (YamlDocument d : documents) {
             JsonNode tree = d.tree();
             if (isMeshConfig(tree)) {
-                return from(tree);
+                return new MeshSettings(new MeshConfig(tree));
             }
             if (fromConfigMap == null && "ConfigMap".equals(tree.path("kind").asText())
                     && "istio".equals(tree.path("metadata").path("name").asText())) {
                 fromConfigMap = parse(tree.path("data").path("mesh").asText(""));
             }
         }
-        return fromConfigMap == null ? DEFAULT : from(fromConfigMap);
+        return fromConfigMap == null ? DEFAULT : new MeshSettings(new MeshConfig(fromConfigMap));
     }
 
     /** A plain MeshConfig: a mapping with no Kubernetes identity and at least one MeshConfig field. */
@@ -64,23 +64,6 @@ public record MeshSettings(JsonNode config, Map<String, String> extensionProvide
         return false;
     }
 
-    static MeshSettings from(JsonNode config) {
-        Map<String, String> providers = new LinkedHashMap<>();
-        for (JsonNode p : config.path("extensionProviders")) {
-            String name = p.path("name").asText("");
-            if (name.isEmpty() || providers.containsKey(name)) {
-                continue;
-            }
-            String type = "";
-            for (var it = p.fieldNames(); it.hasNext() && type.isEmpty(); ) {
-                String f = it.next();
-                type = f.equals("name") ? "" : f;
-            }
-            providers.put(name, type);
-        }
-        return new MeshSettings(config, java.util.Collections.unmodifiableMap(providers));
-    }
-
     private static JsonNode parse(String mesh) {
         try {
             List<YamlDocument> docs = YamlReader.read("mesh", mesh);
@@ -90,14 +73,21 @@ public record MeshSettings(JsonNode config, Map<String, String> extensionProvide
         }
     }
 
+    /** Each extension provider's name and type ({@code lightstep}, {@code opentelemetry}, …), Istio's built-in ones included. */
+    public Map<String, String> extensionProviders() {
+        Map<String, String> out = new LinkedHashMap<>();
+        config.extensionProviders().forEach(p -> out.put(p.name(), p.type()));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     /** {@code rootNamespace}, else Istio's default istio-system: where policies apply mesh-wide. */
     public String rootNamespace() {
-        return config.path("rootNamespace").asText(AnalysisInput.DEFAULT_GATEWAY_NAMESPACE);
+        return config.rootNamespace();
     }
 
     /** A value of {@code defaultConfig.proxyMetadata}, which every proxy gets; "" when not set. */
     public String proxyMetadata(String name) {
-        return config.path("defaultConfig").path("proxyMetadata").path(name).asText("");
+        return config.proxyMetadata().getOrDefault(name, "");
     }
 
     /**
@@ -112,11 +102,11 @@ public record MeshSettings(JsonNode config, Map<String, String> extensionProvide
 
     /** Whether Istio's default ingress gateway is assumed to run: {@code ingressControllerMode} is not OFF. */
     public boolean defaultIngressGateway() {
-        return !config.path("ingressControllerMode").asText("").equals("OFF");
+        return !config.ingressControllerMode().equalsIgnoreCase("OFF");
     }
 
     /** {@code defaultProviders.accessLogging}: the access log providers a Telemetry without providers falls back to. */
     public List<String> defaultAccessLogging() {
-        return AnalysisInput.texts(config.path("defaultProviders").path("accessLogging"));
+        return config.defaultAccessLogging();
     }
 }

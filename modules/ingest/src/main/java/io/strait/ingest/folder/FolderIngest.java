@@ -33,6 +33,8 @@ public final class FolderIngest implements AutoCloseable {
     private final Path root;
     private final String source;
     private final Duration debounce;
+    /** The file {@code --mesh-config} names, read instead of the root's mesh.yaml; null for none. */
+    private final Path meshConfig;
     private final RevisionBuilder builder = new RevisionBuilder();
     /** Only files whose text changed are parsed again on a reconcile. */
     private final io.strait.ingest.load.ParseCache parses = new io.strait.ingest.load.ParseCache();
@@ -51,10 +53,19 @@ public final class FolderIngest implements AutoCloseable {
      * @param debounce quiet time after a change before the folder is read
      */
     public FolderIngest(BusConfig bus, Path root, String source, Duration debounce) {
+        this(bus, root, source, debounce, null);
+    }
+
+    /**
+     * @param meshConfig a MeshConfig file read with the folder, in place of its root's {@code mesh.yaml}
+     *                   ({@code --mesh-config}); null to read the root's
+     */
+    public FolderIngest(BusConfig bus, Path root, String source, Duration debounce, Path meshConfig) {
         this.bus = bus;
         this.root = root.toAbsolutePath().normalize();
         this.source = source;
         this.debounce = debounce;
+        this.meshConfig = meshConfig == null ? null : meshConfig.toAbsolutePath().normalize();
     }
 
     /** Reads what the source has live on the bus, publishes the folder if it differs, then watches it. */
@@ -64,6 +75,10 @@ public final class FolderIngest implements AutoCloseable {
         status = state.status();
         publisher = new RevisionPublisher(bus, source);
         watcher = new FolderWatcher(root, debounce, Duration.ofSeconds(30), this::reconcile);
+        if (meshConfig != null && meshConfig.getParent() != null && java.nio.file.Files.isDirectory(meshConfig.getParent())
+                && !meshConfig.startsWith(root)) {
+            watcher.watchAlso(meshConfig.getParent());
+        }
         watcher.runNow();
         watcher.start();
         return this;
@@ -77,7 +92,7 @@ public final class FolderIngest implements AutoCloseable {
     void reconcile() {
         LoadResult loaded;
         try {
-            loaded = ConfigLoader.load(root, parses);
+            loaded = ConfigLoader.load(root, parses, meshConfig);
         } catch (IOException e) {
             EVENTS.error("cannot read config folder {}: {}", root, e.getMessage());
             return;

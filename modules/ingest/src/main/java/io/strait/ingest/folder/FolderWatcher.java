@@ -47,6 +47,15 @@ public final class FolderWatcher implements AutoCloseable {
         this.thread = daemon(this::loop, "strait-ingest-watch");
     }
 
+    /**
+     * Also watches one more folder (not its subfolders): where a file read with the tree lives outside it, such as
+     * {@code --mesh-config}'s. Any change there triggers a read of the whole source, as a change in the tree does.
+     */
+    public FolderWatcher watchAlso(Path dir) throws IOException {
+        dir.register(watch, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
+        return this;
+    }
+
     public FolderWatcher start() {
         thread.start();
         return this;

@@ -7,6 +7,7 @@ import io.strait.model.yaml.YamlDocument;
 public record LoadedResource(IstioResource resource, YamlDocument document) {
     /** {@code Kind namespace/name}, as findings name resources. */
     public String displayName() {
-        return resource.kind().kindName() + " " + resource.namespace() + "/" + resource.name();
+        return resource.kind().isClusterScoped() ? resource.kind().kindName() + " " + resource.name()
+                : resource.kind().kindName() + " " + resource.namespace() + "/" + resource.name();
     }
 }

@@ -3,6 +3,7 @@ package io.strait.ingest.validate;
 import io.strait.ingest.load.LoadedResource;
 import io.strait.model.finding.Finding;
 import io.strait.model.istio.Kind;
+import io.strait.model.istio.MeshConfigBinder;
 import io.strait.model.istio.ResourceBinder;
 import io.strait.model.yaml.YamlDocument;
 import java.util.ArrayList;
@@ -23,9 +24,11 @@ public final class DocumentValidator {
         byKind.put(Kind.SERVICE_ENTRY, new ServiceEntryValidator());
         byKind.put(Kind.SIDECAR, new SidecarValidator());
         byKind.put(Kind.GATEWAY, new GatewayValidator());
+        byKind.put(Kind.MESH_CONFIG, new MeshConfigValidator());
         SecurityValidators.register(byKind);
         WorkloadValidators.register(byKind);
-        ExtensionValidators.register(byKind);
+        // the Envoy type registry is the process's, built when the first EnvoyFilter patch value is checked
+        ExtensionValidators.register(byKind, EnvoyTypes::shared);
     }
 
     /** The field rules of a bound resource's kind. */
@@ -39,7 +42,15 @@ public final class DocumentValidator {
 
     /** Binds and validates one document; all findings, warnings included. */
     public List<Finding> check(YamlDocument doc) {
-        ResourceBinder.Bound bound = ResourceBinder.bind(doc);
+        return check(doc, false);
+    }
+
+    /**
+     * Binds and validates one document of a file, a kind-less one of a mesh file ({@code mesh.yaml} at a root, or
+     * {@code --mesh-config}) as the MeshConfig; all findings, warnings included.
+     */
+    public List<Finding> check(YamlDocument doc, boolean meshFile) {
+        ResourceBinder.Bound bound = meshFile && MeshConfigBinder.isKindless(doc) ? MeshConfigBinder.bind(doc) : ResourceBinder.bind(doc);
         List<Finding> out = new ArrayList<>(bound.findings());
         bound.resource().ifPresent(r -> {
             Findings f = new Findings();

@@ -3,20 +3,20 @@ package io.strait.ingest.validate;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
  * Istio's rules of an EnvoyFilter ({@code validateEnvoyFilter}): each patch says what it applies to, how, and with
  * what value; its match fits the object class it patches; proxy version matches compile; deprecated filter names
- * are warned of. Whether the patch value is a well-formed Envoy object is not checked: Strait has no Envoy
- * type registry at ingest.
+ * are warned of; the value is the Envoy object it patches ({@link EnvoyPatchValues}), checked as Istio does only
+ * when no earlier rule of the patch stopped it.
  */
 final class EnvoyFilterRules {
     private static final Set<String> LISTENER_CLASS = Set.of("LISTENER", "FILTER_CHAIN", "NETWORK_FILTER", "HTTP_FILTER");
     private static final Set<String> ROUTE_CLASS = Set.of("ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE");
     private static final Set<String> MATCH_TYPES = Set.of("listener", "routeConfiguration", "cluster", "waypoint");
-    /** Envoy's deprecated filter names and their replacements (xds.ReverseDeprecatedFilterNames). */
     /**
      * Envoy's deprecated filter names and their replacements (Istio's xds.DeprecatedFilterNames, reversed; where two
      * filters shared an old name, envoy.ext_authz, the HTTP filter is named).
@@ -54,42 +54,54 @@ final class EnvoyFilterRules {
     private EnvoyFilterRules() {
     }
 
-    static void check(Report report, JsonNode spec) {
+    /**
+     * Checks an EnvoyFilter's spec. {@code envoyTypes} is asked for only when a patch value is to be checked, so a
+     * revision without one never builds the registry.
+     */
+    static void check(Report report, JsonNode spec, Supplier<EnvoyTypes> envoyTypes) {
         LabelForms.selector(report, "spec.workloadSelector", spec.get("workloadSelector"), "labels", "Envoy filter: ",
                 ", will be applied to all services in namespace", true);
         JsonNode patches = spec.path("configPatches");
         for (int i = 0; i < patches.size(); i++) {
-            patch(report, "spec.configPatches[" + i + "]", patches.get(i));
+            String path = "spec.configPatches[" + i + "]";
+            JsonNode cp = patches.get(i);
+            if (patch(report, path, cp)) {
+                JsonNode value = cp.path("patch").get("value");
+                if (value != null && !value.isNull()) { // a REMOVE without a value: nothing to build
+                    new EnvoyPatchValues(envoyTypes.get()).check(report, path + ".patch.value", cp.path("applyTo").asText(), value);
+                }
+            }
         }
     }
 
-    private static void patch(Report report, String path, JsonNode cp) {
+    /** The rules before the value's; false where Istio stops at one (its {@code continue}) and leaves the value unchecked. */
+    private static boolean patch(Report report, String path, JsonNode cp) {
         if (cp == null || !cp.isObject()) {
             report.error(path, "Envoy filter: null config patch");
-            return;
+            return false;
         }
         JsonNode match = cp.path("match");
         if ("WAYPOINT".equals(match.path("context").asText())) {
-            return; // Istio does not validate waypoint patches yet
+            return false; // Istio does not validate waypoint patches yet
         }
         String applyTo = cp.path("applyTo").asText("INVALID");
         if (applyTo.equals("INVALID")) {
             report.error(path + ".applyTo", "Envoy filter: missing applyTo");
-            return;
+            return false;
         }
         JsonNode patch = cp.get("patch");
         if (patch == null || !patch.isObject()) {
             report.error(path + ".patch", "Envoy filter: missing patch");
-            return;
+            return false;
         }
         String operation = patch.path("operation").asText("INVALID");
         if (operation.equals("INVALID")) {
             report.error(path + ".patch.operation", "Envoy filter: missing patch operation");
-            return;
+            return false;
         }
         if (!operation.equals("REMOVE") && (!patch.has("value") || patch.get("value").isNull())) {
             report.error(path + ".patch.value", "Envoy filter: missing patch value for non-remove operation");
-            return;
+            return false;
         }
         String version = match.path("proxy").path("proxyVersion").asText("");
         if (version.length() > 1024) {
@@ -99,30 +111,32 @@ final class EnvoyFilterRules {
                 Pattern.compile(version);
             } catch (PatternSyntaxException e) {
                 report.error(path + ".match.proxy.proxyVersion", "Envoy filter: invalid regex for proxy version, [" + e.getDescription() + "]");
-                return;
+                return false;
             }
         }
         boolean typed = MATCH_TYPES.stream().anyMatch(match::has);
         if (!typed) {
-            return;
+            return true;
         }
         if (LISTENER_CLASS.contains(applyTo)) {
-            listenerMatch(report, path + ".match", match, applyTo);
+            return listenerMatch(report, path + ".match", match, applyTo);
         } else if (ROUTE_CLASS.contains(applyTo) && !match.has("routeConfiguration")) {
             report.error(path + ".match", "Envoy filter: applyTo for http route class objects cannot have non route configuration match");
         } else if (applyTo.equals("CLUSTER") && !match.has("cluster")) {
             report.error(path + ".match", "Envoy filter: applyTo for cluster class objects cannot have non cluster match");
         }
+        return true;
     }
 
-    private static void listenerMatch(Report report, String path, JsonNode match, String applyTo) {
+    /** The listener-class match rules; false where Istio stops. */
+    private static boolean listenerMatch(Report report, String path, JsonNode match, String applyTo) {
         if (!match.has("listener")) {
             report.error(path, "Envoy filter: applyTo for listener class objects cannot have non listener match");
-            return;
+            return false;
         }
         JsonNode filter = match.path("listener").path("filterChain").get("filter");
         if (filter == null || !filter.isObject()) {
-            return;
+            return true;
         }
         String p = path + ".listener.filterChain.filter";
         if (applyTo.equals("LISTENER") || applyTo.equals("FILTER_CHAIN")) {
@@ -131,25 +145,26 @@ final class EnvoyFilterRules {
         String name = FieldForms.text(filter, "name");
         if (name.isEmpty()) {
             report.error(p + ".name", "Envoy filter: filter match has no name to match on");
-            return;
+            return false;
         }
         JsonNode sub = filter.get("subFilter");
         if (sub != null && sub.isObject()) {
             if (!applyTo.equals("HTTP_FILTER")) {
                 report.error(p + ".subFilter", "Envoy filter: subfilter match can be used with applyTo HTTP_FILTER only");
-                return;
+                return false;
             }
             if (!name.equals(HCM) && !name.equals("envoy.http_connection_manager")) {
                 report.error(p + ".subFilter", "Envoy filter: subfilter match requires filter match with " + HCM);
-                return;
+                return false;
             }
             if (FieldForms.text(sub, "name").isEmpty()) {
                 report.error(p + ".subFilter.name", "Envoy filter: subfilter match has no name to match on");
-                return;
+                return false;
             }
         }
         deprecatedName(report, p + ".name", name);
         deprecatedName(report, p + ".subFilter.name", FieldForms.text(sub, "name"));
+        return true;
     }
 
     private static void deprecatedName(Report report, String path, String name) {

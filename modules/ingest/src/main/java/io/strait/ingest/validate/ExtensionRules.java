@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Istio's rules of Telemetry, WasmPlugin and ProxyConfig beyond {@link ExtensionValidators} and the schema:
- * selectors and target kinds, providers, tracing tags, tag overrides, plugin URL and name lengths.
+ * selectors and target kinds, providers, tracing tags, tag overrides, access-log filters as CEL, plugin URL and name lengths.
  */
 final class ExtensionRules {
     private ExtensionRules() {
@@ -53,6 +53,14 @@ final class ExtensionRules {
         }
         JsonNode logging = spec.path("accessLogging");
         for (int i = 0; i < logging.size(); i++) {
+            JsonNode filter = logging.path(i).get("filter");
+            if (filter != null && filter.isObject()) {
+                // validateTelemetryFilter: an unset expression is "", which CEL refuses too
+                String error = CelExpressions.parseError(FieldForms.text(filter, "expression"));
+                if (error != null) {
+                    report.error("spec.accessLogging[" + i + "].filter.expression", "must be a valid CEL expression, " + error);
+                }
+            }
             providers(report, "spec.accessLogging[" + i + "].providers", logging.path(i).path("providers"));
         }
     }

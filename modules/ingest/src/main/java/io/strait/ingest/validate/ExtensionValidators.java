@@ -6,6 +6,7 @@ import io.strait.model.istio.Kind;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** Field rules of WasmPlugin, Telemetry, EnvoyFilter and ProxyConfig; Istio's further rules in {@link ExtensionRules} and {@link EnvoyFilterRules}. */
 final class ExtensionValidators {
@@ -15,10 +16,11 @@ final class ExtensionValidators {
     private ExtensionValidators() {
     }
 
-    static void register(Map<Kind, ResourceValidator> byKind) {
+    /** Registers the validators; EnvoyFilter patch values are read with {@code envoyTypes}, asked for when one is. */
+    static void register(Map<Kind, ResourceValidator> byKind, Supplier<EnvoyTypes> envoyTypes) {
         byKind.put(Kind.WASM_PLUGIN, ExtensionValidators::wasmPlugin);
         byKind.put(Kind.TELEMETRY, ExtensionValidators::telemetry);
-        byKind.put(Kind.ENVOY_FILTER, ExtensionValidators::envoyFilter);
+        byKind.put(Kind.ENVOY_FILTER, (r, f) -> envoyFilter(r, f, envoyTypes));
         byKind.put(Kind.PROXY_CONFIG, (r, f) -> {
             PolicyRules.selectorLabels(r, PolicyRules.spec(r), f);
             ExtensionRules.proxyConfig(new Report(r, f), PolicyRules.spec(r));
@@ -74,8 +76,8 @@ final class ExtensionValidators {
         }
     }
 
-    static void envoyFilter(LoadedResource r, Findings f) {
-        EnvoyFilterRules.check(new Report(r, f), PolicyRules.spec(r));
+    static void envoyFilter(LoadedResource r, Findings f, Supplier<EnvoyTypes> envoyTypes) {
+        EnvoyFilterRules.check(new Report(r, f), PolicyRules.spec(r), envoyTypes);
         JsonNode patches = PolicyRules.spec(r).path("configPatches");
         for (int i = 0; i < patches.size(); i++) {
             JsonNode match = patches.path(i).path("match");

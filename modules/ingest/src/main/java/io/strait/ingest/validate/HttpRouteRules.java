@@ -208,7 +208,7 @@ final class HttpRouteRules {
     }
 
     /** agent.ValidateHTTPRetry. */
-    private static void retries(Report report, String path, JsonNode retries) {
+    static void retries(Report report, String path, JsonNode retries) {
         if (retries == null || !retries.isObject()) {
             return;
         }

@@ -20,6 +20,42 @@ final class LocalityRules {
     private LocalityRules() {
     }
 
+    /**
+     * agent.ValidateZoneAwareLbSetting: Envoy's zone-aware balancing orders zones and subzones itself, so failover
+     * names regions only, and failover priority no topology label; failover without outlier detection never fails
+     * over (a warning, as Istio's).
+     */
+    static void zoneAwareLbSetting(Report report, String path, JsonNode lb, JsonNode outlier) {
+        if (lb == null || !lb.isObject()) {
+            return;
+        }
+        JsonNode priority = lb.path("failoverPriority");
+        for (int i = 0; i < priority.size(); i++) {
+            if (TOPOLOGY.contains(priority.path(i).asText())) {
+                report.error(path + ".failoverPriority[" + i + "]", "'failover_priority' for zone aware lb must not use topology label '"
+                        + priority.path(i).asText() + "'; region- and zone-level routing are handled automatically");
+            }
+        }
+        JsonNode failover = lb.path("failover");
+        if ((!failover.isEmpty() || !priority.isEmpty()) && (outlier == null || outlier.isNull() || outlier.isMissingNode())) {
+            report.warning(path, "outlier detection policy must be provided for failover");
+        }
+        for (int i = 0; i < failover.size(); i++) {
+            String from = failover.path(i).path("from").asText("");
+            String to = failover.path(i).path("to").asText("");
+            String p = path + ".failover[" + i + "]";
+            if (from.equals(to)) {
+                report.error(p, "zone aware lb failover settings must specify different regions");
+            }
+            if (from.contains("/") || to.contains("/")) {
+                report.error(p, "zone aware lb failover only specifies region; zone and subzone failover are handled automatically");
+            }
+            if (from.contains("*") || to.contains("*")) {
+                report.error(p, "zone aware lb failover region should not contain '*' wildcard");
+            }
+        }
+    }
+
     static void localityLbSetting(Report report, String path, JsonNode lb, JsonNode outlier) {
         if (lb == null || !lb.isObject()) {
             return;

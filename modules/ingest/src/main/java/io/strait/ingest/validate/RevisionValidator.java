@@ -25,7 +25,7 @@ public final class RevisionValidator {
         for (LoadedResource r : loaded.resources()) {
             documents.validate(r, findings);
         }
-        AnalysisInput input = new AnalysisInput(loaded.documents());
+        AnalysisInput input = new AnalysisInput(loaded.documents(), loaded.meshConfig());
         MeshModel model = MeshModel.of(loaded.resources().stream().map(LoadedResource::resource).toList());
         references.analyze(loaded.resources(), model, input, findings);
         List<Finding> out = new ArrayList<>(findings.all());

@@ -175,7 +175,11 @@ final class TrafficPolicyRules {
                 }
             }
         }
+        if (lb.has("localityLbSetting") && lb.has("zoneAwareLbSetting")) {
+            report.error(path, "only one of localityLbSetting and zoneAwareLbSetting can be set");
+        }
         LocalityRules.localityLbSetting(report, path + ".localityLbSetting", lb.get("localityLbSetting"), outlier);
+        LocalityRules.zoneAwareLbSetting(report, path + ".zoneAwareLbSetting", lb.get("zoneAwareLbSetting"), outlier);
         JsonNode warm = lb.get("warmup");
         if (warm != null && warm.isObject()) {
             // a missing duration, minimumPercent over 100 and aggression under 1: the CRD rules

@@ -91,4 +91,25 @@ class FolderIngestTest {
             assertThat(configEnd()).as("a restart on unchanged config publishes nothing").isEqualTo(end);
         }
     }
+
+    @Test
+    void aMeshConfigFileOutsideTheFolderIsWatchedAndPublishedAsMeshConfig(@TempDir Path dir) throws Exception {
+        String source = "folder:mesh";
+        Path folder = Files.createDirectories(dir.resolve("config"));
+        Files.writeString(folder.resolve("se.yaml"), RevisionBuilderTest.SE);
+        Path mesh = Files.writeString(dir.resolve("prod-mesh.yaml"), "defaultHttpRetryPolicy: {attempts: 3}\n");
+        try (FolderIngest ingest = new FolderIngest(bus, folder, source, Duration.ofMillis(20), mesh).start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(source) != null && status(source).live() != null
+                    && TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10)).containsKey("MeshConfig//mesh"));
+            String first = status(source).live().revision();
+            Files.writeString(mesh, "defaultHttpRetryPolicy: {attempts: 5}\n");
+            await().atMost(Duration.ofSeconds(20)).until(() -> !status(source).live().revision().equals(first));
+            assertThat(status(source).live().changes()).as("the MeshConfig record alone").isEqualTo(1);
+            var entry = ConfigCodec.decode(TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10)).get("MeshConfig//mesh"));
+            assertThat(((io.strait.model.istio.MeshConfig) entry.resource().spec()).defaultHttpRetryPolicy().orElseThrow().attempts()).isEqualTo(5);
+            Files.writeString(mesh, "defaultHttpRetryPolicy: {attempts: -1}\n");
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(source).lastRejected() != null);
+            assertThat(status(source).lastRejected().findings()).anySatisfy(f -> assertThat(f.field()).isEqualTo("defaultHttpRetryPolicy.attempts"));
+        }
+    }
 }

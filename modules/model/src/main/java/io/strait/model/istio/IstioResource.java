@@ -7,7 +7,7 @@ package io.strait.model.istio;
 public record IstioResource(String apiVersion, Kind kind, ObjectMeta metadata, Spec spec) {
 
     public ResourceKey key() {
-        return new ResourceKey(kind.kindName(), metadata.namespaceOrDefault(), metadata.name());
+        return new ResourceKey(kind.kindName(), kind.isClusterScoped() ? "" : metadata.namespaceOrDefault(), metadata.name());
     }
 
     public String namespace() {

@@ -22,14 +22,27 @@ public enum Kind {
     AUTHORIZATION_POLICY("AuthorizationPolicy", GenericSpec.class),
     REQUEST_AUTHENTICATION("RequestAuthentication", GenericSpec.class),
     TELEMETRY("Telemetry", GenericSpec.class),
-    WASM_PLUGIN("WasmPlugin", GenericSpec.class);
+    WASM_PLUGIN("WasmPlugin", GenericSpec.class),
+    /** The mesh's settings: a kind-less document ({@code mesh.yaml}), one per revision, with no namespace. */
+    MESH_CONFIG(MeshConfig.KIND, MeshConfig.class, true);
 
     private final String kindName;
     private final Class<? extends Spec> specType;
+    private final boolean clusterScoped;
 
     Kind(String kindName, Class<? extends Spec> specType) {
+        this(kindName, specType, false);
+    }
+
+    Kind(String kindName, Class<? extends Spec> specType, boolean clusterScoped) {
         this.kindName = kindName;
         this.specType = specType;
+        this.clusterScoped = clusterScoped;
+    }
+
+    /** True for a kind without a namespace: its key's namespace is empty. */
+    public boolean isClusterScoped() {
+        return clusterScoped;
     }
 
     public String kindName() {

@@ -45,8 +45,11 @@ public final class ResourceBinder {
         String apiVersion = text(tree, "apiVersion");
         String kindName = text(tree, "kind");
         if (apiVersion == null || kindName == null) {
+            // a MeshConfig has neither, but it is read only from a mesh file (MeshConfigBinder), never from here
+            String hint = MeshConfigBinder.isKindless(doc) ? "; a MeshConfig (a document without kind) is read only from "
+                    + MeshConfig.FILE_NAME + " at the source's root or from --mesh-config" : "";
             findings.add(error(doc, null, apiVersion == null ? "apiVersion" : "kind",
-                    "apiVersion and kind are required (e.g. apiVersion: networking.istio.io/v1, kind: VirtualService)"));
+                    "apiVersion and kind are required (e.g. apiVersion: networking.istio.io/v1, kind: VirtualService)" + hint));
             return new Bound(Optional.empty(), findings);
         }
         String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";

@@ -31,9 +31,9 @@ public record Sidecar(LabelSelector workloadSelector, List<IngressListener> ingr
 
     /** Where traffic to hosts outside the registry goes: {@code ALLOW_ANY} passes it through, {@code REGISTRY_ONLY} drops it. */
     public record OutboundTrafficPolicy(String mode) {
-        /** Whether unknown destinations are blocked. */
+        /** Whether unknown destinations are blocked: REGISTRY_ONLY, or no mode (the proto's zero value, as Istio reads it). */
         public boolean registryOnly() {
-            return "REGISTRY_ONLY".equals(mode);
+            return mode == null || "REGISTRY_ONLY".equals(mode);
         }
     }
 }

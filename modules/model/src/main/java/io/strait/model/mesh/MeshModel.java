@@ -6,6 +6,7 @@ import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.ResourceKey;
 import io.strait.model.istio.ServiceEntry;
 import io.strait.model.istio.LabelSelector;
+import io.strait.model.istio.MeshConfig;
 import io.strait.model.istio.Sidecar;
 import io.strait.model.istio.WorkloadEntry;
 import io.strait.model.proxy.ProxyIdentity;
@@ -38,8 +39,7 @@ public final class MeshModel {
     private final List<IstioResource> workloadEntries;
     private final List<IstioResource> gateways;
     private final boolean usesLocality;
-    /** Sidecars in this namespace without a selector apply mesh-wide, as in Istio's root namespace. */
-    public static final String ROOT_NAMESPACE = "istio-system";
+    private final MeshConfig meshConfig;
 
     /** A service host from a ServiceEntry, with the entry that declares it. */
     public record Service(String host, String namespace, ServiceEntry entry, ResourceKey declaredBy) {
@@ -52,6 +52,8 @@ public final class MeshModel {
     private MeshModel(Collection<IstioResource> all) {
         this.resources = new TreeMap<>();
         all.forEach(r -> resources.put(r.key(), r));
+        this.meshConfig = java.util.Optional.ofNullable(resources.get(MeshConfig.KEY))
+                .map(r -> (MeshConfig) r.spec()).orElse(MeshConfig.DEFAULT);
         SortedMap<String, Service> svc = new TreeMap<>();
         Map<String, IstioResource> drs = new HashMap<>();
         Map<String, List<IstioResource>> vss = new LinkedHashMap<>();
@@ -97,6 +99,11 @@ public final class MeshModel {
 
     public Collection<IstioResource> resources() {
         return resources.values();
+    }
+
+    /** The revision's MeshConfig ({@code mesh.yaml}), or Istio's defaults when the revision has none. */
+    public MeshConfig meshConfig() {
+        return meshConfig;
     }
 
     /**
@@ -146,17 +153,26 @@ public final class MeshModel {
     /**
      * The services a proxy can reach: exported to its namespace, and allowed by the egress hosts of the Sidecar
      * that applies to it (the one selecting its labels, else its namespace's default, else the mesh default in the
-     * root namespace). Without a Sidecar, every exported service.
+     * root namespace). Without a Sidecar, every exported service. A ServiceEntry without {@code exportTo} is exported
+     * as the MeshConfig's {@code defaultServiceExportTo} says (everywhere by default).
      */
     public List<Service> servicesFor(ProxyIdentity proxy) {
         Optional<Sidecar> sidecar = sidecarFor(proxy);
         return services.values().stream()
-                .filter(s -> exportedTo(s.entry().exportTo(), s.namespace(), proxy.namespace()))
+                .filter(s -> exportedTo(orDefault(s.entry().exportTo(), meshConfig.defaultServiceExportTo()),
+                        s.namespace(), proxy.namespace()))
                 .filter(s -> sidecar.map(sc -> egressAllows(sc, s, proxy.namespace())).orElse(true))
                 .toList();
     }
 
-    /** The Sidecar that applies to a proxy, if any. */
+    private static List<String> orDefault(List<String> exportTo, List<String> meshDefault) {
+        return exportTo.isEmpty() ? meshDefault : exportTo;
+    }
+
+    /**
+     * The Sidecar that applies to a proxy, if any: the one of its namespace selecting its labels, else its namespace's
+     * default, else the mesh default (no selector) in the MeshConfig's {@code rootNamespace}.
+     */
     public Optional<Sidecar> sidecarFor(ProxyIdentity proxy) {
         Optional<Sidecar> selecting = sidecars.stream()
                 .filter(r -> r.namespace().equals(proxy.namespace()))
@@ -164,7 +180,7 @@ public final class MeshModel {
                 .filter(sc -> sc.workloadSelector() != null && !sc.workloadSelector().labels().isEmpty()
                         && proxy.labels().entrySet().containsAll(sc.workloadSelector().labels().entrySet()))
                 .findFirst();
-        return selecting.or(() -> defaultSidecar(proxy.namespace())).or(() -> defaultSidecar(ROOT_NAMESPACE));
+        return selecting.or(() -> defaultSidecar(proxy.namespace())).or(() -> defaultSidecar(meshConfig.rootNamespace()));
     }
 
     private Optional<Sidecar> defaultSidecar(String namespace) {
@@ -229,7 +245,8 @@ public final class MeshModel {
      */
     public Optional<IstioResource> virtualServiceFor(String fqdn, String viewerNamespace) {
         return virtualServices.getOrDefault(fqdn, List.of()).stream()
-                .filter(r -> exportedTo(((VirtualService) r.spec()).exportTo(), r.namespace(), viewerNamespace))
+                .filter(r -> exportedTo(orDefault(((VirtualService) r.spec()).exportTo(), meshConfig.defaultVirtualServiceExportTo()),
+                        r.namespace(), viewerNamespace))
                 .filter(r -> appliesToMesh((VirtualService) r.spec()))
                 .min(Comparator.comparing(IstioResource::key));
     }
@@ -253,7 +270,7 @@ public final class MeshModel {
         return resources.values().stream()
                 .filter(r -> r.spec() instanceof VirtualService vs
                         && vs.gateways().stream().anyMatch(g -> names(g, r.namespace(), gateway))
-                        && exportedTo(vs.exportTo(), r.namespace(), proxyNamespace))
+                        && exportedTo(orDefault(vs.exportTo(), meshConfig.defaultVirtualServiceExportTo()), r.namespace(), proxyNamespace))
                 .toList();
     }
 

@@ -33,12 +33,18 @@ public final class IstioSchema {
     public record KindInfo(String kind, String group, List<String> versions, String specType) {
     }
 
+    /** The type of a MeshConfig document, from {@code strait/mesh-config-schema.yaml}. */
+    public static final String MESH_CONFIG = "mesh.MeshConfig";
+
     private final Map<String, KindInfo> kinds;
     private final Map<String, Map<String, FieldType.Field>> types;
+    private final Map<String, Set<String>> removed;
 
-    private IstioSchema(Map<String, KindInfo> kinds, Map<String, Map<String, FieldType.Field>> types) {
+    private IstioSchema(Map<String, KindInfo> kinds, Map<String, Map<String, FieldType.Field>> types,
+                        Map<String, Set<String>> removed) {
         this.kinds = kinds;
         this.types = types;
+        this.removed = removed;
     }
 
     public static IstioSchema get() {
@@ -60,6 +66,24 @@ public final class IstioSchema {
         return errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors;
     }
 
+    /**
+     * All violations of {@code node} against the schema type {@code typeName} (at most 50), paths rooted at
+     * {@code path} ("" for a document that is the object itself, as a MeshConfig is).
+     */
+    public List<SchemaError> check(String typeName, JsonNode node, String path) {
+        if (!types.containsKey(typeName)) {
+            throw new IllegalArgumentException("no schema type " + typeName);
+        }
+        List<SchemaError> errors = new ArrayList<>();
+        checkObject(typeName, node, path, errors);
+        return errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors;
+    }
+
+    /** Fields the type once had and Istio has removed (reserved in its proto): accepted, with no effect. */
+    public Set<String> removedFields(String typeName) {
+        return removed.getOrDefault(typeName, Set.of());
+    }
+
     private void checkObject(String typeName, JsonNode node, String path, List<SchemaError> errors) {
         if (!node.isObject()) {
             errors.add(typeError(path, "object", node));
@@ -68,7 +92,7 @@ public final class IstioSchema {
         Map<String, FieldType.Field> fields = types.get(typeName);
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext() && errors.size() <= MAX_ERRORS; ) {
             Map.Entry<String, JsonNode> e = it.next();
-            String childPath = path + "." + e.getKey();
+            String childPath = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
             FieldType.Field field = fields.get(e.getKey());
             if (field == null) {
                 errors.add(new SchemaError(childPath, "unknown field \"" + e.getKey() + "\""));
@@ -78,7 +102,7 @@ public final class IstioSchema {
         }
         fields.forEach((name, field) -> {
             if (field.required() && isAbsent(node.get(name))) {
-                errors.add(new SchemaError(path + "." + name, "Required value"));
+                errors.add(new SchemaError(path.isEmpty() ? name : path + "." + name, "Required value"));
             }
         });
     }
@@ -203,28 +227,42 @@ public final class IstioSchema {
     // ------------------------------------------------------------------ loading
 
     private static IstioSchema load() {
-        String resource = "strait/istio-schema.yaml";
+        YamlDocument doc = read("strait/istio-schema.yaml");
+        YamlDocument mesh = read("strait/mesh-config-schema.yaml");
+        Map<String, KindInfo> kinds = new LinkedHashMap<>();
+        doc.tree().get("kinds").fields().forEachRemaining(e -> {
+            List<String> versions = new ArrayList<>();
+            e.getValue().get("versions").forEach(v -> versions.add(v.asText()));
+            kinds.put(e.getKey(), new KindInfo(e.getKey(), e.getValue().get("group").asText(), List.copyOf(versions),
+                    e.getValue().get("spec").asText()));
+        });
+        Map<String, Map<String, FieldType.Field>> types = new LinkedHashMap<>();
+        for (YamlDocument d : List.of(doc, mesh)) {
+            d.tree().get("types").fields().forEachRemaining(t -> {
+                Map<String, FieldType.Field> fields = new LinkedHashMap<>();
+                t.getValue().fields().forEachRemaining(f -> fields.put(f.getKey(), field(f.getValue())));
+                if (types.put(t.getKey(), fields) != null) {
+                    throw new IllegalStateException(d.file() + ": type " + t.getKey() + " is defined twice");
+                }
+            });
+        }
+        Map<String, Set<String>> removed = new LinkedHashMap<>();
+        mesh.tree().path("removed").fields().forEachRemaining(t -> {
+            Set<String> names = new java.util.LinkedHashSet<>();
+            t.getValue().forEach(n -> names.add(n.asText()));
+            removed.put(t.getKey(), Set.copyOf(names));
+        });
+        IstioSchema schema = new IstioSchema(kinds, types, removed);
+        schema.verifyReferences();
+        return schema;
+    }
+
+    private static YamlDocument read(String resource) {
         try (InputStream in = IstioSchema.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException(resource + " is missing from the build");
             }
-            YamlDocument doc = YamlReader.read(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8)).get(0);
-            Map<String, KindInfo> kinds = new LinkedHashMap<>();
-            doc.tree().get("kinds").fields().forEachRemaining(e -> {
-                List<String> versions = new ArrayList<>();
-                e.getValue().get("versions").forEach(v -> versions.add(v.asText()));
-                kinds.put(e.getKey(), new KindInfo(e.getKey(), e.getValue().get("group").asText(), List.copyOf(versions),
-                        e.getValue().get("spec").asText()));
-            });
-            Map<String, Map<String, FieldType.Field>> types = new LinkedHashMap<>();
-            doc.tree().get("types").fields().forEachRemaining(t -> {
-                Map<String, FieldType.Field> fields = new LinkedHashMap<>();
-                t.getValue().fields().forEachRemaining(f -> fields.put(f.getKey(), field(f.getValue())));
-                types.put(t.getKey(), fields);
-            });
-            IstioSchema schema = new IstioSchema(kinds, types);
-            schema.verifyReferences();
-            return schema;
+            return YamlReader.read(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8)).get(0);
         } catch (IOException | YamlSyntaxError e) {
             throw new IllegalStateException("cannot read " + resource + ": " + e.getMessage(), e);
         }

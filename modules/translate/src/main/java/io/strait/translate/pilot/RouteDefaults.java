@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /**
  * What the mesh sets for every outbound HTTP route that does not say otherwise: the retry policy of routes whose
- * VirtualService sets no {@code retries}, and of the default route of a service no VirtualService routes. In Istio
- * this is MeshConfig's {@code defaultHttpRetryPolicy}; Strait does not read MeshConfig yet, so the translator is
- * given {@link #ISTIO} (Istio's built-in default) and MeshConfig can pass its own value here once it is read.
+ * VirtualService sets no {@code retries}, and of the default route of a service no VirtualService routes: the
+ * revision's MeshConfig {@code defaultHttpRetryPolicy} ({@link #of}), or {@link #ISTIO}, Istio's built-in default,
+ * when it sets none.
  *
  * @param retry the default retry policy, read as a VirtualService's {@code retries} is ({@code attempts: 0} turns
  *              retries off everywhere it applies)
@@ -18,5 +18,10 @@ public record RouteDefaults(HttpRetry retry) {
 
     public RouteDefaults {
         Objects.requireNonNull(retry, "retry (attempts: 0 for none)");
+    }
+
+    /** What a MeshConfig sets: its {@code defaultHttpRetryPolicy}, else Istio's default. */
+    public static RouteDefaults of(io.strait.model.istio.MeshConfig mesh) {
+        return mesh.defaultHttpRetryPolicy().map(RouteDefaults::new).orElse(ISTIO);
     }
 }

@@ -31,14 +31,15 @@ import java.util.TreeSet;
  * gets the listeners of the Gateways that select it ({@link GatewayListeners}).
  */
 public final class ScopeTranslator {
+    /** Fixed route defaults, or null to take them from each model's MeshConfig. */
     private final RouteDefaults defaults;
 
-    /** A translator with Istio's defaults for what MeshConfig would set (see {@link RouteDefaults#ISTIO}). */
+    /** A translator whose routes take the defaults of the model's MeshConfig ({@link RouteDefaults#of}). */
     public ScopeTranslator() {
-        this(RouteDefaults.ISTIO);
+        this.defaults = null;
     }
 
-    /** A translator whose routes take {@code defaults} where their VirtualService says nothing. */
+    /** A translator whose routes take {@code defaults} where their VirtualService says nothing, whatever MeshConfig says. */
     public ScopeTranslator(RouteDefaults defaults) {
         this.defaults = java.util.Objects.requireNonNull(defaults);
     }
@@ -56,6 +57,17 @@ public final class ScopeTranslator {
     public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {
         return new Inputs(proxy.type(), proxy.namespace(), model.sidecarFor(proxy), model.selectorsPicking(proxy),
                 locality(model, proxy));
+    }
+
+    /**
+     * Whether a sidecar drops traffic to destinations outside the registry: its Sidecar's {@code outboundTrafficPolicy}
+     * when it sets one (with no {@code mode}, REGISTRY_ONLY, the proto's zero value, as Istio reads it), else the
+     * MeshConfig's (ALLOW_ANY by default).
+     */
+    static boolean registryOnly(MeshModel model, ProxyIdentity proxy) {
+        return model.sidecarFor(proxy).map(Sidecar::outboundTrafficPolicy)
+                .map(Sidecar.OutboundTrafficPolicy::registryOnly)
+                .orElse(model.meshConfig().outboundTrafficPolicy().registryOnly());
     }
 
     /** The proxy's locality when some DestinationRule balances by it; otherwise it changes nothing. */
@@ -88,7 +100,8 @@ public final class ScopeTranslator {
                 }
             }
         }
-        RouteContext mesh = RouteContext.mesh(proxy.type(), proxy.namespace(), proxy.labels(), defaults);
+        RouteContext mesh = RouteContext.mesh(proxy.type(), proxy.namespace(), proxy.labels(),
+                defaults != null ? defaults : RouteDefaults.of(model.meshConfig()));
         switch (proxy.type()) {
             case GRPC -> {
                 for (MeshModel.Service service : services) {
@@ -101,8 +114,7 @@ public final class ScopeTranslator {
                 }
             }
             case SIDECAR -> {
-                boolean registryOnly = model.sidecarFor(proxy).map(Sidecar::outboundTrafficPolicy)
-                        .map(Sidecar.OutboundTrafficPolicy::registryOnly).orElse(false);
+                boolean registryOnly = registryOnly(model, proxy);
                 SidecarOutbound.build(services, model, mesh, registryOnly, clusters, listeners, routes);
                 List<Sidecar.IngressListener> ingress = model.sidecarFor(proxy).map(Sidecar::ingress).orElse(List.of());
                 SidecarInbound.build(SidecarInbound.ports(model.servicesSelecting(proxy), ingress), listeners, otherClusters);

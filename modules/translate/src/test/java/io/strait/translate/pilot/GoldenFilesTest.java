@@ -2,11 +2,7 @@ package io.strait.translate.pilot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.strait.ingest.load.ConfigLoader;
 import io.strait.ingest.load.LoadResult;
 import io.strait.ingest.revision.RevisionBuilder;
@@ -27,7 +23,8 @@ import org.junit.jupiter.api.TestFactory;
  * Golden files: each {@code golden/<case>.in.yaml} is validated as ingest would, translated for a proxy of the
  * kind its name starts with ({@code grpc-}, {@code sidecar-}, {@code gateway-}), checked by {@link XdsConsistency},
  * and compared per type with
- * {@code <case>.<clusters|endpoints|listeners|routes>.json}.
+ * {@code <case>.<clusters|endpoints|listeners|routes>.json}. A {@code <case>.mesh.yaml} beside the input is the
+ * source's {@code mesh.yaml}: the case's MeshConfig.
  *
  * <p>Regenerate after an intended change with {@code ./mvnw -pl modules/translate test -Dstrait.golden.update=true},
  * then review the diff.
@@ -35,21 +32,6 @@ import org.junit.jupiter.api.TestFactory;
 class GoldenFilesTest {
     private static final Path DIR = Path.of("src/test/resources/golden");
     private static final boolean UPDATE = Boolean.getBoolean("strait.golden.update");
-    private static final JsonFormat.Printer JSON = JsonFormat.printer()
-            .usingTypeRegistry(JsonFormat.TypeRegistry.newBuilder()
-                    .add(HttpConnectionManager.getDescriptor()).add(Router.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDescriptor())
-                    .add(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.getDescriptor()).build());
-
     @TestFactory
     Stream<DynamicTest> everyCaseMatchesItsGoldenFiles() throws IOException {
         List<Path> inputs;
@@ -62,7 +44,12 @@ class GoldenFilesTest {
 
     private void check(Path in) throws IOException {
         String name = in.getFileName().toString().replace(".in.yaml", "");
-        LoadResult loaded = ConfigLoader.parse(Map.of(in.getFileName().toString(), Files.readString(in)));
+        Map<String, String> files = new java.util.TreeMap<>(Map.of(in.getFileName().toString(), Files.readString(in)));
+        Path mesh = DIR.resolve(name + ".mesh.yaml");
+        if (Files.exists(mesh)) {
+            files.put(io.strait.model.istio.MeshConfig.FILE_NAME, Files.readString(mesh)); // the source root's mesh.yaml
+        }
+        LoadResult loaded = ConfigLoader.parse(files);
         RevisionOutcome outcome = new RevisionBuilder().build("golden", null, loaded);
         assertThat(outcome).as("golden input must be valid: %s", outcome).isInstanceOf(RevisionOutcome.Accepted.class);
         MeshModel model = MeshModel.of(((RevisionOutcome.Accepted) outcome).revision().resources().values().stream()
@@ -106,10 +93,6 @@ class GoldenFilesTest {
     }
 
     private static String print(Message m) {
-        try {
-            return JSON.print(m);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.strait.translate.xds.XdsJson.print(m);
     }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The mesh's default retry policy is a value the translator is given (MeshConfig's {@code defaultHttpRetryPolicy}
- * once it is read), not a constant: it reaches a service's default route and VirtualService routes without
+ * The mesh's default retry policy is a value the translator is given (MeshConfig's {@code defaultHttpRetryPolicy},
+ * see {@code MeshConfigTranslationTest}), not a constant: it reaches a service's default route and VirtualService routes without
  * {@code retries}, and a route's own {@code retries} still wins.
  */
 class RouteDefaultsTest {

@@ -264,4 +264,19 @@ class ChangeImpactTest {
         assertThat(ChangeImpact.hosts(List.of(new ConfigChange(live.get(sidecar.key()), sidecar)), before,
                 MeshModel.of(next.values()))).isEmpty();
     }
+
+    @Test
+    void aMeshConfigChangeTranslatesEveryScope() {
+        Map<ResourceKey, IstioResource> live = parse(MESH);
+        MeshModel before = MeshModel.of(live.values());
+        // a kind-less document in mesh.yaml is the MeshConfig: its settings reach every route and listener
+        IstioResource mesh = parse("""
+                outboundTrafficPolicy: {mode: REGISTRY_ONLY}
+                defaultHttpRetryPolicy: {attempts: 5}
+                """).values().iterator().next();
+        assertThat(mesh.key().toString()).isEqualTo("MeshConfig//mesh");
+        Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
+        next.put(mesh.key(), mesh);
+        assertThat(ChangeImpact.hosts(List.of(new ConfigChange(null, mesh)), before, MeshModel.of(next.values()))).isEmpty();
+    }
 }
