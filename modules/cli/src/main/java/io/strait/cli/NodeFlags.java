@@ -2,7 +2,12 @@ package io.strait.cli;
 
 import io.strait.cli.runtime.NodeOptions;
 import io.strait.cli.runtime.Role;
+import io.strait.ca.keys.KeyType;
+import io.strait.ca.role.CaOptions;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -42,12 +47,35 @@ final class NodeFlags {
             + "to read instead of the config folder's mesh.yaml; validated and versioned with the folder's config.")
     Path meshConfig;
 
+    @Option(names = "--secure-port", defaultValue = "15012", description = "Secure port (TLS): Istio's CSR API, like istiod's 15012 (default: ${DEFAULT-VALUE}; 0 picks one).")
+    int securePort;
+
+    @Option(names = "--ca-dir", description = "Use the plugged-in CA in this directory (Istio's cacerts layout: ca-cert.pem, ca-key.pem, "
+            + "cert-chain.pem, root-cert.pem; or tls.crt, tls.key, ca.crt) instead of the root kept in <data-dir>/ca/.")
+    Path caDir;
+
+    @Option(names = "--ca-key-type", defaultValue = "ECDSA", description = "Key type of a root created on first start: ECDSA (P-256) or RSA (2048) (default: ${DEFAULT-VALUE}).")
+    String caKeyType;
+
+    @Option(names = "--trust-domain", defaultValue = CaOptions.DEFAULT_TRUST_DOMAIN, description = "SPIFFE trust domain of workload identities (default: ${DEFAULT-VALUE}).")
+    String trustDomain;
+
+    @Option(names = "--secure-san", split = ",", description = "More host names or IPs for the secure port's certificate, besides "
+            + "istiod.istio-system.svc, localhost, 127.0.0.1 and the --bind address.")
+    List<String> secureSans = new ArrayList<>();
+
+    CaOptions caOptions() {
+        boolean plugged = caDir != null;
+        return new CaOptions(plugged ? caDir : dataDir.resolve("ca"), plugged, KeyType.parse(caKeyType), trustDomain, bind, securePort,
+                secureSans, Duration.ofHours(24), Duration.ofSeconds(30), "ca-" + (frontId != null ? frontId : bind + ":" + securePort));
+    }
+
     NodeOptions options(Set<Role> roles) {
         long nanos = io.strait.model.istio.Durations.nanos(groupSessionTimeout);
         if (nanos < 1_000_000_000L) {
             throw new IllegalArgumentException("--group-session-timeout " + groupSessionTimeout + " must be a duration of at least 1s");
         }
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, config, bind, xdsPort, adminPort,
-                frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000), meshConfig);
+                frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000), meshConfig, caOptions());
     }
 }

@@ -10,9 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code strait run <role>…}: some roles in this process, against a shared Kafka cluster. */
-@Command(name = "run", description = "Run some roles (ingest, translate, xds) in this process against a Kafka cluster (--kafka).")
+@Command(name = "run", description = "Run some roles (ingest, translate, xds, ca) in this process against a Kafka cluster (--kafka).")
 public final class RunCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "ROLE", description = "ingest, translate or xds")
+    @Parameters(arity = "1..*", paramLabel = "ROLE", description = "ingest, translate, xds or ca")
     List<String> roles;
 
     @Mixin

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code strait up}: every role in one process, on the embedded broker unless {@code --kafka} is given. */
-@Command(name = "up", description = "Run every role (ingest, translate, xDS) in one process, with an embedded Kafka broker.")
+@Command(name = "up", description = "Run every role (ingest, translate, xDS, CA) in one process, with an embedded Kafka broker.")
 public final class UpCommand implements Callable<Integer> {
     @Mixin
     NodeFlags flags;
@@ -52,6 +52,11 @@ public final class UpCommand implements Callable<Integer> {
             }
             if (roles.contains(Role.XDS)) {
                 System.out.println("  xds        ADS (gRPC) on " + flags.bind + ":" + node.xdsPort());
+            }
+            if (node.ca() != null) {
+                System.out.println("  ca         CSR API (gRPC over TLS) on " + flags.bind + ":" + node.ca().securePort() + ", trust domain "
+                        + node.ca().trustDomain() + ", root " + node.ca().keys().rootFingerprint().substring(0, 23) + "… ("
+                        + (flags.caDir != null ? "plugged-in CA " + flags.caDir : "kept in " + flags.dataDir.resolve("ca")) + ")");
             }
             if (node.adminPort() > 0) {
                 System.out.println("  admin      http://127.0.0.1:" + node.adminPort() + "/status");

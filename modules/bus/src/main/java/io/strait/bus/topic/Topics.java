@@ -12,6 +12,7 @@ public final class Topics {
     public static final String XDS_ENDPOINTS = "strait.xds.endpoints.v1";
     public static final String XDS_COVERAGE = "strait.xds.coverage.v1";
     public static final String FRONTS = "strait.fronts.v1";
+    public static final String TRUST = "strait.trust.v1";
 
     private Topics() {
     }

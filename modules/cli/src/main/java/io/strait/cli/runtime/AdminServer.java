@@ -40,7 +40,11 @@ final class AdminServer implements AutoCloseable {
     }
     private HttpServer server;
 
-    AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies, PrometheusMeterRegistry metrics) {
+    /** Issues join tokens for {@code strait token create}; null when this node runs no CA. */
+    private final TokenEndpoint tokens;
+
+    AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies, PrometheusMeterRegistry metrics, TokenEndpoint tokens) {
+        this.tokens = tokens;
         this.metrics = metrics;
         this.lag = io.micrometer.core.instrument.MultiGauge.builder("strait_consumer_lag")
                 .description("Records a role's Kafka consumer is behind the end of its partitions, per poll loop")
@@ -77,6 +81,13 @@ final class AdminServer implements AutoCloseable {
                 System.gc();
                 return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             }).onSuccess(used -> req.response().putHeader("content-type", "text/plain").end(used + "\n"));
+            case TokenEndpoint.PATH -> {
+                if (tokens == null) {
+                    req.response().setStatusCode(404).end("this node runs no CA; start it with the ca role\n");
+                } else {
+                    tokens.handle(req);
+                }
+            }
             case "/debug/proxies" -> req.response().putHeader("content-type", "text/plain")
                     .end("connected proxies on this front: " + connectedProxies.getAsInt() + "\n");
             default -> req.response().setStatusCode(404).end("not found; try /healthz, /readyz, /status, /metrics\n");

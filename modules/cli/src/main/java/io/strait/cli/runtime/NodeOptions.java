@@ -1,5 +1,6 @@
 package io.strait.cli.runtime;
 
+import io.strait.ca.role.CaOptions;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -18,14 +19,22 @@ import java.util.Set;
  * @param groupSessionTimeoutMs how soon the translators' consumer group notices a dead member
  * @param meshConfig the MeshConfig file the ingest role reads instead of the config folder's {@code mesh.yaml}
  *                   ({@code --mesh-config}), or null
+ * @param ca         how the CA role runs (its directory, trust domain, secure port)
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
-                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig) {
+                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca) {
 
-    /** Options whose MeshConfig is the config folder's own {@code mesh.yaml}, if it has one. */
+    /** Options whose MeshConfig is the config folder's own {@code mesh.yaml}, if it has one, and the embedded CA's defaults. */
     public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
                        int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs) {
         this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, null);
+    }
+
+    /** Options with the embedded CA's defaults: a root in {@code <dataDir>/ca/}, the secure port on a free port. */
+    public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
+                       int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig) {
+        this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, meshConfig,
+                CaOptions.embedded(dataDir.resolve("ca"), xdsHost, 0));
     }
 
     /** The source name the ingest role records: {@code folder:<folder name>}. */

@@ -4,6 +4,8 @@ import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.EmbeddedKafka;
 import io.strait.bus.topic.TopicDefinition;
 import io.strait.bus.topic.TopicInstaller;
+import io.strait.ca.role.CaRole;
+import io.strait.ca.role.CaVerticle;
 import io.strait.ingest.IngestVerticle;
 import io.strait.translate.runner.TranslateVerticle;
 import io.strait.xds.XdsVerticle;
@@ -36,6 +38,7 @@ public final class StraitNode implements AutoCloseable {
     private XdsVerticle xds;
     private String xdsDeployment;
     private AdminServer admin;
+    private CaVerticle ca;
     private final List<String> deployments = new ArrayList<>();
 
     public StraitNode(NodeOptions options) {
@@ -54,6 +57,13 @@ public final class StraitNode implements AutoCloseable {
             TopicInstaller.ensure(kafkaAdmin, TopicDefinition.all(), (short) 1);
         }
         vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8));
+        io.vertx.core.Future<String> caDeployment = null;
+        if (options.roles().contains(Role.CA)) {
+            // started alongside the other roles rather than before them: its TLS port and key checks take a second
+            // or two on a small machine, and nothing else waits for it
+            ca = new CaVerticle(options.ca(), bus, metrics);
+            caDeployment = vertx.deployVerticle(ca);
+        }
         if (options.roles().contains(Role.XDS)) {
             startXds();
         }
@@ -63,8 +73,12 @@ public final class StraitNode implements AutoCloseable {
         if (options.roles().contains(Role.INGEST)) {
             deploy(new IngestVerticle(bus, options.configDir(), options.sourceName(), options.meshConfig()));
         }
+        if (caDeployment != null) {
+            deployments.add(caDeployment.await(120, TimeUnit.SECONDS));
+        }
         if (options.adminPort() >= 0) {
-            admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies, metrics);
+            admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies, metrics,
+                    ca == null ? null : new TokenEndpoint(ca.role(), AdminSecret.create(options.dataDir())));
             admin.start();
         }
         return this;
@@ -104,6 +118,11 @@ public final class StraitNode implements AutoCloseable {
     /** The xDS front's port, or -1 when this node runs no front. */
     public int xdsPort() {
         return xds == null || xds.front() == null ? -1 : xds.front().port();
+    }
+
+    /** The CA role of this node, or null when it runs none. */
+    public CaRole ca() {
+        return ca == null ? null : ca.role();
     }
 
     public int adminPort() {

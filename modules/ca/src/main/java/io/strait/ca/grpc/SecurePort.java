@@ -1,0 +1,66 @@
+package io.strait.ca.grpc;
+
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The secure port (15012 by default, like istiod's): gRPC over TLS with the CA-issued {@link ServingIdentity},
+ * client certificates optional and checked against {@link MeshTrust}. It serves the CSR API now; secure xDS joins it
+ * by passing its service definitions here. Requests are capped in size, so an oversized one is refused by gRPC
+ * (RESOURCE_EXHAUSTED) before it is read.
+ */
+public final class SecurePort implements AutoCloseable {
+    /** Largest request accepted: a CSR is ~1 KB, xDS requests a few KB; this leaves room and stops abuse. */
+    public static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final Server server;
+
+    /**
+     * Binds and starts the port.
+     *
+     * @param host     address to bind
+     * @param port     port; 0 picks one
+     * @param identity the serving certificate (renewed in place)
+     * @param trust    the roots client certificates must chain to
+     * @param services what the port serves
+     */
+    public SecurePort(String host, int port, ServingIdentity identity, MeshTrust trust, List<ServerServiceDefinition> services) throws IOException {
+        TlsServerCredentials.Builder creds = TlsServerCredentials.newBuilder()
+                .keyManager(identity)
+                .trustManager(trust)
+                .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL);
+        // Netty's builder binds the configured address; Grpc.newServerBuilderForPort would bind every interface
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), creds.build());
+        builder.maxInboundMessageSize(MAX_REQUEST_BYTES).maxInboundMetadataSize(16 * 1024);
+        services.forEach(builder::addService);
+        try {
+            this.server = builder.build().start();
+        } catch (IOException e) {
+            throw new IOException("cannot open the secure port " + host + ":" + port + ": " + e.getMessage()
+                    + " (is another Strait or istiod running? pick another with --secure-port)", e);
+        }
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
