@@ -45,7 +45,11 @@ public final class Messages {
                 code, doc, path, message);
     }
 
+    /**
+     * Every message once: two analyzers may say the same thing of one field (a gateway whose selector matches no pod
+     * is reported by the port and the secret analyzers alike), and istioctl prints identical messages once.
+     */
     public List<Finding> all() {
-        return List.copyOf(list);
+        return List.copyOf(new java.util.LinkedHashSet<>(list));
     }
 }

@@ -64,9 +64,17 @@ public final class ServiceEntryValidator implements ResourceValidator {
         if (resolution.equals("DNS_ROUND_ROBIN") && se.endpoints().size() > 1) {
             f.error(r, Findings.SCHEMA, "spec.endpoints", "DNS_ROUND_ROBIN mode cannot have multiple endpoints");
         }
-        if ((resolution.equals("DNS") || resolution.equals("DNS_ROUND_ROBIN")) && se.endpoints().isEmpty()
-                && se.hosts().stream().anyMatch(h -> h != null && h.startsWith("*"))) {
-            f.error(r, Findings.SCHEMA, "spec.resolution", "a wildcard host cannot be resolved by DNS; give endpoints or use resolution NONE");
+        if ((resolution.equals("DNS") || resolution.equals("DNS_ROUND_ROBIN")) && se.endpoints().isEmpty()) {
+            // the hosts themselves are resolved: each must be a name DNS can answer (Istio reports the first only)
+            for (int i = 0; i < se.hosts().size(); i++) {
+                String host = se.hosts().get(i);
+                String problem = host == null ? null : HostForms.fqdn(host);
+                if (problem != null) {
+                    f.error(r, Findings.SCHEMA, "spec.hosts[" + i + "]", "hosts must be FQDN or contain only prefix wildcards "
+                            + "if no endpoints are provided for resolution mode " + resolution + ", " + problem);
+                    break;
+                }
+            }
         }
         for (int i = 0; i < se.endpoints().size(); i++) {
             endpoint(r, f, "spec.endpoints[" + i + "]", se.endpoints().get(i), names, resolution);
