@@ -298,7 +298,7 @@ public final class MeshModel {
 
     /**
      * The label selectors of the mesh that pick a proxy — ServiceEntry workload selectors of its namespace, Gateway
-     * selectors, VirtualService {@code sourceLabels} — each named by where it is written. Beyond its kind, namespace
+     * selectors, VirtualService {@code sourceLabels}, PeerAuthentication selectors of its namespace — each named by where it is written. Beyond its kind, namespace
      * and Sidecar, this is all a proxy's translation reads of its labels: proxies picked by the same selectors get
      * the same config, whatever their other labels.
      */
@@ -308,6 +308,9 @@ public final class MeshModel {
             if (r.spec() instanceof ServiceEntry se && se.workloadSelector() != null
                     && r.namespace().equals(proxy.namespace()) && se.workloadSelector().matches(proxy.labels())) {
                 out.add(r.key() + " workloadSelector");
+            } else if (r.spec() instanceof io.strait.model.istio.PeerAuthentication pa && !pa.namespaceWide()
+                    && r.namespace().equals(proxy.namespace()) && pa.selector().matches(proxy.labels())) {
+                out.add(r.key() + " selector");
             } else if (r.spec() instanceof Gateway gw && proxy.labels().entrySet().containsAll(gw.selector().entrySet())) {
                 out.add(r.key() + " selector");
             } else if (r.spec() instanceof VirtualService vs) {

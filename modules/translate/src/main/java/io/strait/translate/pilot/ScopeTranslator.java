@@ -117,7 +117,8 @@ public final class ScopeTranslator {
                 boolean registryOnly = registryOnly(model, proxy);
                 SidecarOutbound.build(services, model, mesh, registryOnly, clusters, listeners, routes);
                 List<Sidecar.IngressListener> ingress = model.sidecarFor(proxy).map(Sidecar::ingress).orElse(List.of());
-                SidecarInbound.build(SidecarInbound.ports(model.servicesSelecting(proxy), ingress), listeners, otherClusters);
+                SidecarInbound.build(SidecarInbound.ports(model.servicesSelecting(proxy), ingress),
+                        PeerAuthentications.of(model, proxy.namespace(), proxy.labels()), listeners, otherClusters);
                 otherClusters.addAll(PassthroughClusters.all());
             }
             case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, clusters, listeners, routes);

@@ -73,7 +73,7 @@ final class EndpointChanges {
 
     private static ServiceEntry withoutEndpoints(ServiceEntry e) {
         return new ServiceEntry(e.hosts(), e.addresses(), e.ports(), e.location(), e.resolution(), List.of(),
-                e.exportTo(), e.workloadSelector());
+                e.exportTo(), e.workloadSelector(), e.subjectAltNames());
     }
 
     /** The services of the workload entry's namespace whose workload selector picks its labels. */
