@@ -224,6 +224,24 @@ public final class MeshModel {
                 .toList();
     }
 
+    /**
+     * The mTLS identities a service's workloads present: the ServiceEntry's {@code subjectAltNames} when it lists
+     * any, else {@code spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>} of each of its endpoints (the
+     * service's namespace; {@code default} for an endpoint that names no service account, as a proxy without one
+     * registers), sorted and distinct. Empty when it has no endpoints.
+     */
+    public List<String> identitiesOf(Service service) {
+        if (!service.entry().subjectAltNames().isEmpty()) {
+            return List.copyOf(new java.util.TreeSet<>(service.entry().subjectAltNames()));
+        }
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (ServiceEntry.WorkloadEntry e : endpointsOf(service)) {
+            String sa = e.serviceAccount() == null || e.serviceAccount().isEmpty() ? "default" : e.serviceAccount();
+            out.add("spiffe://" + meshConfig.trustDomain() + "/ns/" + service.namespace() + "/sa/" + sa);
+        }
+        return List.copyOf(out);
+    }
+
     /** The subset of a host's DestinationRule, if defined. */
     public Optional<DestinationRule.Subset> subset(String fqdn, String name) {
         return destinationRule(fqdn).flatMap(dr -> dr.subsets().stream()
