@@ -322,6 +322,10 @@ public final class MeshModel {
      */
     public java.util.SortedSet<String> selectorsPicking(ProxyIdentity proxy) {
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        String tlsMode = proxy.labels().get("security.istio.io/tlsMode");
+        if (tlsMode != null) {
+            out.add("label security.istio.io/tlsMode=" + tlsMode); // a gRPC server's PERMISSIVE reads it
+        }
         for (IstioResource r : resources.values()) {
             if (r.spec() instanceof ServiceEntry se && se.workloadSelector() != null
                     && r.namespace().equals(proxy.namespace()) && se.workloadSelector().matches(proxy.labels())) {

@@ -112,6 +112,7 @@ public final class ScopeTranslator {
                         routes.add(RouteConfigs.of(name, service, port.number(), model, ctx, clusters));
                     }
                 }
+                listeners.addAll(GrpcInbound.of(model, proxy)); // served when the proxy is also an xDS server
             }
             case SIDECAR -> {
                 boolean registryOnly = registryOnly(model, proxy);
