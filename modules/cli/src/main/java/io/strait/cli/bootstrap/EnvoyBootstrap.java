@@ -29,7 +29,7 @@ import java.util.Map;
 /**
  * An Envoy bootstrap for a sidecar or gateway of Strait, shaped like Istio's: the node in Istio's form (id,
  * NAMESPACE, LABELS, SERVICE_ACCOUNT, CLUSTER_ID metadata), listeners and clusters over one ADS stream to an xDS
- * front ({@code xds-grpc}, HTTP/2), the admin interface on 127.0.0.1:15000. With Istio's iptables capture in
+ * front ({@code xds-grpc}, HTTP/2), the workload agent's SDS ({@code sds-grpc}, a Unix socket), the admin interface on 127.0.0.1:15000. With Istio's iptables capture in
  * front of it, the listeners Strait sends (virtualOutbound 15001, virtualInbound 15006) take the pod's traffic.
  *
  * @param xds      the xDS front, {@code host:port} (an IP literal or a DNS name)
@@ -37,6 +37,10 @@ import java.util.Map;
  */
 public record EnvoyBootstrap(String xds, ProxyIdentity identity) {
     private static final String XDS_CLUSTER = "xds-grpc";
+    /** The agent's SDS cluster, named as the mesh TLS contexts name it (Istio's bootstrap name). */
+    static final String SDS_CLUSTER = "sds-grpc";
+    /** Where Istio's agent serves SDS, relative to Envoy's working directory. */
+    static final String SDS_SOCKET = "./var/run/secrets/workload-spiffe-uds/socket";
 
     public Bootstrap toProto() {
         int colon = xds.lastIndexOf(':');
@@ -79,7 +83,26 @@ public record EnvoyBootstrap(String xds, ProxyIdentity identity) {
                                 .addGrpcServices(GrpcService.newBuilder().setEnvoyGrpc(
                                         GrpcService.EnvoyGrpc.newBuilder().setClusterName(XDS_CLUSTER))))
                         .setCdsConfig(ads).setLdsConfig(ads))
-                .setStaticResources(Bootstrap.StaticResources.newBuilder().addClusters(xdsCluster))
+                .setStaticResources(Bootstrap.StaticResources.newBuilder().addClusters(xdsCluster).addClusters(sdsCluster()))
+                .build();
+    }
+
+    /**
+     * {@code sds-grpc}: the workload agent's SDS on its Unix socket (Istio's {@code workload-spiffe-uds} path), where
+     * the mesh mTLS contexts Strait sends take the certificate {@code default} and the roots {@code ROOTCA}. The
+     * cluster must exist even without an agent: Envoy refuses a listener whose SDS names an unknown cluster.
+     */
+    private static Cluster sdsCluster() {
+        return Cluster.newBuilder().setName(SDS_CLUSTER).setType(Cluster.DiscoveryType.STATIC)
+                .setConnectTimeout(Duration.newBuilder().setSeconds(1))
+                .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+                        Any.pack(HttpProtocolOptions.newBuilder().setExplicitHttpConfig(
+                                HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+                                        .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance())).build()))
+                .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(SDS_CLUSTER).addEndpoints(
+                        LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(
+                                Endpoint.newBuilder().setAddress(Address.newBuilder().setPipe(
+                                        io.envoyproxy.envoy.config.core.v3.Pipe.newBuilder().setPath(SDS_SOCKET)))))))
                 .build();
     }
 

@@ -23,6 +23,12 @@ class EnvoyBootstrapTest {
                 .add(HttpProtocolOptions.getDescriptor()).build()).merge(json, parsed);
         Bootstrap bootstrap = parsed.build();
         assertThat(EnvoyConstraints.violations(bootstrap)).isEmpty();
+        // the mesh mTLS contexts take their secrets from the agent's SDS cluster, which must exist
+        assertThat(bootstrap.getStaticResources().getClustersList()).anySatisfy(c -> {
+            assertThat(c.getName()).isEqualTo("sds-grpc");
+            assertThat(c.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getPipe().getPath())
+                    .isEqualTo("./var/run/secrets/workload-spiffe-uds/socket");
+        });
         assertThat(identity.type()).isEqualTo(ProxyType.ROUTER);
         assertThat(bootstrap.getNode().getId()).startsWith("router~");
         assertThat(bootstrap.getNode().getMetadata().getFieldsOrThrow("NAMESPACE").getStringValue()).isEqualTo("istio-system");

@@ -60,8 +60,11 @@ public final class DestinationRuleValidator implements ResourceValidator {
             return;
         }
         if ("ISTIO_MUTUAL".equals(tls.mode())) {
-            f.warning(r, io.strait.model.istio.ResourceBinder.NOT_TRANSLATED, path + ".mode", "ISTIO_MUTUAL needs the "
-                    + "mesh's own certificates, which this version of Strait does not issue yet: traffic stays plain text");
+            // applied for both proxy kinds; what a client needs to hold its certificate is said once, here
+            f.warning(r, "STR0006", path + ".mode", "ISTIO_MUTUAL: clients present their mesh certificate and accept only "
+                    + "the destination workloads' SPIFFE identities — Envoy takes it by SDS from its agent (sds-grpc), "
+                    + "a proxyless gRPC client from the certificate provider \"default\" of its bootstrap (strait agent "
+                    + "writes one); a gRPC client whose bootstrap lacks it fails its calls");
             return;
         }
         if ("MUTUAL".equals(tls.mode()) && tls.credentialName() == null

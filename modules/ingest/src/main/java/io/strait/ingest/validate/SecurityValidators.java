@@ -23,13 +23,29 @@ final class SecurityValidators {
         AuthenticationRules.peerAuthentication(new Report(r, f), spec);
         PolicyRules.selectorLabels(r, spec, f);
         JsonNode ports = spec.get("portLevelMtls");
+        permissiveForGrpc(r, f, "spec.mtls.mode", spec.path("mtls").path("mode").asText(""));
         if (ports == null) {
             return;
         }
+        ports.fields().forEachRemaining(e -> permissiveForGrpc(r, f, "spec.portLevelMtls." + e.getKey() + ".mode",
+                e.getValue().path("mode").asText("")));
         if (spec.path("selector").path("matchLabels").isEmpty()) {
             f.error(r, Findings.SCHEMA, "spec.portLevelMtls", "portLevelMtls requires selector: port-level settings apply to the selected workloads only");
         }
         ports.fieldNames().forEachRemaining(port -> PolicyRules.portKey(r, port, "spec.portLevelMtls." + port, f));
+    }
+
+    /**
+     * What PERMISSIVE means for a proxyless gRPC server: gRPC's filter chains cannot tell TLS from plain text (A36
+     * matches neither transport protocol nor ALPN), so it gets one chain, plain text, as Istio gives it; gRPC clients
+     * of the mesh then call it in plain text too (auto mTLS uses mTLS only towards STRICT). Envoy sidecars accept both.
+     */
+    private static void permissiveForGrpc(LoadedResource r, Findings f, String path, String mode) {
+        if (mode.equals("PERMISSIVE")) {
+            f.warning(r, "STR0006", path, "PERMISSIVE: Envoy sidecars accept mTLS and plain text, but a proxyless gRPC "
+                    + "server cannot serve both on one port and accepts plain text only (as with Istio); use STRICT "
+                    + "for mTLS to gRPC servers");
+        }
     }
 
     static void authorizationPolicy(LoadedResource r, Findings f) {

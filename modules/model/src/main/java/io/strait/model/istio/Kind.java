@@ -18,7 +18,7 @@ public enum Kind {
     WORKLOAD_GROUP("WorkloadGroup", GenericSpec.class),
     ENVOY_FILTER("EnvoyFilter", GenericSpec.class),
     PROXY_CONFIG("ProxyConfig", GenericSpec.class),
-    PEER_AUTHENTICATION("PeerAuthentication", GenericSpec.class),
+    PEER_AUTHENTICATION("PeerAuthentication", PeerAuthentication.class),
     AUTHORIZATION_POLICY("AuthorizationPolicy", GenericSpec.class),
     REQUEST_AUTHENTICATION("RequestAuthentication", GenericSpec.class),
     TELEMETRY("Telemetry", GenericSpec.class),

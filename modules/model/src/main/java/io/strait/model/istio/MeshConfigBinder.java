@@ -67,7 +67,7 @@ public final class MeshConfigBinder {
                     DISPLAY_NAME, null, "valid, but not applied to proxies by this version of Strait yet: "
                     + String.join(", ", notApplied)));
         }
-        ObjectMeta meta = new ObjectMeta(MeshConfig.NAME, null, Map.of(), Map.of());
+        ObjectMeta meta = new ObjectMeta(MeshConfig.NAME, null, Map.of(), Map.of(), null);
         return new ResourceBinder.Bound(Optional.of(new IstioResource("", Kind.MESH_CONFIG, meta, new MeshConfig(tree))),
                 findings);
     }

@@ -5,10 +5,12 @@ import java.util.Map;
 
 /**
  * Kubernetes object metadata. Unknown fields are ignored here (and only here): the API server adds
- * uid, resourceVersion and friends, which users commit when they export live objects.
+ * uid, resourceVersion and friends, which users commit when they export live objects. {@code creationTimestamp}
+ * (RFC 3339, as the API server writes it) is kept: where Istio lets the oldest of several policies win, so does Strait.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ObjectMeta(String name, String namespace, Map<String, String> labels, Map<String, String> annotations) {
+public record ObjectMeta(String name, String namespace, Map<String, String> labels, Map<String, String> annotations,
+                         String creationTimestamp) {
     public ObjectMeta {
         labels = Lists.copy(labels);
         annotations = Lists.copy(annotations);

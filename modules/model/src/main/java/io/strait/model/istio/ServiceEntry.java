@@ -5,16 +5,19 @@ import java.util.Map;
 
 /**
  * {@code networking.istio.io/ServiceEntry}: a service and, for STATIC resolution, its endpoints — listed inline, or
- * the WorkloadEntries of its namespace that {@code workloadSelector} picks.
+ * the WorkloadEntries of its namespace that {@code workloadSelector} picks. {@code subjectAltNames}, when set, are the
+ * identities its workloads' certificates must carry, instead of their service accounts'.
  */
 public record ServiceEntry(List<String> hosts, List<String> addresses, List<ServicePort> ports, String location, String resolution,
-                           List<WorkloadEntry> endpoints, List<String> exportTo, LabelSelector workloadSelector) implements Spec {
+                           List<WorkloadEntry> endpoints, List<String> exportTo, LabelSelector workloadSelector,
+                           List<String> subjectAltNames) implements Spec {
     public ServiceEntry {
         hosts = Lists.copy(hosts);
         addresses = Lists.copy(addresses);
         ports = Lists.copy(ports);
         endpoints = Lists.copy(endpoints);
         exportTo = Lists.copy(exportTo);
+        subjectAltNames = Lists.copy(subjectAltNames);
     }
 
     /** A port of the service; {@code targetPort} is where endpoints listen when they do not say. */
@@ -53,9 +56,12 @@ public record ServiceEntry(List<String> hosts, List<String> addresses, List<Serv
         }
     }
 
-    /** One endpoint: an address, per-port-name overrides of the port, labels, locality and weight. */
+    /**
+     * One endpoint: an address, per-port-name overrides of the port, labels, locality, weight, and the service
+     * account it runs as (its identity {@code spiffe://<trustDomain>/ns/<ns>/sa/<sa>}; {@code default} when unset).
+     */
     public record WorkloadEntry(String address, Map<String, Integer> ports, Map<String, String> labels, String locality,
-                                Integer weight) {
+                                Integer weight, String serviceAccount) {
         public WorkloadEntry {
             ports = Lists.copy(ports);
             labels = Lists.copy(labels);

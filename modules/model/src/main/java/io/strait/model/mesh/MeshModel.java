@@ -224,6 +224,24 @@ public final class MeshModel {
                 .toList();
     }
 
+    /**
+     * The mTLS identities a service's workloads present: the ServiceEntry's {@code subjectAltNames} when it lists
+     * any, else {@code spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>} of each of its endpoints (the
+     * service's namespace; {@code default} for an endpoint that names no service account, as a proxy without one
+     * registers), sorted and distinct. Empty when it has no endpoints.
+     */
+    public List<String> identitiesOf(Service service) {
+        if (!service.entry().subjectAltNames().isEmpty()) {
+            return List.copyOf(new java.util.TreeSet<>(service.entry().subjectAltNames()));
+        }
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (ServiceEntry.WorkloadEntry e : endpointsOf(service)) {
+            String sa = e.serviceAccount() == null || e.serviceAccount().isEmpty() ? "default" : e.serviceAccount();
+            out.add("spiffe://" + meshConfig.trustDomain() + "/ns/" + service.namespace() + "/sa/" + sa);
+        }
+        return List.copyOf(out);
+    }
+
     /** The subset of a host's DestinationRule, if defined. */
     public Optional<DestinationRule.Subset> subset(String fqdn, String name) {
         return destinationRule(fqdn).flatMap(dr -> dr.subsets().stream()
@@ -298,16 +316,23 @@ public final class MeshModel {
 
     /**
      * The label selectors of the mesh that pick a proxy — ServiceEntry workload selectors of its namespace, Gateway
-     * selectors, VirtualService {@code sourceLabels} — each named by where it is written. Beyond its kind, namespace
+     * selectors, VirtualService {@code sourceLabels}, PeerAuthentication selectors of its namespace — each named by where it is written. Beyond its kind, namespace
      * and Sidecar, this is all a proxy's translation reads of its labels: proxies picked by the same selectors get
      * the same config, whatever their other labels.
      */
     public java.util.SortedSet<String> selectorsPicking(ProxyIdentity proxy) {
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        String tlsMode = proxy.labels().get("security.istio.io/tlsMode");
+        if (tlsMode != null) {
+            out.add("label security.istio.io/tlsMode=" + tlsMode); // a gRPC server's PERMISSIVE reads it
+        }
         for (IstioResource r : resources.values()) {
             if (r.spec() instanceof ServiceEntry se && se.workloadSelector() != null
                     && r.namespace().equals(proxy.namespace()) && se.workloadSelector().matches(proxy.labels())) {
                 out.add(r.key() + " workloadSelector");
+            } else if (r.spec() instanceof io.strait.model.istio.PeerAuthentication pa && !pa.namespaceWide()
+                    && r.namespace().equals(proxy.namespace()) && pa.selector().matches(proxy.labels())) {
+                out.add(r.key() + " selector");
             } else if (r.spec() instanceof Gateway gw && proxy.labels().entrySet().containsAll(gw.selector().entrySet())) {
                 out.add(r.key() + " selector");
             } else if (r.spec() instanceof VirtualService vs) {

@@ -49,6 +49,7 @@ final class Clusters {
         }
         ClusterPolicy policy = ClusterPolicy.of(ref, model);
         FEATURES.forEach(f -> f.apply(policy, proxy, cluster));
+        ClusterMtls.apply(ref, model, proxy, policy, cluster); // reads the destination's workloads, not only the rule
         return cluster.build();
     }
 }

@@ -45,7 +45,7 @@ final class Endpoints {
         List<ServiceEntry.WorkloadEntry> endpoints = model.endpointsOf(service);
         if (endpoints.isEmpty() && !resolution.equals("STATIC") && service.entry().workloadSelector() == null) {
             // DNS without endpoints: the proxy resolves the service's own name
-            endpoints = List.of(new ServiceEntry.WorkloadEntry(service.host(), Map.of(), Map.of(), null, null));
+            endpoints = List.of(new ServiceEntry.WorkloadEntry(service.host(), Map.of(), Map.of(), null, null, null));
         }
         for (ServiceEntry.WorkloadEntry e : endpoints) {
             if (port == null || !e.labels().entrySet().containsAll(selector.entrySet())) {
@@ -55,7 +55,16 @@ final class Endpoints {
             int weight = e.weight() == null || e.weight() == 0 ? 1 : e.weight();
             String locality = e.locality() == null ? "" : e.locality();
             LocalityLbEndpoints.Builder group = byLocality.computeIfAbsent(locality, Endpoints::locality);
-            group.addLbEndpoints(LbEndpoint.newBuilder()
+            LbEndpoint.Builder lbEndpoint = LbEndpoint.newBuilder();
+            Map<String, String> socketMatch = ClusterMtls.socketMatchMetadata(e.labels());
+            if (!socketMatch.isEmpty()) {
+                // what the cluster's transport_socket_matches select on (auto mTLS)
+                com.google.protobuf.Struct.Builder match = com.google.protobuf.Struct.newBuilder();
+                socketMatch.forEach((k, v) -> match.putFields(k, com.google.protobuf.Value.newBuilder().setStringValue(v).build()));
+                lbEndpoint.setMetadata(io.envoyproxy.envoy.config.core.v3.Metadata.newBuilder()
+                        .putFilterMetadata(ClusterMtls.TRANSPORT_SOCKET_MATCH, match.build()));
+            }
+            group.addLbEndpoints(lbEndpoint
                     .setHealthStatus(HealthStatus.HEALTHY)
                     .setLoadBalancingWeight(UInt32Value.of(weight))
                     .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder().setSocketAddress(

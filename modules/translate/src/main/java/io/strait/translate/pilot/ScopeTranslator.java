@@ -112,12 +112,14 @@ public final class ScopeTranslator {
                         routes.add(RouteConfigs.of(name, service, port.number(), model, ctx, clusters));
                     }
                 }
+                listeners.addAll(GrpcInbound.of(model, proxy)); // served when the proxy is also an xDS server
             }
             case SIDECAR -> {
                 boolean registryOnly = registryOnly(model, proxy);
                 SidecarOutbound.build(services, model, mesh, registryOnly, clusters, listeners, routes);
                 List<Sidecar.IngressListener> ingress = model.sidecarFor(proxy).map(Sidecar::ingress).orElse(List.of());
-                SidecarInbound.build(SidecarInbound.ports(model.servicesSelecting(proxy), ingress), listeners, otherClusters);
+                SidecarInbound.build(SidecarInbound.ports(model.servicesSelecting(proxy), ingress),
+                        PeerAuthentications.of(model, proxy.namespace(), proxy.labels()), listeners, otherClusters);
                 otherClusters.addAll(PassthroughClusters.all());
             }
             case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, clusters, listeners, routes);

@@ -24,6 +24,9 @@ import java.util.TreeMap;
  * cluster {@code inbound|<port>||} — over HTTP for HTTP ports (where inbound filters such as RBAC will sit), as
  * plain TCP otherwise. Ports no service declares pass through to where they were going.
  *
+ * <p>Which connections each port accepts — mTLS, plain text, or both — is the workload's PeerAuthentication mode
+ * ({@link PeerAuthentications}, {@link InboundTls}).
+ *
  * <p>A workload's ports are those of the ServiceEntries of its namespace whose {@code workloadSelector} picks its
  * labels, each on its target port, unless its Sidecar lists ingress listeners ({@link #ports}).
  */
@@ -70,25 +73,47 @@ final class SidecarInbound {
         return ports;
     }
 
-    static void build(Map<Integer, InboundPort> ports, List<Listener> listeners, List<Cluster> clusters) {
+    /**
+     * {@code virtualInbound} and the inbound clusters. Each port's chains follow its mTLS mode ({@link InboundTls});
+     * so do the catch-all chains of undeclared ports, under the workload's own mode, so plain text cannot reach a
+     * STRICT workload through a port no service declares.
+     */
+    static void build(Map<Integer, InboundPort> ports, PeerAuthentications.Effective mtls, List<Listener> listeners,
+                      List<Cluster> clusters) {
         Listener.Builder listener = Listeners.envoy("virtualInbound", "0.0.0.0", VIRTUAL_INBOUND_PORT, true,
                 TrafficDirection.INBOUND).addListenerFilters(Listeners.originalDst());
-        ports.forEach((port, target) -> {
-            boolean http = target.http();
+        boolean inspects = false;
+        for (Map.Entry<Integer, InboundPort> e : ports.entrySet()) {
+            int port = e.getKey();
+            boolean http = e.getValue().http();
             String cluster = PassthroughClusters.inboundName(port);
-            clusters.add(PassthroughClusters.inbound(port, target));
-            FilterChain.Builder chain = FilterChain.newBuilder().setName(cluster)
-                    .setFilterChainMatch(FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port)));
-            if (http) {
-                chain.addFilters(Listeners.inlineConnectionManager("inbound_0.0.0.0_" + port, routes(cluster, port),
-                        HttpFilters.inbound()));
-            } else {
-                chain.addFilters(Listeners.tcpProxy(cluster));
+            clusters.add(PassthroughClusters.inbound(port, e.getValue()));
+            // the mode is the one of the port the workload listens on, as portLevelMtls names it
+            int workloadPort = e.getValue().unixPath() == null ? e.getValue().targetPort() : port;
+            for (InboundTls.Chain c : InboundTls.chains(mtls.at(workloadPort), http)) {
+                inspects |= !c.transportProtocol().equals(InboundTls.RAW_BUFFER);
+                FilterChain.Builder chain = FilterChain.newBuilder().setName(cluster + c.nameSuffix())
+                        .setFilterChainMatch(InboundTls.match(c, FilterChainMatch.newBuilder().setDestinationPort(UInt32Value.of(port))));
+                // one-way TLS on a PERMISSIVE TCP port is the application's own: pass it on as bytes
+                if (http && (c.mtls() || c.transportProtocol().equals(InboundTls.RAW_BUFFER))) {
+                    chain.addFilters(Listeners.inlineConnectionManager("inbound_0.0.0.0_" + port, routes(cluster, port),
+                            HttpFilters.inbound()));
+                } else {
+                    chain.addFilters(Listeners.tcpProxy(cluster));
+                }
+                listener.addFilterChains(InboundTls.secure(c, http, chain));
             }
-            listener.addFilterChains(chain);
-        });
-        listener.addFilterChains(FilterChain.newBuilder().setName("virtualInbound-catchall-tcp")
-                .addFilters(Listeners.tcpProxy(PassthroughClusters.INBOUND_PASSTHROUGH)));
+        }
+        for (InboundTls.Chain c : InboundTls.chains(mtls.mode(), false)) {
+            inspects |= !c.transportProtocol().equals(InboundTls.RAW_BUFFER);
+            listener.addFilterChains(InboundTls.secure(c, false, FilterChain.newBuilder()
+                    .setName("virtualInbound-catchall-tcp" + c.nameSuffix())
+                    .setFilterChainMatch(InboundTls.match(c, FilterChainMatch.newBuilder()))
+                    .addFilters(Listeners.tcpProxy(PassthroughClusters.INBOUND_PASSTHROUGH))));
+        }
+        if (inspects) {
+            listener.addListenerFilters(Listeners.tlsInspector());
+        }
         listeners.add(listener.build());
     }
 

@@ -16,9 +16,9 @@ import io.strait.model.proxy.ProxyType;
  * {@code trafficPolicy.tls}: TLS from an Envoy proxy to the destination. SIMPLE verifies the server against
  * {@code caCertificates} (the system bundle when none is given, unless {@code insecureSkipVerify}) and, when listed,
  * its subject alternative names; MUTUAL also presents a client certificate; a {@code credentialName} is fetched by
- * SDS under Istio's names. DISABLE sends plain text. ISTIO_MUTUAL needs the mesh's own certificates (mesh security,
- * not here yet), and proxyless gRPC takes TLS only from certificate providers in its bootstrap — ingest warns about
- * both, and those clusters stay plain text.
+ * SDS under Istio's names. DISABLE sends plain text. ISTIO_MUTUAL and auto mTLS are {@link ClusterMtls}'s; proxyless
+ * gRPC takes TLS only from certificate providers in its bootstrap, so SIMPLE and MUTUAL stay plain text there (ingest
+ * warns).
  */
 final class UpstreamTls implements ClusterFeature {
     /** Debian's and most distributions' CA bundle, which Istio also falls back to. */

@@ -21,7 +21,8 @@ import java.util.Set;
  * DestinationRule or mesh VirtualService is about its hosts; it can change a scope only if the scope sees one of
  * them (before or after) or carries a cluster of one (a route or mirror to a service it does not see). Gateways are
  * re-translated on every revision (few, and bound to VirtualServices by name). Anything else — Sidecars, Gateways,
- * selectors, delegation, wildcard hosts, a switch of locality-aware balancing — translates every scope. The test
+ * selectors, delegation, wildcard hosts, a switch of locality-aware balancing, PeerAuthentications (a workload's
+ * inbound chains, and the mTLS of every client of its services) — translates every scope, the simplest correct reach. The test
  * {@code ChangeImpactTest} checks the promise: a scope left out translates to exactly what it had.
  */
 final class ChangeImpact {

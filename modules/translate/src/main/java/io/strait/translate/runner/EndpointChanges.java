@@ -16,7 +16,8 @@ import java.util.Set;
  * Decides whether a revision changed endpoints and nothing else: WorkloadEntries, and ServiceEntries whose only
  * difference is their {@code endpoints}. Such a revision changes no cluster, listener or route of any scope — only
  * the assignments of the services it touches — so the translator recomputes those assignments by name instead of
- * every scope (Istio's EDS-only push). Conservative: anything it cannot prove endpoint-only is a full translation.
+ * every scope (Istio's EDS-only push) — unless the endpoints' identities (the clusters' mTLS SANs) change, or a
+ * workload-selecting PeerAuthentication may read their labels. Conservative: anything it cannot prove endpoint-only is a full translation.
  */
 final class EndpointChanges {
     private EndpointChanges() {
@@ -52,6 +53,18 @@ final class EndpointChanges {
                 return Optional.empty();
             }
         }
+        // the clusters' mTLS reads the endpoints too: their identities are the server SANs, and with a workload
+        // PeerAuthentication their labels decide whether a gRPC client's auto mTLS is on
+        if (hasWorkloadPeerAuthentication(before) || hasWorkloadPeerAuthentication(after)) {
+            return Optional.empty();
+        }
+        for (String host : hosts) {
+            List<String> identitiesBefore = before.service(host).map(before::identitiesOf).orElse(List.of());
+            List<String> identitiesAfter = after.service(host).map(after::identitiesOf).orElse(List.of());
+            if (!identitiesBefore.equals(identitiesAfter)) {
+                return Optional.empty();
+            }
+        }
         // a DNS service carries its endpoints in its cluster (CDS), not in an assignment
         for (String host : hosts) {
             for (MeshModel model : List.of(before, after)) {
@@ -64,6 +77,11 @@ final class EndpointChanges {
         return Optional.of(hosts);
     }
 
+    private static boolean hasWorkloadPeerAuthentication(MeshModel model) {
+        return model.resources().stream().anyMatch(r -> r.spec() instanceof io.strait.model.istio.PeerAuthentication pa
+                && !pa.namespaceWide());
+    }
+
     private static boolean onlyEndpointsDiffer(ConfigChange c) {
         if (c.before() == null || c.after() == null || !c.before().metadata().equals(c.after().metadata())) {
             return false; // a service added or removed, or relabelled: visibility and routes may change
@@ -73,7 +91,7 @@ final class EndpointChanges {
 
     private static ServiceEntry withoutEndpoints(ServiceEntry e) {
         return new ServiceEntry(e.hosts(), e.addresses(), e.ports(), e.location(), e.resolution(), List.of(),
-                e.exportTo(), e.workloadSelector());
+                e.exportTo(), e.workloadSelector(), e.subjectAltNames());
     }
 
     /** The services of the workload entry's namespace whose workload selector picks its labels. */

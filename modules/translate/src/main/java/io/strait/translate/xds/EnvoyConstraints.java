@@ -23,12 +23,21 @@ import java.util.regex.Pattern;
  */
 public final class EnvoyConstraints {
     /** Types that travel inside {@code Any} in Strait's output, so their constraints are checked too. */
-    private static final Map<String, Message> PACKED = Map.of(
-            "type.googleapis.com/" + HttpConnectionManager.getDescriptor().getFullName(), HttpConnectionManager.getDefaultInstance(),
-            "type.googleapis.com/" + Router.getDescriptor().getFullName(), Router.getDefaultInstance(),
-            "type.googleapis.com/" + HTTPFault.getDescriptor().getFullName(), HTTPFault.getDefaultInstance());
+    private static final Map<String, Message> PACKED = Map.ofEntries(
+            packed(HttpConnectionManager.getDefaultInstance()), packed(Router.getDefaultInstance()),
+            packed(HTTPFault.getDefaultInstance()),
+            // transport sockets and network filters: the mTLS contexts must meet Envoy's rules too
+            packed(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDefaultInstance()),
+            packed(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDefaultInstance()),
+            packed(io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer.getDefaultInstance()),
+            packed(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDefaultInstance()),
+            packed(io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDefaultInstance()));
 
     private EnvoyConstraints() {
+    }
+
+    private static Map.Entry<String, Message> packed(Message type) {
+        return Map.entry("type.googleapis.com/" + type.getDescriptorForType().getFullName(), type);
     }
 
     /** Every violation in the resource, as {@code path: rule}; empty when it is valid. */

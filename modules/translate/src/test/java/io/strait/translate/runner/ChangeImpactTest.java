@@ -279,4 +279,20 @@ class ChangeImpactTest {
         next.put(mesh.key(), mesh);
         assertThat(ChangeImpact.hosts(List.of(new ConfigChange(null, mesh)), before, MeshModel.of(next.values()))).isEmpty();
     }
+
+    @Test
+    void aPeerAuthenticationChangeTranslatesEveryScope() {
+        Map<ResourceKey, IstioResource> live = parse(MESH);
+        MeshModel before = MeshModel.of(live.values());
+        // it shapes the inbound chains of the workloads it reaches and the mTLS of every client of their services
+        IstioResource policy = parse("""
+                apiVersion: security.istio.io/v1
+                kind: PeerAuthentication
+                metadata: {name: default, namespace: b}
+                spec: {mtls: {mode: STRICT}}
+                """).values().iterator().next();
+        Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
+        next.put(policy.key(), policy);
+        assertThat(ChangeImpact.hosts(List.of(new ConfigChange(null, policy)), before, MeshModel.of(next.values()))).isEmpty();
+    }
 }

@@ -77,6 +77,33 @@ class EndpointChangesTest {
     }
 
     @Test
+    void aWorkloadWithANewIdentityChangesTheClustersMtlsSoItIsAFullTranslation() {
+        // vm-2 runs as another service account: billing's clusters now accept one more server SAN (CDS, not EDS)
+        assertThat(affected(BILLING, """
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: vm-2, namespace: shop}
+                spec: {address: 10.1.0.2, serviceAccount: billing-canary, labels: {app: billing}}
+                """)).isEmpty();
+    }
+
+    @Test
+    void underAWorkloadPeerAuthenticationEndpointLabelsMayDecideMtlsSoItIsAFullTranslation() {
+        assertThat(affected(BILLING + """
+                ---
+                apiVersion: security.istio.io/v1
+                kind: PeerAuthentication
+                metadata: {name: billing, namespace: shop}
+                spec: {selector: {matchLabels: {app: billing}}, mtls: {mode: STRICT}}
+                """, """
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: vm-2, namespace: shop}
+                spec: {address: 10.1.0.2, labels: {app: billing}}
+                """)).isEmpty();
+    }
+
+    @Test
     void aServiceEntryWhoseEndpointsAloneChangedTouchesItsHosts() {
         assertThat(affected(BILLING, """
                 apiVersion: networking.istio.io/v1
