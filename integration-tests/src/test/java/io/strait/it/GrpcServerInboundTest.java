@@ -8,16 +8,32 @@ import io.grpc.Server;
 import io.grpc.xds.XdsServerBuilder;
 import io.grpc.xds.XdsServerCredentials;
 import io.strait.bus.kafka.EmbeddedKafka;
+import io.strait.ca.identity.SpiffeId;
+import io.strait.ca.issue.CertificateAuthority;
+import io.strait.ca.issue.IssuancePolicy;
+import io.strait.ca.keys.KeyType;
+import io.strait.ca.keys.Pem;
+import io.strait.ca.keys.SelfSignedRoot;
 import io.strait.cli.bootstrap.GrpcBootstrap;
 import io.strait.cli.demo.EchoService;
 import io.strait.cli.demo.ProxylessClient;
 import io.strait.cli.runtime.StraitNode;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,19 +64,18 @@ class GrpcServerInboundTest {
     /**
      * STRICT: the server's inbound chain is mTLS from its certificate provider, and a grpc-xds client with xDS
      * credentials calls it over mTLS with no DestinationRule (Strait's auto mTLS for gRPC), verifying the server's
-     * SPIFFE identity; the server sees the client's. A plain-text client fails. Certificates come from openssl here
-     * (the CA is another module's), as the files {@code strait agent} keeps for a {@code file_watcher} provider.
+     * SPIFFE identity; the server sees the client's. A plain-text client fails. Certificates come from the mesh CA ({@code modules/ca}, in
+     * process), written as the files a {@code file_watcher} provider reads: PKCS#8 key, chain, roots.
      */
     @Test
     void strictIsMutualTlsWithoutADestinationRule(@TempDir Path tmp) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "needs openssl");
         Path pki = tmp.resolve("pki");
         Files.createDirectories(pki);
-        openssl(pki, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", "ca.key", "-out", "root-cert.pem", "-days", "1", "-subj", "/O=strait-test-ca",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign");
-        Map<String, Object> serverProvider = identity(pki, "greeter");
-        Map<String, Object> clientProvider = identity(pki, "checkout");
+        CertificateAuthority ca = new CertificateAuthority(
+                SelfSignedRoot.create(KeyType.ECDSA, "cluster.local", Clock.systemUTC()), IssuancePolicy.ISTIO, Clock.systemUTC());
+        Files.writeString(pki.resolve("root-cert.pem"), Pem.of(ca.keys().root()));
+        Map<String, Object> serverProvider = identity(ca, pki, "greeter");
+        Map<String, Object> clientProvider = identity(ca, pki, "checkout");
         String xds = startMesh(tmp, "STRICT");
         AtomicReference<String> peer = new AtomicReference<>();
         startServer(xds, serverProvider, peer);
@@ -182,26 +197,24 @@ class GrpcServerInboundTest {
         return out;
     }
 
-    /** A key and a certificate for service account {@code sa} of shop, signed by the test root; its file_watcher config. */
-    private static Map<String, Object> identity(Path pki, String sa) throws Exception {
-        Files.writeString(pki.resolve(sa + ".ext"), "subjectAltName=URI:spiffe://cluster.local/ns/shop/sa/" + sa + "\n");
-        openssl(pki, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", sa + "-key.pem", "-out", sa + ".csr", "-subj", "/O=" + sa);
-        openssl(pki, "x509", "-req", "-in", sa + ".csr", "-CA", "root-cert.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", sa + "-cert-chain.pem", "-days", "1", "-extfile", sa + ".ext");
+    /** A key and a certificate for service account {@code sa} of shop, issued by the mesh CA; its file_watcher config. */
+    private static Map<String, Object> identity(CertificateAuthority ca, Path pki, String sa) throws Exception {
+        KeyPair key = KeyType.ECDSA.generate();
+        var request = new JcaPKCS10CertificationRequestBuilder(new X500Name(new RDN[0]), key.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate()));
+        StringWriter csr = new StringWriter();
+        try (JcaPEMWriter pem = new JcaPEMWriter(csr)) {
+            pem.writeObject(request);
+        }
+        List<X509Certificate> chain = ca.sign(csr.toString(), SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/" + sa),
+                Duration.ofHours(1));
+        Files.writeString(pki.resolve(sa + "-key.pem"), Pem.of(key.getPrivate()));
+        Files.writeString(pki.resolve(sa + "-cert-chain.pem"), Pem.of(chain.subList(0, chain.size() - 1)));
         return Map.of("plugin_name", "file_watcher", "config", Map.of(
                 "certificate_file", pki.resolve(sa + "-cert-chain.pem").toString(),
                 "private_key_file", pki.resolve(sa + "-key.pem").toString(),
                 "ca_certificate_file", pki.resolve("root-cert.pem").toString(),
                 "refresh_interval", "60s"));
-    }
-
-    private static void openssl(Path dir, String... args) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl"));
-        command.addAll(java.util.List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as("openssl %s: %s", String.join(" ", args), out).isZero();
     }
 
     @AfterEach

@@ -90,7 +90,7 @@ public final class EnvoyConstraints {
             if (!present && f.getRealContainingOneof() != null) {
                 continue; // a oneof member's rules apply only to the member that is set
             }
-            if (rules.hasMessage() && rules.getMessage().getRequired() && !present) {
+            if (rules.hasMessage() && rules.getMessage().getRequired() && !present && !rootsFromProvider(m, f)) {
                 out.add(p + ": required");
             }
             if (!present && f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
@@ -107,6 +107,20 @@ public final class EnvoyConstraints {
                 nested(child, p, out);
             }
         }
+    }
+
+    /**
+     * The one rule proxyless gRPC output breaks on purpose: gRPC takes the roots of a combined validation context
+     * from a certificate provider instance (gRFC A29), never by SDS, which Envoy's proto requires; Istio's gRPC
+     * generator sends the same and grpc-xds accepts it. Exempt exactly that: the SDS config is missing because the
+     * deprecated provider-instance field of the same message names the roots.
+     */
+    private static boolean rootsFromProvider(Message m, FieldDescriptor f) {
+        if (!f.getName().equals("validation_context_sds_secret_config")) {
+            return false;
+        }
+        FieldDescriptor provider = m.getDescriptorForType().findFieldByName("validation_context_certificate_provider_instance");
+        return provider != null && m.hasField(provider);
     }
 
     private static void nested(Message child, String path, List<String> out) {

@@ -19,19 +19,12 @@ import java.util.Set;
  * domain (Envoy refuses the whole configuration).
  */
 final class XdsConsistency {
-    /**
-     * The one Envoy rule proxyless gRPC output breaks on purpose: gRPC takes the roots of a combined validation
-     * context from a certificate provider instance (A29), never by SDS, which Envoy's proto requires; Istio's
-     * grpcgen sends the same, and grpc-xds accepts it (GrpcServerInboundTest).
-     */
-    private static final String GRPC_ROOTS = "combined_validation_context.validation_context_sds_secret_config: required";
-
     private XdsConsistency() {
     }
 
     static void check(XdsResources out) {
         out.byType().values().forEach(resources -> resources.forEach((name, r) ->
-                assertThat(EnvoyConstraints.violations(r).stream().filter(v -> !v.endsWith(GRPC_ROOTS)).toList())
+                assertThat(EnvoyConstraints.violations(r))
                         .as("Envoy constraints of %s", name).isEmpty()));
         Set<String> clusters = new HashSet<>();
         out.clusters().forEach(c -> clusters.add(c.getName()));
