@@ -40,20 +40,8 @@ final class LocalityRules {
         if ((!failover.isEmpty() || !priority.isEmpty()) && (outlier == null || outlier.isNull() || outlier.isMissingNode())) {
             report.warning(path, "outlier detection policy must be provided for failover");
         }
-        for (int i = 0; i < failover.size(); i++) {
-            String from = failover.path(i).path("from").asText("");
-            String to = failover.path(i).path("to").asText("");
-            String p = path + ".failover[" + i + "]";
-            if (from.equals(to)) {
-                report.error(p, "zone aware lb failover settings must specify different regions");
-            }
-            if (from.contains("/") || to.contains("/")) {
-                report.error(p, "zone aware lb failover only specifies region; zone and subzone failover are handled automatically");
-            }
-            if (from.contains("*") || to.contains("*")) {
-                report.error(p, "zone aware lb failover region should not contain '*' wildcard");
-            }
-        }
+        failoverRegions(report, path, failover, "zone aware",
+                "only specifies region; zone and subzone failover are handled automatically");
     }
 
     static void localityLbSetting(Report report, String path, JsonNode lb, JsonNode outlier) {
@@ -103,18 +91,23 @@ final class LocalityRules {
         if ((!failover.isEmpty() || !priority.isEmpty()) && (outlier == null || outlier.isNull())) {
             report.warning(path, "outlier detection policy must be provided for failover");
         }
+        failoverRegions(report, path, failover, "locality", "only specify region");
+    }
+
+    /** Each failover names two different regions, without zones or wildcards (Istio's words for each setting). */
+    private static void failoverRegions(Report report, String path, JsonNode failover, String setting, String regionOnly) {
         for (int i = 0; i < failover.size(); i++) {
             String from = failover.path(i).path("from").asText("");
             String to = failover.path(i).path("to").asText("");
             String p = path + ".failover[" + i + "]";
             if (from.equals(to)) {
-                report.error(p, "locality lb failover settings must specify different regions");
+                report.error(p, setting + " lb failover settings must specify different regions");
             }
             if (from.contains("/") || to.contains("/")) {
-                report.error(p, "locality lb failover only specify region");
+                report.error(p, setting + " lb failover " + regionOnly);
             }
             if (from.contains("*") || to.contains("*")) {
-                report.error(p, "locality lb failover region should not contain '*' wildcard");
+                report.error(p, setting + " lb failover region should not contain '*' wildcard");
             }
         }
     }
