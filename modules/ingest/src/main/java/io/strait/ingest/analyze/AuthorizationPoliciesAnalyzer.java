@@ -107,7 +107,7 @@ public final class AuthorizationPoliciesAnalyzer implements Analyzer {
         Map<String, Map<String, String>> namespaces = Workloads.namespaces(in);
         Map<String, List<Map<String, String>>> out = new HashMap<>();
         for (Workloads.Pod p : Workloads.pods(in)) {
-            boolean inMesh = p.doc() == null || p.ambient()
+            boolean inMesh = p.ambient()
                     || Workloads.inMesh(namespaces.get(p.namespace()), p.labels(), p.annotations(), p.doc().spec());
             if (inMesh) {
                 out.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p.labels());

@@ -26,7 +26,7 @@ final class GatewayAnalyzers {
      */
     static void selectorNotFound(Messages out, AnalysisInput.Doc gw) {
         out.registry(Level.ERROR, "IST0101", gw, GatewayWorkloads.selectorPath(gw),
-                "Referenced selector not found: \"" + GatewayWorkloads.selectorText(GatewayWorkloads.selector(gw)) + "\"");
+                "Referenced selector not found: \"" + Workloads.selectorText(GatewayWorkloads.selector(gw)) + "\"");
     }
 
     /**
@@ -105,7 +105,7 @@ final class GatewayAnalyzers {
                         // at the server's port (Istio points at the selector): several servers can miss theirs
                         out.warning("IST0162", gw, "spec.servers[" + i + "].port.number", "The gateway is listening on a target port (port "
                                 + port.path("number").asInt(0) + ") that is not defined in the Service associated with its workload instances "
-                                + "(Pod selector " + GatewayWorkloads.selectorText(GatewayWorkloads.selector(gw)) + "). If you need to access "
+                                + "(Pod selector " + Workloads.selectorText(GatewayWorkloads.selector(gw)) + "). If you need to access "
                                 + "the gateway port through the gateway Service, it will not be available.");
                     }
                 }
@@ -220,7 +220,7 @@ final class GatewayAnalyzers {
                     });
                     if (!conflicting.isEmpty()) {
                         out.error("IST0145", gw, "spec.servers[" + i + "]", "Conflict with gateways " + String.join(",", conflicting)
-                                + " (workload selector " + GatewayWorkloads.selectorText(GatewayWorkloads.selector(gw)) + ", port "
+                                + " (workload selector " + Workloads.selectorText(GatewayWorkloads.selector(gw)) + ", port "
                                 + port(server) + ", hosts " + String.join(",", hosts) + ").");
                     }
                 }

@@ -3,7 +3,6 @@ package io.strait.ingest.analyze;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Where a Gateway runs: the pods its selector picks (an empty selector picks every pod, as a Kubernetes label
@@ -16,11 +15,6 @@ final class GatewayWorkloads {
 
     static Map<String, String> selector(AnalysisInput.Doc gw) {
         return new TreeMap<>(AnalysisInput.strings(gw.spec().path("selector")));
-    }
-
-    /** The selector as Kubernetes prints it and Istio's messages quote it: {@code k1=v1,k2=v2}, keys sorted. */
-    static String selectorText(Map<String, String> selector) {
-        return new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
     }
 
     /** The path of the selector's first label (where Istio puts a message about the selector), or of the selector. */

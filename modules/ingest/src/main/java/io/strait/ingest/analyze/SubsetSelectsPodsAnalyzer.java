@@ -143,7 +143,7 @@ public final class SubsetSelectsPodsAnalyzer implements Analyzer {
 
         /** A pod's labels with those Istio gives its endpoint: the node's locality and hostname. */
         private Map<String, String> augmented(Workloads.Pod pod) {
-            String node = pod.doc() == null ? "" : pod.doc().spec().path("nodeName").asText("");
+            String node = pod.doc().spec().path("nodeName").asText("");
             Map<String, String> nodeLabels = nodes.getOrDefault(node, Map.of());
             Map<String, String> out = withLocality(pod.labels(), String.join("/",
                     nodeLabels.getOrDefault("topology.kubernetes.io/region", ""),

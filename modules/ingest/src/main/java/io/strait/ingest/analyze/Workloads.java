@@ -23,13 +23,11 @@ final class Workloads {
     private static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease",
             "local-path-storage");
     private static final String INJECT = "sidecar.istio.io/inject";
-    /** The name istioctl analyze gives the pod of its default ingress gateway. */
-    static final String DEFAULT_GATEWAY_POD = "istio-ingressgateway-dummypod";
 
     /**
      * A pod.
      *
-     * @param doc the pod's document; null for the assumed default ingress gateway
+     * @param doc the pod's document (for the assumed default ingress gateway, the one analysis makes)
      */
     record Pod(String namespace, String name, Map<String, String> labels, Map<String, String> annotations,
                AnalysisInput.Doc doc) {
@@ -53,19 +51,11 @@ final class Workloads {
     private Workloads() {
     }
 
-    /** The pods of the input, then the assumed default ingress gateway. */
+    /** The pods of the input, then the default ingress gateway istioctl analyze assumes ({@link AnalysisInput#withDefaultIngress}). */
     static List<Pod> pods(AnalysisInput in) {
         List<Pod> out = new ArrayList<>();
-        for (AnalysisInput.Doc p : in.all("Pod")) {
-            // the default gateway's pod is added below, as the mesh config says, whoever else has added it already
-            boolean defaultGateway = p.namespace().equals(AnalysisInput.DEFAULT_GATEWAY_NAMESPACE) && p.name().equals(DEFAULT_GATEWAY_POD);
-            if (!defaultGateway) {
-                out.add(new Pod(p.namespace(), p.name(), p.labels(), AnalysisInput.strings(p.metadata().path("annotations")), p));
-            }
-        }
-        if (in.mesh().defaultIngressGateway()) {
-            out.add(new Pod(AnalysisInput.DEFAULT_GATEWAY_NAMESPACE, DEFAULT_GATEWAY_POD,
-                    Map.of("istio", "ingressgateway"), Map.of(), null));
+        for (AnalysisInput.Doc p : in.withDefaultIngress("Pod")) {
+            out.add(new Pod(p.namespace(), p.name(), p.labels(), AnalysisInput.strings(p.metadata().path("annotations")), p));
         }
         return out;
     }
