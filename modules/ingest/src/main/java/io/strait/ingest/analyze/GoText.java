@@ -5,14 +5,15 @@ import java.util.stream.Collectors;
 
 /**
  * Values written into message texts as Istio's templates write them with Go's formatting verbs, so that Strait's
- * messages read exactly as Istio's: {@code %q} quotes a string, {@code %v} of a list is {@code [a b]}.
+ * messages read exactly as Istio's: {@code %q} quotes a string, {@code %v} of a list is {@code [a b]}. Validation
+ * messages quote with it too.
  */
-final class GoText {
+public final class GoText {
     private GoText() {
     }
 
     /** {@code %q}: a double-quoted string with Go's escapes for quotes, backslashes and control characters. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {

@@ -184,7 +184,7 @@ final class EnvoyPatchValues {
                 case BOOLEAN -> raw.isBoolean() ? null : cannotUnmarshal(raw, "bool");
                 case STRING -> raw.isTextual() ? null : cannotUnmarshal(raw, "string");
                 case ENUM -> raw.isTextual() && field.getEnumType().findValueByName(raw.asText()) == null
-                        ? "unknown value " + goQuote(raw.toString()) + " for enum " + field.getEnumType().getFullName()
+                        ? "unknown value " + Report.q(raw.toString()) + " for enum " + field.getEnumType().getFullName()
                         : null;
                 case MESSAGE -> message(raw, field.getMessageType());
                 default -> null; // numbers and bytes: JsonFormat's parse
@@ -213,7 +213,7 @@ final class EnvoyPatchValues {
                 return "Any JSON doesn't have '@type'";
             }
             if (!rawUrl.isTextual()) {
-                return "can't unmarshal Any's '@type': " + goQuote(rawUrl.toString());
+                return "can't unmarshal Any's '@type': " + Report.q(rawUrl.toString());
             }
             String url = rawUrl.asText();
             Descriptor content = types.byTypeUrl(url);
@@ -249,10 +249,5 @@ final class EnvoyPatchValues {
         String kind = node.isObject() ? "object" : node.isArray() ? "array" : node.isTextual() ? "string"
                 : node.isBoolean() ? "bool" : node.isNumber() ? "number" : "value";
         return "json: cannot unmarshal " + kind + " into Go value of type " + goType;
-    }
-
-    /** Go's %q of a string: quoted, with its quotes and backslashes escaped. */
-    private static String goQuote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -1,5 +1,6 @@
 package io.strait.ingest.validate;
 
+import io.strait.ingest.analyze.GoText;
 import io.strait.ingest.load.LoadedResource;
 
 /**
@@ -32,6 +33,6 @@ record Report(LoadedResource resource, Findings findings) {
 
     /** Go's %q for the strings Istio quotes in its messages. */
     static String q(String s) {
-        return "\"" + s + "\"";
+        return GoText.quote(s);
     }
 }
