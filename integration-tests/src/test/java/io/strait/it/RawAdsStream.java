@@ -24,9 +24,15 @@ final class RawAdsStream implements AutoCloseable {
     private final ManagedChannel channel;
     private final LinkedBlockingQueue<DiscoveryResponse> responses = new LinkedBlockingQueue<>();
     private final StreamObserver<DiscoveryRequest> requests;
+    private final java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
 
     RawAdsStream(int xdsPort) {
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", xdsPort).usePlaintext().build();
+        this(NettyChannelBuilder.forAddress("127.0.0.1", xdsPort).usePlaintext().build());
+    }
+
+    /** A stream over {@code channel} (a TLS channel to the secure port, say); closed with the stream. */
+    RawAdsStream(ManagedChannel channel) {
+        this.channel = channel;
         requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
             @Override
             public void onNext(DiscoveryResponse r) {
@@ -35,10 +41,12 @@ final class RawAdsStream implements AutoCloseable {
 
             @Override
             public void onError(Throwable t) {
+                ended.complete(t);
             }
 
             @Override
             public void onCompleted() {
+                ended.complete(null);
             }
         });
     }
@@ -50,6 +58,11 @@ final class RawAdsStream implements AutoCloseable {
     /** The next response, or null if none comes within {@code seconds}. */
     DiscoveryResponse next(long seconds) throws InterruptedException {
         return responses.poll(seconds, TimeUnit.SECONDS);
+    }
+
+    /** How the server ended the stream (null: completed), waiting at most {@code seconds}. */
+    Throwable ending(long seconds) throws Exception {
+        return ended.get(seconds, TimeUnit.SECONDS);
     }
 
     /** Responses received and not yet taken. */

@@ -26,6 +26,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!flags.plaintextXds) {
+            throw new IllegalArgumentException("strait demo's clients use the plaintext xDS port: drop --plaintext-xds=false");
+        }
         StraitNode node = UpCommand.Launch.start(flags, EnumSet.allOf(Role.class));
         MeshModel model = MeshModel.of(ConfigLoader.load(flags.config, new io.strait.ingest.load.ParseCache(), flags.meshConfig).resources().stream().map(LoadedResource::resource).toList());
         Backends backends = Backends.forModel(model);

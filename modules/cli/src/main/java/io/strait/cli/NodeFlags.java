@@ -64,6 +64,20 @@ final class NodeFlags {
             + "istiod.istio-system.svc, localhost, 127.0.0.1 and the --bind address.")
     List<String> secureSans = new ArrayList<>();
 
+    @Option(names = "--plaintext-xds", arity = "1", defaultValue = "true", description = "Serve xDS without TLS on --xds-port, for "
+            + "the embedded demo; false leaves only the secure port, which requires a mesh certificate (default: ${DEFAULT-VALUE}).")
+    boolean plaintextXds;
+
+    @Option(names = "--identity-dir", paramLabel = "DIR", description = "An xDS front running without the CA (run xds): serve xDS over "
+            + "mTLS on --secure-port with the identity in DIR (cert-chain.pem, key.pem, root-cert.pem, as strait agent or strait cert "
+            + "request keep them; re-read when they change). With the CA in the process xDS is served on its secure port instead.")
+    Path identityDir;
+
+    @Option(names = "--secret-dir", paramLabel = "DIR", description = "credentialName secrets the xDS front serves over SDS: "
+            + "DIR/<namespace>/<name>/{tls.crt,tls.key,ca.crt}, re-read every 5 s, served on the secure port to proxies of that "
+            + "namespace only.")
+    Path secretDir;
+
     CaOptions caOptions() {
         boolean plugged = caDir != null;
         return new CaOptions(plugged ? caDir : dataDir.resolve("ca"), plugged, KeyType.parse(caKeyType), trustDomain, bind, securePort,
@@ -75,7 +89,22 @@ final class NodeFlags {
         if (nanos < 1_000_000_000L) {
             throw new IllegalArgumentException("--group-session-timeout " + groupSessionTimeout + " must be a duration of at least 1s");
         }
+        if (identityDir != null && roles.contains(Role.CA)) {
+            throw new IllegalArgumentException("--identity-dir is for an xDS front running without the CA (strait run xds); "
+                    + "with the CA in this process xDS is served on the CA's secure port with the CA's own certificate");
+        }
+        if (identityDir != null && !java.nio.file.Files.isDirectory(identityDir)) {
+            throw new IllegalArgumentException("--identity-dir " + identityDir.toAbsolutePath() + " is not a directory");
+        }
+        if (secretDir != null && !java.nio.file.Files.isDirectory(secretDir)) {
+            throw new IllegalArgumentException("--secret-dir " + secretDir.toAbsolutePath() + " is not a directory");
+        }
+        if (roles.contains(Role.XDS) && !plaintextXds && !roles.contains(Role.CA) && identityDir == null) {
+            throw new IllegalArgumentException("--plaintext-xds=false leaves this xDS front no port: give it --identity-dir DIR "
+                    + "for a secure port, or run it with the CA (strait up)");
+        }
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, config, bind, xdsPort, adminPort,
-                frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000), meshConfig, caOptions());
+                frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000), meshConfig, caOptions())
+                .withXdsSecurity(plaintextXds, identityDir, secretDir);
     }
 }

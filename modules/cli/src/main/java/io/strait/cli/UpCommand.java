@@ -51,7 +51,10 @@ public final class UpCommand implements Callable<Integer> {
                         + (flags.meshConfig == null ? "" : ", MeshConfig from " + flags.meshConfig));
             }
             if (roles.contains(Role.XDS)) {
-                System.out.println("  xds        ADS (gRPC) on " + flags.bind + ":" + node.xdsPort());
+                System.out.println("  xds        " + (node.xdsPort() > 0 ? "ADS (gRPC, plaintext) on " + flags.bind + ":" + node.xdsPort() + "; "
+                        : "plaintext port off; ") + (node.secureXdsPort() > 0 ? "ADS over mTLS on " + flags.bind + ":" + node.secureXdsPort()
+                        + " (mesh certificate required)" : "no secure port (give --identity-dir DIR)")
+                        + (flags.secretDir != null ? "; credentialName secrets from " + flags.secretDir : ""));
             }
             if (node.ca() != null) {
                 System.out.println("  ca         CSR API (gRPC over TLS) on " + flags.bind + ":" + node.ca().securePort() + ", trust domain "
@@ -66,6 +69,12 @@ public final class UpCommand implements Callable<Integer> {
         }
 
         static void printBootstrapHint(StraitNode node, NodeFlags flags) {
+            if (node.xdsPort() < 0) {
+                // grpc-java cannot present a client certificate from its bootstrap (STACK.md): it needs the agent's local proxy
+                System.out.println("Plaintext xDS is off: proxies reach the secure port " + flags.bind + ":" + node.secureXdsPort()
+                        + " with a mesh certificate (strait agent's local xDS proxy for proxyless gRPC). Press Ctrl-C to stop.");
+                return;
+            }
             GrpcBootstrap b = GrpcBootstrap.forWorkload(flags.bind + ":" + node.xdsPort(), "my-client", "bookinfo", Map.of("app", "my-client"));
             System.out.println("gRPC bootstrap for a proxyless client (save it, export GRPC_XDS_BOOTSTRAP=<file>, dial xds:///<host>:<port>):");
             System.out.println("  " + b.toJson());

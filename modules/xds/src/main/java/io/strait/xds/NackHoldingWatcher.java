@@ -18,7 +18,9 @@ import java.util.function.Consumer;
  * just refused, and the proxy would refuse it again, in a loop. Treating a NACK as "seen the refused version"
  * makes the cache wait for the next change instead, as istiod does.
  *
- * <p>For delta streams it also supplies what the client holds (see {@link DeltaVersions}).
+ * <p>For delta streams it also supplies what the client holds (see {@link DeltaVersions}). Secret watches go to
+ * {@link NamespaceSecrets}, which serves them per namespace and only to authenticated streams; scope snapshots hold no
+ * secret.
  */
 final class NackHoldingWatcher implements ConfigWatcher {
     private final io.envoyproxy.controlplane.cache.v3.SimpleCache<String> delegate;
@@ -27,6 +29,7 @@ final class NackHoldingWatcher implements ConfigWatcher {
     private final DeltaVersions delta;
     private static final long FIRST_SNAPSHOT_WAIT_SECONDS = 10;
     private final java.util.function.Function<String, java.util.concurrent.CompletableFuture<Void>> firstSnapshot;
+    private final NamespaceSecrets secrets;
 
     /**
      * @param firstSnapshot completes when a scope's first snapshot is live (a full-state request naming resources
@@ -34,7 +37,9 @@ final class NackHoldingWatcher implements ConfigWatcher {
      */
     NackHoldingWatcher(io.envoyproxy.controlplane.cache.v3.SimpleCache<String> delegate,
                        io.envoyproxy.controlplane.cache.NodeGroup<String> groups, NackLedger ledger, DeltaVersions delta,
-                       java.util.function.Function<String, java.util.concurrent.CompletableFuture<Void>> firstSnapshot) {
+                       java.util.function.Function<String, java.util.concurrent.CompletableFuture<Void>> firstSnapshot,
+                       NamespaceSecrets secrets) {
+        this.secrets = secrets;
         this.delegate = delegate;
         this.groups = groups;
         this.ledger = ledger;
@@ -46,6 +51,9 @@ final class NackHoldingWatcher implements ConfigWatcher {
     public Watch createWatch(boolean ads, XdsRequest request, Set<String> knownResourceNames,
                              Consumer<Response> responseConsumer, boolean hasClusterChanged,
                              boolean allowDefaultEmptyEdsUpdate) {
+        if (Resources.V3.SECRET_TYPE_URL.equals(request.getTypeUrl())) {
+            return secrets.createWatch(ads, request, knownResourceNames, responseConsumer, hasClusterChanged, allowDefaultEmptyEdsUpdate);
+        }
         XdsRequest effective = existingNamesOnly(request);
         if (request.hasErrorDetail()) {
             String refused = ledger.versionOf(request.v3Request().getNode().getId(), request.getTypeUrl(), request.getResponseNonce());
@@ -105,6 +113,10 @@ final class NackHoldingWatcher implements ConfigWatcher {
                                        Set<String> pendingResources, boolean isWildcard,
                                        Consumer<DeltaResponse> responseConsumer, boolean hasClusterChanged) {
         var v3 = request.v3Request();
+        if (Resources.V3.SECRET_TYPE_URL.equals(v3.getTypeUrl())) {
+            return secrets.createDeltaWatch(request, requesterVersion, resourceVersions, pendingResources, isWildcard,
+                    responseConsumer, hasClusterChanged);
+        }
         Map<String, String> held = delta.of(v3.getNode().getId(), v3.getTypeUrl());
         if (v3.getResponseNonce().isEmpty()) {
             held.putAll(v3.getInitialResourceVersionsMap()); // a (re)connecting client says what it already has

@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows every ADS stream of a front: registers a proxy when its first request arrives, records each response
- * sent and each ACK or NACK that comes back, and unregisters the proxy when its last stream closes. A request
- * whose node is not in Istio's form ends its stream with INVALID_ARGUMENT and a message saying why.
+ * sent and each ACK or NACK that comes back, and unregisters the proxy when its last stream closes (a node may hold
+ * several streams: newer gRPC clients open more than one). A request whose node is not in Istio's form ends its stream
+ * with INVALID_ARGUMENT and a message saying why; on the secure port, a caller whose certificate does not prove the
+ * node's namespace and service account ends it as {@link NodeAuthorization} says, before anything is registered.
  */
 final class ProxyTracker implements DiscoveryServerCallbacks {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyTracker.class);
@@ -35,6 +37,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
     private final NackLedger ledger;
     private final DeltaVersions delta;
     private final FrontMetrics metrics;
+    private final NodeAuthorization authorization;
     private final Map<Long, String> streams = new ConcurrentHashMap<>();
     private final Map<String, Proxy> proxies = new ConcurrentHashMap<>();
     /** The connected proxies of each scope: a new manifest concerns only its scope's proxies. */
@@ -56,7 +59,9 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
 
     ProxyTracker(String frontId, ProxyReporter reporter, Function<String, ScopeManifest> manifests, NackLedger ledger,
                  DeltaVersions delta,
-                 java.util.function.Function<java.util.function.Supplier<Number>, FrontMetrics> metrics) {
+                 java.util.function.Function<java.util.function.Supplier<Number>, FrontMetrics> metrics,
+                 NodeAuthorization authorization) {
+        this.authorization = authorization;
         this.frontId = frontId;
         this.reporter = reporter;
         this.manifests = manifests;
@@ -112,6 +117,12 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         } catch (IllegalArgumentException e) {
             LOG.info("refusing stream {}: {}", streamId, e.getMessage());
             throw new RequestException(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+        }
+        // runs on the request observer's onNext, so the call's context (and its caller) is the current one
+        java.util.Optional<Status> refused = authorization.refusal(SecureCaller.current(), identity);
+        if (refused.isPresent()) {
+            LOG.warn("refusing secure stream {} of {}: {}", streamId, identity.proxyId(), refused.get().getDescription());
+            throw new RequestException(refused.get());
         }
         streams.put(streamId, identity.proxyId());
         Proxy proxy = proxies.computeIfAbsent(identity.proxyId(), id -> {
@@ -243,6 +254,9 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         for (Proxy proxy : byScope.getOrDefault(m.scope(), Set.of())) {
             synchronized (proxy) {
                 proxy.types.replaceAll((type, t) -> {
+                    if (!fromScope(type)) {
+                        return t; // secrets are the front's, not the scope's: no revision of the bus reaches them
+                    }
                     String version = versions.computeIfAbsent(type, k -> ScopeSnapshots.version(m, XdsType.valueOf(k)));
                     boolean unchanged = t.sent() != null && version.equals(base(t.sent()));
                     return unchanged ? new ProxyStatus.TypeStatus(t.sent(), t.acked(), t.nackError(), t.sentAt(), t.ackedAt(),
@@ -261,19 +275,28 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         }
         Map<String, String> common = null;
         long revisionAt = 0;
-        for (ProxyStatus.TypeStatus t : proxy.types.values()) {
+        for (Map.Entry<String, ProxyStatus.TypeStatus> e : proxy.types.entrySet()) {
+            if (!fromScope(e.getKey())) {
+                continue; // a gateway's secrets do not hold its convergence on a revision back
+            }
+            ProxyStatus.TypeStatus t = e.getValue();
             if (!t.state().equals("SYNCED") || t.revisions().isEmpty() || (common != null && !common.equals(t.revisions()))) {
                 return;
             }
             common = t.revisions();
             revisionAt = Math.max(revisionAt, t.revisionAt());
         }
-        if (!common.equals(proxy.revisions)) {
+        if (common != null && !common.equals(proxy.revisions)) {
             proxy.revisions = common;
             if (revisionAt > 0) {
                 metrics.converged(System.currentTimeMillis() - revisionAt);
             }
         }
+    }
+
+    /** True for the types a scope manifest carries (CDS, EDS, LDS, RDS); false for secrets. */
+    private static boolean fromScope(String shortType) {
+        return java.util.Arrays.stream(XdsType.values()).anyMatch(t -> t.name().equals(shortType));
     }
 
     /** The content part of a version ({@code base.namesHash} → {@code base}). */

@@ -4,7 +4,11 @@ import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
+import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.strait.ca.grpc.SecurePort;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.strait.bus.envelope.EndpointAssignment;
@@ -31,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An xDS front: a stateless ADS server (java-control-plane, state of the world) that serves each proxy the
  * snapshot of its scope, built from the manifests and resources on the bus. Any number of fronts can run; they
- * share nothing but Kafka.
+ * share nothing but Kafka. The same discovery services are served on the plaintext port (the demo's) and on the secure
+ * port, where the caller's certificate must prove the node's namespace and service account ({@link FrontSecurity});
+ * {@code credentialName} secrets come from the front's own secret directory, to authenticated streams only.
  */
 public final class XdsFront implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(XdsFront.class);
@@ -54,6 +60,10 @@ public final class XdsFront implements AutoCloseable {
     private volatile ProxyTracker tracker;
     private PollLoop loop;
     private Server server;
+    private final FrontSecurity security;
+    private NamespaceSecrets secrets;
+    private SecurePort ownSecurePort;
+    private java.util.concurrent.ScheduledExecutorService identityReload;
 
     /**
      * @param bus      the Kafka cluster
@@ -71,6 +81,13 @@ public final class XdsFront implements AutoCloseable {
      *                    never reconnected elsewhere stop being counted this long after its last renewal
      */
     public XdsFront(BusConfig bus, String bindHost, int port, String frontId, MeterRegistry metrics, long leaseMillis) {
+        this(bus, bindHost, port, frontId, metrics, leaseMillis, FrontSecurity.plaintextOnly());
+    }
+
+    /** @param security which ports serve xDS, with what identity, and where {@code credentialName} secrets come from */
+    public XdsFront(BusConfig bus, String bindHost, int port, String frontId, MeterRegistry metrics, long leaseMillis,
+                    FrontSecurity security) {
+        this.security = security;
         this.leaseMillis = leaseMillis;
         this.bus = bus;
         this.metrics = metrics;
@@ -93,7 +110,8 @@ public final class XdsFront implements AutoCloseable {
         NackLedger ledger = new NackLedger();
         DeltaVersions delta = new DeltaVersions();
         tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope), ledger, delta,
-                connected -> new FrontMetrics(metrics, connected));
+                connected -> new FrontMetrics(metrics, connected), new NodeAuthorization(security.trustDomains()));
+        secrets = new NamespaceSecrets(security.secretDir()).start(security.reloadEvery());
         snapshots[0] = new ScopeSnapshots(cache, fanOut, m -> {
             tracker.manifestApplied(m);
             firstSnapshots.computeIfAbsent(m.scope(), s -> new java.util.concurrent.CompletableFuture<>()).complete(null);
@@ -112,25 +130,66 @@ public final class XdsFront implements AutoCloseable {
         // The cached serializer packs each resource into an Any once (keyed weakly by the resource instance a
         // snapshot holds), so a revision sent to thousands of proxies of one scope is serialized once, not per stream.
         V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(tracker), new NackHoldingWatcher(cache, groups,
-                ledger, delta, scope -> firstSnapshots.computeIfAbsent(scope, s -> new java.util.concurrent.CompletableFuture<>())),
-                new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
-        server = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort))
-                .addService(discovery.getAggregatedDiscoveryServiceImpl())
-                .addService(discovery.getClusterDiscoveryServiceImpl())
-                .addService(discovery.getEndpointDiscoveryServiceImpl())
-                .addService(discovery.getListenerDiscoveryServiceImpl())
-                .addService(discovery.getRouteDiscoveryServiceImpl())
-                .addService(new LoadReports(metrics))
-                .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                .permitKeepAliveWithoutCalls(true)
-                .build()
-                .start();
-        LOG.info("xDS front {} listening on {}:{}", frontId, bindHost, server.getPort());
+                ledger, delta, scope -> firstSnapshots.computeIfAbsent(scope, s -> new java.util.concurrent.CompletableFuture<>()),
+                secrets), new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
+        List<BindableService> services = List.of(discovery.getAggregatedDiscoveryServiceImpl(),
+                discovery.getClusterDiscoveryServiceImpl(), discovery.getEndpointDiscoveryServiceImpl(),
+                discovery.getListenerDiscoveryServiceImpl(), discovery.getRouteDiscoveryServiceImpl(),
+                discovery.getSecretDiscoveryServiceImpl(), new LoadReports(metrics));
+        if (security.plaintext()) {
+            NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort));
+            services.forEach(builder::addService);
+            server = builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true).build().start();
+            LOG.info("xDS front {} listening on {}:{} (plaintext: the demo's port; no secret is served on it)", frontId, bindHost,
+                    server.getPort());
+        }
+        if (security.secure()) {
+            serveSecurely(services);
+        }
         return this;
     }
 
+    /** The discovery services on the secure port: the process's CA port, or the front's own. */
+    private void serveSecurely(List<BindableService> services) throws IOException {
+        PeerIdentityInterceptor callerIdentity = new PeerIdentityInterceptor();
+        List<ServerServiceDefinition> secured = services.stream()
+                .map(s -> ServerInterceptors.intercept(s, callerIdentity)).toList();
+        if (security.sharedSecurePort() != null) {
+            security.sharedSecurePort().register(secured);
+            LOG.info("xDS front {} serving on the CA's secure port (mesh certificate required, trust domain {})", frontId,
+                    security.trustDomains());
+            return;
+        }
+        IdentityFiles identity;
+        try {
+            identity = new IdentityFiles(security.identityDir());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (!security.trustDomains().contains(identity.identity().trustDomain())) {
+            LOG.warn("the front's own identity {} is outside the mesh's trust domain {}: check --trust-domain", identity.identity(),
+                    security.trustDomains());
+        }
+        ownSecurePort = new SecurePort(bindHost, security.securePort(), identity, identity.trust(), secured);
+        identityReload = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "strait-xds-identity");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = Math.max(200, security.reloadEvery().toMillis());
+        identityReload.scheduleWithFixedDelay(identity::reloadIfChanged, ms, ms, TimeUnit.MILLISECONDS);
+        LOG.info("xDS front {} serving securely on {}:{} as {} (identity from {}, mesh certificate required)", frontId, bindHost,
+                ownSecurePort.port(), identity.identity(), security.identityDir());
+    }
+
+    /** The plaintext port, or -1 when it is off ({@code --plaintext-xds=false}). */
     public int port() {
-        return server.getPort();
+        return server == null ? -1 : server.getPort();
+    }
+
+    /** The front's own secure port ({@code --identity-dir}), or -1 (none, or it shares the CA's). */
+    public int securePort() {
+        return ownSecurePort == null ? -1 : ownSecurePort.port();
     }
 
     public String frontId() {
@@ -187,6 +246,18 @@ public final class XdsFront implements AutoCloseable {
 
     @Override
     public void close() {
+        if (security.sharedSecurePort() != null) {
+            security.sharedSecurePort().withdraw();
+        }
+        if (identityReload != null) {
+            identityReload.shutdownNow();
+        }
+        if (ownSecurePort != null) {
+            ownSecurePort.close();
+        }
+        if (secrets != null) {
+            secrets.close();
+        }
         if (server != null) {
             server.shutdownNow();
             try {

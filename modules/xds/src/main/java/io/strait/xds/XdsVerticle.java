@@ -12,10 +12,18 @@ public final class XdsVerticle extends VerticleBase {
     private final String frontId;
     private final io.micrometer.core.instrument.MeterRegistry metrics;
     private final long leaseMillis;
+    private final FrontSecurity security;
     private XdsFront front;
 
     public XdsVerticle(BusConfig bus, String bindHost, int port, String frontId, io.micrometer.core.instrument.MeterRegistry metrics,
                        long leaseMillis) {
+        this(bus, bindHost, port, frontId, metrics, leaseMillis, FrontSecurity.plaintextOnly());
+    }
+
+    /** @param security the front's ports, identity and secret directory */
+    public XdsVerticle(BusConfig bus, String bindHost, int port, String frontId, io.micrometer.core.instrument.MeterRegistry metrics,
+                       long leaseMillis, FrontSecurity security) {
+        this.security = security;
         this.leaseMillis = leaseMillis;
         this.metrics = metrics;
         this.bus = bus;
@@ -26,7 +34,7 @@ public final class XdsVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.executeBlocking(() -> front = new XdsFront(bus, bindHost, port, frontId, metrics, leaseMillis).start());
+        return vertx.executeBlocking(() -> front = new XdsFront(bus, bindHost, port, frontId, metrics, leaseMillis, security).start());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.strait.ca.grpc;
 
+import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.TlsServerCredentials;
@@ -8,12 +9,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The secure port (15012 by default, like istiod's): gRPC over TLS with the CA-issued {@link ServingIdentity},
- * client certificates optional and checked against {@link MeshTrust}. It serves the CSR API now; secure xDS joins it
- * by passing its service definitions here. Requests are capped in size, so an oversized one is refused by gRPC
- * (RESOURCE_EXHAUSTED) before it is read.
+ * client certificates optional and checked against {@link MeshTrust}. It serves the CSR API; secure xDS joins it
+ * later through a {@link DeferredServices} fallback (the front starts after the port). A front running alone opens its
+ * own port with its workload identity and roots instead. Requests are capped in size, so an oversized one is refused
+ * by gRPC (RESOURCE_EXHAUSTED) before it is read.
  */
 public final class SecurePort implements AutoCloseable {
     /** Largest request accepted: a CSR is ~1 KB, xDS requests a few KB; this leaves room and stops abuse. */
@@ -30,7 +34,16 @@ public final class SecurePort implements AutoCloseable {
      * @param trust    the roots client certificates must chain to
      * @param services what the port serves
      */
-    public SecurePort(String host, int port, ServingIdentity identity, MeshTrust trust, List<ServerServiceDefinition> services) throws IOException {
+    public SecurePort(String host, int port, X509KeyManager identity, X509TrustManager trust, List<ServerServiceDefinition> services) throws IOException {
+        this(host, port, identity, trust, services, null);
+    }
+
+    /**
+     * @param later services registered after start, looked up when {@code services} has no method of that name;
+     *              null for none
+     */
+    public SecurePort(String host, int port, X509KeyManager identity, X509TrustManager trust, List<ServerServiceDefinition> services,
+                      HandlerRegistry later) throws IOException {
         TlsServerCredentials.Builder creds = TlsServerCredentials.newBuilder()
                 .keyManager(identity)
                 .trustManager(trust)
@@ -39,6 +52,9 @@ public final class SecurePort implements AutoCloseable {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), creds.build());
         builder.maxInboundMessageSize(MAX_REQUEST_BYTES).maxInboundMetadataSize(16 * 1024);
         services.forEach(builder::addService);
+        if (later != null) {
+            builder.fallbackHandlerRegistry(later);
+        }
         try {
             this.server = builder.build().start();
         } catch (IOException e) {

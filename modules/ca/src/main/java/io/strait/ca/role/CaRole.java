@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.strait.ca.grpc.CertificateMetrics;
 import io.strait.ca.grpc.CertificateService;
+import io.strait.ca.grpc.DeferredServices;
 import io.strait.ca.grpc.MeshTrust;
 import io.strait.ca.grpc.SecurePort;
 import io.strait.ca.grpc.ServingIdentity;
@@ -54,6 +55,7 @@ public final class CaRole implements AutoCloseable {
     private CertificateService service;
     private ScheduledExecutorService timer;
     private final MeterRegistry metrics;
+    private DeferredServices later;
 
     /**
      * @param bus           where the trust bundle goes; null runs without a bus (tests, {@code token create --ca-dir})
@@ -87,6 +89,15 @@ public final class CaRole implements AutoCloseable {
         return SelfSignedRoot.createOrLoad(options.caDir(), options.keyType(), options.trustDomain(), clock);
     }
 
+    /**
+     * Services that join the secure port after it started (secure xDS: the front of this process registers there once
+     * it has caught up with the bus). Call before {@link #start}.
+     */
+    public CaRole withLateServices(DeferredServices services) {
+        this.later = services;
+        return this;
+    }
+
     public CaRole start() throws Exception {
         CaKeys keys = loadKeys(options, clock);
         use(keys);
@@ -99,7 +110,7 @@ public final class CaRole implements AutoCloseable {
                 new CertificateMetrics(metrics, () -> ca.get().keys().root().getNotAfter().toInstant().getEpochSecond()));
         List<ServerServiceDefinition> services = new ArrayList<>(extraServices);
         services.add(0, service.definition());
-        port = new SecurePort(options.bindHost(), options.securePort(), serving, trust, services);
+        port = new SecurePort(options.bindHost(), options.securePort(), serving, trust, services, later);
         if (bus != null) {
             publisher = new TrustBundlePublisher(bus, options.trustDomain(), options.replicaId());
             publisher.publish(keys);

@@ -20,9 +20,26 @@ import java.util.Set;
  * @param meshConfig the MeshConfig file the ingest role reads instead of the config folder's {@code mesh.yaml}
  *                   ({@code --mesh-config}), or null
  * @param ca         how the CA role runs (its directory, trust domain, secure port)
+ * @param plaintextXds serve the plaintext xDS port ({@code --plaintext-xds}, default true: the demo's)
+ * @param identityDir a front running without the CA: its secure port's identity ({@code --identity-dir}), or null
+ * @param secretDir   the {@code credentialName} secret store fronts serve over SDS ({@code --secret-dir}), or null
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
-                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca) {
+                          int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca,
+                          boolean plaintextXds, Path identityDir, Path secretDir) {
+
+    /** Options with the plaintext xDS port on, no front identity directory and no secret store. */
+    public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
+                       int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca) {
+        this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, meshConfig, ca,
+                true, null, null);
+    }
+
+    /** The same options with the front's xDS security set. */
+    public NodeOptions withXdsSecurity(boolean plaintext, Path identity, Path secrets) {
+        return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
+                meshConfig, ca, plaintext, identity, secrets);
+    }
 
     /** Options whose MeshConfig is the config folder's own {@code mesh.yaml}, if it has one, and the embedded CA's defaults. */
     public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,

@@ -8,6 +8,8 @@ import io.strait.ca.role.CaRole;
 import io.strait.ca.role.CaVerticle;
 import io.strait.ingest.IngestVerticle;
 import io.strait.translate.runner.TranslateVerticle;
+import io.strait.ca.grpc.DeferredServices;
+import io.strait.xds.FrontSecurity;
 import io.strait.xds.XdsVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -39,6 +41,8 @@ public final class StraitNode implements AutoCloseable {
     private String xdsDeployment;
     private AdminServer admin;
     private CaVerticle ca;
+    /** The CA's secure port, where this node's front serves xDS too (istiod's 15012); null unless both run here. */
+    private DeferredServices secureXds;
     private final List<String> deployments = new ArrayList<>();
 
     public StraitNode(NodeOptions options) {
@@ -61,7 +65,10 @@ public final class StraitNode implements AutoCloseable {
         if (options.roles().contains(Role.CA)) {
             // started alongside the other roles rather than before them: its TLS port and key checks take a second
             // or two on a small machine, and nothing else waits for it
-            ca = new CaVerticle(options.ca(), bus, metrics);
+            if (options.roles().contains(Role.XDS)) {
+                secureXds = new DeferredServices("the xDS front of this node is still catching up with the bus; retry shortly");
+            }
+            ca = new CaVerticle(options.ca(), bus, metrics, secureXds);
             caDeployment = vertx.deployVerticle(ca);
         }
         if (options.roles().contains(Role.XDS)) {
@@ -87,7 +94,12 @@ public final class StraitNode implements AutoCloseable {
     /** Starts the xDS front role (again, after {@link #stopXds()}). */
     public void startXds() throws Exception {
         // a front's lease is the same "how soon is a dead member noticed" as the translators' group session
-        xds = new XdsVerticle(bus, options.xdsHost(), options.xdsPort(), options.frontId(), metrics, options.groupSessionTimeoutMs());
+        // with the CA here, xDS joins its secure port; a front alone opens its own only when given an identity
+        FrontSecurity security = new FrontSecurity(options.plaintextXds(), secureXds, options.ca().securePort(),
+                secureXds == null ? options.identityDir() : null, options.secretDir(), java.util.Set.of(options.ca().trustDomain()),
+                java.time.Duration.ofSeconds(5));
+        xds = new XdsVerticle(bus, options.xdsHost(), options.xdsPort(), options.frontId(), metrics, options.groupSessionTimeoutMs(),
+                security);
         xdsDeployment = deploy(xds);
     }
 
@@ -115,7 +127,18 @@ public final class StraitNode implements AutoCloseable {
         return bus.bootstrapServers();
     }
 
-    /** The xDS front's port, or -1 when this node runs no front. */
+    /**
+     * The port serving xDS over mTLS: the CA's secure port when both roles run here, the front's own
+     * ({@code --identity-dir}) otherwise; -1 for none.
+     */
+    public int secureXdsPort() {
+        if (secureXds != null) {
+            return ca() == null ? -1 : ca().securePort();
+        }
+        return xds == null || xds.front() == null ? -1 : xds.front().securePort();
+    }
+
+    /** The xDS front's plaintext port, or -1 when this node runs no front or the port is off. */
     public int xdsPort() {
         return xds == null || xds.front() == null ? -1 : xds.front().port();
     }
