@@ -57,7 +57,8 @@ final class NodeFlags {
     @Option(names = "--ca-key-type", defaultValue = "ECDSA", description = "Key type of a root created on first start: ECDSA (P-256) or RSA (2048) (default: ${DEFAULT-VALUE}).")
     String caKeyType;
 
-    @Option(names = "--trust-domain", defaultValue = CaOptions.DEFAULT_TRUST_DOMAIN, description = "SPIFFE trust domain of workload identities (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--trust-domain", description = "SPIFFE trust domain of workload identities (default: the MeshConfig's "
+            + "trustDomain, else " + CaOptions.DEFAULT_TRUST_DOMAIN + "; must agree with the MeshConfig's when both are set).")
     String trustDomain;
 
     @Option(names = "--secure-san", split = ",", description = "More host names or IPs for the secure port's certificate, besides "
@@ -78,9 +79,16 @@ final class NodeFlags {
             + "namespace only.")
     Path secretDir;
 
+    /** The trust domain: {@code --trust-domain}, else the MeshConfig's ({@code --mesh-config}, else the folder's mesh.yaml). */
+    io.strait.cli.runtime.MeshTrustDomain meshTrustDomain() {
+        Path meshFile = meshConfig != null ? meshConfig : config == null ? null : config.resolve(io.strait.model.istio.MeshConfig.FILE_NAME);
+        return io.strait.cli.runtime.MeshTrustDomain.resolve(trustDomain, meshFile);
+    }
+
     CaOptions caOptions() {
         boolean plugged = caDir != null;
-        return new CaOptions(plugged ? caDir : dataDir.resolve("ca"), plugged, KeyType.parse(caKeyType), trustDomain, bind, securePort,
+        return new CaOptions(plugged ? caDir : dataDir.resolve("ca"), plugged, KeyType.parse(caKeyType), meshTrustDomain().trustDomain(),
+                bind, securePort,
                 secureSans, Duration.ofHours(24), Duration.ofSeconds(30), "ca-" + (frontId != null ? frontId : bind + ":" + securePort));
     }
 
@@ -105,6 +113,7 @@ final class NodeFlags {
         }
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, config, bind, xdsPort, adminPort,
                 frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000), meshConfig, caOptions())
-                .withXdsSecurity(plaintextXds, identityDir, secretDir);
+                .withXdsSecurity(plaintextXds, identityDir, secretDir)
+                .withTrustDomainAliases(meshTrustDomain().aliases());
     }
 }

@@ -23,22 +23,42 @@ import java.util.Set;
  * @param plaintextXds serve the plaintext xDS port ({@code --plaintext-xds}, default true: the demo's)
  * @param identityDir a front running without the CA: its secure port's identity ({@code --identity-dir}), or null
  * @param secretDir   the {@code credentialName} secret store fronts serve over SDS ({@code --secret-dir}), or null
+ * @param trustDomainAliases more trust domains whose identities the secure xDS port accepts as the mesh's (MeshConfig
+ *                    {@code trustDomainAliases})
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
                           int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca,
-                          boolean plaintextXds, Path identityDir, Path secretDir) {
+                          boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases) {
+
+    public NodeOptions {
+        trustDomainAliases = Set.copyOf(trustDomainAliases);
+    }
 
     /** Options with the plaintext xDS port on, no front identity directory and no secret store. */
     public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
                        int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca) {
         this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, meshConfig, ca,
-                true, null, null);
+                true, null, null, Set.of());
     }
 
     /** The same options with the front's xDS security set. */
     public NodeOptions withXdsSecurity(boolean plaintext, Path identity, Path secrets) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintext, identity, secrets);
+                meshConfig, ca, plaintext, identity, secrets, trustDomainAliases);
+    }
+
+    /** The same options with the trust domain aliases the mesh's MeshConfig names. */
+    public NodeOptions withTrustDomainAliases(Set<String> aliases) {
+        return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
+                meshConfig, ca, plaintextXds, identityDir, secretDir, aliases);
+    }
+
+    /** Every trust domain whose identities count as this mesh's: the CA's, then the aliases. */
+    public Set<String> trustDomains() {
+        Set<String> all = new java.util.LinkedHashSet<>();
+        all.add(ca.trustDomain());
+        all.addAll(trustDomainAliases);
+        return all;
     }
 
     /** Options whose MeshConfig is the config folder's own {@code mesh.yaml}, if it has one, and the embedded CA's defaults. */

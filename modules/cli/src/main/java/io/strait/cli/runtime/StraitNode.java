@@ -96,7 +96,7 @@ public final class StraitNode implements AutoCloseable {
         // a front's lease is the same "how soon is a dead member noticed" as the translators' group session
         // with the CA here, xDS joins its secure port; a front alone opens its own only when given an identity
         FrontSecurity security = new FrontSecurity(options.plaintextXds(), secureXds, options.ca().securePort(),
-                secureXds == null ? options.identityDir() : null, options.secretDir(), java.util.Set.of(options.ca().trustDomain()),
+                secureXds == null ? options.identityDir() : null, options.secretDir(), options.trustDomains(),
                 java.time.Duration.ofSeconds(5));
         xds = new XdsVerticle(bus, options.xdsHost(), options.xdsPort(), options.frontId(), metrics, options.groupSessionTimeoutMs(),
                 security);
