@@ -1,7 +1,7 @@
 package io.strait.cli;
 
 import io.strait.cli.bootstrap.EnvoyBootstrap;
-import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.agent.bootstrap.GrpcBootstrap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
