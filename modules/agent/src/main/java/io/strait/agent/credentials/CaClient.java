@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -56,9 +57,12 @@ public final class CaClient {
      * @throws CaRefused with one line saying why
      */
     public WorkloadCredentials withToken(String token, String rootFingerprint) {
-        TlsChannelCredentials creds = (TlsChannelCredentials) TlsChannelCredentials.newBuilder()
-                .trustManager(new RootPinnedTrust(rootFingerprint)).build();
-        return request(MeshChannels.open(address, creds), token, List.of());
+        return withToken(token, new RootPinnedTrust(rootFingerprint));
+    }
+
+    /** The first certificate, with a join token, trusting the CA as {@code caTrust} says ({@code strait cert request --root-cert}). */
+    public WorkloadCredentials withToken(String token, X509TrustManager caTrust) {
+        return request(MeshChannels.open(address, TlsChannelCredentials.newBuilder().trustManager(caTrust).build()), token, List.of());
     }
 
     /** A new key and certificate for the same identity, authenticated by {@code current}'s certificate. */
