@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.strait.bus.envelope.RevisionStatus;
 import io.strait.bus.kafka.BusConfig;
-import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.agent.bootstrap.GrpcBootstrap;
 import io.strait.cli.demo.ProxylessClient;
 import io.strait.cli.runtime.StraitNode;
 import io.strait.model.finding.Finding;

@@ -14,7 +14,7 @@ import io.strait.ca.issue.IssuancePolicy;
 import io.strait.ca.keys.KeyType;
 import io.strait.ca.keys.Pem;
 import io.strait.ca.keys.SelfSignedRoot;
-import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.agent.bootstrap.GrpcBootstrap;
 import io.strait.cli.demo.EchoService;
 import io.strait.cli.demo.ProxylessClient;
 import io.strait.cli.runtime.StraitNode;

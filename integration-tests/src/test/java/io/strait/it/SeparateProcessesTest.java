@@ -8,7 +8,7 @@ import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.EmbeddedKafka;
 import io.strait.bus.topic.TopicDefinition;
 import io.strait.bus.topic.TopicInstaller;
-import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.agent.bootstrap.GrpcBootstrap;
 import io.strait.cli.demo.ProxylessClient;
 import java.nio.file.Path;
 import java.time.Duration;

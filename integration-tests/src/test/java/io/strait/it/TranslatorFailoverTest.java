@@ -7,7 +7,7 @@ import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.EmbeddedKafka;
 import io.strait.bus.topic.TopicDefinition;
 import io.strait.bus.topic.Topics;
-import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.agent.bootstrap.GrpcBootstrap;
 import io.strait.cli.demo.ProxylessClient;
 import io.strait.cli.runtime.NodeOptions;
 import io.strait.cli.runtime.Role;

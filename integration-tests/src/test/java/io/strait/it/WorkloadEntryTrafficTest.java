@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.strait.bus.kafka.EmbeddedKafka;
 import io.strait.bus.topic.Topics;
-import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.agent.bootstrap.GrpcBootstrap;
 import io.strait.cli.demo.Backends;
 import io.strait.cli.demo.ProxylessClient;
 import io.strait.cli.runtime.StraitNode;

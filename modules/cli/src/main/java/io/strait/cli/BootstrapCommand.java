@@ -1,7 +1,7 @@
 package io.strait.cli;
 
 import io.strait.cli.bootstrap.EnvoyBootstrap;
-import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.agent.bootstrap.GrpcBootstrap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,6 +34,10 @@ public final class BootstrapCommand implements Callable<Integer> {
     @Option(names = {"-l", "--label"}, description = "Workload label key=value (repeatable).")
     Map<String, String> labels = new LinkedHashMap<>();
 
+    @Option(names = "--sds-socket", description = "envoy: the agent's SDS socket (default: Istio's ./var/run/secrets/workload-spiffe-uds/socket; "
+            + "strait agent serves it at <out>/workload-spiffe-uds/socket).")
+    String sdsSocket;
+
     @Override
     public Integer call() {
         switch (kind) {
@@ -42,7 +46,8 @@ public final class BootstrapCommand implements Callable<Integer> {
                 String id = node != null ? node : "sidecar~127.0.0.1~" + name + "." + namespaceOr("default") + "~"
                         + namespaceOr("default") + ".svc.cluster.local";
                 try {
-                    System.out.println(new EnvoyBootstrap(xds, EnvoyBootstrap.identity(id, namespace, labels)).toJson());
+                    System.out.println(new EnvoyBootstrap(xds, EnvoyBootstrap.identity(id, namespace, labels),
+                            sdsSocket != null ? sdsSocket : EnvoyBootstrap.SDS_SOCKET).toJson());
                 } catch (IllegalArgumentException e) {
                     System.err.println("strait: " + e.getMessage());
                     return 2;

@@ -1,6 +1,6 @@
 package io.strait.cli;
 
-import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.agent.bootstrap.GrpcBootstrap;
 import io.strait.cli.demo.Backends;
 import io.strait.cli.demo.TrafficWatch;
 import io.strait.cli.runtime.Role;

@@ -1,6 +1,6 @@
 package io.strait.cli;
 
-import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.agent.bootstrap.GrpcBootstrap;
 import io.strait.cli.runtime.ConsoleLogging;
 import io.strait.cli.runtime.Role;
 import io.strait.cli.runtime.StraitNode;

@@ -13,6 +13,7 @@ import io.strait.ca.grpc.DeferredServices;
 import io.strait.ca.grpc.MeshTrust;
 import io.strait.ca.grpc.SecurePort;
 import io.strait.ca.grpc.ServingIdentity;
+import io.strait.ca.grpc.TrustBundleService;
 import io.strait.ca.identity.SpiffeId;
 import io.strait.ca.issue.CertificateAuthority;
 import io.strait.ca.issue.IssuancePolicy;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * The Citadel role in one process: loads (or on first start creates) the CA, serves Istio's CSR API on the secure
  * port, publishes the trust bundle, renews the port's own certificate at half its life, and re-reads a plugged-in CA
  * directory so that a root rotated there (old and new roots in {@code root-cert.pem}) reaches the bus and the port.
- * A directory that stops being a valid CA is reported and ignored: the role keeps the last good one.
+ * A directory that stops being a valid CA is reported and ignored: the role keeps the last good one. The port also
+ * serves the trust bundle ({@link TrustBundleService}), so agents follow a root rotation as it happens.
  */
 public final class CaRole implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaRole.class);
@@ -53,6 +55,7 @@ public final class CaRole implements AutoCloseable {
     private SecurePort port;
     private TrustBundlePublisher publisher;
     private CertificateService service;
+    private TrustBundleService trustBundle;
     private ScheduledExecutorService timer;
     private final MeterRegistry metrics;
     private DeferredServices later;
@@ -110,6 +113,8 @@ public final class CaRole implements AutoCloseable {
                 new CertificateMetrics(metrics, () -> ca.get().keys().root().getNotAfter().toInstant().getEpochSecond()));
         List<ServerServiceDefinition> services = new ArrayList<>(extraServices);
         services.add(0, service.definition());
+        trustBundle = new TrustBundleService(keys.roots());
+        services.add(1, trustBundle.definition());
         port = new SecurePort(options.bindHost(), options.securePort(), serving, trust, services, later);
         if (bus != null) {
             publisher = new TrustBundlePublisher(bus, options.trustDomain(), options.replicaId());
@@ -161,6 +166,7 @@ public final class CaRole implements AutoCloseable {
         }
         use(read);
         trust.trust(read.roots());
+        trustBundle.update(read.roots());
         serving.renew(ca.get());
         LOG.info("CA in {} changed: signing {} under root {}, {} trusted root(s)", options.caDir(),
                 read.signingCert().getSubjectX500Principal(), read.rootFingerprint(), read.roots().size());
@@ -203,6 +209,9 @@ public final class CaRole implements AutoCloseable {
     public void close() {
         if (timer != null) {
             timer.shutdownNow();
+        }
+        if (trustBundle != null) {
+            trustBundle.close();
         }
         if (port != null) {
             port.close();

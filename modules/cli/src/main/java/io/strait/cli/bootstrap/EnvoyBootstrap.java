@@ -34,13 +34,20 @@ import java.util.Map;
  *
  * @param xds      the xDS front, {@code host:port} (an IP literal or a DNS name)
  * @param identity the proxy, as the front will read it
+ * @param sdsSocket the workload agent's SDS socket ({@code strait agent --sds-socket}); Istio's relative path by default
  */
-public record EnvoyBootstrap(String xds, ProxyIdentity identity) {
+public record EnvoyBootstrap(String xds, ProxyIdentity identity, String sdsSocket) {
+
+    /** A bootstrap whose SDS is at Istio's path, {@value #SDS_SOCKET}, relative to Envoy's working directory. */
+    public EnvoyBootstrap(String xds, ProxyIdentity identity) {
+        this(xds, identity, SDS_SOCKET);
+    }
+
     private static final String XDS_CLUSTER = "xds-grpc";
     /** The agent's SDS cluster, named as the mesh TLS contexts name it (Istio's bootstrap name). */
     static final String SDS_CLUSTER = "sds-grpc";
     /** Where Istio's agent serves SDS, relative to Envoy's working directory. */
-    static final String SDS_SOCKET = "./var/run/secrets/workload-spiffe-uds/socket";
+    public static final String SDS_SOCKET = "./var/run/secrets/workload-spiffe-uds/socket";
 
     public Bootstrap toProto() {
         int colon = xds.lastIndexOf(':');
@@ -83,7 +90,7 @@ public record EnvoyBootstrap(String xds, ProxyIdentity identity) {
                                 .addGrpcServices(GrpcService.newBuilder().setEnvoyGrpc(
                                         GrpcService.EnvoyGrpc.newBuilder().setClusterName(XDS_CLUSTER))))
                         .setCdsConfig(ads).setLdsConfig(ads))
-                .setStaticResources(Bootstrap.StaticResources.newBuilder().addClusters(xdsCluster).addClusters(sdsCluster()))
+                .setStaticResources(Bootstrap.StaticResources.newBuilder().addClusters(xdsCluster).addClusters(sdsCluster(sdsSocket)))
                 .build();
     }
 
@@ -92,7 +99,7 @@ public record EnvoyBootstrap(String xds, ProxyIdentity identity) {
      * the mesh mTLS contexts Strait sends take the certificate {@code default} and the roots {@code ROOTCA}. The
      * cluster must exist even without an agent: Envoy refuses a listener whose SDS names an unknown cluster.
      */
-    private static Cluster sdsCluster() {
+    private static Cluster sdsCluster(String socketPath) {
         return Cluster.newBuilder().setName(SDS_CLUSTER).setType(Cluster.DiscoveryType.STATIC)
                 .setConnectTimeout(Duration.newBuilder().setSeconds(1))
                 .putTypedExtensionProtocolOptions("envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
@@ -102,7 +109,7 @@ public record EnvoyBootstrap(String xds, ProxyIdentity identity) {
                 .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(SDS_CLUSTER).addEndpoints(
                         LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(
                                 Endpoint.newBuilder().setAddress(Address.newBuilder().setPipe(
-                                        io.envoyproxy.envoy.config.core.v3.Pipe.newBuilder().setPath(SDS_SOCKET)))))))
+                                        io.envoyproxy.envoy.config.core.v3.Pipe.newBuilder().setPath(socketPath)))))))
                 .build();
     }
 

@@ -1,6 +1,6 @@
 package io.strait.cli.demo;
 
-import io.strait.cli.bootstrap.GrpcBootstrap;
+import io.strait.agent.bootstrap.GrpcBootstrap;
 import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.ServiceEntry;
 import io.strait.model.istio.StringMatch;
