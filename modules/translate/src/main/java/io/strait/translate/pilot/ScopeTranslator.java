@@ -10,6 +10,7 @@ import io.strait.model.istio.Sidecar;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.model.proxy.ProxyType;
+import io.strait.translate.pilot.authz.InboundAuthz;
 import io.strait.translate.xds.XdsResources;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,10 +120,12 @@ public final class ScopeTranslator {
                 SidecarOutbound.build(services, model, mesh, registryOnly, clusters, listeners, routes);
                 List<Sidecar.IngressListener> ingress = model.sidecarFor(proxy).map(Sidecar::ingress).orElse(List.of());
                 SidecarInbound.build(SidecarInbound.ports(model.servicesSelecting(proxy), ingress),
-                        PeerAuthentications.of(model, proxy.namespace(), proxy.labels()), listeners, otherClusters);
+                        PeerAuthentications.of(model, proxy.namespace(), proxy.labels()),
+                        InboundAuthz.of(model, proxy.namespace(), proxy.labels()), listeners, otherClusters);
                 otherClusters.addAll(PassthroughClusters.all());
             }
-            case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, clusters, listeners, routes);
+            case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh,
+                    InboundAuthz.of(model, proxy.namespace(), proxy.labels()), clusters, listeners, routes);
         }
         List<Cluster> cds = new ArrayList<>();
         List<ClusterLoadAssignment> eds = new ArrayList<>();
