@@ -55,6 +55,27 @@ public final class InboundAuthz {
                 model.meshConfig().trustDomainAliases()));
     }
 
+    /**
+     * The outbound clusters of the ext_authz providers the filters call: the scope must carry them (a Sidecar's
+     * egress hosts may not name the authorizer), or ext_authz could not reach it.
+     */
+    public List<String> extAuthzClusters() {
+        TreeSet<String> out = new TreeSet<>();
+        for (IstioResource r : withAction(AuthorizationPolicy.CUSTOM)) {
+            AuthorizationPolicy spec = (AuthorizationPolicy) r.spec();
+            if (spec.provider() != null && spec.provider().name() != null) {
+                try {
+                    ExtAuthzProviders.Built b = ExtAuthzProviders.of(spec.provider().name(), model);
+                    out.add(b.http().hasGrpcService() ? b.http().getGrpcService().getEnvoyGrpc().getClusterName()
+                            : b.http().getHttpService().getServerUri().getCluster());
+                } catch (NotEnforceable e) {
+                    // a provider that cannot be used calls nothing: its policies deny instead
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
     /** Whether any policy applies. */
     public boolean isEmpty() {
         return policies.isEmpty();
