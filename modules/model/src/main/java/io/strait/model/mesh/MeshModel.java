@@ -376,6 +376,11 @@ public final class MeshModel {
         return out;
     }
 
+    /** Whether an AuthorizationPolicy applies to the workloads of {@code namespace} with {@code labels} ({@link #authorizationPoliciesFor}). */
+    public boolean authorizationPolicyApplies(IstioResource policy, String namespace, Map<String, String> labels) {
+        return policy.spec() instanceof io.strait.model.istio.AuthorizationPolicy ap && picks(policy, ap, namespace, labels);
+    }
+
     private boolean picks(IstioResource r, io.strait.model.istio.AuthorizationPolicy ap, String namespace,
                           Map<String, String> labels) {
         boolean root = r.namespace().equals(meshConfig().rootNamespace());
