@@ -69,6 +69,7 @@ final class SecurityValidators {
         if ("CUSTOM".equals(spec.path("action").asText()) && spec.path("provider").path("name").asText().isEmpty()) {
             f.error(r, Findings.SCHEMA, "spec.provider.name", "action CUSTOM needs a provider name");
         }
+        GrpcAuthorization.notices(r, spec, f);
     }
 
     static void requestAuthentication(LoadedResource r, Findings f) {

@@ -19,7 +19,7 @@ public enum Kind {
     ENVOY_FILTER("EnvoyFilter", GenericSpec.class),
     PROXY_CONFIG("ProxyConfig", GenericSpec.class),
     PEER_AUTHENTICATION("PeerAuthentication", PeerAuthentication.class),
-    AUTHORIZATION_POLICY("AuthorizationPolicy", GenericSpec.class),
+    AUTHORIZATION_POLICY("AuthorizationPolicy", AuthorizationPolicy.class),
     REQUEST_AUTHENTICATION("RequestAuthentication", GenericSpec.class),
     TELEMETRY("Telemetry", GenericSpec.class),
     WASM_PLUGIN("WasmPlugin", GenericSpec.class),

@@ -316,7 +316,8 @@ public final class MeshModel {
 
     /**
      * The label selectors of the mesh that pick a proxy — ServiceEntry workload selectors of its namespace, Gateway
-     * selectors, VirtualService {@code sourceLabels}, PeerAuthentication selectors of its namespace — each named by where it is written. Beyond its kind, namespace
+     * selectors, VirtualService {@code sourceLabels}, PeerAuthentication selectors of its namespace, the
+     * AuthorizationPolicies that select it by label or target its Gateway — each named by where it is written. Beyond its kind, namespace
      * and Sidecar, this is all a proxy's translation reads of its labels: proxies picked by the same selectors get
      * the same config, whatever their other labels.
      */
@@ -333,6 +334,9 @@ public final class MeshModel {
             } else if (r.spec() instanceof io.strait.model.istio.PeerAuthentication pa && !pa.namespaceWide()
                     && r.namespace().equals(proxy.namespace()) && pa.selector().matches(proxy.labels())) {
                 out.add(r.key() + " selector");
+            } else if (r.spec() instanceof io.strait.model.istio.AuthorizationPolicy ap && !ap.namespaceWide()
+                    && picks(r, ap, proxy.namespace(), proxy.labels())) {
+                out.add(r.key() + " selector");
             } else if (r.spec() instanceof Gateway gw && proxy.labels().entrySet().containsAll(gw.selector().entrySet())) {
                 out.add(r.key() + " selector");
             } else if (r.spec() instanceof VirtualService vs) {
@@ -348,5 +352,47 @@ public final class MeshModel {
             }
         }
         return out;
+    }
+
+    /** The label naming a Kubernetes Gateway's deployment: what an AuthorizationPolicy's Gateway targetRef selects by. */
+    public static final String GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+
+    /**
+     * The AuthorizationPolicies that apply to a workload of {@code namespace} with {@code labels}, as Istio selects
+     * them: those of the root namespace without selector (the whole mesh), or whose selector picks it (in any
+     * namespace); those of its own namespace without selector, or whose selector picks it; and those of its
+     * namespace whose {@code targetRef(s)} name its Gateway (the {@value #GATEWAY_NAME_LABEL} label). A targetRef to
+     * a Service or ServiceEntry applies to waypoints, which Strait does not serve, so to no workload here. Sorted by
+     * namespace and name, so every translator builds the same filters.
+     */
+    public List<IstioResource> authorizationPoliciesFor(String namespace, Map<String, String> labels) {
+        List<IstioResource> out = new ArrayList<>();
+        for (IstioResource r : resources.values()) {
+            if (r.spec() instanceof io.strait.model.istio.AuthorizationPolicy ap && picks(r, ap, namespace, labels)) {
+                out.add(r);
+            }
+        }
+        out.sort(java.util.Comparator.comparing(IstioResource::key));
+        return out;
+    }
+
+    /** Whether an AuthorizationPolicy applies to the workloads of {@code namespace} with {@code labels} ({@link #authorizationPoliciesFor}). */
+    public boolean authorizationPolicyApplies(IstioResource policy, String namespace, Map<String, String> labels) {
+        return policy.spec() instanceof io.strait.model.istio.AuthorizationPolicy ap && picks(policy, ap, namespace, labels);
+    }
+
+    private boolean picks(IstioResource r, io.strait.model.istio.AuthorizationPolicy ap, String namespace,
+                          Map<String, String> labels) {
+        boolean root = r.namespace().equals(meshConfig().rootNamespace());
+        if (!root && !r.namespace().equals(namespace)) {
+            return false;
+        }
+        if (!ap.allTargetRefs().isEmpty()) {
+            return r.namespace().equals(namespace) && ap.allTargetRefs().stream().anyMatch(t -> t != null
+                    && "Gateway".equals(t.kind()) && "gateway.networking.k8s.io".equals(t.group())
+                    && (t.namespace() == null || t.namespace().isEmpty() || t.namespace().equals(namespace))
+                    && t.name() != null && t.name().equals(labels.get(GATEWAY_NAME_LABEL)));
+        }
+        return ap.selector() == null || ap.selector().matches(labels);
     }
 }

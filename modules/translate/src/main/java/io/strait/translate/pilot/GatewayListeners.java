@@ -12,6 +12,7 @@ import io.strait.model.istio.Gateway;
 import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.VirtualService;
 import io.strait.model.mesh.MeshModel;
+import io.strait.translate.pilot.authz.InboundAuthz;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,8 +39,12 @@ final class GatewayListeners {
     private record Bound(IstioResource gateway, Gateway.Server server, int index) {
     }
 
-    static void build(List<IstioResource> gateways, MeshModel model, RouteContext proxy, Set<ClusterRef> referenced,
-                      List<Listener> listeners, List<RouteConfiguration> routes) {
+    static void build(List<IstioResource> gateways, MeshModel model, RouteContext proxy, InboundAuthz authz,
+                      Set<ClusterRef> referenced, List<Listener> listeners, List<RouteConfiguration> routes) {
+        List<io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter> httpFilters =
+                HttpFilters.envoyOutbound(authz);
+        List<io.envoyproxy.envoy.config.listener.v3.Filter> tcpAuthz = new ArrayList<>(authz.customTcp());
+        tcpAuthz.addAll(authz.localTcp());
         Map<Integer, List<Bound>> byPort = new TreeMap<>();
         for (IstioResource gw : gateways) {
             List<Gateway.Server> servers = ((Gateway) gw.spec()).servers();
@@ -60,8 +65,12 @@ final class GatewayListeners {
                     // TLS passes through to the destination its SNI name routes to; the gateway never decrypts it
                     RouteContext ctx = proxy.forGateway(b.gateway(), port);
                     for (IstioResource vs : model.virtualServicesBoundTo(b.gateway(), proxy.namespace())) {
-                        listener.addAllFilterChains(L4Routes.tls(vs, ctx, model, sniTaken, sni -> b.server().dnsNames()
-                                .stream().anyMatch(host -> intersection(sni, host) != null), referenced));
+                        for (FilterChain chain : L4Routes.tls(vs, ctx, model, sniTaken, sni -> b.server().dnsNames()
+                                .stream().anyMatch(host -> intersection(sni, host) != null), referenced)) {
+                            // the gateway's policies see these connections as TCP: network RBAC before the proxy
+                            listener.addFilterChains(chain.toBuilder().clearFilters().addAllFilters(tcpAuthz)
+                                    .addAllFilters(chain.getFiltersList()));
+                        }
                     }
                     continue;
                 }
@@ -85,7 +94,7 @@ final class GatewayListeners {
                 routes.add(routeConfig(routeName, port, List.of(b), model, proxy, referenced));
                 listener.addFilterChains(FilterChain.newBuilder().setName(routeName).setFilterChainMatch(match)
                         .setTransportSocket(DownstreamTls.of(b.server().tls()))
-                        .addFilters(Listeners.rdsConnectionManager("outbound_0.0.0.0_" + port, routeName, HttpFilters.envoyOutbound())));
+                        .addFilters(Listeners.rdsConnectionManager("outbound_0.0.0.0_" + port, routeName, httpFilters)));
             }
             if (listener.getFilterChainsCount() > 0) {
                 listener.addListenerFilters(Listeners.tlsInspector());
@@ -95,7 +104,7 @@ final class GatewayListeners {
                 String routeName = "http." + port;
                 routes.add(routeConfig(routeName, port, plain, model, proxy, referenced));
                 listener.addFilterChains(FilterChain.newBuilder()
-                        .addFilters(Listeners.rdsConnectionManager("outbound_0.0.0.0_" + port, routeName, HttpFilters.envoyOutbound())));
+                        .addFilters(Listeners.rdsConnectionManager("outbound_0.0.0.0_" + port, routeName, httpFilters)));
             }
             if (listener.getFilterChainsCount() > 0) {
                 listeners.add(listener.build());

@@ -10,6 +10,8 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.strait.model.istio.ServiceEntry;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.strait.translate.pilot.authz.InboundAuthz;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -24,7 +26,9 @@ import java.util.TreeSet;
  * matches cannot tell TLS from plain text, so a port takes one of them. STRICT is mTLS with a client certificate
  * required (certificate provider {@code default}, no {@code tls_params}, no SAN matcher — gRPC servers refuse
  * both); DISABLE and PERMISSIVE are plain text, as in Istio — except, as in Istio, PERMISSIVE on a workload
- * labelled {@code security.istio.io/tlsMode: istio}, whose clients' auto mTLS sends mTLS, is STRICT.
+ * labelled {@code security.istio.io/tlsMode: istio}, whose clients' auto mTLS sends mTLS, is STRICT. Its
+ * AuthorizationPolicies are grpc-java's RBAC filters, failing closed where gRPC cannot enforce a rule
+ * ({@link InboundAuthz#grpc}).
  */
 final class GrpcInbound {
     static final String LISTENER_PREFIX = "xds.istio.io/grpc/lds/inbound/";
@@ -43,19 +47,20 @@ final class GrpcInbound {
         }
         PeerAuthentications.Effective mtls = PeerAuthentications.of(model, proxy.namespace(), proxy.labels());
         boolean autoMtlsLabelled = "istio".equals(proxy.labels().get(ClusterMtls.TLS_MODE_LABEL));
+        List<HttpFilter> filters = HttpFilters.grpcInbound(InboundAuthz.of(model, proxy.namespace(), proxy.labels()));
         return ports.stream().map(port -> {
             PeerAuthentications.Mode mode = mtls.at(port);
             if (mode == PeerAuthentications.Mode.PERMISSIVE) {
                 mode = autoMtlsLabelled ? PeerAuthentications.Mode.STRICT : PeerAuthentications.Mode.DISABLE;
             }
-            return listener(port, mode == PeerAuthentications.Mode.STRICT);
+            return listener(port, mode == PeerAuthentications.Mode.STRICT, filters);
         }).toList();
     }
 
-    private static Listener listener(int port, boolean mtls) {
+    private static Listener listener(int port, boolean mtls, List<HttpFilter> filters) {
         String suffix = mtls ? "mtls" : "plaintext";
         FilterChain.Builder chain = FilterChain.newBuilder().setName("inbound-" + suffix)
-                .addFilters(Listeners.inlineConnectionManager("inbound_0.0.0.0_" + port, routes(), HttpFilters.inbound()));
+                .addFilters(Listeners.inlineConnectionManager("inbound_0.0.0.0_" + port, routes(), filters));
         if (mtls) {
             chain.setTransportSocket(MeshIdentityTls.grpcServer());
         }

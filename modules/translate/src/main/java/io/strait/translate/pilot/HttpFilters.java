@@ -4,40 +4,73 @@ import com.google.protobuf.Any;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.strait.translate.pilot.authz.InboundAuthz;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The order of HTTP filters, kept in this one place. Order is behaviour: a filter sees a request only if every
  * filter before it let it through.
+ *
+ * <p>Authorization comes first, in Istio's order, so Envoy stats, dashboards and decisions read as Istio's do:
+ * CUSTOM (per provider a shadow RBAC filter that marks the requests its rules match, then the ext_authz filter
+ * that asks the provider about those only), then JWT authn (RequestAuthentication, not translated yet: its claims
+ * must be in metadata before RBAC reads them), then RBAC for AUDIT, DENY and ALLOW, each its own filter, in that
+ * order — AUDIT logs whatever is decided after it, any DENY match denies before an ALLOW can allow
+ * ({@link InboundAuthz}). On a gateway that puts authorization before CORS and fault injection, as Istio does:
+ * a policy must allow a browser's preflight for it to be answered.
  */
 public final class HttpFilters {
     private HttpFilters() {
     }
 
     /** The filter chain of an inbound HTTP connection manager (sidecar to its own workload). */
-    public static List<HttpFilter> inbound() {
-        return List.of(
-                // RBAC (AuthorizationPolicy) and JWT authn (RequestAuthentication) go here, before the router
-                router());
+    public static List<HttpFilter> inbound(InboundAuthz authz) {
+        List<HttpFilter> out = new ArrayList<>(authz.customHttp());
+        // JWT authn (RequestAuthentication) goes here: after ext_authz, before the RBAC filters that read its claims
+        out.addAll(authz.localHttp());
+        out.add(router());
+        return List.copyOf(out);
     }
 
-    /** The filter chain of an Envoy proxy's outbound (and gateway) connection manager. */
+    /**
+     * The filter chain of a proxyless gRPC server's inbound connection manager: grpc-java's RBAC filters (A41),
+     * DENY then ALLOW as Istio's grpcgen orders them ({@link InboundAuthz#grpc}), and the router, which gRPC
+     * requires last.
+     */
+    public static List<HttpFilter> grpcInbound(InboundAuthz authz) {
+        List<HttpFilter> out = new ArrayList<>(authz.grpc());
+        out.add(router());
+        return List.copyOf(out);
+    }
+
+    /** The filter chain of an Envoy sidecar's outbound connection manager: no authorization, that is the server's. */
     public static List<HttpFilter> envoyOutbound() {
-        return List.of(
-                // CORS first: a browser's preflight is answered before anything can fail or delay it
-                filter(Cors.FILTER, io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDefaultInstance()),
-                fault(),
-                // RBAC and JWT authn go here, in that order, as they are added
-                // local rate limit last before the router: only requests that would be forwarded spend tokens
-                filter(LocalRateLimits.FILTER, LocalRateLimits.inChain()),
-                router());
+        return envoyOutbound(InboundAuthz.NONE);
+    }
+
+    /**
+     * The filter chain of an Envoy gateway's (and, with {@link InboundAuthz#NONE}, a sidecar's outbound) connection
+     * manager: the AuthorizationPolicies selecting the gateway first, as on a sidecar's inbound side.
+     */
+    public static List<HttpFilter> envoyOutbound(InboundAuthz authz) {
+        List<HttpFilter> out = new ArrayList<>(authz.customHttp());
+        // JWT authn goes here, as on the inbound side
+        out.addAll(authz.localHttp());
+        // CORS next: a browser's preflight is answered before fault injection can fail or delay it
+        out.add(filter(Cors.FILTER, io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDefaultInstance()));
+        out.add(fault());
+        // local rate limit last before the router: only requests that would be forwarded spend tokens
+        out.add(filter(LocalRateLimits.FILTER, LocalRateLimits.inChain()));
+        out.add(router());
+        return List.copyOf(out);
     }
 
     /** The filter chain of an outbound HTTP connection manager of a proxyless gRPC client. */
     public static List<HttpFilter> outbound() {
         return List.of(
                 fault(),
-                // RBAC and JWT authn go here, in that order, as they are added
+                // no authorization on a client's outbound side: the server's proxy (or gRPC server) enforces it
                 // the router must be last: it forwards the request; gRPC rejects a chain without it at the end
                 router());
     }

@@ -10,6 +10,7 @@ import io.strait.model.istio.Sidecar;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.model.proxy.ProxyType;
+import io.strait.translate.pilot.authz.InboundAuthz;
 import io.strait.translate.xds.XdsResources;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +103,11 @@ public final class ScopeTranslator {
         }
         RouteContext mesh = RouteContext.mesh(proxy.type(), proxy.namespace(), proxy.labels(),
                 defaults != null ? defaults : RouteDefaults.of(model.meshConfig()));
+        InboundAuthz authz = InboundAuthz.of(model, proxy.namespace(), proxy.labels());
+        if (proxy.type() != ProxyType.GRPC) {
+            // ext_authz calls its provider through an outbound cluster the scope must carry (gRPC has no ext_authz)
+            authz.extAuthzClusters().forEach(name -> ClusterRef.parse(name).ifPresent(clusters::add));
+        }
         switch (proxy.type()) {
             case GRPC -> {
                 for (MeshModel.Service service : services) {
@@ -119,10 +125,10 @@ public final class ScopeTranslator {
                 SidecarOutbound.build(services, model, mesh, registryOnly, clusters, listeners, routes);
                 List<Sidecar.IngressListener> ingress = model.sidecarFor(proxy).map(Sidecar::ingress).orElse(List.of());
                 SidecarInbound.build(SidecarInbound.ports(model.servicesSelecting(proxy), ingress),
-                        PeerAuthentications.of(model, proxy.namespace(), proxy.labels()), listeners, otherClusters);
+                        PeerAuthentications.of(model, proxy.namespace(), proxy.labels()), authz, listeners, otherClusters);
                 otherClusters.addAll(PassthroughClusters.all());
             }
-            case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, clusters, listeners, routes);
+            case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, authz, clusters, listeners, routes);
         }
         List<Cluster> cds = new ArrayList<>();
         List<ClusterLoadAssignment> eds = new ArrayList<>();

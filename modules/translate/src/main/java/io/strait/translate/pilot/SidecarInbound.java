@@ -14,6 +14,10 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.strait.model.istio.ServiceEntry;
 import io.strait.model.istio.Sidecar;
 import io.strait.model.mesh.MeshModel;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.strait.translate.pilot.authz.InboundAuthz;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,8 +25,9 @@ import java.util.TreeMap;
 /**
  * The inbound side of an Envoy sidecar, as Istio lays it out: {@code virtualInbound} on 15006 takes every captured
  * inbound connection, matches its original destination port, and hands it to the workload on localhost through
- * cluster {@code inbound|<port>||} — over HTTP for HTTP ports (where inbound filters such as RBAC will sit), as
- * plain TCP otherwise. Ports no service declares pass through to where they were going.
+ * cluster {@code inbound|<port>||} — over HTTP for HTTP ports, as plain TCP otherwise — through the workload's
+ * authorization filters ({@link InboundAuthz}: HTTP RBAC and ext_authz in the connection manager, network RBAC
+ * and ext_authz before the TCP proxy, on every chain of the port and on the catch-all chains). Ports no service declares pass through to where they were going.
  *
  * <p>Which connections each port accepts — mTLS, plain text, or both — is the workload's PeerAuthentication mode
  * ({@link PeerAuthentications}, {@link InboundTls}).
@@ -78,8 +83,12 @@ final class SidecarInbound {
      * so do the catch-all chains of undeclared ports, under the workload's own mode, so plain text cannot reach a
      * STRICT workload through a port no service declares.
      */
-    static void build(Map<Integer, InboundPort> ports, PeerAuthentications.Effective mtls, List<Listener> listeners,
-                      List<Cluster> clusters) {
+    static void build(Map<Integer, InboundPort> ports, PeerAuthentications.Effective mtls, InboundAuthz authz,
+                      List<Listener> listeners, List<Cluster> clusters) {
+        // computed once: every chain of every port carries the same filters, mTLS and plain text alike
+        List<HttpFilter> httpFilters = HttpFilters.inbound(authz);
+        List<Filter> tcpAuthz = new ArrayList<>(authz.customTcp());
+        tcpAuthz.addAll(authz.localTcp());
         Listener.Builder listener = Listeners.envoy("virtualInbound", "0.0.0.0", VIRTUAL_INBOUND_PORT, true,
                 TrafficDirection.INBOUND).addListenerFilters(Listeners.originalDst());
         boolean inspects = false;
@@ -97,9 +106,9 @@ final class SidecarInbound {
                 // one-way TLS on a PERMISSIVE TCP port is the application's own: pass it on as bytes
                 if (http && (c.mtls() || c.transportProtocol().equals(InboundTls.RAW_BUFFER))) {
                     chain.addFilters(Listeners.inlineConnectionManager("inbound_0.0.0.0_" + port, routes(cluster, port),
-                            HttpFilters.inbound()));
+                            httpFilters));
                 } else {
-                    chain.addFilters(Listeners.tcpProxy(cluster));
+                    chain.addAllFilters(tcpAuthz).addFilters(Listeners.tcpProxy(cluster));
                 }
                 listener.addFilterChains(InboundTls.secure(c, http, chain));
             }
@@ -109,6 +118,8 @@ final class SidecarInbound {
             listener.addFilterChains(InboundTls.secure(c, false, FilterChain.newBuilder()
                     .setName("virtualInbound-catchall-tcp" + c.nameSuffix())
                     .setFilterChainMatch(InboundTls.match(c, FilterChainMatch.newBuilder()))
+                    // ports no service declares are still the workload's: its policies apply, as in Istio
+                    .addAllFilters(tcpAuthz)
                     .addFilters(Listeners.tcpProxy(PassthroughClusters.INBOUND_PASSTHROUGH))));
         }
         if (inspects) {

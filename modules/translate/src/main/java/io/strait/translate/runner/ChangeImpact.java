@@ -22,7 +22,10 @@ import java.util.Set;
  * them (before or after) or carries a cluster of one (a route or mirror to a service it does not see). Gateways are
  * re-translated on every revision (few, and bound to VirtualServices by name). Anything else — Sidecars, Gateways,
  * selectors, delegation, wildcard hosts, a switch of locality-aware balancing, PeerAuthentications (a workload's
- * inbound chains, and the mTLS of every client of its services) — translates every scope, the simplest correct reach. The test
+ * inbound chains, and the mTLS of every client of its services) — translates every scope, the simplest correct reach.
+ * An AuthorizationPolicy is about no host: it changes only the inbound filters (and ext_authz cluster) of the
+ * workloads it selects, before or after the change ({@link #policies}) — its namespace's for a namespace-wide one,
+ * every namespace's for one in the root namespace. The test
  * {@code ChangeImpactTest} checks the promise: a scope left out translates to exactly what it had.
  */
 final class ChangeImpact {
@@ -56,6 +59,9 @@ final class ChangeImpact {
             e.hosts().forEach(h -> hosts.add(MeshModel.fqdn(h, ns)));
             return true;
         }
+        if (r.kind() == Kind.AUTHORIZATION_POLICY) {
+            return true; // reaches the scopes it selects, not those that see a host: see policies
+        }
         if (r.kind() == Kind.DESTINATION_RULE) {
             hosts.add(MeshModel.fqdn(((DestinationRule) r.spec()).host(), ns));
             return true;
@@ -72,6 +78,31 @@ final class ChangeImpact {
             return true; // bound to gateways only: gateways are translated on every revision
         }
         return false;
+    }
+
+    /** The AuthorizationPolicies among the changes, as they were and as they are (a scope either selects is reached). */
+    static List<IstioResource> policies(Collection<ConfigChange> changes) {
+        List<IstioResource> out = new java.util.ArrayList<>();
+        for (ConfigChange c : changes) {
+            for (IstioResource r : java.util.Arrays.asList(c.before(), c.after())) {
+                if (r != null && r.kind() == Kind.AUTHORIZATION_POLICY) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether a scope can be changed by changes about {@code hosts} and the AuthorizationPolicies {@code policies}. */
+    static boolean affects(Set<String> hosts, List<IstioResource> policies, ProxyIdentity proxy, MeshModel before,
+                           MeshModel after, Collection<String> carried, java.util.Map<List<Object>, Boolean> seen) {
+        for (IstioResource p : policies) {
+            if (before.authorizationPolicyApplies(p, proxy.namespace(), proxy.labels())
+                    || after.authorizationPolicyApplies(p, proxy.namespace(), proxy.labels())) {
+                return true;
+            }
+        }
+        return affects(hosts, proxy, before, after, carried, seen);
     }
 
     /**

@@ -125,11 +125,12 @@ public final class Translator implements ScopeListener, AutoCloseable {
             return new ArrayList<>(scopes.keySet());
         }
         List<String> affected = new ArrayList<>();
+        List<io.strait.model.istio.IstioResource> policies = ChangeImpact.policies(next.changes());
         Map<List<Object>, Boolean> seen = new HashMap<>();
         scopes.forEach((scope, identity) -> {
             ScopeManifest m = published.get(scope);
             // a scope without a live manifest (its translation failed) is always retried
-            if (m == null || ChangeImpact.affects(hosts.get(), identity, before, model,
+            if (m == null || ChangeImpact.affects(hosts.get(), policies, identity, before, model,
                     m.resources().getOrDefault(XdsType.CDS.typeUrl(), List.of()).stream().map(ScopeManifest.NamedHash::name).toList(), seen)) {
                 affected.add(scope);
             }

@@ -31,7 +31,13 @@ public final class EnvoyConstraints {
             packed(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDefaultInstance()),
             packed(io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer.getDefaultInstance()),
             packed(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDefaultInstance()),
-            packed(io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDefaultInstance()));
+            packed(io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector.getDefaultInstance()),
+            // authorization: RBAC and ext_authz filters, HTTP and network, and the URI templates RBAC rules hold
+            packed(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDefaultInstance()),
+            packed(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDefaultInstance()),
+            packed(io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz.getDefaultInstance()),
+            packed(io.envoyproxy.envoy.extensions.filters.network.ext_authz.v3.ExtAuthz.getDefaultInstance()),
+            packed(io.envoyproxy.envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig.getDefaultInstance()));
 
     private EnvoyConstraints() {
     }

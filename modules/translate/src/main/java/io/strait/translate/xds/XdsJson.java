@@ -10,7 +10,8 @@ import com.google.protobuf.util.JsonFormat;
  * prints as its fields. What golden files hold and what {@code strait translate} prints.
  */
 public final class XdsJson {
-    private static final JsonFormat.TypeRegistry TYPES = JsonFormat.TypeRegistry.newBuilder()
+    /** Every type the translator packs in an {@code Any}: for printing, and for reading Envoy JSON back. */
+    public static final JsonFormat.TypeRegistry TYPES = JsonFormat.TypeRegistry.newBuilder()
             // each descriptor brings its whole .proto file and its imports (e.g. tls.proto: both TLS contexts)
             .add(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDescriptor())
@@ -26,6 +27,11 @@ public final class XdsJson {
             .add(io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.http.rbac.v3.RBAC.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.network.ext_authz.v3.ExtAuthz.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig.getDescriptor())
             .build();
     /** Envoy's proto JSON, pretty-printed, default values left out as Envoy's config dump leaves them. */
     public static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TYPES);

@@ -110,6 +110,24 @@ class ChangeImpactTest {
 
     /** Edits: each replaces (or adds) the resources it holds, by key. */
     private static final List<String> EDITS = List.of(
+            // an AuthorizationPolicy selecting web in a: reaches that workload's scope only
+            """
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: web, namespace: a}
+            spec:
+              selector: {matchLabels: {app: web}}
+              rules: [{to: [{operation: {methods: [GET]}}]}]
+            """,
+            // a namespace-wide DENY in b: reaches b's scopes
+            """
+            apiVersion: security.istio.io/v1
+            kind: AuthorizationPolicy
+            metadata: {name: deny-admin, namespace: b}
+            spec:
+              action: DENY
+              rules: [{to: [{operation: {paths: [/admin], ports: ["80"]}}]}]
+            """,
             // weights of a mesh VirtualService
             """
             apiVersion: networking.istio.io/v1
@@ -236,7 +254,7 @@ class ChangeImpactTest {
             for (ProxyIdentity proxy : PROXIES) {
                 XdsResources was = translator.translate(before, proxy);
                 List<String> carried = was.clusters().stream().map(io.envoyproxy.envoy.config.cluster.v3.Cluster::getName).toList();
-                if (!ChangeImpact.affects(hosts.get(), proxy, before, after, carried, seen)) {
+                if (!ChangeImpact.affects(hosts.get(), ChangeImpact.policies(changes), proxy, before, after, carried, seen)) {
                     leftOut++;
                     assertThat(translator.translate(after, proxy)).as("%s left out of\n%s", proxy.proxyId(), edit).isEqualTo(was);
                 }
@@ -294,5 +312,48 @@ class ChangeImpactTest {
         Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
         next.put(policy.key(), policy);
         assertThat(ChangeImpact.hosts(List.of(new ConfigChange(null, policy)), before, MeshModel.of(next.values()))).isEmpty();
+    }
+
+    /** An AuthorizationPolicy change reaches exactly the scopes of the workloads it selects, before or after. */
+    @Test
+    void anAuthorizationPolicyReachesTheScopesItSelects() {
+        assertThat(reach("""
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: web, namespace: a}
+                spec: {selector: {matchLabels: {app: web}}, rules: [{}]}
+                """)).containsExactly("web-1.a", "edge-1.gw");
+        assertThat(reach("""
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: all, namespace: b}
+                spec: {action: DENY, rules: [{from: [{source: {notNamespaces: [b]}}]}]}
+                """)).containsExactly("web-1.b", "cli-1.b", "edge-1.gw");
+        // in the root namespace: the whole mesh
+        assertThat(reach("""
+                apiVersion: security.istio.io/v1
+                kind: AuthorizationPolicy
+                metadata: {name: mesh, namespace: istio-system}
+                spec: {action: AUDIT, rules: [{}]}
+                """)).hasSize(PROXIES.size());
+    }
+
+    /** The scopes (by workload name) a change adding {@code yaml} reaches; gateways are always reached. */
+    private static List<String> reach(String yaml) {
+        Map<ResourceKey, IstioResource> live = parse(MESH);
+        MeshModel before = MeshModel.of(live.values());
+        IstioResource policy = parse(yaml).values().iterator().next();
+        Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
+        next.put(policy.key(), policy);
+        MeshModel after = MeshModel.of(next.values());
+        List<ConfigChange> changes = List.of(new ConfigChange(live.get(policy.key()), policy));
+        Set<String> hosts = ChangeImpact.hosts(changes, before, after).orElseThrow();
+        List<String> out = new ArrayList<>();
+        for (ProxyIdentity proxy : PROXIES) {
+            if (ChangeImpact.affects(hosts, ChangeImpact.policies(changes), proxy, before, after, List.of(), new HashMap<>())) {
+                out.add(proxy.podName() + "." + proxy.namespace());
+            }
+        }
+        return out;
     }
 }
