@@ -159,12 +159,21 @@ final class SecureMesh implements AutoCloseable {
 
     /** A grpc-xds client of greeter with xDS credentials (mTLS when Strait says so), bootstrapped by its agent. */
     ManagedChannel meshClient(WorkloadAgent agent) {
-        String scheme = "strait-proof-" + SCHEMES.incrementAndGet();
-        io.grpc.NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, agent.bootstrap().toMap()));
-        ManagedChannel channel = Grpc.newChannelBuilder(scheme + ":///" + HOST + ":7070",
-                XdsChannelCredentials.create(InsecureChannelCredentials.create())).build();
+        ManagedChannel channel = channel(resolverFor(agent));
         open.add(0, channel::shutdownNow);
         return channel;
+    }
+
+    /** Registers gRPC's xDS resolver for {@code agent}'s bootstrap under a scheme of its own; channels on it share one xDS client. */
+    static String resolverFor(WorkloadAgent agent) {
+        String scheme = "strait-proof-" + SCHEMES.incrementAndGet();
+        io.grpc.NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, agent.bootstrap().toMap()));
+        return scheme;
+    }
+
+    /** A new channel to greeter through the resolver registered as {@code scheme}; the caller shuts it down. */
+    static ManagedChannel channel(String scheme) {
+        return Grpc.newChannelBuilder(scheme + ":///" + HOST + ":7070", XdsChannelCredentials.create(InsecureChannelCredentials.create())).build();
     }
 
     /** A plain-text client straight at the server's port: a new connection each time, no mesh identity. */

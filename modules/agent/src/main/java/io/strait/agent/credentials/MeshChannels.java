@@ -14,12 +14,14 @@ public final class MeshChannels {
     private MeshChannels() {
     }
 
-    /** Client certificate and key from {@code credentials}; the server must chain to one of its roots. */
+    /**
+     * Client certificate and key from {@code credentials}, presented whatever CA list the server sends
+     * ({@link WorkloadKeyManager}); the server must chain to one of its roots.
+     */
     public static ChannelCredentials mutualTls(WorkloadCredentials credentials) {
         try {
             return TlsChannelCredentials.newBuilder()
-                    .keyManager(new ByteArrayInputStream(Pem.bytes(credentials.chainPem())),
-                            new ByteArrayInputStream(Pem.bytes(credentials.keyPem())))
+                    .keyManager(new WorkloadKeyManager(credentials))
                     .trustManager(new ByteArrayInputStream(Pem.bytes(credentials.rootsPem())))
                     .build();
         } catch (IOException e) {

@@ -77,8 +77,20 @@ public final class MeshTrust extends X509ExtendedTrustManager {
         delegate.get().checkServerTrusted(chain, authType);
     }
 
+    /**
+     * None: the list of acceptable CAs a TLS server sends in its CertificateRequest is read from here once, when the
+     * server's SSL context is built (Netty with BoringSSL), so after a root rotation it would still name only the old
+     * roots, and a client whose key manager picks its certificate by that list (the JDK's does) would present none.
+     * Advertising no list makes every client present its certificate; whether it chains to a current root is checked
+     * above, at each handshake. {@link #roots()} gives the roots themselves.
+     */
     @Override
     public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+    }
+
+    /** The roots trusted now. */
+    public X509Certificate[] roots() {
         return roots.clone();
     }
 }
