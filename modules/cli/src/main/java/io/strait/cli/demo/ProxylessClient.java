@@ -1,6 +1,7 @@
 package io.strait.cli.demo;
 
 import io.grpc.CallOptions;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -29,10 +30,19 @@ public final class ProxylessClient implements AutoCloseable {
      * @param authority the service to dial, {@code <host>:<port>}
      */
     public ProxylessClient(GrpcBootstrap bootstrap, String authority) {
+        this(bootstrap, authority, InsecureChannelCredentials.create());
+    }
+
+    /**
+     * @param bootstrap   who the client is and where its xDS server is (for a secured workload, its agent's bootstrap)
+     * @param authority   the service to dial, {@code <host>:<port>}
+     * @param credentials the channel's credentials: {@code XdsChannelCredentials} for mTLS when Strait's clusters say
+     */
+    public ProxylessClient(GrpcBootstrap bootstrap, String authority, ChannelCredentials credentials) {
         // a scheme per client keeps gRPC's shared xDS client pool (keyed by target) from mixing bootstraps
         String scheme = "strait-xds-" + SCHEMES.incrementAndGet();
         NameResolverRegistry.getDefaultRegistry().register(XdsNameResolverProvider.createForTest(scheme, bootstrap.toMap()));
-        this.channel = Grpc.newChannelBuilder(scheme + ":///" + authority, InsecureChannelCredentials.create()).build();
+        this.channel = Grpc.newChannelBuilder(scheme + ":///" + authority, credentials).build();
     }
 
     /** One RPC with the given request headers; returns the name of the backend that answered. */

@@ -30,11 +30,16 @@ public final class TrafficWatch implements AutoCloseable {
     }
 
     public TrafficWatch(GrpcBootstrap bootstrap, MeshModel model, PrintStream out) {
+        this(bootstrap, io.grpc.InsecureChannelCredentials.create(), model, out);
+    }
+
+    /** A watch whose clients dial with {@code credentials} ({@code XdsChannelCredentials} in a secured mesh). */
+    public TrafficWatch(GrpcBootstrap bootstrap, io.grpc.ChannelCredentials credentials, MeshModel model, PrintStream out) {
         this.out = out;
         for (MeshModel.Service service : model.services()) {
             for (ServiceEntry.ServicePort port : service.entry().ports()) {
                 String authority = service.host() + ":" + port.number();
-                ProxylessClient client = new ProxylessClient(bootstrap, authority);
+                ProxylessClient client = new ProxylessClient(bootstrap, authority, credentials);
                 clients.add(client);
                 String shortName = service.host().split("\\.")[0];
                 probes.add(new Probe(shortName, client, Map.of()));

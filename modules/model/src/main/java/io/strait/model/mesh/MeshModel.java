@@ -315,9 +315,19 @@ public final class MeshModel {
     }
 
     /**
+     * Whether an endpoint of a service selecting a proxy is the proxy itself: every label of the endpoint is among
+     * the proxy's (a WorkloadEntry describes the workload the proxy runs in; the proxy may carry more labels). Its
+     * ports are the ones the proxy's server listens on.
+     */
+    public static boolean isOwnEndpoint(ServiceEntry.WorkloadEntry endpoint, ProxyIdentity proxy) {
+        return proxy.labels().entrySet().containsAll(endpoint.labels().entrySet());
+    }
+
+    /**
      * The label selectors of the mesh that pick a proxy — ServiceEntry workload selectors of its namespace, Gateway
      * selectors, VirtualService {@code sourceLabels}, PeerAuthentication selectors of its namespace, the
-     * AuthorizationPolicies that select it by label or target its Gateway — each named by where it is written. Beyond its kind, namespace
+     * AuthorizationPolicies that select it by label or target its Gateway, the WorkloadEntries of its namespace that
+     * are its own by their labels ({@link #isOwnEndpoint}: their ports are its gRPC server's) — each named by where it is written. Beyond its kind, namespace
      * and Sidecar, this is all a proxy's translation reads of its labels: proxies picked by the same selectors get
      * the same config, whatever their other labels.
      */
@@ -337,6 +347,9 @@ public final class MeshModel {
             } else if (r.spec() instanceof io.strait.model.istio.AuthorizationPolicy ap && !ap.namespaceWide()
                     && picks(r, ap, proxy.namespace(), proxy.labels())) {
                 out.add(r.key() + " selector");
+            } else if (r.spec() instanceof WorkloadEntry we && r.namespace().equals(proxy.namespace())
+                    && isOwnEndpoint(we.asEndpoint(), proxy)) {
+                out.add(r.key() + " labels");
             } else if (r.spec() instanceof Gateway gw && proxy.labels().entrySet().containsAll(gw.selector().entrySet())) {
                 out.add(r.key() + " selector");
             } else if (r.spec() instanceof VirtualService vs) {

@@ -13,13 +13,14 @@ import io.strait.model.proxy.ProxyIdentity;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.strait.translate.pilot.authz.InboundAuthz;
 import java.util.List;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
  * The inbound listeners of a proxyless gRPC server (grpc-java's {@code XdsServerBuilder}), as Istio's grpcgen builds
- * them: for each port the ServiceEntries selecting the workload give it (the target port, where it listens), a
- * listener {@code xds.istio.io/grpc/lds/inbound/0.0.0.0:<port>} — the name the server asks for with Istio's
- * {@code server_listener_resource_name_template} — on 0.0.0.0 and that port, with one filter chain.
+ * them: for each port it listens on ({@link #ports}), a listener {@code xds.istio.io/grpc/lds/inbound/0.0.0.0:<port>}
+ * — the name the server asks for with Istio's {@code server_listener_resource_name_template} — on 0.0.0.0 and that
+ * port, with one filter chain.
  *
  * <p>gRPC's rules (A36, A29) shape it: no {@code listener_filters} and no {@code use_original_dst}, exactly one
  * connection manager whose routes are inline and end in a non-forwarding action, the router last; filter chain
@@ -37,14 +38,7 @@ final class GrpcInbound {
     }
 
     static List<Listener> of(MeshModel model, ProxyIdentity proxy) {
-        TreeSet<Integer> ports = new TreeSet<>();
-        for (MeshModel.Service service : model.servicesSelecting(proxy)) {
-            for (ServiceEntry.ServicePort port : service.entry().ports()) {
-                if (port != null && port.number() != null) {
-                    ports.add(port.endpointPort());
-                }
-            }
-        }
+        SortedSet<Integer> ports = ports(model, proxy);
         PeerAuthentications.Effective mtls = PeerAuthentications.of(model, proxy.namespace(), proxy.labels());
         boolean autoMtlsLabelled = "istio".equals(proxy.labels().get(ClusterMtls.TLS_MODE_LABEL));
         List<HttpFilter> filters = HttpFilters.grpcInbound(InboundAuthz.of(model, proxy.namespace(), proxy.labels()));
@@ -55,6 +49,39 @@ final class GrpcInbound {
             }
             return listener(port, mode == PeerAuthentications.Mode.STRICT, filters);
         }).toList();
+    }
+
+    /**
+     * The ports a gRPC server listens on, as Istio reads them from the proxy's own service targets: for each port of
+     * each ServiceEntry selecting it, the port of each of the service's endpoints that is this proxy's — a
+     * WorkloadEntry whose labels are all among the proxy's ({@link MeshModel#isOwnEndpoint}) — by the port's name
+     * ({@code ports: {grpc: 19081}}), else the target port, else the number; when none of its endpoints is the
+     * proxy's (the proxy registered before its WorkloadEntry, or carries labels none of them has), the service port's
+     * target port. So three versions of one host, each a WorkloadEntry on its own port, get a listener each on theirs.
+     *
+     * <p>Istio finds a proxy's targets by its IP; Strait matches by labels alone because the IP is not part of the
+     * scope: proxies with equal labels share one translation, so an IP-dependent listener set would follow whichever
+     * of them registered first. Replicas with equal labels on different ports get the union, which is harmless: a
+     * server asks only for the listener of its own port by name.
+     */
+    static SortedSet<Integer> ports(MeshModel model, ProxyIdentity proxy) {
+        SortedSet<Integer> ports = new TreeSet<>();
+        for (MeshModel.Service service : model.servicesSelecting(proxy)) {
+            List<ServiceEntry.WorkloadEntry> own = model.endpointsOf(service).stream()
+                    .filter(e -> MeshModel.isOwnEndpoint(e, proxy)).toList();
+            for (ServiceEntry.ServicePort port : service.entry().ports()) {
+                if (port == null || port.number() == null) {
+                    continue;
+                }
+                if (own.isEmpty()) {
+                    ports.add(port.endpointPort());
+                }
+                for (ServiceEntry.WorkloadEntry e : own) {
+                    ports.add(port.name() == null ? port.endpointPort() : e.ports().getOrDefault(port.name(), port.endpointPort()));
+                }
+            }
+        }
+        return ports;
     }
 
     private static Listener listener(int port, boolean mtls, List<HttpFilter> filters) {

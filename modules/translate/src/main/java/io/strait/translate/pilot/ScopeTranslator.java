@@ -86,6 +86,14 @@ public final class ScopeTranslator {
         return Endpoints.of(ref, model, "");
     }
 
+    /**
+     * The ports a proxyless gRPC server of this scope gets inbound listeners for (its own WorkloadEntries' ports,
+     * see {@link GrpcInbound}); empty for other proxy kinds. An endpoint change that moves them is not endpoint-only.
+     */
+    public static SortedSet<Integer> grpcInboundPorts(MeshModel model, ProxyIdentity proxy) {
+        return proxy.type() == ProxyType.GRPC ? GrpcInbound.ports(model, proxy) : new TreeSet<>();
+    }
+
     public XdsResources translate(MeshModel model, ProxyIdentity proxy) {
         SortedSet<ClusterRef> clusters = new TreeSet<>();
         List<Listener> listeners = new ArrayList<>();

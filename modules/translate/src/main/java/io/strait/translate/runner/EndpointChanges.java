@@ -6,6 +6,8 @@ import io.strait.model.istio.LabelSelector;
 import io.strait.model.istio.ServiceEntry;
 import io.strait.model.istio.WorkloadEntry;
 import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyIdentity;
+import io.strait.translate.pilot.ScopeTranslator;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.Set;
  * difference is their {@code endpoints}. Such a revision changes no cluster, listener or route of any scope — only
  * the assignments of the services it touches — so the translator recomputes those assignments by name instead of
  * every scope (Istio's EDS-only push) — unless the endpoints' identities (the clusters' mTLS SANs) change, or a
- * workload-selecting PeerAuthentication may read their labels. Conservative: anything it cannot prove endpoint-only is a full translation.
+ * workload-selecting PeerAuthentication may read their labels, or a gRPC server's inbound ports move with its own
+ * WorkloadEntry ({@link #movesGrpcServers}). Conservative: anything it cannot prove endpoint-only is a full translation.
  */
 final class EndpointChanges {
     private EndpointChanges() {
@@ -75,6 +78,20 @@ final class EndpointChanges {
             }
         }
         return Optional.of(hosts);
+    }
+
+    /**
+     * Whether an endpoint change moves the inbound listeners of a proxyless gRPC server among {@code scopes}: they
+     * are built from the ports of the server's own WorkloadEntries, so a WorkloadEntry's port (or labels) change is
+     * a listener change for it, not only an assignment change.
+     */
+    static boolean movesGrpcServers(Collection<ProxyIdentity> scopes, MeshModel before, MeshModel after) {
+        for (ProxyIdentity proxy : scopes) {
+            if (!ScopeTranslator.grpcInboundPorts(before, proxy).equals(ScopeTranslator.grpcInboundPorts(after, proxy))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasWorkloadPeerAuthentication(MeshModel model) {

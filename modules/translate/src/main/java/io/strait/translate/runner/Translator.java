@@ -103,6 +103,9 @@ public final class Translator implements ScopeListener, AutoCloseable {
         long start = System.nanoTime();
         java.util.Optional<java.util.Set<String>> endpointsOnly = before == null || next.changes() == null
                 ? java.util.Optional.empty() : EndpointChanges.affectedHosts(next.changes(), before, model);
+        if (endpointsOnly.isPresent() && EndpointChanges.movesGrpcServers(scopes.values(), before, model)) {
+            endpointsOnly = java.util.Optional.empty(); // a gRPC server's own WorkloadEntry moved: its listeners change
+        }
         if (endpointsOnly.isPresent()) {
             int reassigned = reassign(endpointsOnly.get());
             EVENTS.info("revision {} changed endpoints only: {} assignment{} republished by name, no scope translated, in {} ms",

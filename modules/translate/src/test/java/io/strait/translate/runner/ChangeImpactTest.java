@@ -284,6 +284,23 @@ class ChangeImpactTest {
     }
 
     @Test
+    void aWorkloadEntryChangeTranslatesEveryScopeSoItsGrpcServerGetsItsNewPort() {
+        // a gRPC server's inbound listeners are its own WorkloadEntry's ports (GrpcInbound): once the revision is
+        // not endpoint-only (EndpointChanges.movesGrpcServers), the WorkloadEntry must reach the server's scope
+        Map<ResourceKey, IstioResource> live = parse(MESH);
+        MeshModel before = MeshModel.of(live.values());
+        IstioResource moved = parse("""
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: pay-1, namespace: a}
+                spec: {address: 10.0.1.1, ports: {grpc: 19001}, labels: {app: pay}}
+                """).values().iterator().next();
+        Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
+        next.put(moved.key(), moved);
+        assertThat(ChangeImpact.hosts(List.of(new ConfigChange(null, moved)), before, MeshModel.of(next.values()))).isEmpty();
+    }
+
+    @Test
     void aMeshConfigChangeTranslatesEveryScope() {
         Map<ResourceKey, IstioResource> live = parse(MESH);
         MeshModel before = MeshModel.of(live.values());

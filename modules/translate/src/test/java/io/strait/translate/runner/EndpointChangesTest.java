@@ -151,6 +151,30 @@ class EndpointChangesTest {
     }
 
     @Test
+    void aWorkloadEntryPortChangeMovesItsGrpcServersListenerSoItIsNotEndpointOnly() {
+        String mesh = BILLING.replace("spec: {address: 10.1.0.1, labels: {app: billing}}",
+                "spec: {address: 10.1.0.1, ports: {grpc: 19000}, labels: {app: billing}}");
+        String moved = """
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: vm-1, namespace: shop}
+                spec: {address: 10.1.0.1, ports: {grpc: 19001}, labels: {app: billing}}
+                """;
+        MeshModel before = MeshModel.of(parse(mesh));
+        List<IstioResource> now = new ArrayList<>(parse(mesh));
+        now.removeIf(r -> r.key().name().equals("vm-1"));
+        now.addAll(parse(moved));
+        MeshModel after = MeshModel.of(now);
+        var server = io.strait.model.proxy.ProxyIdentity.of("sidecar~10.1.0.1~billing-1.shop~shop.svc.cluster.local",
+                Map.of("GENERATOR", "grpc"), Map.of("app", "billing"));
+        var client = io.strait.model.proxy.ProxyIdentity.of("sidecar~10.1.0.9~web-1.shop~shop.svc.cluster.local",
+                Map.of("GENERATOR", "grpc"), Map.of("app", "web"));
+        assertThat(affected(mesh, moved)).as("by the model alone it is endpoints only").isPresent();
+        assertThat(EndpointChanges.movesGrpcServers(List.of(client), before, after)).as("a client's listeners stay").isFalse();
+        assertThat(EndpointChanges.movesGrpcServers(List.of(client, server), before, after)).isTrue();
+    }
+
+    @Test
     void theAssignmentByNameIsTheOneAScopeTranslationGives() {
         MeshModel model = MeshModel.of(parse(BILLING));
         assertThat(ScopeTranslator.assignment(model, "outbound|9000||billing.shop.svc.cluster.local")
