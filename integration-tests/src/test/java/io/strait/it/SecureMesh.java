@@ -186,7 +186,18 @@ final class SecureMesh implements AutoCloseable {
         }
     }
 
-    static String call(ManagedChannel channel, long timeoutMillis) {
+    /**
+     * Writes {@code name}.yaml in the watched folder atomically (a rename, so ingest never reads half a file): the
+     * next revision. Policies of one step go in one file so a step replaces the previous one whole.
+     */
+    void writeConfig(String name, String yaml) throws Exception {
+        Path file = config.resolve(name + ".yaml");
+        Path tmp = config.resolve("." + name + ".tmp");
+        Files.writeString(tmp, yaml);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static String call(io.grpc.Channel channel, long timeoutMillis) {
         return ClientCalls.blockingUnaryCall(channel, EchoService.CALL,
                 CallOptions.DEFAULT.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS), "hi");
     }

@@ -40,6 +40,8 @@ public final class FolderIngest implements AutoCloseable {
     private final io.strait.ingest.load.ParseCache parses = new io.strait.ingest.load.ParseCache();
     /** The comparable form of each parsed resource instance, so an unchanged one is not encoded again per revision. */
     private final java.util.Map<io.strait.model.istio.IstioResource, byte[]> comparables = new java.util.IdentityHashMap<>();
+    /** jwksUri keys, fetched here so the translator inlines what the revision carries; refreshed on the resync. */
+    private final io.strait.ingest.jwks.JwksKeys jwks;
     private RevisionPublisher publisher;
     private FolderWatcher watcher;
     private Map<ResourceKey, byte[]> published;
@@ -61,6 +63,12 @@ public final class FolderIngest implements AutoCloseable {
      *                   ({@code --mesh-config}); null to read the root's
      */
     public FolderIngest(BusConfig bus, Path root, String source, Duration debounce, Path meshConfig) {
+        this(bus, root, source, debounce, meshConfig, io.strait.ingest.jwks.JwksKeys.DEFAULT_REFRESH);
+    }
+
+    /** @param jwksRefresh how old fetched JWKS may grow before the next resync fetches them again */
+    public FolderIngest(BusConfig bus, Path root, String source, Duration debounce, Path meshConfig, Duration jwksRefresh) {
+        this.jwks = new io.strait.ingest.jwks.JwksKeys(new io.strait.ingest.jwks.JwksFetcher(), jwksRefresh, java.time.Clock.systemUTC());
         this.bus = bus;
         this.root = root.toAbsolutePath().normalize();
         this.source = source;
@@ -98,6 +106,10 @@ public final class FolderIngest implements AutoCloseable {
             return;
         }
         RevisionOutcome outcome = builder.build(source, null, loaded);
+        if (outcome instanceof RevisionOutcome.Accepted valid) {
+            // only a valid revision is worth the network: keys join it before it is diffed and published
+            outcome = new RevisionOutcome.Accepted(jwks.apply(valid.revision(), loaded));
+        }
         try {
             if (publisher == null) {
                 publisher = new RevisionPublisher(bus, source); // after a failure: a fresh transactional producer

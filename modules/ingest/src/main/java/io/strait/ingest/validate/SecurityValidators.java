@@ -77,6 +77,13 @@ final class SecurityValidators {
         AuthenticationRules.requestAuthentication(new Report(r, f), spec);
         PolicyRules.selection(r, spec, f);
         JsonNode rules = spec.path("jwtRules");
+        if (!rules.isEmpty()) {
+            // said once per policy, as for AuthorizationPolicy: which workloads are gRPC servers is known only when they connect
+            f.warning(r, "STR0006", "spec.jwtRules", "proxyless gRPC servers validate no JWT (grpc-java has no jwt_authn): "
+                    + "on them this RequestAuthentication has no effect, a token is neither checked nor passed on as a "
+                    + "principal, so an AuthorizationPolicy requiring requestPrincipals allows nothing there (failing "
+                    + "closed); Envoy sidecars and gateways enforce it");
+        }
         for (int i = 0; i < rules.size(); i++) {
             JsonNode rule = rules.path(i);
             String path = "spec.jwtRules[" + i + "]";

@@ -20,7 +20,7 @@ public enum Kind {
     PROXY_CONFIG("ProxyConfig", GenericSpec.class),
     PEER_AUTHENTICATION("PeerAuthentication", PeerAuthentication.class),
     AUTHORIZATION_POLICY("AuthorizationPolicy", AuthorizationPolicy.class),
-    REQUEST_AUTHENTICATION("RequestAuthentication", GenericSpec.class),
+    REQUEST_AUTHENTICATION("RequestAuthentication", RequestAuthentication.class),
     TELEMETRY("Telemetry", GenericSpec.class),
     WASM_PLUGIN("WasmPlugin", GenericSpec.class),
     /** The mesh's settings: a kind-less document ({@code mesh.yaml}), one per revision, with no namespace. */

@@ -350,6 +350,9 @@ public final class MeshModel {
             } else if (r.spec() instanceof WorkloadEntry we && r.namespace().equals(proxy.namespace())
                     && isOwnEndpoint(we.asEndpoint(), proxy)) {
                 out.add(r.key() + " labels");
+            } else if (r.spec() instanceof io.strait.model.istio.RequestAuthentication ra && !ra.namespaceWide()
+                    && picks(r, ra.selector(), ra.allTargetRefs(), proxy.namespace(), proxy.labels())) {
+                out.add(r.key() + " selector");
             } else if (r.spec() instanceof Gateway gw && proxy.labels().entrySet().containsAll(gw.selector().entrySet())) {
                 out.add(r.key() + " selector");
             } else if (r.spec() instanceof VirtualService vs) {
@@ -396,16 +399,46 @@ public final class MeshModel {
 
     private boolean picks(IstioResource r, io.strait.model.istio.AuthorizationPolicy ap, String namespace,
                           Map<String, String> labels) {
+        return picks(r, ap.selector(), ap.allTargetRefs(), namespace, labels);
+    }
+
+    /** Istio's ShouldAttachPolicy, shared by AuthorizationPolicy and RequestAuthentication. */
+    private boolean picks(IstioResource r, io.strait.model.istio.AuthorizationPolicy.WorkloadSelector selector,
+                          List<io.strait.model.istio.AuthorizationPolicy.TargetRef> targetRefs, String namespace,
+                          Map<String, String> labels) {
         boolean root = r.namespace().equals(meshConfig().rootNamespace());
         if (!root && !r.namespace().equals(namespace)) {
             return false;
         }
-        if (!ap.allTargetRefs().isEmpty()) {
-            return r.namespace().equals(namespace) && ap.allTargetRefs().stream().anyMatch(t -> t != null
+        if (!targetRefs.isEmpty()) {
+            return r.namespace().equals(namespace) && targetRefs.stream().anyMatch(t -> t != null
                     && "Gateway".equals(t.kind()) && "gateway.networking.k8s.io".equals(t.group())
                     && (t.namespace() == null || t.namespace().isEmpty() || t.namespace().equals(namespace))
                     && t.name() != null && t.name().equals(labels.get(GATEWAY_NAME_LABEL)));
         }
-        return ap.selector() == null || ap.selector().matches(labels);
+        return selector == null || selector.matches(labels);
+    }
+
+    /**
+     * The RequestAuthentications that apply to a workload of {@code namespace} with {@code labels}, selected as
+     * AuthorizationPolicies are ({@link #authorizationPoliciesFor}), sorted by namespace and name. The translator
+     * sorts their rules by issuer, as Istio does, so the order here only breaks ties.
+     */
+    public List<IstioResource> requestAuthenticationsFor(String namespace, Map<String, String> labels) {
+        List<IstioResource> out = new ArrayList<>();
+        for (IstioResource r : resources.values()) {
+            if (r.spec() instanceof io.strait.model.istio.RequestAuthentication ra
+                    && picks(r, ra.selector(), ra.allTargetRefs(), namespace, labels)) {
+                out.add(r);
+            }
+        }
+        out.sort(java.util.Comparator.comparing(IstioResource::key));
+        return out;
+    }
+
+    /** Whether a RequestAuthentication applies to the workloads of {@code namespace} with {@code labels}. */
+    public boolean requestAuthenticationApplies(IstioResource policy, String namespace, Map<String, String> labels) {
+        return policy.spec() instanceof io.strait.model.istio.RequestAuthentication ra
+                && picks(policy, ra.selector(), ra.allTargetRefs(), namespace, labels);
     }
 }

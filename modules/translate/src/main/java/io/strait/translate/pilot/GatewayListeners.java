@@ -40,9 +40,10 @@ final class GatewayListeners {
     }
 
     static void build(List<IstioResource> gateways, MeshModel model, RouteContext proxy, InboundAuthz authz,
+                      java.util.Optional<io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter> jwt,
                       Set<ClusterRef> referenced, List<Listener> listeners, List<RouteConfiguration> routes) {
         List<io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter> httpFilters =
-                HttpFilters.envoyOutbound(authz);
+                HttpFilters.envoyOutbound(authz, jwt);
         List<io.envoyproxy.envoy.config.listener.v3.Filter> tcpAuthz = new ArrayList<>(authz.customTcp());
         tcpAuthz.addAll(authz.localTcp());
         Map<Integer, List<Bound>> byPort = new TreeMap<>();

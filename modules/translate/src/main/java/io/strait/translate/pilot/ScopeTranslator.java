@@ -10,6 +10,7 @@ import io.strait.model.istio.Sidecar;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.model.proxy.ProxyType;
+import io.strait.translate.pilot.authn.JwtAuthn;
 import io.strait.translate.pilot.authz.InboundAuthz;
 import io.strait.translate.xds.XdsResources;
 import java.util.ArrayList;
@@ -133,10 +134,13 @@ public final class ScopeTranslator {
                 SidecarOutbound.build(services, model, mesh, registryOnly, clusters, listeners, routes);
                 List<Sidecar.IngressListener> ingress = model.sidecarFor(proxy).map(Sidecar::ingress).orElse(List.of());
                 SidecarInbound.build(SidecarInbound.ports(model.servicesSelecting(proxy), ingress),
-                        PeerAuthentications.of(model, proxy.namespace(), proxy.labels()), authz, listeners, otherClusters);
+                        PeerAuthentications.of(model, proxy.namespace(), proxy.labels()), authz,
+                        JwtAuthn.of(model, proxy.namespace(), proxy.labels(), false), listeners, otherClusters);
                 otherClusters.addAll(PassthroughClusters.all());
             }
-            case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, authz, clusters, listeners, routes);
+            // a gateway routes again after the JWT filter (clear_route_cache), so routes may match claims, as in Istio
+            case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, authz,
+                    JwtAuthn.of(model, proxy.namespace(), proxy.labels(), true), clusters, listeners, routes);
         }
         List<Cluster> cds = new ArrayList<>();
         List<ClusterLoadAssignment> eds = new ArrayList<>();

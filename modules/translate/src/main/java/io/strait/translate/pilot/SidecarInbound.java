@@ -84,9 +84,9 @@ final class SidecarInbound {
      * STRICT workload through a port no service declares.
      */
     static void build(Map<Integer, InboundPort> ports, PeerAuthentications.Effective mtls, InboundAuthz authz,
-                      List<Listener> listeners, List<Cluster> clusters) {
+                      java.util.Optional<HttpFilter> jwt, List<Listener> listeners, List<Cluster> clusters) {
         // computed once: every chain of every port carries the same filters, mTLS and plain text alike
-        List<HttpFilter> httpFilters = HttpFilters.inbound(authz);
+        List<HttpFilter> httpFilters = HttpFilters.inbound(authz, jwt);
         List<Filter> tcpAuthz = new ArrayList<>(authz.customTcp());
         tcpAuthz.addAll(authz.localTcp());
         Listener.Builder listener = Listeners.envoy("virtualInbound", "0.0.0.0", VIRTUAL_INBOUND_PORT, true,

@@ -59,7 +59,7 @@ final class ChangeImpact {
             e.hosts().forEach(h -> hosts.add(MeshModel.fqdn(h, ns)));
             return true;
         }
-        if (r.kind() == Kind.AUTHORIZATION_POLICY) {
+        if (r.kind() == Kind.AUTHORIZATION_POLICY || r.kind() == Kind.REQUEST_AUTHENTICATION) {
             return true; // reaches the scopes it selects, not those that see a host: see policies
         }
         if (r.kind() == Kind.DESTINATION_RULE) {
@@ -80,12 +80,16 @@ final class ChangeImpact {
         return false;
     }
 
-    /** The AuthorizationPolicies among the changes, as they were and as they are (a scope either selects is reached). */
+    /**
+     * The AuthorizationPolicies and RequestAuthentications among the changes, as they were and as they are (a scope
+     * either selects is reached). A RequestAuthentication whose fetched keys changed is a change too: ingest
+     * publishes the keys inside it.
+     */
     static List<IstioResource> policies(Collection<ConfigChange> changes) {
         List<IstioResource> out = new java.util.ArrayList<>();
         for (ConfigChange c : changes) {
             for (IstioResource r : java.util.Arrays.asList(c.before(), c.after())) {
-                if (r != null && r.kind() == Kind.AUTHORIZATION_POLICY) {
+                if (r != null && (r.kind() == Kind.AUTHORIZATION_POLICY || r.kind() == Kind.REQUEST_AUTHENTICATION)) {
                     out.add(r);
                 }
             }
@@ -93,12 +97,14 @@ final class ChangeImpact {
         return out;
     }
 
-    /** Whether a scope can be changed by changes about {@code hosts} and the AuthorizationPolicies {@code policies}. */
+    /** Whether a scope can be changed by changes about {@code hosts} and the security policies {@code policies}. */
     static boolean affects(Set<String> hosts, List<IstioResource> policies, ProxyIdentity proxy, MeshModel before,
                            MeshModel after, Collection<String> carried, java.util.Map<List<Object>, Boolean> seen) {
         for (IstioResource p : policies) {
             if (before.authorizationPolicyApplies(p, proxy.namespace(), proxy.labels())
-                    || after.authorizationPolicyApplies(p, proxy.namespace(), proxy.labels())) {
+                    || after.authorizationPolicyApplies(p, proxy.namespace(), proxy.labels())
+                    || before.requestAuthenticationApplies(p, proxy.namespace(), proxy.labels())
+                    || after.requestAuthenticationApplies(p, proxy.namespace(), proxy.labels())) {
                 return true;
             }
         }

@@ -37,7 +37,9 @@ public final class EnvoyConstraints {
             packed(io.envoyproxy.envoy.extensions.filters.network.rbac.v3.RBAC.getDefaultInstance()),
             packed(io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz.getDefaultInstance()),
             packed(io.envoyproxy.envoy.extensions.filters.network.ext_authz.v3.ExtAuthz.getDefaultInstance()),
-            packed(io.envoyproxy.envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig.getDefaultInstance()));
+            packed(io.envoyproxy.envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig.getDefaultInstance()),
+            // authentication: the JWT filter (RequestAuthentication)
+            packed(io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication.getDefaultInstance()));
 
     private EnvoyConstraints() {
     }

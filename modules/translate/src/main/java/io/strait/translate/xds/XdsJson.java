@@ -32,6 +32,7 @@ public final class XdsJson {
             .add(io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.filters.network.ext_authz.v3.ExtAuthz.getDescriptor())
             .add(io.envoyproxy.envoy.extensions.path.match.uri_template.v3.UriTemplateMatchConfig.getDescriptor())
+            .add(io.envoyproxy.envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication.getDescriptor())
             .build();
     /** Envoy's proto JSON, pretty-printed, default values left out as Envoy's config dump leaves them. */
     public static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TYPES);
