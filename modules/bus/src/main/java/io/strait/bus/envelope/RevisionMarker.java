@@ -11,10 +11,16 @@ package io.strait.bus.envelope;
  * @param contentHash hash of the whole normalized content
  * @param changes     how many records (upserts and tombstones) this revision wrote
  * @param publishedAt epoch millis when ingest published it
+ * @param commit      the git commit this revision is, or null for a source that is not git
  */
 public record RevisionMarker(String source, String revision, int resources, String contentHash, int changes,
-                             long publishedAt) {
+                             long publishedAt, CommitInfo commit) {
     public static final String KEY_PREFIX = "revision/";
+
+    /** A marker of a revision that is not a git commit. */
+    public RevisionMarker(String source, String revision, int resources, String contentHash, int changes, long publishedAt) {
+        this(source, revision, resources, contentHash, changes, publishedAt, null);
+    }
 
     public String key() {
         return KEY_PREFIX + source;

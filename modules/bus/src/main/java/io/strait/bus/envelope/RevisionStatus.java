@@ -18,17 +18,25 @@ public record RevisionStatus(int v, String source, Accepted live, Rejected lastR
         return live == null ? null : live.revision();
     }
 
-    /** An accepted revision and the non-blocking findings published with it. */
-    public record Accepted(String revision, int resources, int changes, long acceptedAt, List<Finding> warnings) {
+    /** An accepted revision, the non-blocking findings published with it, and its git commit (null if not git). */
+    public record Accepted(String revision, int resources, int changes, long acceptedAt, List<Finding> warnings, CommitInfo commit) {
         public Accepted {
             warnings = warnings == null ? List.of() : warnings;
         }
+
+        public Accepted(String revision, int resources, int changes, long acceptedAt, List<Finding> warnings) {
+            this(revision, resources, changes, acceptedAt, warnings, null);
+        }
     }
 
-    /** A rejected revision and every error that made it so. */
-    public record Rejected(String revision, long rejectedAt, List<Finding> findings) {
+    /** A rejected revision, every error that made it so, and its git commit (null if not git). */
+    public record Rejected(String revision, long rejectedAt, List<Finding> findings, CommitInfo commit) {
         public Rejected {
             findings = findings == null ? List.of() : findings;
+        }
+
+        public Rejected(String revision, long rejectedAt, List<Finding> findings) {
+            this(revision, rejectedAt, findings, null);
         }
     }
 }
