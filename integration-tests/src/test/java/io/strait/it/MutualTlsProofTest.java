@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Mesh identity end to end with three identities, each held by its own {@code strait agent}: the grpc-xds server
  * {@code greeter} and the clients {@code checkout} and {@code audit}. Every xDS stream
  * goes through an agent's proxy to the secure port over mTLS; every certificate comes from the node's CA with a join
- * token. STRICT admits the mesh client with its identity and refuses plain text; a PeerAuthentication edit switches
+ * token. STRICT admits the mesh client with its identity and refuses plain text; a DestinationRule decides over auto
+ * mTLS (ISTIO_MUTUAL keeps it, DISABLE sends plain text a STRICT server refuses); a PeerAuthentication edit switches
  * the server's port for new connections, timed from the file write.
  */
 class MutualTlsProofTest {
@@ -45,6 +46,19 @@ class MutualTlsProofTest {
         ManagedChannel auditClient = mesh.meshClient(audit);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(callOrError(auditClient)).isEqualTo("greeter-1"));
         assertThat(mesh.lastPeer.get()).isEqualTo("spiffe://cluster.local/ns/shop/sa/audit");
+
+        // a DestinationRule decides over auto mTLS, as in Istio: ISTIO_MUTUAL keeps mTLS, DISABLE sends plain text
+        // (which a STRICT server refuses), and without one auto mTLS is back; each checked on a new connection
+        String scheme = SecureMesh.resolverFor(checkout);
+        destinationRule("ISTIO_MUTUAL");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(freshCall(scheme)).isEqualTo("greeter-1");
+            assertThat(mesh.lastPeer.get()).isEqualTo("spiffe://cluster.local/ns/shop/sa/checkout");
+        });
+        destinationRule("DISABLE");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(freshCall(scheme)).contains("UNAVAILABLE"));
+        java.nio.file.Files.delete(mesh.config.resolve("greeter-dr.yaml"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(freshCall(scheme)).isEqualTo("greeter-1"));
 
         // PERMISSIVE by a revision: a gRPC server cannot serve both on one port, so (as Istio) its port turns plain text
         long permissive = switchTo("PERMISSIVE", true);
@@ -105,6 +119,27 @@ class MutualTlsProofTest {
             }
         } finally {
             checkout.close();
+        }
+    }
+
+    private void destinationRule(String tlsMode) throws Exception {
+        mesh.writeConfig("greeter-dr", """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: greeter, namespace: shop}
+                spec:
+                  host: %s
+                  trafficPolicy: {tls: {mode: %s}}
+                """.formatted(SecureMesh.HOST, tlsMode));
+    }
+
+    /** One call on a new channel (a new connection) through the resolver registered as {@code scheme}. */
+    private static String freshCall(String scheme) {
+        ManagedChannel channel = SecureMesh.channel(scheme);
+        try {
+            return callOrError(channel);
+        } finally {
+            channel.shutdownNow();
         }
     }
 
