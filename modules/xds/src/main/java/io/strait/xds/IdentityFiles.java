@@ -96,7 +96,7 @@ final class IdentityFiles extends X509ExtendedKeyManager {
             List<X509Certificate> chain = Pem.certificates(Files.readString(chainFile, StandardCharsets.US_ASCII), chainFile.toString());
             PrivateKey key = Pem.privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII), keyFile.toString());
             List<X509Certificate> roots = Pem.certificates(Files.readString(rootFile, StandardCharsets.US_ASCII), rootFile.toString());
-            if (!SecretDirectory.belongTogether(key, chain.get(0))) {
+            if (!io.strait.ca.keys.KeyType.belongsTo(key, chain.get(0))) {
                 throw new IllegalArgumentException(keyFile + " is not the key of the certificate in " + chainFile);
             }
             return new Material(key, chain.toArray(X509Certificate[]::new), roots, spiffeId(chain.get(0), chainFile), stamp);

@@ -10,8 +10,6 @@ import io.grpc.ServerInterceptor;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -46,19 +44,10 @@ final class PeerIdentityInterceptor implements ServerInterceptor {
         if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
             return List.of();
         }
-        List<String> out = new ArrayList<>();
         try {
-            Collection<List<?>> sans = leaf.getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    if (Integer.valueOf(6).equals(san.get(0)) && san.get(1) instanceof String uri && uri.startsWith("spiffe://")) {
-                        out.add(uri);
-                    }
-                }
-            }
+            return io.strait.ca.identity.SpiffeId.urisOf(leaf);
         } catch (CertificateParsingException e) {
             return List.of();
         }
-        return out;
     }
 }

@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +97,7 @@ final class SecretDirectory {
                 String keyPem = Files.readString(key, StandardCharsets.US_ASCII);
                 List<X509Certificate> chain = Pem.certificates(crtPem, crt.toString());
                 PrivateKey privateKey = Pem.privateKey(keyPem, key.toString());
-                if (!belongTogether(privateKey, chain.get(0))) {
+                if (!io.strait.ca.keys.KeyType.belongsTo(privateKey, chain.get(0))) {
                     problems.add(dir + ": tls.key is not the key of the first certificate in tls.crt ("
                             + chain.get(0).getSubjectX500Principal() + ")");
                 } else {
@@ -132,32 +130,6 @@ final class SecretDirectory {
     /** The names a proxy of {@code namespace} asks for this entry by: the translator's and Istio's namespaced one. */
     private static List<String> names(String namespace, String name) {
         return List.of(PREFIX + name, PREFIX + namespace + "/" + name);
-    }
-
-    /** True when {@code key} signs what the certificate's public key verifies: works for RSA, EC and EdDSA alike. */
-    static boolean belongTogether(PrivateKey key, X509Certificate cert) {
-        String algorithm = switch (key.getAlgorithm()) {
-            case "RSA" -> "SHA256withRSA";
-            case "EC", "ECDSA" -> "SHA256withECDSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> null;
-        };
-        if (algorithm == null) {
-            return false;
-        }
-        try {
-            byte[] challenge = "strait credentialName key check".getBytes(StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(challenge);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(cert.getPublicKey());
-            verifier.update(challenge);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false; // e.g. an RSA key with an EC certificate
-        }
     }
 
     private static DataSource inline(String pem) {

@@ -10,7 +10,6 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -74,20 +73,11 @@ public final class ClientCertificateAuthenticator implements CallerAuthenticator
     }
 
     private static List<String> spiffeUris(X509Certificate leaf) throws AuthenticationFailed {
-        List<String> out = new ArrayList<>();
         try {
-            Collection<List<?>> sans = leaf.getSubjectAlternativeNames();
-            if (sans != null) {
-                for (List<?> san : sans) {
-                    if (Integer.valueOf(6).equals(san.get(0)) && san.get(1) instanceof String uri && uri.startsWith("spiffe://")) {
-                        out.add(uri);
-                    }
-                }
-            }
+            return SpiffeId.urisOf(leaf);
         } catch (GeneralSecurityException e) {
             throw new AuthenticationFailed("the client certificate's SANs are unreadable");
         }
-        return out;
     }
 
     @Override

@@ -61,4 +61,24 @@ public record SpiffeId(String trustDomain, String namespace, String serviceAccou
             throw new IllegalArgumentException(what + " \"" + value + "\" is not valid: use " + rule);
         }
     }
+
+    /**
+     * The {@code spiffe://} URI SANs of a certificate, in order; empty when it has none. The CA's renewal check and the
+     * secure xDS port both read a caller's identity this way.
+     *
+     * @throws java.security.cert.CertificateParsingException when the SAN extension cannot be read
+     */
+    public static java.util.List<String> urisOf(java.security.cert.X509Certificate cert) throws java.security.cert.CertificateParsingException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        java.util.Collection<java.util.List<?>> sans = cert.getSubjectAlternativeNames();
+        if (sans != null) {
+            for (java.util.List<?> san : sans) {
+                // 6 = uniformResourceIdentifier (RFC 5280 GeneralName)
+                if (Integer.valueOf(6).equals(san.get(0)) && san.get(1) instanceof String uri && uri.startsWith(SCHEME)) {
+                    out.add(uri);
+                }
+            }
+        }
+        return out;
+    }
 }

@@ -44,4 +44,30 @@ public enum KeyType {
             default -> throw new IllegalArgumentException("unsupported CA key algorithm " + key.getAlgorithm() + "; use ECDSA or RSA");
         };
     }
+
+    /**
+     * Whether the key signs what the certificate's public key verifies: works for every key type alike. A CA directory
+     * and a credentialName secret are both refused when their key is not their certificate's.
+     */
+    public static boolean belongsTo(java.security.PrivateKey key, java.security.cert.X509Certificate cert) {
+        try {
+            String alg = KeyType.signatureAlgorithm(key);
+            if (!cert.getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
+                return false;
+            }
+            byte[] probe = new byte[32];
+            new java.security.SecureRandom().nextBytes(probe);
+            java.security.Signature s = java.security.Signature.getInstance(alg);
+            s.initSign(key);
+            s.update(probe);
+            byte[] sig = s.sign();
+            java.security.Signature v = java.security.Signature.getInstance(alg);
+            v.initVerify(cert.getPublicKey());
+            v.update(probe);
+            return v.verify(sig);
+        } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
 }

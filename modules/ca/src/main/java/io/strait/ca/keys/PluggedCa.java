@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -76,7 +74,7 @@ public final class PluggedCa {
      */
     public static CaKeys check(PrivateKey key, X509Certificate cert, List<X509Certificate> extra, List<X509Certificate> roots,
                                String keyFile, String certFile, String rootFile, Clock clock) {
-        if (!matches(key, cert)) {
+        if (!KeyType.belongsTo(key, cert)) {
             throw new IllegalArgumentException("the private key in " + keyFile + " does not match the certificate in " + certFile
                     + " (" + cert.getSubjectX500Principal() + "): it was not made for this certificate's public key");
         }
@@ -132,28 +130,6 @@ public final class PluggedCa {
             }
         }
         return null;
-    }
-
-    /** Whether the key signs what the certificate's public key verifies: works for every key type alike. */
-    static boolean matches(PrivateKey key, X509Certificate cert) {
-        try {
-            String alg = KeyType.signatureAlgorithm(key);
-            if (!cert.getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
-                return false;
-            }
-            byte[] probe = new byte[32];
-            new SecureRandom().nextBytes(probe);
-            Signature s = Signature.getInstance(alg);
-            s.initSign(key);
-            s.update(probe);
-            byte[] sig = s.sign();
-            Signature v = Signature.getInstance(alg);
-            v.initVerify(cert.getPublicKey());
-            v.update(probe);
-            return v.verify(sig);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
     }
 
     static boolean selfSigned(X509Certificate cert) {
