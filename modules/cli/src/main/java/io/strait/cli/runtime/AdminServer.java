@@ -43,8 +43,19 @@ final class AdminServer implements AutoCloseable {
     /** Issues join tokens for {@code strait token create}; null when this node runs no CA. */
     private final TokenEndpoint tokens;
 
-    AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies, PrometheusMeterRegistry metrics, TokenEndpoint tokens) {
+    /** {@code POST /webhooks/git}: pushes that make sources fetch now. */
+    private final io.strait.cli.runtime.webhook.WebhookEndpoint webhooks;
+    private final io.strait.cli.runtime.webhook.PushCoalescer coalescer =
+            new io.strait.cli.runtime.webhook.PushCoalescer(Duration.ofMillis(100));
+
+    /**
+     * @param webhookSecret the {@code --webhook-secret-file} contents, or null when webhooks are off
+     * @param triggers      the sources a webhook push can make fetch (the git sources of this process)
+     */
+    AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies, PrometheusMeterRegistry metrics, TokenEndpoint tokens,
+                byte[] webhookSecret, List<io.strait.ingest.source.FetchTrigger> triggers) {
         this.tokens = tokens;
+        this.webhooks = new io.strait.cli.runtime.webhook.WebhookEndpoint(webhookSecret, triggers, coalescer, metrics);
         this.metrics = metrics;
         this.lag = io.micrometer.core.instrument.MultiGauge.builder("strait_consumer_lag")
                 .description("Records a role's Kafka consumer is behind the end of its partitions, per poll loop")
@@ -88,6 +99,7 @@ final class AdminServer implements AutoCloseable {
                     tokens.handle(req);
                 }
             }
+            case io.strait.cli.runtime.webhook.WebhookEndpoint.PATH -> webhooks.handle(req);
             case "/debug/proxies" -> req.response().putHeader("content-type", "text/plain")
                     .end("connected proxies on this front: " + connectedProxies.getAsInt() + "\n");
             default -> req.response().setStatusCode(404).end("not found; try /healthz, /readyz, /status, /metrics\n");
@@ -96,6 +108,7 @@ final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
+        coalescer.close();
         if (server != null) {
             try {
                 server.close().await(5, TimeUnit.SECONDS);

@@ -85,7 +85,8 @@ public final class StraitNode implements AutoCloseable {
         }
         if (options.adminPort() >= 0) {
             admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies, metrics,
-                    ca == null ? null : new TokenEndpoint(ca.role(), AdminSecret.create(options.dataDir())));
+                    ca == null ? null : new TokenEndpoint(ca.role(), AdminSecret.create(options.dataDir())),
+                    options.webhookSecret(), List.of()); // the git source's triggers join here once it exists
             admin.start();
         }
         return this;
