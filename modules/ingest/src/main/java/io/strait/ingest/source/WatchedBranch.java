@@ -29,4 +29,10 @@ public record WatchedBranch(String url, String branch, Consumer<String> fetch) i
     public void fetchNow(String reason) {
         fetch.accept(reason);
     }
+
+    /** {@code host/path@branch}: the name a webhook's answer gives this source, without any credentials of the URL. */
+    @Override
+    public String toString() {
+        return RepositoryUrl.parse(url).orElseThrow() + "@" + branch;
+    }
 }
