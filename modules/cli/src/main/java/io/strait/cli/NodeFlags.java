@@ -79,6 +79,63 @@ final class NodeFlags {
             + "namespace only.")
     Path secretDir;
 
+    @Option(names = "--webhook-secret-file", paramLabel = "FILE", description = "Serve POST /webhooks/git on the admin port: "
+            + "GitHub (X-Hub-Signature-256), GitLab (X-Gitlab-Token) or X-Strait-Signature pushes signed with the secret in FILE "
+            + "make the git sources watching the pushed branch fetch at once.")
+    Path webhookSecretFile;
+
+    @Option(names = "--notify-url", paramLabel = "URL", description = "POST a JSON event, signed X-Strait-Signature: sha256=<hmac>, "
+            + "to URL when a revision is accepted, rejected, applied by every proxy, or NACKed (repeatable; needs --notify-secret-file).")
+    List<java.net.URI> notifyUrls = new ArrayList<>();
+
+    @Option(names = "--notify-secret-file", paramLabel = "FILE", description = "The HMAC key that signs --notify-url events.")
+    Path notifySecretFile;
+
+    @Option(names = "--notify-github-status", description = "Set a GitHub commit status (context strait/rollout) on the commits "
+            + "of github.com git sources: pending when accepted, success when applied everywhere, failure when rejected or NACKed.")
+    boolean notifyGithubStatus;
+
+    @Option(names = "--github-token-file", paramLabel = "FILE", description = "The GitHub token (repo:status) for --notify-github-status.")
+    Path githubTokenFile;
+
+    @Option(names = "--github-api-url", paramLabel = "URL", defaultValue = "https://api.github.com", description = "GitHub's API "
+            + "(a GitHub Enterprise server: https://HOST/api/v3) (default: ${DEFAULT-VALUE}).")
+    java.net.URI githubApiUrl;
+
+    /** A secret file's contents, trimmed of the newline editors add; never echoed. */
+    private static byte[] secret(String flag, Path file) {
+        try {
+            String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (text.isEmpty()) {
+                throw new IllegalArgumentException(flag + " " + file.toAbsolutePath() + " is empty; put the secret in it");
+            }
+            return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + flag + " " + file.toAbsolutePath() + ": " + e.getMessage());
+        }
+    }
+
+    io.strait.cli.notify.NotifyOptions notifications() {
+        if (notifyGithubStatus && githubTokenFile == null) {
+            throw new IllegalArgumentException("--notify-github-status needs --github-token-file FILE (a token allowed to set commit statuses)");
+        }
+        if (!notifyGithubStatus && githubTokenFile != null) {
+            throw new IllegalArgumentException("--github-token-file is only read with --notify-github-status");
+        }
+        for (java.net.URI url : notifyUrls) {
+            if (url.getScheme() == null || !url.getScheme().matches("https?") || url.getHost() == null) {
+                throw new IllegalArgumentException("--notify-url " + url + " is not an http(s) URL");
+            }
+        }
+        if (notifyUrls.isEmpty() && notifySecretFile != null) {
+            throw new IllegalArgumentException("--notify-secret-file is only read with --notify-url");
+        }
+        return new io.strait.cli.notify.NotifyOptions(notifyUrls,
+                notifySecretFile == null ? null : secret("--notify-secret-file", notifySecretFile),
+                notifyGithubStatus ? new String(secret("--github-token-file", githubTokenFile), java.nio.charset.StandardCharsets.UTF_8) : null,
+                githubApiUrl);
+    }
+
     /** The trust domain: {@code --trust-domain}, else the MeshConfig's ({@code --mesh-config}, else the folder's mesh.yaml). */
     io.strait.cli.runtime.MeshTrustDomain meshTrustDomain() {
         Path meshFile = meshConfig != null ? meshConfig : config == null ? null : config.resolve(io.strait.model.istio.MeshConfig.FILE_NAME);
@@ -114,6 +171,7 @@ final class NodeFlags {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, config, bind, xdsPort, adminPort,
                 frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000), meshConfig, caOptions())
                 .withXdsSecurity(plaintextXds, identityDir, secretDir)
-                .withTrustDomainAliases(meshTrustDomain().aliases());
+                .withTrustDomainAliases(meshTrustDomain().aliases())
+                .withHooks(webhookSecretFile == null ? null : secret("--webhook-secret-file", webhookSecretFile), notifications());
     }
 }

@@ -1,8 +1,6 @@
 package io.strait.cli;
 
-import io.strait.bus.envelope.RevisionStatus;
 import io.strait.cli.status.MeshStatus;
-import io.strait.cli.status.Rollout;
 import io.strait.cli.status.StatusSource;
 import io.strait.cli.status.StatusTable;
 import io.strait.model.json.Json;
@@ -23,27 +21,19 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json")
     String output;
 
-    @Option(names = "--revisions", description = "Show each source's revisions and how far they have rolled out.")
+    @Option(names = "--revisions", description = "Show each source's last revisions (per git commit: subject, author), accepted or "
+            + "rejected with the findings, proxies applied N/M, NACKs, and push-to-last-ACK time; -o json gives the same.")
     boolean revisions;
 
     @Override
     public Integer call() throws Exception {
         MeshStatus status = new StatusSource(adminPort, kafka).read();
-        if (output.equals("json")) {
+        if (revisions) {
+            java.util.List<io.strait.cli.status.RevisionReport> reports = io.strait.cli.status.RevisionReports.all(status);
+            System.out.print(output.equals("json") ? new String(Json.write(reports), StandardCharsets.UTF_8) + "\n"
+                    : io.strait.cli.status.RevisionTable.render(reports));
+        } else if (output.equals("json")) {
             System.out.println(new String(Json.write(status), StandardCharsets.UTF_8));
-        } else if (revisions) {
-            System.out.printf("%-24s %-14s %-9s %-10s %s%n", "SOURCE", "REVISION", "STATE", "PROXIES", "CONVERGED");
-            for (RevisionStatus s : status.sources()) {
-                if (s.live() != null) {
-                    Rollout r = Rollout.of(status, s.source(), s.live().revision());
-                    System.out.printf("%-24s %-14s %-9s %-10s %s%n", s.source(), r.revision(), "accepted",
-                            r.applied().size() + "/" + r.affected(), r.convergeMillis() < 0 ? "-" : r.convergeMillis() + " ms");
-                }
-                if (s.lastRejected() != null) {
-                    System.out.printf("%-24s %-14s %-9s %-10s %s%n", s.source(), s.lastRejected().revision(), "rejected", "-",
-                            s.lastRejected().findings().size() + " finding(s)");
-                }
-            }
         } else {
             System.out.print(StatusTable.render(status));
         }

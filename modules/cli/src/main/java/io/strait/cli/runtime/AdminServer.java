@@ -1,6 +1,8 @@
 package io.strait.cli.runtime;
 
 import io.strait.bus.kafka.BusConfig;
+import io.strait.cli.status.MeshStatus;
+import io.strait.cli.status.RevisionReports;
 import io.strait.cli.status.StatusReader;
 import io.strait.model.json.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -16,7 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin port of a Strait process: {@code /healthz}, {@code /readyz}, {@code /metrics} (Prometheus) and
- * {@code /status} (the mesh status as JSON, read from the bus on a worker thread — never on the event loop).
+ * {@code /status} (the mesh status as JSON, read from the bus on a worker thread — never on the event loop),
+ * {@code /revisions[/<id>]} (status per revision, {@link RevisionReports}), {@code POST /webhooks/git} and the CA's
+ * token endpoint.
  */
 final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -43,8 +47,19 @@ final class AdminServer implements AutoCloseable {
     /** Issues join tokens for {@code strait token create}; null when this node runs no CA. */
     private final TokenEndpoint tokens;
 
-    AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies, PrometheusMeterRegistry metrics, TokenEndpoint tokens) {
+    /** {@code POST /webhooks/git}: pushes that make sources fetch now. */
+    private final io.strait.cli.runtime.webhook.WebhookEndpoint webhooks;
+    private final io.strait.cli.runtime.webhook.PushCoalescer coalescer =
+            new io.strait.cli.runtime.webhook.PushCoalescer(Duration.ofMillis(100));
+
+    /**
+     * @param webhookSecret the {@code --webhook-secret-file} contents, or null when webhooks are off
+     * @param triggers      the sources a webhook push can make fetch (the git sources of this process)
+     */
+    AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies, PrometheusMeterRegistry metrics, TokenEndpoint tokens,
+                byte[] webhookSecret, List<io.strait.ingest.source.FetchTrigger> triggers) {
         this.tokens = tokens;
+        this.webhooks = new io.strait.cli.runtime.webhook.WebhookEndpoint(webhookSecret, triggers, coalescer, metrics);
         this.metrics = metrics;
         this.lag = io.micrometer.core.instrument.MultiGauge.builder("strait_consumer_lag")
                 .description("Records a role's Kafka consumer is behind the end of its partitions, per poll loop")
@@ -88,14 +103,51 @@ final class AdminServer implements AutoCloseable {
                     tokens.handle(req);
                 }
             }
+            case io.strait.cli.runtime.webhook.WebhookEndpoint.PATH -> webhooks.handle(req);
             case "/debug/proxies" -> req.response().putHeader("content-type", "text/plain")
                     .end("connected proxies on this front: " + connectedProxies.getAsInt() + "\n");
-            default -> req.response().setStatusCode(404).end("not found; try /healthz, /readyz, /status, /metrics\n");
+            default -> {
+                if (req.path().equals("/revisions") || req.path().startsWith("/revisions/")) {
+                    revisions(req, req.path().length() > "/revisions/".length() ? req.path().substring("/revisions/".length()) : null);
+                } else {
+                    req.response().setStatusCode(404).end("not found; try /healthz, /readyz, /status, /revisions/<id>, /metrics\n");
+                }
+            }
         }
+    }
+
+    /**
+     * {@code GET /revisions}: every remembered revision; {@code GET /revisions/<id or prefix>}: one, as an entry of
+     * {@code strait status --revisions -o json} (404 unknown, 409 ambiguous with the candidates).
+     */
+    private void revisions(HttpServerRequest req, String prefix) {
+        vertx.executeBlocking(() -> {
+            MeshStatus status = StatusReader.read(bus, Duration.ofSeconds(10));
+            if (prefix == null) {
+                return new Answer(200, Json.write(RevisionReports.all(status)));
+            }
+            RevisionReports.Lookup found = RevisionReports.find(status, java.net.URLDecoder.decode(prefix, java.nio.charset.StandardCharsets.UTF_8), null);
+            if (found instanceof RevisionReports.Found f) {
+                return new Answer(200, Json.write(f.report()));
+            }
+            if (found instanceof RevisionReports.Ambiguous a) {
+                return new Answer(409, Json.write(java.util.Map.of("error", a.message(), "candidates", a.candidates())));
+            }
+            return new Answer(404, Json.write(java.util.Map.of("error", ((RevisionReports.Unknown) found).message())));
+        }).onSuccess(a -> req.response().setStatusCode(a.code()).putHeader("content-type", "application/json")
+                .end(io.vertx.core.buffer.Buffer.buffer(a.body())))
+                .onFailure(e -> {
+                    LOG.warn("revision read failed", e);
+                    req.response().setStatusCode(503).end("status unavailable: " + e.getMessage() + "\n");
+                });
+    }
+
+    private record Answer(int code, byte[] body) {
     }
 
     @Override
     public void close() {
+        coalescer.close();
         if (server != null) {
             try {
                 server.close().await(5, TimeUnit.SECONDS);

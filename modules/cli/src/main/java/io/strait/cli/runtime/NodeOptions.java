@@ -25,13 +25,31 @@ import java.util.Set;
  * @param secretDir   the {@code credentialName} secret store fronts serve over SDS ({@code --secret-dir}), or null
  * @param trustDomainAliases more trust domains whose identities the secure xDS port accepts as the mesh's (MeshConfig
  *                    {@code trustDomainAliases})
+ * @param webhookSecret the {@code --webhook-secret-file} contents, or null: {@code POST /webhooks/git} is off
+ * @param notifications where revision events are sent ({@code --notify-url}, {@code --notify-github-status})
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
                           int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca,
-                          boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases) {
+                          boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases,
+                          byte[] webhookSecret, io.strait.cli.notify.NotifyOptions notifications) {
 
     public NodeOptions {
         trustDomainAliases = Set.copyOf(trustDomainAliases);
+        notifications = notifications == null ? io.strait.cli.notify.NotifyOptions.none() : notifications;
+    }
+
+    /** Options without webhooks or notifications. */
+    public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
+                       int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca,
+                       boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases) {
+        this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, meshConfig, ca,
+                plaintextXds, identityDir, secretDir, trustDomainAliases, null, null);
+    }
+
+    /** The same options with the admin port's webhook secret and the revision notifications set. */
+    public NodeOptions withHooks(byte[] secret, io.strait.cli.notify.NotifyOptions notifications) {
+        return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
+                meshConfig, ca, plaintextXds, identityDir, secretDir, trustDomainAliases, secret, notifications);
     }
 
     /** Options with the plaintext xDS port on, no front identity directory and no secret store. */
@@ -44,13 +62,13 @@ public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dat
     /** The same options with the front's xDS security set. */
     public NodeOptions withXdsSecurity(boolean plaintext, Path identity, Path secrets) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintext, identity, secrets, trustDomainAliases);
+                meshConfig, ca, plaintext, identity, secrets, trustDomainAliases, webhookSecret, notifications);
     }
 
     /** The same options with the trust domain aliases the mesh's MeshConfig names. */
     public NodeOptions withTrustDomainAliases(Set<String> aliases) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintextXds, identityDir, secretDir, aliases);
+                meshConfig, ca, plaintextXds, identityDir, secretDir, aliases, webhookSecret, notifications);
     }
 
     /** Every trust domain whose identities count as this mesh's: the CA's, then the aliases. */

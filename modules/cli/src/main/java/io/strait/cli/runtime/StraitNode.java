@@ -44,12 +44,16 @@ public final class StraitNode implements AutoCloseable {
     /** The CA's secure port, where this node's front serves xDS too (istiod's 15012); null unless both run here. */
     private DeferredServices secureXds;
     private final List<String> deployments = new ArrayList<>();
+    /** Sends revision events ({@code --notify-url}, {@code --notify-github-status}); null when none are asked for. */
+    private io.strait.cli.notify.Notifier notifier;
 
     public StraitNode(NodeOptions options) {
         this.options = options;
     }
 
     public StraitNode start() throws Exception {
+        // revisions this node's ingest decides from now on are announced, the first one included
+        long startedAt = System.currentTimeMillis();
         Files.createDirectories(options.dataDir());
         String servers = options.kafka();
         if (servers == null) {
@@ -85,8 +89,12 @@ public final class StraitNode implements AutoCloseable {
         }
         if (options.adminPort() >= 0) {
             admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies, metrics,
-                    ca == null ? null : new TokenEndpoint(ca.role(), AdminSecret.create(options.dataDir())));
+                    ca == null ? null : new TokenEndpoint(ca.role(), AdminSecret.create(options.dataDir())),
+                    options.webhookSecret(), List.of()); // the git source's triggers join here once it exists
             admin.start();
+        }
+        if (options.notifications().any()) {
+            notifier = io.strait.cli.notify.Notifier.of(bus, options.notifications(), startedAt).start();
         }
         return this;
     }
@@ -158,6 +166,9 @@ public final class StraitNode implements AutoCloseable {
 
     @Override
     public void close() {
+        if (notifier != null) {
+            notifier.close();
+        }
         if (admin != null) {
             admin.close();
         }
