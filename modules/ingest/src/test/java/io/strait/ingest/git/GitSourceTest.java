@@ -215,4 +215,66 @@ class GitSourceTest {
             }
         }
     }
+
+    @Test
+    void aSignedHeadIsAcceptedAndAnUnsignedOrUntrustedOneRejectedWithTheLastGoodLive(@TempDir Path dir) throws Exception {
+        PgpTestKey trusted = new PgpTestKey("Release <release@example.com>");
+        PgpTestKey stranger = new PgpTestKey("Mallory <mallory@example.com>");
+        Path keyring = trusted.writePublicKeyring(dir.resolve("trusted.asc"));
+        try (TestRepo repo = new TestRepo(dir)) {
+            RevCommit signed = repo.push("signed v1", GOOD, trusted);
+            GitSourceOptions options = GitSourceOptions.of(repo.url(), "main").withVerifyKeyring(keyring).withPoll(NEVER);
+            String source = options.sourceName();
+            try (GitSource git = new GitSource(bus, options, dir.resolve("data")).start()) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> signed.name().equals(live(source)));
+
+                RevCommit unsigned = repo.push("unsigned v2", GOOD_V2);
+                git.fetchNow("push");
+                await().atMost(Duration.ofSeconds(20)).until(() -> status(source).lastRejected() != null
+                        && unsigned.name().equals(status(source).lastRejected().revision()));
+                assertThat(lastRejectedMessage(source)).contains("commit " + unsigned.name().substring(0, 12) + " is not signed")
+                        .contains(keyring.toString()).contains(GitSource.SIGNATURE_CODE);
+                assertThat(live(source)).isEqualTo(signed.name());
+
+                RevCommit untrusted = repo.push("signed by someone else", GOOD_V2, stranger);
+                git.fetchNow("push");
+                await().atMost(Duration.ofSeconds(20)).until(() -> untrusted.name().equals(status(source).lastRejected().revision()));
+                assertThat(lastRejectedMessage(source)).contains("is not signed by a key in " + keyring);
+                assertThat(live(source)).isEqualTo(signed.name());
+
+                RevCommit signedAgain = repo.push("signed v2", GOOD_V2, trusted);
+                git.fetchNow("push");
+                await().atMost(Duration.ofSeconds(20)).until(() -> signedAgain.name().equals(live(source)));
+            }
+        }
+    }
+
+    @Test
+    void aCommitOfFiftyThousandFilesOrAHundredMegabyteFileIsRejectedNamingTheFlag(@TempDir Path dir) throws Exception {
+        try (TestRepo repo = new TestRepo(dir)) {
+            RevCommit good = repo.push("v1", GOOD);
+            GitSourceOptions options = GitSourceOptions.of(repo.url(), "main").withPoll(NEVER);
+            String source = options.sourceName();
+            try (GitSource git = new GitSource(bus, options, dir.resolve("data")).start()) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> good.name().equals(live(source)));
+                var many = repo.commitDirect("fifty thousand files", 50_000, 0);
+                git.fetchNow("push");
+                await().atMost(Duration.ofSeconds(60)).until(() -> status(source).lastRejected() != null
+                        && many.name().equals(status(source).lastRejected().revision()));
+                assertThat(lastRejectedMessage(source)).contains("50000 config files").contains("--git-max-files");
+                assertThat(live(source)).isEqualTo(good.name());
+
+                var big = repo.commitDirect("one huge file", 0, 100L * 1024 * 1024);
+                git.fetchNow("push");
+                await().atMost(Duration.ofSeconds(60)).until(() -> big.name().equals(status(source).lastRejected().revision()));
+                assertThat(lastRejectedMessage(source)).contains("big.yaml").contains("100 MiB").contains("--git-max-file-size");
+                assertThat(live(source)).isEqualTo(good.name());
+
+                repo.forcePush(good);
+                RevCommit next = repo.push("v2", GOOD_V2);
+                git.fetchNow("push");
+                await().atMost(Duration.ofSeconds(20)).until(() -> next.name().equals(live(source)));
+            }
+        }
+    }
 }
