@@ -25,13 +25,30 @@ import java.util.Set;
  * @param secretDir   the {@code credentialName} secret store fronts serve over SDS ({@code --secret-dir}), or null
  * @param trustDomainAliases more trust domains whose identities the secure xDS port accepts as the mesh's (MeshConfig
  *                    {@code trustDomainAliases})
+ * @param gitSources the git repositories the ingest role follows besides (or instead of) the folder
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
                           int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca,
-                          boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases) {
+                          boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases,
+                          java.util.List<io.strait.ingest.git.GitSourceOptions> gitSources) {
 
     public NodeOptions {
         trustDomainAliases = Set.copyOf(trustDomainAliases);
+        gitSources = gitSources == null ? java.util.List.of() : java.util.List.copyOf(gitSources);
+    }
+
+    /** Options without git sources. */
+    public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
+                       int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca,
+                       boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases) {
+        this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, meshConfig, ca,
+                plaintextXds, identityDir, secretDir, trustDomainAliases, java.util.List.of());
+    }
+
+    /** The same options with these git sources. */
+    public NodeOptions withGitSources(java.util.List<io.strait.ingest.git.GitSourceOptions> git) {
+        return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
+                meshConfig, ca, plaintextXds, identityDir, secretDir, trustDomainAliases, git);
     }
 
     /** Options with the plaintext xDS port on, no front identity directory and no secret store. */
@@ -44,13 +61,13 @@ public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dat
     /** The same options with the front's xDS security set. */
     public NodeOptions withXdsSecurity(boolean plaintext, Path identity, Path secrets) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintext, identity, secrets, trustDomainAliases);
+                meshConfig, ca, plaintext, identity, secrets, trustDomainAliases, gitSources);
     }
 
     /** The same options with the trust domain aliases the mesh's MeshConfig names. */
     public NodeOptions withTrustDomainAliases(Set<String> aliases) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintextXds, identityDir, secretDir, aliases);
+                meshConfig, ca, plaintextXds, identityDir, secretDir, aliases, gitSources);
     }
 
     /** Every trust domain whose identities count as this mesh's: the CA's, then the aliases. */
@@ -74,8 +91,11 @@ public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dat
                 CaOptions.embedded(dataDir.resolve("ca"), xdsHost, 0));
     }
 
-    /** The source name the ingest role records: {@code folder:<folder name>}. */
+    /** The source name the ingest role records for the folder: {@code folder:<folder name>}; null without a folder. */
     public String sourceName() {
+        if (configDir == null) {
+            return null;
+        }
         Path name = configDir.toAbsolutePath().normalize().getFileName();
         return "folder:" + (name == null ? "/" : name.toString());
     }
