@@ -13,8 +13,57 @@ import picocli.CommandLine.Option;
 
 /** The flags shared by {@code up}, {@code demo} and {@code run}. */
 final class NodeFlags {
-    @Option(names = "--config", defaultValue = "config-sources", description = "Config folder to watch (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Option(names = "--config", paramLabel = "FOLDER|URL", description = "A config source, repeatable: a folder to watch, or a git "
+            + "repository (https://, http://, ssh://, file://) read with the --git-* flags, one commit = one revision "
+            + "(default: the folder config-sources).")
+    List<String> configs = new ArrayList<>();
+
+    /** The folder source among {@code --config}s (or set by demo); null when every source is a git repository. */
+    Path config = Path.of("config-sources");
+
+    @Option(names = "--git-branch", defaultValue = "main", description = "Branch, tag (refs/tags/X) or full commit SHA of every git "
+            + "--config (default: ${DEFAULT-VALUE}).")
+    String gitBranch;
+
+    @Option(names = "--git-path", defaultValue = "", description = "Folder of the git repository that holds the config (a monorepo's "
+            + "subfolder; default: the root). Its mesh.yaml is the MeshConfig.")
+    String gitPath;
+
+    @Option(names = "--git-poll", defaultValue = "60s", description = "How often the remote is asked for its head (default: ${DEFAULT-VALUE}).")
+    String gitPoll;
+
+    @Option(names = "--git-depth", defaultValue = "0", description = "Shallow fetches of this depth (1: the head only); 0 fetches the "
+            + "whole history (default: ${DEFAULT-VALUE}).")
+    int gitDepth;
+
+    @Option(names = "--git-user", description = "HTTP(S) user name sent with --git-token-file (default: x-access-token).")
+    String gitUser;
+
+    @Option(names = "--git-token-file", paramLabel = "FILE", description = "File holding the HTTP(S) token or password (re-read on "
+            + "every fetch; never logged).")
+    Path gitTokenFile;
+
+    @Option(names = "--git-ssh-key", paramLabel = "FILE", description = "SSH private key for ssh:// repositories.")
+    Path gitSshKey;
+
+    @Option(names = "--git-known-hosts", paramLabel = "FILE", description = "known_hosts file SSH servers are checked against "
+            + "(required for ssh://; unknown or changed host keys are refused).")
+    Path gitKnownHosts;
+
+    @Option(names = "--git-verify-keyring", paramLabel = "FILE", description = "OpenPGP public keys (armored or binary): a head "
+            + "commit not signed by one of them is rejected and the last good commit stays live.")
+    Path gitVerifyKeyring;
+
+    @Option(names = "--git-max-file-size", defaultValue = "10", paramLabel = "MIB", description = "Largest config file of a commit, "
+            + "in MiB (default: ${DEFAULT-VALUE}).")
+    long gitMaxFileMib;
+
+    @Option(names = "--git-max-files", defaultValue = "10000", description = "Most config files in a commit (default: ${DEFAULT-VALUE}).")
+    int gitMaxFiles;
+
+    @Option(names = "--git-max-total-size", defaultValue = "64", paramLabel = "MIB", description = "Most bytes of config files in a "
+            + "commit, in MiB (default: ${DEFAULT-VALUE}).")
+    long gitMaxTotalMib;
 
     @Option(names = "--xds-port", defaultValue = "15010", description = "xDS (ADS) port (default: ${DEFAULT-VALUE}).")
     int xdsPort;
@@ -136,6 +185,40 @@ final class NodeFlags {
                 githubApiUrl);
     }
 
+    /**
+     * Splits the {@code --config}s into the folder source and the git sources; with no {@code --config} the folder
+     * stays what it was (config-sources, or demo's sample).
+     */
+    void splitConfigs() {
+        if (configs.isEmpty()) {
+            return;
+        }
+        List<String> folders = configs.stream().filter(c -> !io.strait.ingest.git.GitSourceName.isGitUrl(c)).toList();
+        if (folders.size() > 1) {
+            throw new IllegalArgumentException("--config names " + folders.size() + " folders (" + String.join(", ", folders)
+                    + "): one folder source per node for now; git repositories may be given several times");
+        }
+        config = folders.isEmpty() ? null : Path.of(folders.get(0));
+    }
+
+    /** One git source per git {@code --config}, each with the --git-* flags. */
+    List<io.strait.ingest.git.GitSourceOptions> gitSources() {
+        long pollNanos = io.strait.model.istio.Durations.nanos(gitPoll);
+        if (pollNanos < 1_000_000_000L) {
+            throw new IllegalArgumentException("--git-poll " + gitPoll + " must be a duration of at least 1s");
+        }
+        for (Path f : new Path[] {gitTokenFile, gitSshKey, gitKnownHosts, gitVerifyKeyring}) {
+            if (f != null && !java.nio.file.Files.isRegularFile(f)) {
+                throw new IllegalArgumentException(f.toAbsolutePath() + " (a --git-* file flag) is not a file");
+            }
+        }
+        var limits = new io.strait.ingest.git.GitLimits(gitMaxFileMib * 1024 * 1024, gitMaxFiles, gitMaxTotalMib * 1024 * 1024);
+        return configs.stream().filter(io.strait.ingest.git.GitSourceName::isGitUrl)
+                .map(url -> new io.strait.ingest.git.GitSourceOptions(url, gitBranch, gitPath, Duration.ofNanos(pollNanos), gitDepth,
+                        gitUser, gitTokenFile, gitSshKey, gitKnownHosts, gitVerifyKeyring, limits, meshConfig))
+                .toList();
+    }
+
     /** The trust domain: {@code --trust-domain}, else the MeshConfig's ({@code --mesh-config}, else the folder's mesh.yaml). */
     io.strait.cli.runtime.MeshTrustDomain meshTrustDomain() {
         Path meshFile = meshConfig != null ? meshConfig : config == null ? null : config.resolve(io.strait.model.istio.MeshConfig.FILE_NAME);
@@ -150,6 +233,7 @@ final class NodeFlags {
     }
 
     NodeOptions options(Set<Role> roles) {
+        splitConfigs();
         long nanos = io.strait.model.istio.Durations.nanos(groupSessionTimeout);
         if (nanos < 1_000_000_000L) {
             throw new IllegalArgumentException("--group-session-timeout " + groupSessionTimeout + " must be a duration of at least 1s");
@@ -172,6 +256,7 @@ final class NodeFlags {
                 frontId != null ? frontId : "front-" + xdsPort, (int) (nanos / 1_000_000), meshConfig, caOptions())
                 .withXdsSecurity(plaintextXds, identityDir, secretDir)
                 .withTrustDomainAliases(meshTrustDomain().aliases())
-                .withHooks(webhookSecretFile == null ? null : secret("--webhook-secret-file", webhookSecretFile), notifications());
+                .withHooks(webhookSecretFile == null ? null : secret("--webhook-secret-file", webhookSecretFile), notifications())
+                .withGitSources(gitSources());
     }
 }

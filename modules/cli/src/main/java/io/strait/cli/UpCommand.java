@@ -31,7 +31,8 @@ public final class UpCommand implements Callable<Integer> {
         }
 
         static StraitNode start(NodeFlags flags, EnumSet<Role> roles) throws Exception {
-            if (roles.contains(Role.INGEST) && !Files.isDirectory(flags.config)) {
+            flags.splitConfigs();
+            if (roles.contains(Role.INGEST) && flags.config != null && !Files.isDirectory(flags.config)) {
                 throw new IllegalArgumentException("config folder " + flags.config.toAbsolutePath()
                         + " does not exist; pass --config DIR or run from the Strait checkout");
             }
@@ -47,8 +48,12 @@ public final class UpCommand implements Callable<Integer> {
             System.out.println("  kafka      " + (flags.kafka == null ? "embedded broker at " + node.bootstrapServers()
                     + " (data in " + flags.dataDir + ")" : node.bootstrapServers()));
             if (roles.contains(Role.INGEST)) {
-                System.out.println("  ingest     watching " + flags.config + " as " + flags.options(roles).sourceName()
-                        + (flags.meshConfig == null ? "" : ", MeshConfig from " + flags.meshConfig));
+                if (flags.config != null) {
+                    System.out.println("  ingest     watching " + flags.config + " as " + flags.options(roles).sourceName()
+                            + (flags.meshConfig == null ? "" : ", MeshConfig from " + flags.meshConfig));
+                }
+                flags.options(roles).gitSources().forEach(g -> System.out.println("  ingest     following " + g.sourceName()
+                        + " every " + g.poll().toSeconds() + " s"));
             }
             if (roles.contains(Role.XDS)) {
                 System.out.println("  xds        " + (node.xdsPort() > 0 ? "ADS (gRPC, plaintext) on " + flags.bind + ":" + node.xdsPort() + "; "

@@ -2,17 +2,29 @@ package io.strait.ingest;
 
 import io.strait.bus.kafka.BusConfig;
 import io.strait.ingest.folder.FolderIngest;
+import io.strait.ingest.git.GitSource;
+import io.strait.ingest.git.GitSourceOptions;
+import io.strait.ingest.source.FetchTriggers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The ingest role (Istio's Galley) as a verticle: the folder source, started and stopped on a worker thread. */
+/**
+ * The ingest role (Istio's Galley) as a verticle: a folder source and any number of git sources, each publishing its
+ * own revisions, started and stopped on a worker thread. Git sources are reachable through {@link #triggers()}.
+ */
 public final class IngestVerticle extends VerticleBase {
     private final BusConfig bus;
     private final Path folder;
     private final String source;
     private final Path meshConfig;
+    private final List<GitSourceOptions> git;
+    private final Path dataDir;
+    private final FetchTriggers triggers = new FetchTriggers();
+    private final List<GitSource> gitSources = new ArrayList<>();
     private FolderIngest ingest;
 
     /**
@@ -26,20 +38,51 @@ public final class IngestVerticle extends VerticleBase {
 
     /** @param meshConfig the MeshConfig file ({@code --mesh-config}) read instead of the folder's mesh.yaml, or null */
     public IngestVerticle(BusConfig bus, Path folder, String source, Path meshConfig) {
+        this(bus, folder, source, meshConfig, List.of(), null);
+    }
+
+    /**
+     * @param folder  the config folder, or null for git sources only
+     * @param git     the git sources
+     * @param dataDir where git sources keep their clones ({@code <dataDir>/git/})
+     */
+    public IngestVerticle(BusConfig bus, Path folder, String source, Path meshConfig, List<GitSourceOptions> git, Path dataDir) {
         this.bus = bus;
         this.folder = folder;
         this.source = source;
         this.meshConfig = meshConfig;
+        this.git = List.copyOf(git);
+        this.dataDir = dataDir;
+    }
+
+    /** The fetch triggers of the git sources (a webhook endpoint calls {@code fetchNow} on them). */
+    public FetchTriggers triggers() {
+        return triggers;
     }
 
     @Override
     public Future<?> start() {
-        return vertx.executeBlocking(() -> ingest = new FolderIngest(bus, folder, source, Duration.ofMillis(50), meshConfig).start());
+        return vertx.executeBlocking(() -> {
+            if (folder != null) {
+                ingest = new FolderIngest(bus, folder, source, Duration.ofMillis(50), meshConfig).start();
+            }
+            for (GitSourceOptions options : git) {
+                // start() fetches once: an unreachable repository ends in a rejected status, not a failed start
+                GitSource s = new GitSource(bus, options, dataDir).start();
+                gitSources.add(s);
+                triggers.add(s);
+            }
+            return null;
+        });
     }
 
     @Override
     public Future<?> stop() {
         return vertx.executeBlocking(() -> {
+            for (GitSource s : gitSources) {
+                triggers.remove(s);
+                s.close();
+            }
             if (ingest != null) {
                 ingest.close();
             }

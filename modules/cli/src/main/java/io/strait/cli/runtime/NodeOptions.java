@@ -27,29 +27,38 @@ import java.util.Set;
  *                    {@code trustDomainAliases})
  * @param webhookSecret the {@code --webhook-secret-file} contents, or null: {@code POST /webhooks/git} is off
  * @param notifications where revision events are sent ({@code --notify-url}, {@code --notify-github-status})
+ * @param gitSources the git repositories the ingest role follows besides (or instead of) the folder
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
                           int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca,
                           boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases,
-                          byte[] webhookSecret, io.strait.cli.notify.NotifyOptions notifications) {
+                          byte[] webhookSecret, io.strait.cli.notify.NotifyOptions notifications,
+                          java.util.List<io.strait.ingest.git.GitSourceOptions> gitSources) {
 
     public NodeOptions {
         trustDomainAliases = Set.copyOf(trustDomainAliases);
         notifications = notifications == null ? io.strait.cli.notify.NotifyOptions.none() : notifications;
+        gitSources = gitSources == null ? java.util.List.of() : java.util.List.copyOf(gitSources);
     }
 
-    /** Options without webhooks or notifications. */
+    /** Options without webhooks, notifications or git sources. */
     public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
                        int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca,
                        boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases) {
         this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, meshConfig, ca,
-                plaintextXds, identityDir, secretDir, trustDomainAliases, null, null);
+                plaintextXds, identityDir, secretDir, trustDomainAliases, null, null, java.util.List.of());
     }
 
     /** The same options with the admin port's webhook secret and the revision notifications set. */
     public NodeOptions withHooks(byte[] secret, io.strait.cli.notify.NotifyOptions notifications) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintextXds, identityDir, secretDir, trustDomainAliases, secret, notifications);
+                meshConfig, ca, plaintextXds, identityDir, secretDir, trustDomainAliases, secret, notifications, gitSources);
+    }
+
+    /** The same options with these git sources. */
+    public NodeOptions withGitSources(java.util.List<io.strait.ingest.git.GitSourceOptions> git) {
+        return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
+                meshConfig, ca, plaintextXds, identityDir, secretDir, trustDomainAliases, webhookSecret, notifications, git);
     }
 
     /** Options with the plaintext xDS port on, no front identity directory and no secret store. */
@@ -62,13 +71,13 @@ public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dat
     /** The same options with the front's xDS security set. */
     public NodeOptions withXdsSecurity(boolean plaintext, Path identity, Path secrets) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintext, identity, secrets, trustDomainAliases, webhookSecret, notifications);
+                meshConfig, ca, plaintext, identity, secrets, trustDomainAliases, webhookSecret, notifications, gitSources);
     }
 
     /** The same options with the trust domain aliases the mesh's MeshConfig names. */
     public NodeOptions withTrustDomainAliases(Set<String> aliases) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintextXds, identityDir, secretDir, aliases, webhookSecret, notifications);
+                meshConfig, ca, plaintextXds, identityDir, secretDir, aliases, webhookSecret, notifications, gitSources);
     }
 
     /** Every trust domain whose identities count as this mesh's: the CA's, then the aliases. */
@@ -92,8 +101,11 @@ public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dat
                 CaOptions.embedded(dataDir.resolve("ca"), xdsHost, 0));
     }
 
-    /** The source name the ingest role records: {@code folder:<folder name>}. */
+    /** The source name the ingest role records for the folder: {@code folder:<folder name>}; null without a folder. */
     public String sourceName() {
+        if (configDir == null) {
+            return null;
+        }
         Path name = configDir.toAbsolutePath().normalize().getFileName();
         return "folder:" + (name == null ? "/" : name.toString());
     }

@@ -41,6 +41,7 @@ public final class StraitNode implements AutoCloseable {
     private String xdsDeployment;
     private AdminServer admin;
     private CaVerticle ca;
+    private IngestVerticle ingest;
     /** The CA's secure port, where this node's front serves xDS too (istiod's 15012); null unless both run here. */
     private DeferredServices secureXds;
     private final List<String> deployments = new ArrayList<>();
@@ -82,7 +83,9 @@ public final class StraitNode implements AutoCloseable {
             deploy(new TranslateVerticle(bus));
         }
         if (options.roles().contains(Role.INGEST)) {
-            deploy(new IngestVerticle(bus, options.configDir(), options.sourceName(), options.meshConfig()));
+            ingest = new IngestVerticle(bus, options.configDir(), options.sourceName(), options.meshConfig(), options.gitSources(),
+                    options.dataDir());
+            deploy(ingest);
         }
         if (caDeployment != null) {
             deployments.add(caDeployment.await(120, TimeUnit.SECONDS));
@@ -90,7 +93,7 @@ public final class StraitNode implements AutoCloseable {
         if (options.adminPort() >= 0) {
             admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies, metrics,
                     ca == null ? null : new TokenEndpoint(ca.role(), AdminSecret.create(options.dataDir())),
-                    options.webhookSecret(), List.of()); // the git source's triggers join here once it exists
+                    options.webhookSecret(), fetchTriggers().all());
             admin.start();
         }
         if (options.notifications().any()) {
@@ -125,6 +128,14 @@ public final class StraitNode implements AutoCloseable {
         String id = vertx.deployVerticle(verticle).await(120, TimeUnit.SECONDS);
         deployments.add(id);
         return id;
+    }
+
+    /**
+     * The fetch triggers of this node's git sources, for a webhook endpoint: {@code fetchTriggers().fetchNow(repoUrl,
+     * ref, reason)} starts a fetch of every source following that repository and ref. Empty without the ingest role.
+     */
+    public io.strait.ingest.source.FetchTriggers fetchTriggers() {
+        return ingest == null ? new io.strait.ingest.source.FetchTriggers() : ingest.triggers();
     }
 
     public BusConfig bus() {
