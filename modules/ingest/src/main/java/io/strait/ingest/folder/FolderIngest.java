@@ -14,6 +14,7 @@ import io.strait.model.finding.Finding;
 import io.strait.model.istio.ResourceKey;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.strait.ingest.IngestOptions;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;
@@ -55,7 +56,7 @@ public final class FolderIngest implements AutoCloseable {
      * @param debounce quiet time after a change before the folder is read
      */
     public FolderIngest(BusConfig bus, Path root, String source, Duration debounce) {
-        this(bus, root, source, debounce, null);
+        this(bus, root, source, debounce, IngestOptions.DEFAULTS);
     }
 
     /**
@@ -63,17 +64,22 @@ public final class FolderIngest implements AutoCloseable {
      *                   ({@code --mesh-config}); null to read the root's
      */
     public FolderIngest(BusConfig bus, Path root, String source, Duration debounce, Path meshConfig) {
-        this(bus, root, source, debounce, meshConfig, io.strait.ingest.jwks.JwksKeys.DEFAULT_REFRESH);
+        this(bus, root, source, debounce, IngestOptions.DEFAULTS.withMeshConfig(meshConfig));
     }
 
     /** @param jwksRefresh how old fetched JWKS may grow before the next resync fetches them again */
     public FolderIngest(BusConfig bus, Path root, String source, Duration debounce, Path meshConfig, Duration jwksRefresh) {
-        this.jwks = new io.strait.ingest.jwks.JwksKeys(new io.strait.ingest.jwks.JwksFetcher(), jwksRefresh, java.time.Clock.systemUTC());
+        this(bus, root, source, debounce, new IngestOptions(meshConfig, jwksRefresh));
+    }
+
+    /** @param options the MeshConfig file and the JWKS refresh interval, as the node's flags set them */
+    public FolderIngest(BusConfig bus, Path root, String source, Duration debounce, IngestOptions options) {
+        this.jwks = new io.strait.ingest.jwks.JwksKeys(new io.strait.ingest.jwks.JwksFetcher(), options.jwksRefresh(), java.time.Clock.systemUTC());
         this.bus = bus;
         this.root = root.toAbsolutePath().normalize();
         this.source = source;
         this.debounce = debounce;
-        this.meshConfig = meshConfig == null ? null : meshConfig.toAbsolutePath().normalize();
+        this.meshConfig = options.meshConfig() == null ? null : options.meshConfig().toAbsolutePath().normalize();
     }
 
     /** Reads what the source has live on the bus, publishes the folder if it differs, then watches it. */
