@@ -302,20 +302,28 @@ public final class LoadHarness {
         }
 
         static long since(BusConfig bus, Map<TopicPartition, Long> from) throws InterruptedException {
+            return byTopic(bus, from).values().stream().mapToLong(c -> c[1]).sum();
+        }
+
+        /** Per topic, the records and their key + value bytes (uncompressed) written since {@code from}. */
+        static Map<String, long[]> byTopic(BusConfig bus, Map<TopicPartition, Long> from) {
             Map<TopicPartition, Long> to = ends(bus);
-            long bytes = 0;
+            Map<String, long[]> counts = new java.util.TreeMap<>();
+            from.keySet().forEach(p -> counts.putIfAbsent(p.topic(), new long[2]));
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(bus.consumer("bench", null))) {
                 c.assign(from.keySet());
                 from.forEach(c::seek);
                 while (from.keySet().stream().anyMatch(p -> c.position(p) < to.get(p))) {
                     for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                         if (r.offset() < to.get(new TopicPartition(r.topic(), r.partition()))) {
-                            bytes += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
+                            long[] count = counts.get(r.topic());
+                            count[0]++;
+                            count[1] += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize());
                         }
                     }
                 }
             }
-            return bytes;
+            return counts;
         }
     }
 }

@@ -63,6 +63,16 @@ public final class StatusTable {
             table(out, sources);
         }
         for (RevisionStatus s : status.sources()) {
+            // a live revision's warnings are findings about config that is serving now (a JWKS that cannot be
+            // fetched keeps its issuer's tokens refused): status is where an operator looks, so they are listed
+            if (s.live() != null && !s.live().warnings().isEmpty()) {
+                int n = s.live().warnings().size();
+                out.append("\nRevision ").append(s.live().revision()).append(" of ").append(s.source())
+                        .append(" is live with ").append(n).append(n == 1 ? " warning:\n" : " warnings:\n");
+                for (Finding f : s.live().warnings()) {
+                    out.append("  ").append(f.code() == null ? "" : f.code() + " ").append(f.describe()).append('\n');
+                }
+            }
             if (s.lastRejected() != null) {
                 out.append("\nRevision ").append(s.lastRejected().revision()).append(" of ").append(s.source())
                         .append(" was rejected:\n");

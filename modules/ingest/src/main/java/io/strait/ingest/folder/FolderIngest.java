@@ -5,6 +5,7 @@ import io.strait.ingest.load.LoadResult;
 import io.strait.ingest.source.RevisionPipeline;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.strait.ingest.IngestOptions;
 import java.time.Duration;
 import org.slf4j.Logger;
 
@@ -33,7 +34,7 @@ public final class FolderIngest implements AutoCloseable {
      * @param debounce quiet time after a change before the folder is read
      */
     public FolderIngest(io.strait.bus.kafka.BusConfig bus, Path root, String source, Duration debounce) {
-        this(bus, root, source, debounce, null);
+        this(bus, root, source, debounce, IngestOptions.DEFAULTS);
     }
 
     /**
@@ -41,16 +42,21 @@ public final class FolderIngest implements AutoCloseable {
      *                   ({@code --mesh-config}); null to read the root's
      */
     public FolderIngest(io.strait.bus.kafka.BusConfig bus, Path root, String source, Duration debounce, Path meshConfig) {
-        this(bus, root, source, debounce, meshConfig, io.strait.ingest.jwks.JwksKeys.DEFAULT_REFRESH);
+        this(bus, root, source, debounce, IngestOptions.DEFAULTS.withMeshConfig(meshConfig));
     }
 
     /** @param jwksRefresh how old fetched JWKS may grow before the next resync fetches them again */
     public FolderIngest(io.strait.bus.kafka.BusConfig bus, Path root, String source, Duration debounce, Path meshConfig,
                         Duration jwksRefresh) {
-        this.pipeline = new RevisionPipeline(bus, source, jwksRefresh);
+        this(bus, root, source, debounce, new IngestOptions(meshConfig, jwksRefresh));
+    }
+
+    /** @param options the MeshConfig file and the JWKS refresh interval, as the node's flags set them */
+    public FolderIngest(io.strait.bus.kafka.BusConfig bus, Path root, String source, Duration debounce, IngestOptions options) {
+        this.pipeline = new RevisionPipeline(bus, source, options.jwksRefresh());
         this.root = root.toAbsolutePath().normalize();
         this.debounce = debounce;
-        this.meshConfig = meshConfig == null ? null : meshConfig.toAbsolutePath().normalize();
+        this.meshConfig = options.meshConfig() == null ? null : options.meshConfig().toAbsolutePath().normalize();
     }
 
     /** Reads what the source has live on the bus, publishes the folder if it differs, then watches it. */

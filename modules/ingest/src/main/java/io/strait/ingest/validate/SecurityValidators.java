@@ -62,7 +62,7 @@ final class SecurityValidators {
                         || source.has("notPrincipals");
                 if (accounts && others) {
                     f.error(r, Findings.SCHEMA, "spec.rules[" + i + "].from[" + j + "].source",
-                            "Cannot set serviceAccounts with namespaces or principals; use one way to name the caller");
+                            "cannot set serviceAccounts with namespaces or principals, found at rule " + i + " (name the caller one way)");
                 }
             }
         }
