@@ -1,6 +1,7 @@
 package io.strait.ingest.revision;
 
 import io.strait.bus.envelope.ConfigCodec;
+import io.strait.bus.envelope.ConfigKey;
 import io.strait.bus.envelope.RevisionStatus;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.TopicSnapshot;
@@ -24,9 +25,10 @@ public record PublishedState(Map<ResourceKey, byte[]> resources, RevisionStatus 
         Map<ResourceKey, byte[]> mine = new TreeMap<>();
         TopicSnapshot.read(bus, Topics.CONFIG, timeout).forEach((key, value) -> {
             if (!ConfigCodec.isMarkerKey(key)) {
-                ConfigCodec.Entry entry = ConfigCodec.decode(value);
-                if (source.equals(entry.origin().source())) {
-                    mine.put(ResourceKey.parse(key), RevisionDiff.comparable(entry));
+                ConfigKey configKey = ConfigKey.parse(key);
+                // the key names the source: another source's copy of the same resource is not this one's baseline
+                if (source.equals(configKey.source())) {
+                    mine.put(configKey.resource(), RevisionDiff.comparable(ConfigCodec.decode(value)));
                 }
             }
         });

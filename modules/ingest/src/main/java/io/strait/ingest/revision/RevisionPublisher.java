@@ -1,6 +1,7 @@
 package io.strait.ingest.revision;
 
 import io.strait.bus.envelope.ConfigCodec;
+import io.strait.bus.envelope.ConfigKey;
 import io.strait.bus.envelope.RevisionMarker;
 import io.strait.bus.envelope.RevisionStatus;
 import io.strait.bus.kafka.BusConfig;
@@ -11,7 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Writes a revision to the bus in one Kafka transaction: the changed resources, tombstones for removed ones,
+ * Writes a revision to the bus in one Kafka transaction: the changed resources, tombstones for removed ones
+ * (both keyed with the source, {@link ConfigKey}),
  * the revision marker last, and the source's status. Readers use read_committed, so they see all of it or
  * none of it. The transactional id is per source, so a second ingest of the same source fences the first.
  */
@@ -26,8 +28,11 @@ public final class RevisionPublisher implements AutoCloseable {
     /** Publishes an accepted revision and its status atomically. */
     public void publish(RevisionDiff diff, RevisionMarker marker, RevisionStatus status) {
         inTransaction(() -> {
-            diff.upserts().forEach((key, value) -> producer.send(new ProducerRecord<>(Topics.CONFIG, key.toString(), value)));
-            diff.deletes().forEach(key -> producer.send(new ProducerRecord<>(Topics.CONFIG, key.toString(), null)));
+            String source = marker.source();
+            diff.upserts().forEach((key, value) -> producer.send(
+                    new ProducerRecord<>(Topics.CONFIG, new ConfigKey(key, source).toString(), value)));
+            diff.deletes().forEach(key -> producer.send(
+                    new ProducerRecord<>(Topics.CONFIG, new ConfigKey(key, source).toString(), null)));
             producer.send(new ProducerRecord<>(Topics.CONFIG, marker.key(), ConfigCodec.encodeMarker(marker)));
             producer.send(new ProducerRecord<>(Topics.REVISIONS, status.source(), Json.write(status)));
         });

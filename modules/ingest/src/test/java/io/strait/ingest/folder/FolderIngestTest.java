@@ -70,8 +70,8 @@ class FolderIngestTest {
                     && TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10)).containsKey("revision/" + source));
             live = status(source).live().revision();
             Map<String, byte[]> config = TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10));
-            assertThat(config).containsKeys("ServiceEntry/bookinfo/reviews", "DestinationRule/bookinfo/reviews",
-                    "VirtualService/bookinfo/reviews", "revision/" + source);
+            assertThat(config).containsKeys("ServiceEntry/bookinfo/reviews@" + source, "DestinationRule/bookinfo/reviews@" + source,
+                    "VirtualService/bookinfo/reviews@" + source, "revision/" + source);
             assertThat(ConfigCodec.decodeMarker(config.get("revision/" + source)).revision()).isEqualTo(live);
 
             long before = configEnd();
@@ -100,12 +100,12 @@ class FolderIngestTest {
         Path mesh = Files.writeString(dir.resolve("prod-mesh.yaml"), "defaultHttpRetryPolicy: {attempts: 3}\n");
         try (FolderIngest ingest = new FolderIngest(bus, folder, source, Duration.ofMillis(20), mesh).start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> status(source) != null && status(source).live() != null
-                    && TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10)).containsKey("MeshConfig//mesh"));
+                    && TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10)).containsKey("MeshConfig//mesh@" + source));
             String first = status(source).live().revision();
             Files.writeString(mesh, "defaultHttpRetryPolicy: {attempts: 5}\n");
             await().atMost(Duration.ofSeconds(20)).until(() -> !status(source).live().revision().equals(first));
             assertThat(status(source).live().changes()).as("the MeshConfig record alone").isEqualTo(1);
-            var entry = ConfigCodec.decode(TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10)).get("MeshConfig//mesh"));
+            var entry = ConfigCodec.decode(TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10)).get("MeshConfig//mesh@" + source));
             assertThat(((io.strait.model.istio.MeshConfig) entry.resource().spec()).defaultHttpRetryPolicy().orElseThrow().attempts()).isEqualTo(5);
             Files.writeString(mesh, "defaultHttpRetryPolicy: {attempts: -1}\n");
             await().atMost(Duration.ofSeconds(20)).until(() -> status(source).lastRejected() != null);

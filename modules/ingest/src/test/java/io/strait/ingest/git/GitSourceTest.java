@@ -96,7 +96,7 @@ class GitSourceTest {
                 assertThat(m.commit().author()).isEqualTo("Ada Lovelace <ada@example.com>");
                 assertThat(m.commit().committedAt()).isEqualTo(first.getCommitterIdent().getWhenAsInstant().toEpochMilli());
                 assertThat(status(source).live().commit().shortSha()).isEqualTo(first.name().substring(0, 12));
-                var vs = ConfigCodec.decode(TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10)).get("VirtualService/bookinfo/reviews"));
+                var vs = ConfigCodec.decode(TopicSnapshot.read(bus, Topics.CONFIG, Duration.ofSeconds(10)).get("VirtualService/bookinfo/reviews@" + source));
                 assertThat(vs.origin().revision()).isEqualTo(first.name());
 
                 // two commits pushed at once: one revision, the head

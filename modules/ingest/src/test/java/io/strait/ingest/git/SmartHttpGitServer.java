@@ -18,15 +18,15 @@ import org.eclipse.jgit.transport.UploadPack;
 
 /**
  * A real git smart-HTTP server for tests: JGit's server-side {@link UploadPack} behind the JDK's HTTP server, with
- * basic auth. (JGit's GitServlet would do the same, but {@code jgit.http.server} 7.8 is not served here.)
+ * basic auth (in this module's test jar, for the integration tests too). (JGit's GitServlet would do the same, but {@code jgit.http.server} 7.8 is not served here.)
  */
-final class SmartHttpGitServer implements AutoCloseable {
+public final class SmartHttpGitServer implements AutoCloseable {
     private final HttpServer server;
     private final Path repo;
     private final String user;
     private final String password;
 
-    SmartHttpGitServer(Path bareRepo, String user, String password) throws IOException {
+    public SmartHttpGitServer(Path bareRepo, String user, String password) throws IOException {
         this.repo = bareRepo;
         this.user = user;
         this.password = password;
@@ -35,7 +35,7 @@ final class SmartHttpGitServer implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/repo.git";
     }
 

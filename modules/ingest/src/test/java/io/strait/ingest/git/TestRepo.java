@@ -24,13 +24,14 @@ import org.eclipse.jgit.transport.RefSpec;
 
 /**
  * A real bare repository (the "server") and a working clone that commits and pushes to it over {@code file://}, as a
- * user would. Large commits are written straight into the bare repository's object database instead.
+ * user would. Large commits are written straight into the bare repository's object database instead. Public, and
+ * shipped in this module's test jar, because the integration tests drive a whole node from a repository too.
  */
-final class TestRepo implements AutoCloseable {
-    final Path bare;
-    final Git work;
+public final class TestRepo implements AutoCloseable {
+    public final Path bare;
+    public final Git work;
 
-    TestRepo(Path dir) throws GitAPIException, IOException {
+    public TestRepo(Path dir) throws GitAPIException, IOException {
         this.bare = dir.resolve("remote.git");
         Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call().close();
         this.work = Git.init().setInitialBranch("main").setDirectory(dir.resolve("work").toFile()).call();
@@ -38,23 +39,23 @@ final class TestRepo implements AutoCloseable {
         work.getRepository().getConfig().save();
     }
 
-    String url() {
+    public String url() {
         return bare.toUri().toString().replace("file:/", "file:///").replace("file:////", "file:///");
     }
 
     /** Replaces the work tree's config files with {@code files}, commits and pushes; returns the commit. */
-    RevCommit push(String message, Map<String, String> files) throws Exception {
+    public RevCommit push(String message, Map<String, String> files) throws Exception {
         return push(message, files, null);
     }
 
-    RevCommit push(String message, Map<String, String> files, Signer signer) throws Exception {
+    public RevCommit push(String message, Map<String, String> files, Signer signer) throws Exception {
         RevCommit c = commit(message, files, signer);
         work.push().setRemote("origin").setRefSpecs(new RefSpec("+refs/heads/main:refs/heads/main")).call();
         return c;
     }
 
     /** Commits without pushing (to push several at once). */
-    RevCommit commit(String message, Map<String, String> files, Signer signer) throws Exception {
+    public RevCommit commit(String message, Map<String, String> files, Signer signer) throws Exception {
         Path root = work.getRepository().getWorkTree().toPath();
         try (var walk = Files.list(root)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
@@ -78,18 +79,18 @@ final class TestRepo implements AutoCloseable {
         return commit.call();
     }
 
-    void pushAll() throws GitAPIException {
+    public void pushAll() throws GitAPIException {
         work.push().setRemote("origin").setRefSpecs(new RefSpec("+refs/heads/main:refs/heads/main")).call();
     }
 
     /** Force-pushes the work clone's main back to {@code commit}, as {@code git reset --hard X && git push -f}. */
-    void forcePush(RevCommit commit) throws GitAPIException {
+    public void forcePush(RevCommit commit) throws GitAPIException {
         work.reset().setMode(org.eclipse.jgit.api.ResetCommand.ResetType.HARD).setRef(commit.name()).call();
         pushAll();
     }
 
     /** Writes a commit of {@code count} files (or one file of {@code bigBytes}) straight into the bare repository. */
-    ObjectId commitDirect(String message, int count, long bigBytes) throws IOException {
+    public ObjectId commitDirect(String message, int count, long bigBytes) throws IOException {
         try (Repository repo = Git.open(bare.toFile()).getRepository(); ObjectInserter ins = repo.newObjectInserter()) {
             DirCache index = DirCache.newInCore();
             DirCacheBuilder b = index.builder();
