@@ -58,8 +58,8 @@ public final class KindNames {
     }
 
     private static String plural(String name) {
-        if (name.endsWith("y")) {
-            return name.substring(0, name.length() - 1) + "ies"; // authorizationpolicy → authorizationpolicies
+        if (name.endsWith("y") && "aeiou".indexOf(name.charAt(name.length() - 2)) < 0) {
+            return name.substring(0, name.length() - 1) + "ies"; // authorizationpolicy → authorizationpolicies, gateway → gateways
         }
         return name.endsWith("s") ? name + "es" : name + "s";
     }
