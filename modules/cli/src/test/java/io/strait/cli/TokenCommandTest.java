@@ -55,6 +55,13 @@ class TokenCommandTest {
                     .header("authorization", "Bearer guess").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(401);
             assertThat(r.body()).doesNotContain("eyJ");
+
+            // a node without the ingest role has no api source: apply is refused with the reason, authenticated or not
+            HttpResponse<String> apply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + node.adminPort() + "/apply")).header("authorization", "Bearer " + io.strait.cli.runtime.AdminSecret.read(data))
+                    .POST(HttpRequest.BodyPublishers.ofString("kind: VirtualService")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(apply.statusCode()).isEqualTo(503);
+            assertThat(apply.body()).contains("runs no ingest role");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.strait.ingest;
 
 import io.strait.bus.kafka.BusConfig;
+import io.strait.ingest.api.ApiSource;
 import io.strait.ingest.folder.FolderIngest;
 import io.strait.ingest.git.GitSource;
 import io.strait.ingest.git.GitSourceOptions;
@@ -14,7 +15,8 @@ import java.util.List;
 
 /**
  * The ingest role (Istio's Galley) as a verticle: a folder source and any number of git sources, each publishing its
- * own revisions, started and stopped on a worker thread. Git sources are reachable through {@link #triggers()}.
+ * own revisions, started and stopped on a worker thread, and the {@code api} source that {@code strait apply} feeds. Git
+ * sources are reachable through {@link #triggers()}, the api source through {@link #api()}.
  */
 public final class IngestVerticle extends VerticleBase {
     private final BusConfig bus;
@@ -26,6 +28,7 @@ public final class IngestVerticle extends VerticleBase {
     private final FetchTriggers triggers = new FetchTriggers();
     private final List<GitSource> gitSources = new ArrayList<>();
     private FolderIngest ingest;
+    private volatile ApiSource api;
 
     /**
      * @param bus    the Kafka cluster
@@ -60,9 +63,16 @@ public final class IngestVerticle extends VerticleBase {
         return triggers;
     }
 
+    /** The api source once started (null before, and after stop): what the admin port's /apply and /delete call. */
+    public ApiSource api() {
+        return api;
+    }
+
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> {
+            // first, so that what was applied before a restart is the base of the next apply from the moment it is served
+            api = new ApiSource(bus).start();
             if (folder != null) {
                 ingest = new FolderIngest(bus, folder, source, Duration.ofMillis(50), meshConfig).start();
             }
@@ -85,6 +95,11 @@ public final class IngestVerticle extends VerticleBase {
             }
             if (ingest != null) {
                 ingest.close();
+            }
+            ApiSource stopping = api;
+            api = null;
+            if (stopping != null) {
+                stopping.close();
             }
             return null;
         });

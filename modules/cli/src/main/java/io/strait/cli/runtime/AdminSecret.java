@@ -10,7 +10,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The secret that authenticates privileged admin-port requests (join tokens): 32 random bytes in
+ * The secret that authenticates privileged admin-port requests (join tokens, apply, delete, config reads): 32 random bytes in
  * {@code <data-dir>/admin-token}, created 0600 on first start. Whoever can read it could also read the CA key in
  * {@code <data-dir>/ca/}, so it grants nothing the file system does not already; the admin port binds loopback only,
  * so it also takes a local account to use it.
@@ -42,6 +42,18 @@ public final class AdminSecret {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the admin secret " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether an {@code Authorization} header carries {@code secret} as a bearer token. Compared in constant time, so
+     * the answer's timing tells nothing of how much of a guess was right; no secret (null) authorizes nothing.
+     */
+    public static boolean authorizes(String header, String secret) {
+        if (header == null || secret == null || secret.isEmpty()) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+                ("Bearer " + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The secret a running node created in {@code dataDir}. */

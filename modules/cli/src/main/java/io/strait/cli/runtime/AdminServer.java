@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin port of a Strait process: {@code /healthz}, {@code /readyz}, {@code /metrics} (Prometheus) and
  * {@code /status} (the mesh status as JSON, read from the bus on a worker thread — never on the event loop),
- * {@code /revisions[/<id>]} (status per revision, {@link RevisionReports}), {@code POST /webhooks/git} and the CA's
- * token endpoint.
+ * {@code /revisions[/<id>]} (status per revision, {@link RevisionReports}), {@code POST /webhooks/git}, the CA's
+ * token endpoint and the config endpoints {@code POST /apply}, {@code POST /delete}, {@code GET /config}
+ * ({@link ConfigEndpoint}).
  */
 final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -56,9 +57,24 @@ final class AdminServer implements AutoCloseable {
      * @param webhookSecret the {@code --webhook-secret-file} contents, or null when webhooks are off
      * @param triggers      the sources a webhook push can make fetch (the git sources of this process)
      */
+    /** {@code POST /apply}, {@code POST /delete}, {@code GET /config}. */
+    private final ConfigEndpoint config;
+
+    /** An admin server whose config endpoints refuse every request (no admin secret to check against). */
     AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies, PrometheusMeterRegistry metrics, TokenEndpoint tokens,
                 byte[] webhookSecret, List<io.strait.ingest.source.FetchTrigger> triggers) {
+        this(vertx, bus, port, connectedProxies, metrics, tokens, webhookSecret, triggers, new ConfigEndpoint(vertx, bus, null, () -> null));
+    }
+
+    /**
+     * @param webhookSecret the {@code --webhook-secret-file} contents, or null when webhooks are off
+     * @param triggers      the sources a webhook push can make fetch (the git sources of this process)
+     * @param config        the config endpoints
+     */
+    AdminServer(Vertx vertx, BusConfig bus, int port, IntSupplier connectedProxies, PrometheusMeterRegistry metrics, TokenEndpoint tokens,
+                byte[] webhookSecret, List<io.strait.ingest.source.FetchTrigger> triggers, ConfigEndpoint config) {
         this.tokens = tokens;
+        this.config = config;
         this.webhooks = new io.strait.cli.runtime.webhook.WebhookEndpoint(webhookSecret, triggers, coalescer, metrics);
         this.metrics = metrics;
         this.lag = io.micrometer.core.instrument.MultiGauge.builder("strait_consumer_lag")
@@ -104,6 +120,7 @@ final class AdminServer implements AutoCloseable {
                 }
             }
             case io.strait.cli.runtime.webhook.WebhookEndpoint.PATH -> webhooks.handle(req);
+            case ConfigEndpoint.APPLY, ConfigEndpoint.DELETE, ConfigEndpoint.CONFIG -> config.handle(req);
             case "/debug/proxies" -> req.response().putHeader("content-type", "text/plain")
                     .end("connected proxies on this front: " + connectedProxies.getAsInt() + "\n");
             default -> {

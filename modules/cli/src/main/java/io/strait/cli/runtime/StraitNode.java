@@ -91,9 +91,13 @@ public final class StraitNode implements AutoCloseable {
             deployments.add(caDeployment.await(120, TimeUnit.SECONDS));
         }
         if (options.adminPort() >= 0) {
+            // the secret exists whenever an endpoint it guards can be served: the CA's tokens, or apply and get
+            String secret = AdminSecret.create(options.dataDir());
+            IngestVerticle ingesting = ingest;
             admin = new AdminServer(vertx, bus, options.adminPort(), this::connectedProxies, metrics,
-                    ca == null ? null : new TokenEndpoint(ca.role(), AdminSecret.create(options.dataDir())),
-                    options.webhookSecret(), fetchTriggers().all());
+                    ca == null ? null : new TokenEndpoint(ca.role(), secret),
+                    options.webhookSecret(), fetchTriggers().all(),
+                    new ConfigEndpoint(vertx, bus, secret, () -> ingesting == null ? null : ingesting.api()));
             admin.start();
         }
         if (options.notifications().any()) {

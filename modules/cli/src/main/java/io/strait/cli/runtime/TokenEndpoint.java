@@ -6,8 +6,6 @@ import io.strait.ca.token.JoinTokens;
 import io.strait.model.istio.Durations;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +21,11 @@ public final class TokenEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
 
     private final CaRole ca;
-    private final byte[] secret;
+    private final String secret;
 
     TokenEndpoint(CaRole ca, String secret) {
         this.ca = ca;
-        this.secret = ("Bearer " + secret).getBytes(StandardCharsets.US_ASCII);
+        this.secret = secret;
     }
 
     /** A TTL such as {@code 1h}, {@code 30m} or {@code 90s}. */
@@ -45,7 +43,7 @@ public final class TokenEndpoint {
             return;
         }
         String auth = req.getHeader("authorization");
-        if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.US_ASCII), secret)) {
+        if (!AdminSecret.authorizes(auth, secret)) {
             req.response().setStatusCode(401).end("missing or wrong admin secret (Authorization: Bearer <contents of <data-dir>/admin-token>)\n");
             return;
         }

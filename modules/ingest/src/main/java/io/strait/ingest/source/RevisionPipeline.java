@@ -90,21 +90,43 @@ public final class RevisionPipeline implements AutoCloseable {
      * @param loaded     what the source holds at this revision (findings of reading it included)
      * @param revisionId the source's own id (a commit SHA), or null for the content hash
      * @param commit     the git commit this is, or null for a source that is not git
+     * @return what was decided, for a source that answers a caller (the api source answers the client)
      */
-    public void submit(LoadResult loaded, String revisionId, CommitInfo commit) {
+    public Submitted submit(LoadResult loaded, String revisionId, CommitInfo commit) {
         RevisionOutcome outcome = builder.build(source, revisionId, loaded);
         if (outcome instanceof RevisionOutcome.Accepted valid) {
             // only a valid revision is worth the network: keys join it before it is diffed and published
             outcome = new RevisionOutcome.Accepted(jwks.apply(valid.revision(), loaded));
         }
         RevisionOutcome decided = outcome;
+        int[] changed = new int[1];
         write(decided.id(), () -> {
             if (decided instanceof RevisionOutcome.Accepted accepted) {
-                accept(accepted, commit);
+                changed[0] = accept(accepted, commit);
             } else {
                 reject((RevisionOutcome.Rejected) decided, commit);
             }
         });
+        if (decided instanceof RevisionOutcome.Accepted accepted) {
+            return new Submitted(accepted.id(), true, accepted.revision().resources().size(), changed[0],
+                    accepted.revision().warnings());
+        }
+        return new Submitted(decided.id(), false, 0, 0, ((RevisionOutcome.Rejected) decided).findings());
+    }
+
+    /**
+     * What {@link #submit} decided.
+     *
+     * @param id        the revision id
+     * @param accepted  true when it is live (or already was, unchanged)
+     * @param resources how many resources the source has at this revision (0 when rejected)
+     * @param changed   how many records it wrote (0 when unchanged or rejected)
+     * @param findings  the warnings of an accepted revision, or every finding of a rejected one
+     */
+    public record Submitted(String id, boolean accepted, int resources, int changed, List<Finding> findings) {
+        public Submitted {
+            findings = List.copyOf(findings);
+        }
     }
 
     /**
@@ -135,7 +157,8 @@ public final class RevisionPipeline implements AutoCloseable {
         }
     }
 
-    private void accept(RevisionOutcome.Accepted accepted, CommitInfo commit) {
+    /** @return how many records the revision wrote */
+    private int accept(RevisionOutcome.Accepted accepted, CommitInfo commit) {
         RevisionDiff diff = RevisionDiff.between(published, accepted.revision(), comparables);
         String live = liveRevision();
         String shown = shown(accepted.id(), commit);
@@ -145,7 +168,7 @@ public final class RevisionPipeline implements AutoCloseable {
                         accepted.revision().resources().size());
             }
             announced = true;
-            return;
+            return 0;
         }
         announced = true;
         long now = System.currentTimeMillis();
@@ -160,6 +183,7 @@ public final class RevisionPipeline implements AutoCloseable {
         EVENTS.info("revision {} of {} accepted: {} resources, {} changed{}", shown, source, count, diff.size(),
                 commit == null ? "" : " (" + commit.subject() + ")");
         accepted.revision().warnings().forEach(w -> EVENTS.info("  {}", w.describe()));
+        return diff.size();
     }
 
     private void reject(RevisionOutcome.Rejected rejected, CommitInfo commit) {
