@@ -87,7 +87,7 @@ class ApplyCommandTest {
             Run applied = run("apply", "-f", good.toString(), "--admin-port", port, "--data-dir", data.toString());
             assertThat(applied.code()).as(applied.out()).isZero();
             assertThat(applied.out()).matches("(?s)revision [0-9a-f]{12} of api accepted: 3 resources, 3 changed\n.*");
-            assertThat(origin(node, "VirtualService/bookinfo/reviews").source()).isEqualTo("api");
+            assertThat(origin(node, "VirtualService/bookinfo/reviews@api").source()).isEqualTo("api");
 
             Run table = run("get", "vs", "-n", "bookinfo", "--admin-port", port, "--data-dir", data.toString());
             assertThat(table.out()).contains("NAMESPACE").containsPattern("bookinfo\\s+reviews\\s+api\\s+[0-9a-f]{12}\\s+\\d+s");
@@ -97,11 +97,11 @@ class ApplyCommandTest {
             assertThat(yaml.out()).contains("# source api, revision ", "from " + good + ":17", "kind: VirtualService", "weight: 80");
 
             // weights summing to 110: rejected with the file and line as the client named them, nothing published
-            String revision = origin(node, "VirtualService/bookinfo/reviews").revision();
+            String revision = origin(node, "VirtualService/bookinfo/reviews@api").revision();
             Run rejected = run("apply", "-f", bad.toString(), "--admin-port", port, "--data-dir", data.toString());
             assertThat(rejected.code()).isEqualTo(1);
             assertThat(rejected.out()).contains(bad + ":").contains("REJECTED").contains("nothing was changed");
-            assertThat(origin(node, "VirtualService/bookinfo/reviews").revision()).isEqualTo(revision);
+            assertThat(origin(node, "VirtualService/bookinfo/reviews@api").revision()).isEqualTo(revision);
 
             // the folder's objects are the folder's: the api source does not take them over
             Path steal = Files.writeString(tmp.resolve("steal.yaml"), RATINGS_DR);
@@ -129,7 +129,7 @@ class ApplyCommandTest {
             Run deleted = run("delete", "vs", "reviews", "-n", "bookinfo", "--admin-port", port, "--data-dir", data.toString());
             assertThat(deleted.code()).isZero();
             assertThat(deleted.out()).contains("of api accepted: 2 resources, 1 changed");
-            await().atMost(Duration.ofSeconds(30)).until(() -> !live(restarted).containsKey("VirtualService/bookinfo/reviews"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !live(restarted).containsKey("VirtualService/bookinfo/reviews@api"));
             assertThat(run("get", "vs", "--admin-port", port, "--data-dir", data.toString()).out()).isEqualTo("No VirtualService found.\n");
             assertThat(run("get", "se", "--admin-port", port, "--data-dir", data.toString()).out()).contains("reviews");
             assertThat(run("delete", "vs", "reviews", "-n", "bookinfo", "--admin-port", port, "--data-dir", data.toString()).out())
@@ -137,6 +137,7 @@ class ApplyCommandTest {
         }
     }
 
+    /** The config topic by record key ({@code Kind/namespace/name@source}, see ConfigKey). */
     private static Map<String, byte[]> live(StraitNode node) {
         return TopicSnapshot.read(node.bus(), Topics.CONFIG, Duration.ofSeconds(10));
     }

@@ -48,7 +48,7 @@ public final class ApiSource implements AutoCloseable {
         pipeline.start();
         List<ConfigCodec.Entry> mine = new ArrayList<>();
         liveConfig().forEach((key, entry) -> {
-            if (NAME.equals(entry.origin().source())) {
+            if (NAME.equals(key.source())) {
                 mine.add(entry);
             }
         });
@@ -98,18 +98,23 @@ public final class ApiSource implements AutoCloseable {
     private Map<ResourceKey, Origin> othersLive() {
         Map<ResourceKey, Origin> out = new TreeMap<>();
         liveConfig().forEach((key, entry) -> {
-            if (!NAME.equals(entry.origin().source())) {
-                out.put(key, entry.origin());
+            if (!NAME.equals(key.source())) {
+                out.putIfAbsent(key.resource(), entry.origin());
             }
         });
         return out;
     }
 
-    private Map<ResourceKey, ConfigCodec.Entry> liveConfig() {
-        Map<ResourceKey, ConfigCodec.Entry> out = new TreeMap<>();
+    /** Every source's live records, by record key ({@code Kind/namespace/name@source}: one per source and resource). */
+    private Map<io.strait.bus.envelope.ConfigKey, ConfigCodec.Entry> liveConfig() {
+        Map<io.strait.bus.envelope.ConfigKey, ConfigCodec.Entry> out = new java.util.LinkedHashMap<>();
         TopicSnapshot.read(bus, Topics.CONFIG, READ_TIMEOUT).forEach((key, value) -> {
-            if (!ConfigCodec.isMarkerKey(key)) {
-                out.put(ResourceKey.parse(key), ConfigCodec.decode(value));
+            if (!ConfigCodec.isMarkerKey(key) && value != null) {
+                try {
+                    out.put(io.strait.bus.envelope.ConfigKey.parse(key), ConfigCodec.decode(value));
+                } catch (IllegalArgumentException e) {
+                    // a record of an older key format: the translator refuses it too, so it is no one's live config
+                }
             }
         });
         return out;
