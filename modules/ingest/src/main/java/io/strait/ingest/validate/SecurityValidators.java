@@ -61,8 +61,10 @@ final class SecurityValidators {
                 boolean others = source.has("namespaces") || source.has("notNamespaces") || source.has("principals")
                         || source.has("notPrincipals");
                 if (accounts && others) {
+                    // the CRD rule's words (the API server says them before the webhook's lower-case form), and the
+                    // webhook's rule index
                     f.error(r, Findings.SCHEMA, "spec.rules[" + i + "].from[" + j + "].source",
-                            "cannot set serviceAccounts with namespaces or principals, found at rule " + i + " (name the caller one way)");
+                            "Cannot set serviceAccounts with namespaces or principals, found at rule " + i + " (name the caller one way)");
                 }
             }
         }
