@@ -56,11 +56,11 @@ public record RolloutPolicy(int v, String source, int canaryBasisPoints, long wa
             switch (key) {
                 case "canary" -> basisPoints = percent(spec, value);
                 case "wait" -> {
-                    try {
-                        wait = Durations.nanos(value) / 1_000_000;
-                    } catch (RuntimeException e) {
+                    long nanos = value.isEmpty() ? -1 : Durations.nanos(value);
+                    if (nanos < 0) {
                         throw new IllegalArgumentException("--rollout " + spec + ": wait " + value + " is not a duration such as 30s");
                     }
+                    wait = nanos / 1_000_000;
                 }
                 case "source" -> source = value;
                 default -> throw new IllegalArgumentException("--rollout " + spec + ": unknown key " + key + " (canary, wait, source)");
