@@ -134,6 +134,12 @@ class CanaryRolloutTest {
                         quiet = 1;
                     }
                 }
+
+                var report = io.strait.cli.status.RevisionReports.find(status(node), halted.revision(), SOURCE);
+                assertThat(report).isInstanceOf(io.strait.cli.status.RevisionReports.Found.class);
+                var found = ((io.strait.cli.status.RevisionReports.Found) report).report();
+                assertThat(found.halted()).as("status says halted").isTrue();
+                assertThat(found.proxies().applied()).as("no proxy runs the halted revision: the canary refused it, the rest were held").isZero();
                 System.out.println("canary scope " + canary.canaryScopes() + "; halted: " + halted.reason());
             } finally {
                 proxies.forEach(Proxy::close);
