@@ -151,6 +151,16 @@ final class NodeFlags {
             + "(a GitHub Enterprise server: https://HOST/api/v3) (default: ${DEFAULT-VALUE}).")
     java.net.URI githubApiUrl;
 
+    @Option(names = "--rollout", paramLabel = "canary=P%,wait=D[,source=NAME]", description = "Staged rollout of every "
+            + "revision: first to a deterministic P% of the scopes (at least one), then, after D and only if every canary "
+            + "proxy ACKed and none NACKed, to all; a NACK halts it (see strait rollout). Without source=, for every source of "
+            + "this node; repeatable.")
+    List<String> rollouts = new ArrayList<>();
+
+    List<io.strait.bus.envelope.RolloutPolicy.Spec> rollouts() {
+        return rollouts.stream().map(io.strait.bus.envelope.RolloutPolicy::parse).toList();
+    }
+
     /** A secret file's contents, trimmed of the newline editors add; never echoed. */
     private static byte[] secret(String flag, Path file) {
         try {

@@ -13,6 +13,7 @@ public final class Topics {
     public static final String XDS_COVERAGE = "strait.xds.coverage.v1";
     public static final String FRONTS = "strait.fronts.v1";
     public static final String TRUST = "strait.trust.v1";
+    public static final String ROLLOUTS = "strait.rollouts.v1";
 
     private Topics() {
     }

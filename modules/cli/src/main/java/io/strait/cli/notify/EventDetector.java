@@ -44,7 +44,10 @@ public final class EventDetector {
             emit(out, done, RevisionEvent.ACCEPTED, r, now);
             if (r.proxies().nacked() > 0) {
                 emit(out, done, RevisionEvent.NACKED, r, now);
-            } else if (r.state().equals("live") && r.applied()) {
+            }
+            if (r.halted()) {
+                emit(out, done, RevisionEvent.HALTED, r, now);
+            } else if (r.proxies().nacked() == 0 && r.state().equals("live") && r.applied()) {
                 emit(out, done, RevisionEvent.APPLIED, r, now);
             }
         }

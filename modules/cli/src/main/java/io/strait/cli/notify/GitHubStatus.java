@@ -75,6 +75,8 @@ public final class GitHubStatus implements NotifyTarget {
             case RevisionEvent.ACCEPTED -> "Accepted; rolling out to " + total + " proxies";
             case RevisionEvent.APPLIED -> "Applied by " + applied + "/" + total + " proxies"
                     + (e.convergeMillis() >= 0 ? " in " + e.convergeMillis() + " ms" : "");
+            case RevisionEvent.HALTED -> "Rollout halted at the canary: " + (e.nacks().isEmpty() ? "see strait status --revisions"
+                    : e.nacks().values().iterator().next());
             case RevisionEvent.REJECTED -> "Rejected: " + (e.findings().isEmpty() ? "invalid config" : e.findings().get(0).describe());
             default -> "NACKed by " + e.nacks().size() + " of " + total + " proxies"
                     + (e.nacks().isEmpty() ? "" : ": " + e.nacks().values().iterator().next());

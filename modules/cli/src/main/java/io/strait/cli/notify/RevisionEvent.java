@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * What a {@code --notify-url} receiver gets, as JSON, signed {@code X-Strait-Signature: sha256=<hmac of the body>}.
  *
- * @param event    accepted, rejected, applied (every proxy runs it) or nacked (a proxy refused it)
+ * @param event    accepted, rejected, applied (every proxy runs it), nacked (a proxy refused it) or halted (its staged
+ *                 rollout stopped at the canaries)
  * @param source   the config source
  * @param revision the full revision id (a commit SHA for git)
  * @param commit   the commit, or null for a source that is not git
@@ -24,10 +25,11 @@ public record RevisionEvent(String event, String source, String revision, Commit
     public static final String REJECTED = "rejected";
     public static final String APPLIED = "applied";
     public static final String NACKED = "nacked";
+    public static final String HALTED = "halted";
 
     static RevisionEvent of(String event, RevisionReport r, long at) {
         return new RevisionEvent(event, r.source(), r.revision(), r.commit(), r.proxies(),
                 event.equals(REJECTED) ? r.findings().stream().filter(Finding::isError).toList() : List.of(),
-                event.equals(NACKED) ? r.nacks() : java.util.Map.of(), event.equals(APPLIED) ? r.convergeMillis() : -1, at);
+                event.equals(NACKED) || event.equals(HALTED) ? r.nacks() : java.util.Map.of(), event.equals(APPLIED) ? r.convergeMillis() : -1, at);
     }
 }

@@ -47,9 +47,18 @@ public final class StraitNode implements AutoCloseable {
     private final List<String> deployments = new ArrayList<>();
     /** Sends revision events ({@code --notify-url}, {@code --notify-github-status}); null when none are asked for. */
     private io.strait.cli.notify.Notifier notifier;
+    /** {@code --rollout}: staged rollout policies of this node's sources. */
+    private List<io.strait.bus.envelope.RolloutPolicy.Spec> rolloutSpecs = List.of();
+    private io.strait.cli.rollout.RolloutController rollouts;
 
     public StraitNode(NodeOptions options) {
         this.options = options;
+    }
+
+    /** The same node with staged rollouts ({@code --rollout}) for its sources; call before {@link #start}. */
+    public StraitNode withRollouts(List<io.strait.bus.envelope.RolloutPolicy.Spec> specs) {
+        this.rolloutSpecs = List.copyOf(specs);
+        return this;
     }
 
     public StraitNode start() throws Exception {
@@ -83,6 +92,13 @@ public final class StraitNode implements AutoCloseable {
             deploy(new TranslateVerticle(bus));
         }
         if (options.roles().contains(Role.INGEST)) {
+            // the policies reach the bus before the sources publish: no revision of theirs escapes its canary
+            List<String> sources = new ArrayList<>();
+            if (options.configDir() != null) {
+                sources.add(options.sourceName());
+            }
+            options.gitSources().forEach(g -> sources.add(g.sourceName()));
+            rollouts = io.strait.cli.rollout.RolloutPolicies.controller(bus, rolloutSpecs, sources).start();
             ingest = new IngestVerticle(bus, options.configDir(), options.sourceName(), options.meshConfig(), options.gitSources(),
                     options.dataDir());
             deploy(ingest);
@@ -183,6 +199,9 @@ public final class StraitNode implements AutoCloseable {
     public void close() {
         if (notifier != null) {
             notifier.close();
+        }
+        if (rollouts != null) {
+            rollouts.close();
         }
         if (admin != null) {
             admin.close();

@@ -16,14 +16,25 @@ import java.util.Map;
  * @param coverage the translators' coverage records
  * @param lost     proxy ids registered by fronts whose lease ran out (crashed, and the proxy did not reconnect
  *                 elsewhere): not counted as connected, nor by rollouts
+ * @param rollouts the staged rollouts' states ({@code --rollout}), one per revision that had one
  */
 public record MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List<ScopeCoverage> coverage,
-                         List<String> lost) {
+                         List<String> lost, List<io.strait.bus.envelope.RolloutState> rollouts) {
     public MeshStatus {
         proxies = proxies == null ? List.of() : proxies;
         sources = sources == null ? List.of() : sources;
         coverage = coverage == null ? List.of() : coverage;
         lost = lost == null ? List.of() : lost;
+        rollouts = rollouts == null ? List.of() : rollouts;
+    }
+
+    public MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List<ScopeCoverage> coverage, List<String> lost) {
+        this(proxies, sources, coverage, lost, List.of());
+    }
+
+    /** The staged rollout of a source's revision, if it had one. */
+    public java.util.Optional<io.strait.bus.envelope.RolloutState> rollout(String source, String revision) {
+        return rollouts.stream().filter(r -> r.source().equals(source) && r.revision().equals(revision)).findFirst();
     }
 
     public MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List<ScopeCoverage> coverage) {

@@ -22,10 +22,12 @@ import java.util.Map;
  * @param nacks          proxy id to the error it returned
  * @param stragglers     proxies that have not applied it
  * @param convergeMillis from the push or webhook (a git commit) or the acceptance to the last ACK; -1 when not known
+ * @param rollout        its staged rollout ({@code --rollout}), as a person reads it: {@code canary on N scopes until
+ *                       HH:MM:SS}, {@code promoted}, {@code halted: <why>} or {@code aborted: <why>}; null without one
  */
 public record RevisionReport(String source, String revision, String id, CommitInfo commit, String verdict, String state,
                              long decidedAt, List<Finding> findings, Proxies proxies, Map<String, String> nacks,
-                             List<String> stragglers, long convergeMillis) {
+                             List<String> stragglers, long convergeMillis, String rollout) {
     public RevisionReport {
         findings = findings == null ? List.of() : findings;
         nacks = nacks == null ? Map.of() : nacks;
@@ -51,7 +53,23 @@ public record RevisionReport(String source, String revision, String id, CommitIn
         boolean accepted = d.accepted() != null;
         return new RevisionReport(src.source(), d.revision(), shortId(d.revision()), d.commit(), accepted ? "accepted" : "rejected",
                 r.state(), d.at(), findings, new Proxies(accepted ? r.applied().size() : 0, r.affected(), r.nacks().size()),
-                r.nacks(), accepted ? r.stragglers() : List.of(), r.convergeMillis());
+                r.nacks(), accepted ? r.stragglers() : List.of(), r.convergeMillis(),
+                status.rollout(src.source(), d.revision()).map(RevisionReport::rollout).orElse(null));
+    }
+
+    static String rollout(io.strait.bus.envelope.RolloutState s) {
+        return switch (s.phase()) {
+            case io.strait.bus.envelope.RolloutState.CANARY -> "canary on " + s.canaryScopes().size() + " scope"
+                    + (s.canaryScopes().size() == 1 ? "" : "s") + " until " + java.time.LocalTime.ofInstant(
+                    java.time.Instant.ofEpochMilli(s.waitUntil()), java.time.ZoneId.systemDefault()).withNano(0);
+            case io.strait.bus.envelope.RolloutState.PROMOTED -> "promoted";
+            default -> s.phase() + ": " + s.reason();
+        };
+    }
+
+    /** Its staged rollout was halted: the scopes other than the canaries stay on the previous revision. */
+    public boolean halted() {
+        return rollout != null && rollout.startsWith(io.strait.bus.envelope.RolloutState.HALTED);
     }
 
     /** Every proxy runs it (or, superseded, a newer revision of its source). */

@@ -26,12 +26,16 @@ public final class RevisionTable {
         for (RevisionReport r : reports) {
             boolean git = r.commit() != null;
             rows.add(List.of(r.source(), r.id(), git ? clip(r.commit().subject()) : "-", git ? author(r.commit().author()) : "-",
-                    r.verdict().equals("rejected") ? "rejected" : "accepted, " + r.state(),
+                    r.verdict().equals("rejected") ? "rejected" : "accepted, " + r.state()
+                            + (r.rollout() == null || r.rollout().contains(":") ? "" : ", " + r.rollout()),
                     r.verdict().equals("rejected") ? "-" : r.proxies().applied() + "/" + r.proxies().total(),
                     String.valueOf(r.proxies().nacked()), r.convergeMillis() < 0 ? "-" : r.convergeMillis() + " ms"));
             List<String> lines = new ArrayList<>();
             if (r.verdict().equals("rejected")) {
                 r.findings().stream().filter(Finding::isError).forEach(f -> lines.add("  " + f.describe()));
+            }
+            if (r.rollout() != null && r.rollout().contains(":")) {
+                lines.add("  rollout " + r.rollout()); // halted or aborted: why, on its own line, as errors are
             }
             r.nacks().forEach((proxy, error) -> lines.add("  NACK " + proxy + " " + error));
             details.add(lines);

@@ -4,6 +4,7 @@ import io.strait.bus.envelope.FrontLease;
 import io.strait.bus.envelope.ProxyRegistration;
 import io.strait.bus.envelope.ProxyStatus;
 import io.strait.bus.envelope.RevisionStatus;
+import io.strait.bus.envelope.RolloutState;
 import io.strait.bus.envelope.ScopeCoverage;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.TopicSnapshot;
@@ -26,6 +27,7 @@ public final class StatusReader {
         Map<String, byte[]> revisions = TopicSnapshot.read(bus, Topics.REVISIONS, timeout);
         Map<String, byte[]> coverage = TopicSnapshot.read(bus, Topics.XDS_COVERAGE, timeout);
         Map<String, byte[]> leases = TopicSnapshot.read(bus, Topics.FRONTS, timeout);
+        Map<String, byte[]> rolloutRecords = TopicSnapshot.read(bus, Topics.ROLLOUTS, timeout);
         long now = System.currentTimeMillis();
         List<MeshStatus.Proxy> proxies = new ArrayList<>();
         List<String> lost = new ArrayList<>();
@@ -47,6 +49,12 @@ public final class StatusReader {
         sources.sort(Comparator.comparing(RevisionStatus::source));
         List<ScopeCoverage> covered = new ArrayList<>();
         coverage.values().forEach(v -> covered.add(Json.read(v, ScopeCoverage.class)));
-        return new MeshStatus(proxies, sources, covered, lost);
+        List<RolloutState> rollouts = new ArrayList<>();
+        rolloutRecords.forEach((key, v) -> {
+            if (key.startsWith(RolloutState.KEY_PREFIX)) {
+                rollouts.add(Json.read(v, RolloutState.class));
+            }
+        });
+        return new MeshStatus(proxies, sources, covered, lost, rollouts);
     }
 }

@@ -49,6 +49,23 @@ class EventDetectorTest {
     }
 
     @Test
+    void aHaltedRolloutIsAnnouncedOnceAndIsAGitHubFailure() {
+        RevisionStatus s = RevisionStatus.none(SOURCE).accept(new RevisionStatus.Accepted(SHA, 1, 1, 100, List.of()));
+        MeshStatus nacked = status(s, SHA, "unknown cluster");
+        io.strait.bus.envelope.RolloutState halted = new io.strait.bus.envelope.RolloutState(1, SOURCE, SHA,
+                io.strait.bus.envelope.RolloutState.HALTED, List.of("s1"), 100, 200, "proxy p1 NACKed RDS: unknown cluster", 150);
+        MeshStatus withHalt = new MeshStatus(nacked.proxies(), nacked.sources(), List.of(), List.of(), List.of(halted));
+        EventDetector d = new EventDetector(0);
+        List<RevisionEvent> events = d.next(withHalt, 1);
+        assertThat(events).extracting(RevisionEvent::event).containsExactly("accepted", "nacked", "halted");
+        assertThat(GitHubStatus.state("halted")).isEqualTo("failure");
+        assertThat(GitHubStatus.description(events.get(2))).contains("halted").contains("unknown cluster");
+        assertThat(d.next(withHalt, 2)).isEmpty();
+        assertThat(io.strait.cli.status.RevisionTable.render(io.strait.cli.status.RevisionReports.all(withHalt)))
+                .contains("rollout halted: proxy p1 NACKed");
+    }
+
+    @Test
     void gitHubStatusesGoOnlyToCommitsOfRepositoriesOfItsHost() {
         GitHubStatus gh = new GitHubStatus(NotifyOptions.GITHUB_API, "t");
         assertThat(gh.repository(SOURCE)).contains("acme/mesh");

@@ -44,6 +44,9 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private boolean retryScheduled;
     private final ModelFollower follower;
     private final ScopeOwnership ownership;
+    /** Staged rollouts: which scopes the current model may be published to. Read on the worker thread only. */
+    private final RolloutFollower rollouts;
+    private RolloutHold hold = RolloutHold.NONE;
     private final Map<String, ProxyIdentity> scopes = new HashMap<>();
     private final Map<String, ScopeManifest> published = new HashMap<>();
     /** Per owned scope, what its proxies are served from (its manifest's revisions, or newer endpoints by name). */
@@ -69,12 +72,44 @@ public final class Translator implements ScopeListener, AutoCloseable {
         this.publisher = new ScopePublisher(bus);
         this.follower = new ModelFollower(bus, m -> worker.execute(() -> onModel(m)));
         this.ownership = new ScopeOwnership(bus, this);
+        this.rollouts = new RolloutFollower(bus);
     }
 
     public Translator start() {
         follower.start();
         ownership.start();
+        // a promotion, halt or abort arrives without a new model: look for one a few times a second
+        worker.scheduleWithFixedDelay(this::followRollouts, 200, 200, TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /** A new rollout record may free held scopes (a promotion, the canary chosen): publish what it allows. */
+    private void followRollouts() {
+        try {
+            boolean unreadable = hold.equals(RolloutHold.unknown());
+            boolean arrived = unreadable ? rollouts.catchUp(java.time.Duration.ofSeconds(5)) : rollouts.poll();
+            if (!arrived || model == null) {
+                return;
+            }
+            RolloutHold before = hold;
+            hold = rollouts.hold(revisions);
+            if (!hold.equals(before)) {
+                EVENTS.info("rollout hold {}; publishing what it allows", hold.held() ? "now " + hold.why() : "released");
+                publish(new ArrayList<>(scopes.keySet()));
+            }
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again: log and go on
+            LOG.error("following the rollout records failed", e);
+        }
+    }
+
+    /** The hold for the model about to be published, from the rollout records read to their end. */
+    private RolloutHold holdNow() {
+        if (!rollouts.catchUp(java.time.Duration.ofSeconds(5))) {
+            LOG.warn("could not read {} to its end; holding every scope until it can be read", io.strait.bus.topic.Topics.ROLLOUTS);
+            return RolloutHold.unknown();
+        }
+        return rollouts.hold(revisions);
     }
 
     @Override
@@ -100,11 +135,16 @@ public final class Translator implements ScopeListener, AutoCloseable {
         model = next.model();
         revisions = next.revisions();
         revisionAt = next.publishedAt();
+        hold = holdNow();
         long start = System.nanoTime();
         java.util.Optional<java.util.Set<String>> endpointsOnly = before == null || next.changes() == null
                 ? java.util.Optional.empty() : EndpointChanges.affectedHosts(next.changes(), before, model);
         if (endpointsOnly.isPresent() && EndpointChanges.movesGrpcServers(scopes.values(), before, model)) {
             endpointsOnly = java.util.Optional.empty(); // a gRPC server's own WorkloadEntry moved: its listeners change
+        }
+        if (hold.held()) {
+            // assignments served by name reach every scope that names the cluster: a held revision must not use them
+            endpointsOnly = java.util.Optional.empty();
         }
         if (endpointsOnly.isPresent()) {
             int reassigned = reassign(endpointsOnly.get());
@@ -189,8 +229,8 @@ public final class Translator implements ScopeListener, AutoCloseable {
         Map<ScopeTranslator.Inputs, ProxyIdentity> representative = new LinkedHashMap<>();
         for (String scope : scopeIds) {
             ProxyIdentity identity = scopes.get(scope);
-            if (identity == null) {
-                continue;
+            if (identity == null || !hold.allows(scope)) {
+                continue; // a held scope is published nothing: its proxies keep the config they have
             }
             ScopeTranslator.Inputs inputs = ScopeTranslator.inputsOf(model, identity);
             inputsOf.put(scope, inputs);
@@ -216,7 +256,8 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 Hashed hashed = computed.get(entry.getValue());
                 if (hashed == null) {
                     // an assignment is the same for every scope unless it is arranged by the caller's locality
-                    boolean byName = entry.getValue().locality().isEmpty();
+                    // and while a revision is held: the canaries' assignments by name would reach the held scopes too
+                    boolean byName = entry.getValue().locality().isEmpty() && !hold.held();
                     hashed = hashes((XdsResources) result, byName, newResources, newAssignments);
                     computed.put(entry.getValue(), hashed);
                 }
@@ -249,9 +290,12 @@ public final class Translator implements ScopeListener, AutoCloseable {
             Map<String, ServedRevisions.Served> nextServed = served.next(scopes.keySet(), published, manifests,
                     newAssignments.keySet(), revisions, revisionAt);
             // the bus gets each manifest with its long lists in bundles; we keep the full one for our own books
+            // a held scope is left out of the coverage: its old manifest does not mean the held revision changed nothing
+            Map<String, ServedRevisions.Served> covered = new HashMap<>(nextServed);
+            covered.keySet().removeIf(scope -> !hold.allows(scope));
             publisher.publish(newResources, newAssignments.values(),
                     manifests.stream().map(ManifestBundles::compact).toList(),
-                    ServedRevisions.coverage(id, revisions, nextServed));
+                    ServedRevisions.coverage(id, revisions, covered));
             publishedHashes.published(newResources.keySet());
             Map<String, String> assigned = new HashMap<>();
             newAssignments.forEach((name, a) -> assigned.put(name, a.hash()));
@@ -360,5 +404,6 @@ public final class Translator implements ScopeListener, AutoCloseable {
         if (publisher != null) {
             publisher.close();
         }
+        rollouts.close();
     }
 }
