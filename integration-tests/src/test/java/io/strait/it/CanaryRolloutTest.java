@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --rollout canary=1%,wait=4s} with three proxies in three scopes (so exactly one, the at-least-one scope, is
  * canary): a good revision reaches the canary first and the others only after the wait, once the canary ACKed it; a
- * revision the canary NACKs is halted and the other proxies are sent nothing — they stay on the previous routes.
+ * revision the canary NACKs is halted and the other proxies are sent nothing — they stay on the previous routes —
+ * until {@code strait rollout resume} promotes it.
  */
 class CanaryRolloutTest {
     private static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
@@ -86,7 +87,7 @@ class CanaryRolloutTest {
     void aGoodRevisionReachesTheCanaryFirstAndANackedOneNeverLeavesIt(@TempDir Path tmp) throws Exception {
         try (MeshFixture mesh = new MeshFixture(tmp.resolve("config"));
              StraitNode node = new StraitNode(new NodeOptions(EnumSet.allOf(Role.class), null, 0, tmp.resolve("data"),
-                     mesh.configDir, "127.0.0.1", EmbeddedKafka.freePort(), -1, "front-c", BusConfig.DEFAULT_GROUP_SESSION_TIMEOUT_MS))
+                     mesh.configDir, "127.0.0.1", EmbeddedKafka.freePort(), 0, "front-c", BusConfig.DEFAULT_GROUP_SESSION_TIMEOUT_MS))
                      .withRollouts(List.of(RolloutPolicy.parse("canary=1%,wait=4s"))).start()) {
             // the first revision: no proxy yet, so no canary to wait for; promoted after the wait
             await().atMost(Duration.ofSeconds(60)).until(() -> live(node).flatMap(r -> status(node).rollout(SOURCE, r))
@@ -141,6 +142,22 @@ class CanaryRolloutTest {
                 assertThat(found.halted()).as("status says halted").isTrue();
                 assertThat(found.proxies().applied()).as("no proxy runs the halted revision: the canary refused it, the rest were held").isZero();
                 System.out.println("canary scope " + canary.canaryScopes() + "; halted: " + halted.reason());
+
+                // the operator decides the halted revision is right after all: strait rollout resume promotes it
+                String rev12 = halted.revision().substring(0, 12);
+                int code = new picocli.CommandLine(new io.strait.cli.RolloutCommand()).execute("resume", rev12,
+                        "--admin-port", String.valueOf(node.adminPort()), "--data-dir", tmp.resolve("data").toString());
+                assertThat(code).isZero();
+                assertThat(status(node).rollout(SOURCE, halted.revision()).orElseThrow().phase()).isEqualTo(RolloutState.PROMOTED);
+                for (Proxy p : proxies) {
+                    if (p != canaryProxy) {
+                        assertThat(p.answer(30, true)).as(p.node.getId() + " gets revision 2 once resumed").isNotNull();
+                        assertThat(p.cluster()).contains("v2");
+                    }
+                }
+                // a promoted rollout cannot be aborted any more
+                assertThat(new picocli.CommandLine(new io.strait.cli.RolloutCommand()).execute("abort", rev12,
+                        "--admin-port", String.valueOf(node.adminPort()), "--data-dir", tmp.resolve("data").toString())).isEqualTo(1);
             } finally {
                 proxies.forEach(Proxy::close);
             }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "strait", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
         description = "A service-mesh control plane on Kafka: Istio APIs in, Envoy xDS out.",
         subcommands = {UpCommand.class, DemoCommand.class, RunCommand.class, StatusCommand.class, ValidateCommand.class, AnalyzeCommand.class, TranslateCommand.class, WaitCommand.class,
-                ApplyCommand.class, GetCommand.class, DeleteCommand.class,
+                ApplyCommand.class, GetCommand.class, DeleteCommand.class, RolloutCommand.class,
                 BootstrapCommand.class, TokenCommand.class, CertCommand.class, AgentCommand.class, VersionCommand.class})
 public final class Main {
 

@@ -124,7 +124,9 @@ final class AdminServer implements AutoCloseable {
             case "/debug/proxies" -> req.response().putHeader("content-type", "text/plain")
                     .end("connected proxies on this front: " + connectedProxies.getAsInt() + "\n");
             default -> {
-                if (req.path().equals("/revisions") || req.path().startsWith("/revisions/")) {
+                if (req.path().startsWith(RolloutEndpoint.PREFIX)) {
+                    config.rollouts().handle(req);
+                } else if (req.path().equals("/revisions") || req.path().startsWith("/revisions/")) {
                     revisions(req, req.path().length() > "/revisions/".length() ? req.path().substring("/revisions/".length()) : null);
                 } else {
                     req.response().setStatusCode(404).end("not found; try /healthz, /readyz, /status, /revisions/<id>, /metrics\n");

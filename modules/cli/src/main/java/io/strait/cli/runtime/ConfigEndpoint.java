@@ -54,6 +54,7 @@ final class ConfigEndpoint {
     private final BusConfig bus;
     private final String secret;
     private final Supplier<ApiSource> api;
+    private final RolloutEndpoint rollouts;
 
     /**
      * @param secret the admin secret; null refuses every request (a node that could not create one fails closed)
@@ -64,6 +65,12 @@ final class ConfigEndpoint {
         this.bus = bus;
         this.secret = secret;
         this.api = api;
+        this.rollouts = new RolloutEndpoint(vertx, bus, secret);
+    }
+
+    /** The rollout commands, authenticated with the same secret. */
+    RolloutEndpoint rollouts() {
+        return rollouts;
     }
 
     void handle(HttpServerRequest req) {
