@@ -20,6 +20,10 @@ import java.time.Duration;
  * @param keepAliveTimeout            how long a ping may go unanswered before the connection is closed (default 10 s)
  * @param permitKeepAliveTime         how often a client may ping (default 10 s; more often is a GOAWAY)
  * @param maxConnectionIdle           a connection with no open stream is closed after this (default 5 min)
+ * @param maxConnectionAge            a connection is asked to go (GOAWAY) after this, and closed a grace later
+ *                                    (default 30 min + 1 min, as istiod): clients rebalance across fronts, and a
+ *                                    connection whose client stopped reading is not held forever
+ * @param maxConnectionAgeGrace       how long streams may finish after the GOAWAY (default 1 min)
  * @param maxResourceNamesPerRequest  resource names one request may name, subscribed and unsubscribed together
  *                                    (default 10,000: a mesh's proxies ask for at most its clusters by name)
  * @param maxNodeIdChars              longest node id (default 1,024: Istio's ids are under 300 characters)
@@ -30,7 +34,7 @@ import java.time.Duration;
  */
 public record FrontLimits(int maxInboundMessageBytes, int maxInboundMetadataBytes, int maxStreamsPerConnection,
                           Duration keepAliveTime, Duration keepAliveTimeout, Duration permitKeepAliveTime,
-                          Duration maxConnectionIdle, int maxResourceNamesPerRequest, int maxNodeIdChars,
+                          Duration maxConnectionIdle, Duration maxConnectionAge, Duration maxConnectionAgeGrace, int maxResourceNamesPerRequest, int maxNodeIdChars,
                           long maxPendingBytesPerStream, Duration stuckAfter) {
 
     public FrontLimits {
@@ -43,13 +47,13 @@ public record FrontLimits(int maxInboundMessageBytes, int maxInboundMetadataByte
     /** The limits a front runs with unless told otherwise. */
     public static FrontLimits defaults() {
         return new FrontLimits(4 * 1024 * 1024, 16 * 1024, 100, Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofMinutes(5), 10_000, 1_024, 8L * 1024 * 1024, Duration.ofSeconds(30));
+                Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMinutes(1), 10_000, 1_024, 8L * 1024 * 1024, Duration.ofSeconds(30));
     }
 
     /** The same limits with another bound on unsent responses (tests use short ones). */
     public FrontLimits withPending(long maxPendingBytes, Duration stuck) {
         return new FrontLimits(maxInboundMessageBytes, maxInboundMetadataBytes, maxStreamsPerConnection, keepAliveTime,
-                keepAliveTimeout, permitKeepAliveTime, maxConnectionIdle, maxResourceNamesPerRequest, maxNodeIdChars,
+                keepAliveTimeout, permitKeepAliveTime, maxConnectionIdle, maxConnectionAge, maxConnectionAgeGrace, maxResourceNamesPerRequest, maxNodeIdChars,
                 maxPendingBytes, stuck);
     }
 }

@@ -1,7 +1,6 @@
 package io.strait.xds;
 
 import com.google.protobuf.MessageLite;
-import io.grpc.Context;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -19,19 +18,22 @@ import java.util.concurrent.TimeoutException;
  * are dropped rather than failing with "call already closed".
  */
 final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
-    private final Context.CancellableContext context;
     private final StreamGuard guard;
+    private volatile Runnable onEnded = () -> { };
     private volatile String proxyId = "(no node yet)";
     private boolean closed;
     private int pending;
     private long pendingBytes;
     private long blockedSince;
 
-    /** @param context the call's own context, cancelled to reset the stream (null when not reachable) */
-    GuardedCall(ServerCall<ReqT, RespT> call, Context.CancellableContext context, StreamGuard guard) {
+    GuardedCall(ServerCall<ReqT, RespT> call, StreamGuard guard) {
         super(call);
-        this.context = context;
         this.guard = guard;
+    }
+
+    /** What to run once the front ended the stream, on the guard's thread and outside this call's lock. */
+    void onEnded(Runnable then) {
+        onEnded = then;
     }
 
     void proxyId(String id) {
@@ -50,7 +52,7 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
         if (!delegate().isReady()) {
             long size = message instanceof MessageLite m ? m.getSerializedSize() : 0;
             if (pendingBytes + size > guard.limits().maxPendingBytesPerStream()) {
-                reset(pending + " responses (" + pendingBytes + " bytes, limit " + guard.limits().maxPendingBytesPerStream()
+                end(pending + " responses (" + pendingBytes + " bytes, limit " + guard.limits().maxPendingBytesPerStream()
                         + ") pending for " + seconds() + " s");
                 return;
             }
@@ -78,7 +80,7 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
     /** Resets the stream if it has held responses unsent for longer than {@code stuckNanos}. */
     synchronized void resetIfStuck(long now, long stuckNanos) {
         if (!closed && blockedSince != 0 && now - blockedSince >= stuckNanos) {
-            reset(pending + " responses (" + pendingBytes + " bytes) pending for " + seconds() + " s");
+            end(pending + " responses (" + pendingBytes + " bytes) pending for " + seconds() + " s");
         }
     }
 
@@ -86,22 +88,14 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
         return blockedSince == 0 ? 0 : (System.nanoTime() - blockedSince) / 1_000_000_000L;
     }
 
-    /**
-     * Resets the stream (RST_STREAM). A status with trailers cannot reach such a client: trailers queue behind the
-     * data it does not read. Cancelling the call's context with a timeout is gRPC's own way for a server to reset a
-     * call (a deadline), and it frees what Netty holds for the stream at once.
-     */
-    private void reset(String what) {
+    private void end(String what) {
         closed = true;
         guard.stuck(this, "proxy " + proxyId + " stopped reading: " + what + "; closing its stream");
         pending = 0;
         pendingBytes = 0;
         blockedSince = 0;
-        if (context != null) {
-            context.cancel(new TimeoutException("the client stopped reading"));
-        } else {
-            super.close(Status.DEADLINE_EXCEEDED.withDescription("the client stopped reading its responses"), new Metadata());
-        }
+        super.close(io.grpc.Status.DEADLINE_EXCEEDED.withDescription("the client stopped reading its responses"), new Metadata());
+        guard.later(onEnded);
     }
 
     /** Ends the stream with a refusal the front chose; false if it had already ended. */

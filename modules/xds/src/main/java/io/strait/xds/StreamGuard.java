@@ -2,7 +2,6 @@ package io.strait.xds;
 
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.grpc.Context;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Stands between gRPC and java-control-plane on every discovery stream of a front: screens each request
  * ({@link RequestScreen}) and bounds what each stream may hold unsent ({@link GuardedCall}). A refused request ends
  * its stream with a one-line status; java-control-plane is told the stream was cancelled, so it drops its watches
- * and its callbacks unregister the proxy, and it logs nothing at ERROR. Must be the outermost interceptor: it takes
- * the call's own context, which is how a stuck stream is reset.
+ * and its callbacks unregister the proxy, and it logs nothing at ERROR. The listener's methods are called under its
+ * lock: gRPC calls them one at a time, and the front's own ending of a stuck stream (from the sweep thread) must not
+ * run beside them.
  *
  * <p>Metrics: {@code strait_xds_streams} (open discovery streams), {@code strait_xds_refused_total{reason}},
  * {@code strait_xds_stuck_closed_total}, {@code strait_xds_pending_bytes_max} (the most response bytes any stream
@@ -77,12 +77,12 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
     @Override
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
                                                                  ServerCallHandler<ReqT, RespT> next) {
-        Context current = Context.current();
-        GuardedCall<ReqT, RespT> guarded = new GuardedCall<>(call,
-                current instanceof Context.CancellableContext c ? c : null, this);
+        GuardedCall<ReqT, RespT> guarded = new GuardedCall<>(call, this);
         boolean ads = call.getMethodDescriptor().getFullMethodName().contains("AggregatedDiscoveryService");
         open.incrementAndGet();
-        return new Listener<>(next.startCall(guarded, headers), guarded, ads);
+        Listener<ReqT> listener = new Listener<>(next.startCall(guarded, headers), guarded, ads);
+        guarded.onEnded(listener::endedByFront);
+        return listener;
     }
 
     /** The inbound half of a guarded stream. */
@@ -99,7 +99,7 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
         }
 
         @Override
-        public void onMessage(ReqT message) {
+        public synchronized void onMessage(ReqT message) {
             if (ended) {
                 return;
             }
@@ -146,7 +146,7 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
         }
 
         @Override
-        public void onReady() {
+        public synchronized void onReady() {
             call.ready();
             if (!ended) {
                 super.onReady();
@@ -154,14 +154,14 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
         }
 
         @Override
-        public void onHalfClose() {
+        public synchronized void onHalfClose() {
             if (!ended) {
                 super.onHalfClose();
             }
         }
 
         @Override
-        public void onCancel() {
+        public synchronized void onCancel() {
             boolean wasEnded = ended;
             end();
             if (!wasEnded) {
@@ -170,11 +170,19 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
         }
 
         @Override
-        public void onComplete() {
+        public synchronized void onComplete() {
             boolean wasEnded = ended;
             end();
             if (!wasEnded) {
                 super.onComplete();
+            }
+        }
+
+        /** The front ended the stream (its client stopped reading): the library drops it as a cancelled one. */
+        synchronized void endedByFront() {
+            if (!ended) {
+                end();
+                super.onCancel();
             }
         }
 
@@ -184,6 +192,15 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
                 open.decrementAndGet();
                 blocked.remove(call);
             }
+        }
+    }
+
+    /** Runs {@code task} on the guard's thread (never under a call's lock). */
+    void later(Runnable task) {
+        try {
+            sweep.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the front is shutting down: its server ends every stream anyway
         }
     }
 

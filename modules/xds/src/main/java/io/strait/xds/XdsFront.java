@@ -171,13 +171,14 @@ public final class XdsFront implements AutoCloseable {
                 .keepAliveTimeout(limits.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(limits.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS);
+                .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAge(limits.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The discovery services on the secure port: the process's CA port, or the front's own. */
     private void serveSecurely(List<BindableService> services) throws IOException {
         PeerIdentityInterceptor callerIdentity = new PeerIdentityInterceptor();
-        // the guard outermost: it must see the call's own context (see StreamGuard)
         List<ServerServiceDefinition> secured = services.stream()
                 .map(s -> ServerInterceptors.intercept(ServerInterceptors.intercept(s, callerIdentity), guard)).toList();
         if (security.sharedSecurePort() != null) {
