@@ -64,6 +64,8 @@ public final class XdsFront implements AutoCloseable {
     private NamespaceSecrets secrets;
     private SecurePort ownSecurePort;
     private java.util.concurrent.ScheduledExecutorService identityReload;
+    private final FrontLimits limits;
+    private StreamGuard guard;
 
     /**
      * @param bus      the Kafka cluster
@@ -87,6 +89,13 @@ public final class XdsFront implements AutoCloseable {
     /** @param security which ports serve xDS, with what identity, and where {@code credentialName} secrets come from */
     public XdsFront(BusConfig bus, String bindHost, int port, String frontId, MeterRegistry metrics, long leaseMillis,
                     FrontSecurity security) {
+        this(bus, bindHost, port, frontId, metrics, leaseMillis, security, FrontLimits.defaults());
+    }
+
+    /** @param limits what one client may ask of this front (transport, requests, unsent responses) */
+    public XdsFront(BusConfig bus, String bindHost, int port, String frontId, MeterRegistry metrics, long leaseMillis,
+                    FrontSecurity security, FrontLimits limits) {
+        this.limits = limits;
         this.security = security;
         this.leaseMillis = leaseMillis;
         this.bus = bus;
@@ -136,10 +145,11 @@ public final class XdsFront implements AutoCloseable {
                 discovery.getClusterDiscoveryServiceImpl(), discovery.getEndpointDiscoveryServiceImpl(),
                 discovery.getListenerDiscoveryServiceImpl(), discovery.getRouteDiscoveryServiceImpl(),
                 discovery.getSecretDiscoveryServiceImpl(), new LoadReports(metrics));
+        guard = new StreamGuard(limits, metrics);
         if (security.plaintext()) {
             NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort));
-            services.forEach(builder::addService);
-            server = builder.permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true).build().start();
+            services.forEach(s -> builder.addService(ServerInterceptors.intercept(s, guard)));
+            server = withLimits(builder).build().start();
             LOG.info("xDS front {} listening on {}:{} (plaintext: the demo's port; no secret is served on it)", frontId, bindHost,
                     server.getPort());
         }
@@ -149,11 +159,28 @@ public final class XdsFront implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The transport limits of {@link FrontLimits}. Keepalive pings from the front find peers that vanished without a
+     * FIN; clients may ping every {@code permitKeepAliveTime} even with no stream open (gRPC's xDS clients do).
+     */
+    private NettyServerBuilder withLimits(NettyServerBuilder builder) {
+        return builder.maxInboundMessageSize(limits.maxInboundMessageBytes())
+                .maxInboundMetadataSize(limits.maxInboundMetadataBytes())
+                .maxConcurrentCallsPerConnection(limits.maxStreamsPerConnection())
+                .keepAliveTime(limits.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(limits.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveTime(limits.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAge(limits.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The discovery services on the secure port: the process's CA port, or the front's own. */
     private void serveSecurely(List<BindableService> services) throws IOException {
         PeerIdentityInterceptor callerIdentity = new PeerIdentityInterceptor();
         List<ServerServiceDefinition> secured = services.stream()
-                .map(s -> ServerInterceptors.intercept(s, callerIdentity)).toList();
+                .map(s -> ServerInterceptors.intercept(ServerInterceptors.intercept(s, callerIdentity), guard)).toList();
         if (security.sharedSecurePort() != null) {
             security.sharedSecurePort().register(secured);
             LOG.info("xDS front {} serving on the CA's secure port (mesh certificate required, trust domain {})", frontId,
@@ -198,6 +225,16 @@ public final class XdsFront implements AutoCloseable {
 
     public int connectedProxies() {
         return tracker.connectedProxies();
+    }
+
+    /** Discovery streams open on this front, on every port (a proxy may hold several). */
+    public int openStreams() {
+        return guard == null ? 0 : guard.openStreams();
+    }
+
+    /** The limits this front runs with. */
+    public FrontLimits limits() {
+        return limits;
     }
 
     private PollLoop follow(ScopeSnapshots snapshots, java.util.concurrent.CountDownLatch caughtUp) {
@@ -274,6 +311,9 @@ public final class XdsFront implements AutoCloseable {
         }
         if (reporter != null) {
             reporter.close();
+        }
+        if (guard != null) {
+            guard.close();
         }
         fanOut.shutdownNow();
     }

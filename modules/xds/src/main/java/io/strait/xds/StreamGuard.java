@@ -1,0 +1,229 @@
+package io.strait.xds;
+
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stands between gRPC and java-control-plane on every discovery stream of a front: screens each request
+ * ({@link RequestScreen}) and bounds what each stream may hold unsent ({@link GuardedCall}). A refused request ends
+ * its stream with a one-line status; java-control-plane is told the stream was cancelled, so it drops its watches
+ * and its callbacks unregister the proxy, and it logs nothing at ERROR. The listener's methods are called under its
+ * lock: gRPC calls them one at a time, and the front's own ending of a stuck stream (from the sweep thread) must not
+ * run beside them.
+ *
+ * <p>Metrics: {@code strait_xds_streams} (open discovery streams), {@code strait_xds_refused_total{reason}},
+ * {@code strait_xds_stuck_closed_total}, {@code strait_xds_pending_bytes_max} (the most response bytes any stream
+ * has held unsent since the front started: never above {@link FrontLimits#maxPendingBytesPerStream()}).
+ */
+final class StreamGuard implements ServerInterceptor, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamGuard.class);
+
+    private final FrontLimits limits;
+    private final RequestScreen screen;
+    private final MeterRegistry metrics;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong pendingMax = new AtomicLong();
+    private final Counter stuckClosed;
+    private final Set<GuardedCall<?, ?>> blocked = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService sweep = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "strait-xds-stuck-sweep");
+        t.setDaemon(true);
+        return t;
+    });
+
+    StreamGuard(FrontLimits limits, MeterRegistry metrics) {
+        this.limits = limits;
+        this.screen = new RequestScreen(limits);
+        this.metrics = metrics;
+        Gauge.builder("strait_xds_streams", open, AtomicInteger::get).description("Open discovery streams").register(metrics);
+        Gauge.builder("strait_xds_pending_bytes_max", pendingMax, AtomicLong::get).baseUnit("bytes")
+                .description("Most response bytes one stream has held that its client had not taken").register(metrics);
+        stuckClosed = Counter.builder("strait_xds_stuck_closed_total").description("Streams reset because their client stopped reading")
+                .register(metrics);
+        long every = Math.max(50, limits.stuckAfter().toMillis() / 4);
+        long stuckNanos = limits.stuckAfter().toNanos();
+        // only blocked streams are visited: a healthy fleet costs the sweep nothing
+        sweep.scheduleWithFixedDelay(() -> {
+            long now = System.nanoTime();
+            blocked.forEach(c -> c.resetIfStuck(now, stuckNanos));
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    FrontLimits limits() {
+        return limits;
+    }
+
+    int openStreams() {
+        return open.get();
+    }
+
+    @Override
+    public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
+                                                                 ServerCallHandler<ReqT, RespT> next) {
+        GuardedCall<ReqT, RespT> guarded = new GuardedCall<>(call, this);
+        boolean ads = call.getMethodDescriptor().getFullMethodName().contains("AggregatedDiscoveryService");
+        open.incrementAndGet();
+        Listener<ReqT> listener = new Listener<>(next.startCall(guarded, headers), guarded, ads);
+        guarded.onEnded(listener::endedByFront);
+        return listener;
+    }
+
+    /** The inbound half of a guarded stream. */
+    private final class Listener<ReqT> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<ReqT> {
+        private final GuardedCall<ReqT, ?> call;
+        private final boolean ads;
+        private boolean first = true;
+        private boolean ended;
+
+        Listener(ServerCall.Listener<ReqT> delegate, GuardedCall<ReqT, ?> call, boolean ads) {
+            super(delegate);
+            this.call = call;
+            this.ads = ads;
+        }
+
+        @Override
+        public synchronized void onMessage(ReqT message) {
+            if (ended) {
+                return;
+            }
+            RequestScreen.Outcome outcome;
+            String typeUrl;
+            if (message instanceof DiscoveryRequest r) {
+                outcome = screen.sotw(r, first, ads);
+                typeUrl = r.getTypeUrl();
+                nodeOf(r.hasNode() ? r.getNode().getId() : null);
+            } else if (message instanceof DeltaDiscoveryRequest r) {
+                outcome = screen.delta(r, first, ads);
+                typeUrl = r.getTypeUrl();
+                nodeOf(r.hasNode() ? r.getNode().getId() : null);
+            } else {
+                super.onMessage(message); // load reports and anything else keep their own handling
+                return;
+            }
+            first = false;
+            switch (outcome.verdict()) {
+                case SERVE -> super.onMessage(message);
+                case LEAVE_UNANSWERED -> {
+                    LOG.info("proxy {} asked for {}, which Strait does not serve: left unanswered", call.proxyId(),
+                            RequestScreen.echo(typeUrl));
+                    call.request(1); // the library would have asked for the next request; nobody else will
+                }
+                case REFUSE -> {
+                    String reason = outcome.status().getDescription();
+                    LOG.warn("refusing the stream of proxy {}: {} ({})", call.proxyId(), reason, outcome.status().getCode());
+                    Counter.builder("strait_xds_refused_total").tag("reason", outcome.status().getCode().name())
+                            .description("Discovery streams ended for a request the front does not take").register(metrics)
+                            .increment();
+                    call.refuse(outcome.status());
+                    end();
+                    // the library holds this stream's watches; as a cancelled stream it drops them and runs its callbacks
+                    super.onCancel();
+                }
+            }
+        }
+
+        private void nodeOf(String id) {
+            if (id != null && !id.isEmpty() && first) {
+                call.proxyId(RequestScreen.echo(id));
+            }
+        }
+
+        @Override
+        public synchronized void onReady() {
+            call.ready();
+            if (!ended) {
+                super.onReady();
+            }
+        }
+
+        @Override
+        public synchronized void onHalfClose() {
+            if (!ended) {
+                super.onHalfClose();
+            }
+        }
+
+        @Override
+        public synchronized void onCancel() {
+            boolean wasEnded = ended;
+            end();
+            if (!wasEnded) {
+                super.onCancel();
+            }
+        }
+
+        @Override
+        public synchronized void onComplete() {
+            boolean wasEnded = ended;
+            end();
+            if (!wasEnded) {
+                super.onComplete();
+            }
+        }
+
+        /** The front ended the stream (its client stopped reading): the library drops it as a cancelled one. */
+        synchronized void endedByFront() {
+            if (!ended) {
+                end();
+                super.onCancel();
+            }
+        }
+
+        private void end() {
+            if (!ended) {
+                ended = true;
+                open.decrementAndGet();
+                blocked.remove(call);
+            }
+        }
+    }
+
+    /** Runs {@code task} on the guard's thread (never under a call's lock). */
+    void later(Runnable task) {
+        try {
+            sweep.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the front is shutting down: its server ends every stream anyway
+        }
+    }
+
+    void blocked(GuardedCall<?, ?> call) {
+        blocked.add(call);
+    }
+
+    void unblocked(GuardedCall<?, ?> call) {
+        blocked.remove(call);
+    }
+
+    void pendingBytes(long bytes) {
+        pendingMax.accumulateAndGet(bytes, Math::max);
+    }
+
+    void stuck(GuardedCall<?, ?> call, String reason) {
+        blocked.remove(call);
+        stuckClosed.increment();
+        LOG.warn(reason);
+    }
+
+    @Override
+    public void close() {
+        sweep.shutdownNow();
+    }
+}
