@@ -88,7 +88,9 @@ class HostileClientsTest {
         String huge = "x".repeat(LIMITS.maxInboundMessageBytes() + 1024);
         Status s = refusalOf(DiscoveryRequest.newBuilder().setNode(RawAdsStream.GRPC_CLIENT).setTypeUrl(LDS)
                 .addResourceNames(huge).build());
-        assertThat(s.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        // gRPC ends the call RESOURCE_EXHAUSTED and resets the stream; which of the two the client reads first is a race,
+        // so CANCELLED (the reset) is the same refusal seen from the other side
+        assertThat(s.getCode()).isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
         assertClean(s);
         System.out.println("oversized request: " + s);
         aWellBehavedClientIsServed();
@@ -185,6 +187,10 @@ class HostileClientsTest {
 
     @Test
     void aThousandStreamsOnOneConnectionGetAHundredAndOthersAreServed() throws Exception {
+        // the streams earlier tests closed may still be going away: count from a front whose count has settled
+        java.util.concurrent.atomic.AtomicInteger last = new java.util.concurrent.atomic.AtomicInteger(-1);
+        await().during(1, TimeUnit.SECONDS).atMost(30, TimeUnit.SECONDS)
+                .until(() -> { int n = front.openStreams(); return n == last.getAndSet(n); });
         int before = front.openStreams();
         ManagedChannel one = NettyChannelBuilder.forAddress("127.0.0.1", front.port()).usePlaintext().build();
         try {
