@@ -25,11 +25,8 @@ public final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE|DIR", description = "A YAML file or a folder of them (repeatable).")
     List<Path> paths;
 
-    @Option(names = "--admin-port", defaultValue = "15014", description = "Admin port of the node (default: ${DEFAULT-VALUE}).")
-    int adminPort;
-
-    @Option(names = "--data-dir", defaultValue = ".strait", description = "That node's data directory, where its admin-token is (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    AdminFlags admin;
 
     @Override
     public Integer call() throws Exception {
@@ -41,7 +38,7 @@ public final class ApplyCommand implements Callable<Integer> {
         }
         List<Map<String, String>> files = new ArrayList<>();
         read.files().forEach((file, text) -> files.add(Map.of("file", file, "text", text)));
-        return send(new AdminClient(adminPort, dataDir), "/apply", new String(Json.write(files), StandardCharsets.UTF_8));
+        return send(admin.client(), "/apply", new String(Json.write(files), StandardCharsets.UTF_8));
     }
 
     /** Sends an apply or delete and prints the node's verdict: 0 accepted, 1 rejected. */

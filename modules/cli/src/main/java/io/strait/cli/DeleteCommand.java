@@ -1,7 +1,6 @@
 package io.strait.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.strait.cli.config.AdminClient;
 import io.strait.cli.config.KindNames;
 import io.strait.ingest.load.ConfigLoader;
 import io.strait.ingest.load.LoadResult;
@@ -36,11 +35,8 @@ public final class DeleteCommand implements Callable<Integer> {
     @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR", description = "Delete what these files define (repeatable).")
     List<Path> paths = new ArrayList<>();
 
-    @Option(names = "--admin-port", defaultValue = "15014", description = "Admin port of the node (default: ${DEFAULT-VALUE}).")
-    int adminPort;
-
-    @Option(names = "--data-dir", defaultValue = ".strait", description = "That node's data directory, where its admin-token is (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    AdminFlags admin;
 
     @Override
     public Integer call() throws Exception {
@@ -48,7 +44,7 @@ public final class DeleteCommand implements Callable<Integer> {
         if (keys == null) {
             return 1;
         }
-        return ApplyCommand.send(new AdminClient(adminPort, dataDir), "/delete", new String(Json.write(keys), StandardCharsets.UTF_8));
+        return ApplyCommand.send(admin.client(), "/delete", new String(Json.write(keys), StandardCharsets.UTF_8));
     }
 
     private List<Map<String, String>> named() {

@@ -3,7 +3,6 @@ package io.strait.cli;
 import io.strait.cli.config.AdminClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,16 +20,13 @@ public final class RolloutCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "REVISION", description = "The revision id or a unique prefix of it (4 or more characters).")
     String revision;
 
-    @Option(names = "--admin-port", defaultValue = "15014", description = "Admin port of a node (default: ${DEFAULT-VALUE}).")
-    int adminPort;
-
-    @Option(names = "--data-dir", defaultValue = ".strait", description = "That node's data directory, where its admin-token is (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    AdminFlags admin;
 
     @Override
     public Integer call() throws Exception {
         io.strait.cli.rollout.RolloutDecisions.Action.parse(action); // a typo is told here, before anything is sent
-        AdminClient.Answer answer = new AdminClient(adminPort, dataDir).post("/rollouts/" + action.toLowerCase(java.util.Locale.ROOT)
+        AdminClient.Answer answer = admin.client().post("/rollouts/" + action.toLowerCase(java.util.Locale.ROOT)
                 + "?revision=" + URLEncoder.encode(revision, StandardCharsets.UTF_8), "");
         if (answer.code() != 200) {
             System.out.print(answer.body());
