@@ -20,7 +20,7 @@ import java.util.Map;
 public record TopicDefinition(String name, int partitions, Map<String, String> config) {
     private static final List<String> ALL = List.of(Topics.CONFIG, Topics.REVISIONS, Topics.ENDPOINTS, Topics.PROXIES,
             Topics.PROXY_STATUS, Topics.XDS_RESOURCES, Topics.XDS_SCOPES, Topics.XDS_ENDPOINTS, Topics.XDS_COVERAGE, Topics.FRONTS,
-            Topics.TRUST, Topics.ROLLOUTS);
+            Topics.TRUST, Topics.ROLLOUTS, Topics.REGISTRIES);
 
     public TopicDefinition {
         config = config == null ? Map.of() : Map.copyOf(config);

@@ -14,6 +14,7 @@ public final class Topics {
     public static final String FRONTS = "strait.fronts.v1";
     public static final String TRUST = "strait.trust.v1";
     public static final String ROLLOUTS = "strait.rollouts.v1";
+    public static final String REGISTRIES = "strait.registries.v1";
 
     private Topics() {
     }

@@ -58,10 +58,11 @@ public record ServiceEntry(List<String> hosts, List<String> addresses, List<Serv
 
     /**
      * One endpoint: an address, per-port-name overrides of the port, labels, locality, weight, and the service
-     * account it runs as (its identity {@code spiffe://<trustDomain>/ns/<ns>/sa/<sa>}; {@code default} when unset).
+     * account it runs as (its identity {@code spiffe://<trustDomain>/ns/<ns>/sa/<sa>}; {@code default} when unset),
+     * and the network it is reachable in (Istio's {@code network}; empty or null: every proxy's own network).
      */
     public record WorkloadEntry(String address, Map<String, Integer> ports, Map<String, String> labels, String locality,
-                                Integer weight, String serviceAccount) {
+                                Integer weight, String serviceAccount, String network) {
         public WorkloadEntry {
             ports = Lists.copy(ports);
             labels = Lists.copy(labels);

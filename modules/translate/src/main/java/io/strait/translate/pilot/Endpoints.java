@@ -45,7 +45,7 @@ final class Endpoints {
         List<ServiceEntry.WorkloadEntry> endpoints = model.endpointsOf(service);
         if (endpoints.isEmpty() && !resolution.equals("STATIC") && service.entry().workloadSelector() == null) {
             // DNS without endpoints: the proxy resolves the service's own name
-            endpoints = List.of(new ServiceEntry.WorkloadEntry(service.host(), Map.of(), Map.of(), null, null, null));
+            endpoints = List.of(new ServiceEntry.WorkloadEntry(service.host(), Map.of(), Map.of(), null, null, null, null));
         }
         for (ServiceEntry.WorkloadEntry e : endpoints) {
             if (port == null || !e.labels().entrySet().containsAll(selector.entrySet())) {
