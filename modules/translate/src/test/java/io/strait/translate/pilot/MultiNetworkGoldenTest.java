@@ -67,4 +67,21 @@ class MultiNetworkGoldenTest {
                 .extracting(Cluster::getName).contains("outbound_.9080_._.reviews.shop.svc.cluster.local",
                         "outbound_.9080_.v1_.reviews.shop.svc.cluster.local", "outbound_.9080_.v2_.reviews.shop.svc.cluster.local");
     }
+
+    @Test
+    void anAssignmentServedByNameIsWhatTheScopesOfItsNetworkAreTranslatedTo() throws IOException {
+        MeshModel model = model();
+        for (ProxyIdentity proxy : java.util.List.of(sidecar("west"), sidecar("east"), sidecar(""), eastWestGateway("east"))) {
+            XdsResources out = new ScopeTranslator().translate(model, proxy);
+            assertThat(out.endpoints()).isNotEmpty().allSatisfy(cla ->
+                    assertThat(ScopeTranslator.assignment(model, cla.getClusterName())).isEqualTo(cla));
+        }
+        // with one network (no gateways) nothing is named per network, whatever the proxies say
+        MeshModel single = GoldenFilesTest.model(Map.of("config.in.yaml", Files.readString(DIR.resolve("config.in.yaml"))
+                .replace("topology.istio.io/network: east", "app: gateway")));
+        assertThat(single.networks().multiNetwork()).isFalse();
+        XdsResources out = new ScopeTranslator().translate(single, sidecar("west"));
+        assertThat(out.endpoints()).extracting(c -> c.getClusterName()).noneMatch(n -> n.contains("~"));
+        assertThat(ScopeTranslator.inputsOf(single, sidecar("west"))).isEqualTo(ScopeTranslator.inputsOf(single, sidecar("east")));
+    }
 }
