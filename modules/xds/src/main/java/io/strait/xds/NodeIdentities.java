@@ -34,7 +34,7 @@ public final class NodeIdentities {
 
     /** The metadata keys Strait reads as strings: another value type there is a broken client, not a default. */
     private static final java.util.List<String> STRING_KEYS = java.util.List.of("NAMESPACE", "SERVICE_ACCOUNT", "CLUSTER_ID",
-            "GENERATOR");
+            "GENERATOR", "NETWORK");
 
     /**
      * Why a node cannot be served, in one line for the client, or null when it can: checked before anything of the

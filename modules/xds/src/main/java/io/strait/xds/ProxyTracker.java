@@ -137,7 +137,7 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         if (first) {
             reporter.register(new ProxyRegistration(1, identity.proxyId(), proxy.scope, identity.type().name(),
                     identity.namespace(), identity.serviceAccount(), identity.clusterId(), identity.labels(),
-                    identity.ip(), frontId, System.currentTimeMillis(), identity.locality()));
+                    identity.ip(), frontId, System.currentTimeMillis(), identity.locality(), identity.network()));
             EVENTS.info("proxy {} connected (scope {})", identity.proxyId(), proxy.scope);
         }
         return identity.proxyId();

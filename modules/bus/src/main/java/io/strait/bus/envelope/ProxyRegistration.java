@@ -16,11 +16,20 @@ import java.util.Map;
  * @param front          the id of the front holding the stream
  * @param connectedAt    epoch millis
  * @param locality       {@code region/zone/subzone} of the node, empty or absent if unknown
+ * @param network        the node's network ({@code NETWORK} metadata), empty or absent if not given
  */
 public record ProxyRegistration(int v, String proxyId, String scope, String type, String namespace,
                                 String serviceAccount, String clusterId, Map<String, String> labels, String ip,
-                                String front, long connectedAt, String locality) {
+                                String front, long connectedAt, String locality, String network) {
     public ProxyRegistration {
         labels = labels == null ? Map.of() : labels;
+        network = network == null ? "" : network;
+    }
+
+    /** A registration without a network (as written before networks existed). */
+    public ProxyRegistration(int v, String proxyId, String scope, String type, String namespace, String serviceAccount,
+                             String clusterId, Map<String, String> labels, String ip, String front, long connectedAt,
+                             String locality) {
+        this(v, proxyId, scope, type, namespace, serviceAccount, clusterId, labels, ip, front, connectedAt, locality, "");
     }
 }

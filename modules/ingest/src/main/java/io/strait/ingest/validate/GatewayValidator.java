@@ -10,7 +10,8 @@ import java.util.Locale;
  * Gateway server rules beyond the schema: a server that terminates TLS names its certificate (an SDS
  * {@code credentialName}, or {@code serverCertificate} and {@code privateKey} files, plus {@code caCertificates}
  * for MUTUAL without a credential), as Istio's validation requires. Servers Strait does not translate yet —
- * AUTO_PASSTHROUGH, Istio mTLS, and TCP-level protocols without TLS — are accepted with a warning.
+ * Istio mTLS, and TCP-level protocols without TLS — are accepted with a warning; AUTO_PASSTHROUGH (an east-west
+ * gateway) is translated.
  */
 public final class GatewayValidator implements ResourceValidator {
     private static final List<String> HTTP = List.of("HTTP", "HTTP2", "GRPC", "GRPC-WEB", "HTTPS");
@@ -37,8 +38,8 @@ public final class GatewayValidator implements ResourceValidator {
                             + " TLS verifies client certificates: set caCertificates (or use credentialName)");
                 }
             }
-            if ("PASSTHROUGH".equals(mode)) {
-                continue; // routed by the TLS routes bound to the gateway
+            if ("PASSTHROUGH".equals(mode) || "AUTO_PASSTHROUGH".equals(mode)) {
+                continue; // routed by the TLS routes bound to the gateway, or by the mesh's SNI (east-west)
             }
             if (mode != null && !s.terminatesTls()) {
                 f.warning(r, ResourceBinder.NOT_TRANSLATED, path + ".tls.mode", "TLS mode " + mode

@@ -47,6 +47,7 @@ final class MeshConfigValidator implements ResourceValidator {
         defaultTrafficPolicy(report, mesh.get("defaultTrafficPolicy"));
         inboundRetry(report, mesh.get("defaultInboundHttpRetryPolicy"));
         HttpRouteRules.retries(report, "defaultHttpRetryPolicy", mesh.get("defaultHttpRetryPolicy"));
+        MeshNetworksRules.check(report, mesh.get("meshNetworks"));
     }
 
     /** ValidatePort, with Istio's prefix; an absent port takes Istio's (valid) default. */

@@ -215,6 +215,14 @@ public record MeshConfig(@JsonValue JsonNode tree) implements Spec {
         return exportTo("defaultDestinationRuleExportTo");
     }
 
+    /**
+     * {@code meshNetworks}: Istio's MeshNetworks document (the {@code meshNetworks} key of istiod's ConfigMap, here a
+     * field of the MeshConfig document); {@link MeshNetworks#NONE} when not written.
+     */
+    public MeshNetworks meshNetworks() {
+        return MeshNetworks.of(tree.get("meshNetworks"));
+    }
+
     /** Whether the document sets a top-level field (as opposed to taking Istio's default for it). */
     public boolean has(String field) {
         return tree.has(field);

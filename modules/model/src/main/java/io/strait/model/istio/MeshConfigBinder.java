@@ -24,7 +24,7 @@ import java.util.Set;
 public final class MeshConfigBinder {
     /** The top-level fields whose effect on proxies Strait translates. */
     static final Set<String> APPLIED = Set.of("defaultHttpRetryPolicy", "outboundTrafficPolicy", "rootNamespace",
-            "defaultServiceExportTo", "defaultVirtualServiceExportTo");
+            "defaultServiceExportTo", "defaultVirtualServiceExportTo", "meshNetworks");
     private static final String DISPLAY_NAME = MeshConfig.KIND + " " + MeshConfig.NAME;
 
     private MeshConfigBinder() {

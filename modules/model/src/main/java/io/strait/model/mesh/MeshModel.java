@@ -40,6 +40,8 @@ public final class MeshModel {
     private final List<IstioResource> gateways;
     private final boolean usesLocality;
     private final MeshConfig meshConfig;
+    /** Computed on first use: most models are read by ingest, which never asks. */
+    private volatile Networks networks;
 
     /** A service host from a ServiceEntry, with the entry that declares it. */
     public record Service(String host, String namespace, ServiceEntry entry, ResourceKey declaredBy) {
@@ -104,6 +106,16 @@ public final class MeshModel {
     /** The revision's MeshConfig ({@code mesh.yaml}), or Istio's defaults when the revision has none. */
     public MeshConfig meshConfig() {
         return meshConfig;
+    }
+
+    /** The networks of the mesh and their east-west gateways ({@link Networks}). */
+    public Networks networks() {
+        Networks n = networks;
+        if (n == null) {
+            n = Networks.of(this);
+            networks = n;
+        }
+        return n;
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 /**
  * Who a connected proxy is, read from its node id and metadata the way istiod reads them: node id
  * {@code sidecar~<ip>~<pod>.<namespace>~<namespace>.svc.cluster.local}, metadata {@code NAMESPACE},
- * {@code LABELS}, {@code SERVICE_ACCOUNT}, {@code CLUSTER_ID}, {@code GENERATOR}.
+ * {@code LABELS}, {@code SERVICE_ACCOUNT}, {@code CLUSTER_ID}, {@code GENERATOR}, {@code NETWORK}.
  *
  * @param proxyId        the node id as sent
  * @param type           sidecar, router or proxyless gRPC
@@ -21,18 +21,32 @@ import java.util.TreeMap;
  * @param clusterId      the cluster the workload runs in ({@code Kubernetes} when not given, as Istio's default)
  * @param labels         the workload labels
  * @param locality       where the workload runs, {@code region/zone/subzone} (the node's locality; empty if unknown)
+ * @param network        the network the workload is in (Istio's {@code NETWORK} metadata; empty if not given)
  */
 public record ProxyIdentity(String proxyId, ProxyType type, String ip, String podName, String namespace,
-                            String serviceAccount, String clusterId, Map<String, String> labels, String locality) {
+                            String serviceAccount, String clusterId, Map<String, String> labels, String locality,
+                            String network) {
 
     public ProxyIdentity {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         locality = locality == null ? "" : locality;
+        network = network == null ? "" : network;
+    }
+
+    /** A proxy in no particular network (the form every caller used before networks existed). */
+    public ProxyIdentity(String proxyId, ProxyType type, String ip, String podName, String namespace,
+                         String serviceAccount, String clusterId, Map<String, String> labels, String locality) {
+        this(proxyId, type, ip, podName, namespace, serviceAccount, clusterId, labels, locality, "");
     }
 
     /** The same proxy, placed in {@code locality} ({@code region/zone/subzone}). */
     public ProxyIdentity withLocality(String locality) {
-        return new ProxyIdentity(proxyId, type, ip, podName, namespace, serviceAccount, clusterId, labels, locality);
+        return new ProxyIdentity(proxyId, type, ip, podName, namespace, serviceAccount, clusterId, labels, locality, network);
+    }
+
+    /** The same proxy, in {@code network} (empty: none given). */
+    public ProxyIdentity withNetwork(String network) {
+        return new ProxyIdentity(proxyId, type, ip, podName, namespace, serviceAccount, clusterId, labels, locality, network);
     }
 
     /**
@@ -61,11 +75,11 @@ public record ProxyIdentity(String proxyId, ProxyType type, String ip, String po
         }
         return new ProxyIdentity(nodeId, type, parts[1], pod, namespace,
                 metadata.getOrDefault("SERVICE_ACCOUNT", "default"),
-                metadata.getOrDefault("CLUSTER_ID", "Kubernetes"), labels, "");
+                metadata.getOrDefault("CLUSTER_ID", "Kubernetes"), labels, "", metadata.getOrDefault("NETWORK", ""));
     }
 
     /**
-     * The scope: proxies with the same type, cluster, namespace, service account, labels and locality get identical
+     * The scope: proxies with the same type, cluster, namespace, service account, labels, locality and network get identical
      * config, so they share one scope. Fronts and translators compute it the same way from metadata alone.
      */
     public String scopeId() {
@@ -75,6 +89,9 @@ public record ProxyIdentity(String proxyId, ProxyType type, String ip, String po
         new TreeMap<>(labels).forEach((k, v) -> canonical.append(k).append('=').append(v).append('\n'));
         if (!locality.isEmpty()) {
             canonical.append("locality:").append(locality).append('\n'); // absent: the scope ids proxies had before
+        }
+        if (!network.isEmpty()) {
+            canonical.append("network:").append(network).append('\n'); // absent: the scope ids proxies had before
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

@@ -45,4 +45,19 @@ class ProxyIdentityTest {
         assertThatThrownBy(() -> ProxyIdentity.of("gateway~1~a.b~c", Map.of(), Map.of())).hasMessageContaining("sidecar~ or router~");
         assertThatThrownBy(() -> ProxyIdentity.of("sidecar~1~pod~x", Map.of(), Map.of())).hasMessageContaining("no namespace");
     }
+
+    @Test
+    void theNetworkComesFromTheNodeMetadataAndJoinsTheScopeOnlyWhenGiven() {
+        Map<String, String> labels = Map.of("app", "reviews", "version", "v1");
+        String id = "sidecar~10.0.0.1~reviews-v1-a.bookinfo~bookinfo.svc.cluster.local";
+        ProxyIdentity none = ProxyIdentity.of(id, Map.of(), labels);
+        ProxyIdentity west = ProxyIdentity.of(id, Map.of("NETWORK", "west"), labels);
+        assertThat(none.network()).isEmpty();
+        assertThat(west.network()).isEqualTo("west");
+        // the scope id proxies had before networks existed (computed by the code before this change)
+        assertThat(none.scopeId()).isEqualTo("bookinfo.sidecar.5167f43ed81e");
+        assertThat(west.scopeId()).isNotEqualTo(none.scopeId()).isEqualTo(none.withNetwork("west").scopeId());
+        assertThat(ProxyIdentity.of(id, Map.of("NETWORK", "east"), labels).scopeId()).isNotEqualTo(west.scopeId());
+        assertThat(west.withLocality("eu/a").network()).isEqualTo("west");
+    }
 }

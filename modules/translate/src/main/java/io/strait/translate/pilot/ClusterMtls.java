@@ -48,7 +48,7 @@ final class ClusterMtls {
         if (tls != null && "ISTIO_MUTUAL".equals(tls.mode())) {
             List<String> sans = tls.subjectAltNames().isEmpty() ? model.identitiesOf(service) : tls.subjectAltNames();
             cluster.setTransportSocket(proxy == ProxyType.GRPC ? MeshIdentityTls.grpcClient(sans)
-                    : MeshIdentityTls.envoyClient(sans, tls.sni() != null ? tls.sni() : ref.name(), h2(policy)));
+                    : MeshIdentityTls.envoyClient(sans, tls.sni() != null ? tls.sni() : sni(ref, model), h2(policy)));
             return;
         }
         if (tls != null || !model.meshConfig().enableAutoMtls() || "MESH_EXTERNAL".equals(service.entry().location())) {
@@ -67,11 +67,41 @@ final class ClusterMtls {
         }
         cluster.addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder().setName("tlsMode-istio")
                         .setMatch(Struct.newBuilder().putFields("tlsMode", Value.newBuilder().setStringValue("istio").build()))
-                        .setTransportSocket(MeshIdentityTls.envoyClient(sans, ref.name(), h2(policy))))
+                        .setTransportSocket(MeshIdentityTls.envoyClient(sans, sni(ref, model), h2(policy))))
                 .addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder().setName("tlsMode-disabled")
                         .setMatch(Struct.getDefaultInstance())
                         .setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.raw_buffer")
                                 .setTypedConfig(Any.pack(RawBuffer.getDefaultInstance()))));
+    }
+
+    /**
+     * The SNI of mesh mTLS to a cluster: its name, as before, in a mesh with one network; with several, Istio's
+     * {@code outbound_.<port>_.<subset>_.<host>}, by which another network's east-west gateway routes the
+     * connection to the cluster of that name (AUTO_PASSTHROUGH).
+     */
+    static String sni(ClusterRef ref, MeshModel model) {
+        return model.networks().multiNetwork() ? ref.sniName() : ref.name();
+    }
+
+    /**
+     * Whether a client uses mesh mTLS to one endpoint of a cluster (Istio's endpoint {@code tlsMode}, its
+     * {@code mtlsChecker}): ISTIO_MUTUAL in the cluster's DestinationRule; no mTLS when the rule sets another TLS
+     * mode; else auto mTLS (on in the MeshConfig, a destination inside the mesh) to an endpoint labelled
+     * {@code security.istio.io/tlsMode: istio} whose PeerAuthentication does not DISABLE mTLS on its port. Only such
+     * endpoints can be reached through an east-west gateway, which routes by the mTLS SNI.
+     */
+    static boolean usesMtls(MeshModel model, MeshModel.Service service, ClusterPolicy policy,
+                            ServiceEntry.WorkloadEntry endpoint, int endpointPort) {
+        ClientTls tls = policy.tls();
+        if (tls != null) {
+            return "ISTIO_MUTUAL".equals(tls.mode());
+        }
+        if (!model.meshConfig().enableAutoMtls() || "MESH_EXTERNAL".equals(service.entry().location())
+                || !"istio".equals(endpoint.labels().get(TLS_MODE_LABEL))) {
+            return false;
+        }
+        return PeerAuthentications.of(model, service.namespace(), endpoint.labels()).at(endpointPort)
+                != PeerAuthentications.Mode.DISABLE;
     }
 
     /** The endpoint metadata that selects a transport socket match: Istio's {@code tlsMode}, when labelled. */

@@ -15,6 +15,25 @@ public record ClusterRef(String host, int port, String subset) implements Compar
         return java.util.Optional.of(new ClusterRef(parts[3], Integer.parseInt(parts[1]), parts[2].isEmpty() ? null : parts[2]));
     }
 
+    /**
+     * The SNI-DNAT form of an outbound cluster ({@code outbound_.<port>_.<subset>_.<host>}, Istio's DNS SRV subset
+     * key): the SNI a sidecar sends in a multi-network mesh, by which an east-west gateway routes (AUTO_PASSTHROUGH),
+     * and the name of that gateway's cluster for it.
+     */
+    public String sniName() {
+        return "outbound_." + port + "_." + (subset == null ? "" : subset) + "_." + host;
+    }
+
+    /** The outbound cluster an SNI-DNAT name denotes ({@link #sniName}); empty for any other name. */
+    public static java.util.Optional<ClusterRef> parseSni(String name) {
+        String[] parts = name.split("_\\.", 4);
+        if (parts.length != 4 || !parts[0].equals("outbound") || parts[1].isEmpty() || !parts[1].chars().allMatch(Character::isDigit)
+                || parts[1].length() > 5 || parts[3].isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new ClusterRef(parts[3], Integer.parseInt(parts[1]), parts[2].isEmpty() ? null : parts[2]));
+    }
+
     public String name() {
         return "outbound|" + port + "|" + (subset == null ? "" : subset) + "|" + host;
     }

@@ -25,6 +25,15 @@ final class Clusters {
      * EDS cluster without endpoints there (calls fail UNAVAILABLE). Ingest warns about both.
      */
     static Cluster of(ClusterRef ref, io.strait.model.mesh.MeshModel model, ProxyType proxy, String callerLocality) {
+        return of(ref, model, proxy, callerLocality, "");
+    }
+
+    /**
+     * The cluster for a caller in {@code network} ("" when networks change nothing): its assignment is the one of
+     * that network ({@link EdsNames}), and its endpoints, for DNS clusters, those the network reaches.
+     */
+    static Cluster of(ClusterRef ref, io.strait.model.mesh.MeshModel model, ProxyType proxy, String callerLocality,
+                      String network) {
         String resolution = model.service(ref.host()).map(s -> s.entry().resolution()).orElse("STATIC");
         Cluster.Builder cluster = Cluster.newBuilder().setName(ref.name()).setConnectTimeout(Duration.newBuilder().setSeconds(10))
                 .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
@@ -34,22 +43,26 @@ final class Clusters {
         }
         if ("DNS".equals(resolution) || "DNS_ROUND_ROBIN".equals(resolution)) {
             boolean logical = proxy == ProxyType.GRPC || resolution.equals("DNS_ROUND_ROBIN");
-            ClusterLoadAssignment assignment = Endpoints.of(ref, model, callerLocality);
-            if (logical && assignment.getEndpointsCount() > 0) {
-                // LOGICAL_DNS takes exactly one name
-                assignment = assignment.toBuilder().clearEndpoints().addEndpoints(assignment.getEndpoints(0).toBuilder()
-                        .clearLbEndpoints().addLbEndpoints(assignment.getEndpoints(0).getLbEndpoints(0))
-                        .setLoadBalancingWeight(assignment.getEndpoints(0).getLbEndpoints(0).getLoadBalancingWeight())).build();
-            }
+            ClusterLoadAssignment assignment = Endpoints.of(ref, model, callerLocality, network);
             cluster.setType(logical ? Cluster.DiscoveryType.LOGICAL_DNS : Cluster.DiscoveryType.STRICT_DNS)
-                    .setLoadAssignment(assignment);
+                    .setLoadAssignment(inline(assignment.toBuilder().setClusterName(ref.name()).build(), logical));
         } else {
             cluster.setType(Cluster.DiscoveryType.EDS).setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder()
-                    .setEdsConfig(Listeners.ads()).setServiceName(ref.name()));
+                    .setEdsConfig(Listeners.ads()).setServiceName(EdsNames.of(ref.name(), network)));
         }
         ClusterPolicy policy = ClusterPolicy.of(ref, model);
         FEATURES.forEach(f -> f.apply(policy, proxy, cluster));
         ClusterMtls.apply(ref, model, proxy, policy, cluster); // reads the destination's workloads, not only the rule
         return cluster.build();
+    }
+
+    /** A DNS cluster's inline assignment: LOGICAL_DNS takes exactly one name, the first. */
+    static ClusterLoadAssignment inline(ClusterLoadAssignment assignment, boolean logical) {
+        if (!logical || assignment.getEndpointsCount() == 0) {
+            return assignment;
+        }
+        return assignment.toBuilder().clearEndpoints().addEndpoints(assignment.getEndpoints(0).toBuilder()
+                .clearLbEndpoints().addLbEndpoints(assignment.getEndpoints(0).getLbEndpoints(0))
+                .setLoadBalancingWeight(assignment.getEndpoints(0).getLbEndpoints(0).getLoadBalancingWeight())).build();
     }
 }

@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * ({@link DownstreamTls}) and route configuration {@code https.<port>.<server>.<gateway>.<namespace>}, as Istio
  * names them. A route configuration holds a virtual host per host that both a server and a bound VirtualService
  * name; {@code httpsRedirect} makes its virtual hosts require TLS. A PASSTHROUGH server gets a filter chain per SNI
- * name of the TLS routes bound to it ({@link L4Routes}). AUTO_PASSTHROUGH, ISTIO_MUTUAL and TCP servers are not
+ * name of the TLS routes bound to it ({@link L4Routes}). An AUTO_PASSTHROUGH server gets a filter chain per SNI-DNAT
+ * cluster of the services its hosts cover ({@link EastWestGateway}). ISTIO_MUTUAL and TCP servers are not
  * translated yet (ingest warns).
  */
 final class GatewayListeners {
@@ -42,6 +43,17 @@ final class GatewayListeners {
     static void build(List<IstioResource> gateways, MeshModel model, RouteContext proxy, InboundAuthz authz,
                       java.util.Optional<io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter> jwt,
                       Set<ClusterRef> referenced, List<Listener> listeners, List<RouteConfiguration> routes) {
+        build(gateways, model, proxy, authz, jwt, referenced, listeners, routes, List.of(), new java.util.TreeSet<>());
+    }
+
+    /**
+     * As above, with the services the gateway proxy can see, for its AUTO_PASSTHROUGH servers, whose SNI-DNAT
+     * clusters are collected in {@code sniDnat}.
+     */
+    static void build(List<IstioResource> gateways, MeshModel model, RouteContext proxy, InboundAuthz authz,
+                      java.util.Optional<io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter> jwt,
+                      Set<ClusterRef> referenced, List<Listener> listeners, List<RouteConfiguration> routes,
+                      List<MeshModel.Service> visible, Set<ClusterRef> sniDnat) {
         List<io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter> httpFilters =
                 HttpFilters.envoyOutbound(authz, jwt);
         List<io.envoyproxy.envoy.config.listener.v3.Filter> tcpAuthz = new ArrayList<>(authz.customTcp());
@@ -52,7 +64,7 @@ final class GatewayListeners {
             for (int i = 0; i < servers.size(); i++) {
                 Gateway.Server s = servers.get(i);
                 if (s != null && s.port() != null && s.port().number() != null
-                        && (s.terminatesTls() || plainHttp(s) || passthrough(s))) {
+                        && (s.terminatesTls() || plainHttp(s) || passthrough(s) || EastWestGateway.autoPassthrough(s))) {
                     byPort.computeIfAbsent(s.port().number(), p -> new ArrayList<>()).add(new Bound(gw, s, i));
                 }
             }
@@ -62,6 +74,11 @@ final class GatewayListeners {
             Set<String> sniTaken = new HashSet<>();
             boolean defaultTaken = false;
             for (Bound b : bound) {
+                if (EastWestGateway.autoPassthrough(b.server())) {
+                    // no authz here, as in Istio: the workload behind checks the caller's mTLS identity itself
+                    EastWestGateway.chains(b.server(), visible, model, sniTaken, sniDnat).forEach(listener::addFilterChains);
+                    continue;
+                }
                 if (passthrough(b.server())) {
                     // TLS passes through to the destination its SNI name routes to; the gateway never decrypts it
                     RouteContext ctx = proxy.forGateway(b.gateway(), port);

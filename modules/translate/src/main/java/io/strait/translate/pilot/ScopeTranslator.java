@@ -49,16 +49,22 @@ public final class ScopeTranslator {
     /**
      * Everything of a proxy that its translation depends on: its kind, its namespace (visibility, exported
      * VirtualServices), the Sidecar that applies to it, and the other selectors of the mesh that pick its labels
-     * ({@link MeshModel#selectorsPicking}), and its locality when locality-aware load balancing is in use. Scopes with equal inputs get identical resources, so a translator
+     * ({@link MeshModel#selectorsPicking}), and its locality when locality-aware load balancing is in use, and its
+     * network when the mesh has several (split-horizon EDS). Scopes with equal inputs get identical resources, so a translator
      * computes each distinct input once per revision, however many scopes share it.
      */
     public record Inputs(ProxyType type, String namespace, Optional<Sidecar> sidecar, SortedSet<String> pickedBy,
-                         String locality) {
+                         String locality, String network) {
     }
 
     public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {
         return new Inputs(proxy.type(), proxy.namespace(), model.sidecarFor(proxy), model.selectorsPicking(proxy),
-                locality(model, proxy));
+                locality(model, proxy), network(model, proxy));
+    }
+
+    /** The proxy's network when the mesh has several (gateways); otherwise it changes nothing. */
+    private static String network(MeshModel model, ProxyIdentity proxy) {
+        return model.networks().multiNetwork() ? proxy.network() : "";
     }
 
     /**
@@ -78,13 +84,30 @@ public final class ScopeTranslator {
     }
 
     /**
-     * The assignment of an outbound EDS cluster ({@code outbound|<port>|<subset>|<host>}) as served by name: what
-     * {@link #translate} gives every scope that is not balanced by locality, computed without translating one.
+     * The assignment of an outbound EDS cluster ({@code outbound|<port>|<subset>|<host>}, or an east-west gateway's
+     * {@code outbound_.<port>_.<subset>_.<host>}, each optionally {@code ~<network>}, see {@link EdsNames}) as served
+     * by name: what {@link #translate} gives every scope that is not balanced by locality, computed without
+     * translating one.
      */
     public static ClusterLoadAssignment assignment(MeshModel model, String clusterName) {
-        ClusterRef ref = ClusterRef.parse(clusterName)
+        String cluster = EdsNames.clusterOf(clusterName);
+        String network = EdsNames.networkOf(clusterName);
+        Optional<ClusterRef> sni = ClusterRef.parseSni(cluster);
+        if (sni.isPresent()) {
+            return Endpoints.eastWest(sni.get(), model, network);
+        }
+        ClusterRef ref = ClusterRef.parse(cluster)
                 .orElseThrow(() -> new IllegalArgumentException("not an outbound cluster name: " + clusterName));
-        return Endpoints.of(ref, model, "");
+        return Endpoints.of(ref, model, "", network);
+    }
+
+    /**
+     * The service host an assignment served by name is for ({@code outbound|…}, {@code outbound_.…}, either with a
+     * network suffix, see {@link EdsNames}); empty for any other name.
+     */
+    public static Optional<String> hostOf(String assignmentName) {
+        String cluster = EdsNames.clusterOf(assignmentName);
+        return ClusterRef.parse(cluster).or(() -> ClusterRef.parseSni(cluster)).map(ClusterRef::host);
     }
 
     /**
@@ -97,6 +120,7 @@ public final class ScopeTranslator {
 
     public XdsResources translate(MeshModel model, ProxyIdentity proxy) {
         SortedSet<ClusterRef> clusters = new TreeSet<>();
+        SortedSet<ClusterRef> sniDnat = new TreeSet<>(); // an east-west gateway's AUTO_PASSTHROUGH clusters
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routes = new ArrayList<>();
         List<Cluster> otherClusters = new ArrayList<>();
@@ -140,16 +164,25 @@ public final class ScopeTranslator {
             }
             // a gateway routes again after the JWT filter (clear_route_cache), so routes may match claims, as in Istio
             case ROUTER -> GatewayListeners.build(model.gatewaysFor(proxy), model, mesh, authz,
-                    JwtAuthn.of(model, proxy.namespace(), proxy.labels(), true), clusters, listeners, routes);
+                    JwtAuthn.of(model, proxy.namespace(), proxy.labels(), true), clusters, listeners, routes,
+                    services, sniDnat);
         }
         List<Cluster> cds = new ArrayList<>();
         List<ClusterLoadAssignment> eds = new ArrayList<>();
         String locality = locality(model, proxy);
+        String network = network(model, proxy);
         for (ClusterRef ref : clusters) {
-            Cluster cluster = Clusters.of(ref, model, proxy.type(), locality);
+            Cluster cluster = Clusters.of(ref, model, proxy.type(), locality, network);
             cds.add(cluster);
             if (cluster.getType() == Cluster.DiscoveryType.EDS) {
-                eds.add(Endpoints.of(ref, model, locality)); // DNS clusters carry their names; passthrough has none
+                eds.add(Endpoints.of(ref, model, locality, network)); // DNS clusters carry their names; passthrough has none
+            }
+        }
+        for (ClusterRef ref : sniDnat) {
+            Cluster cluster = EastWestGateway.cluster(ref, model, network);
+            cds.add(cluster);
+            if (cluster.getType() == Cluster.DiscoveryType.EDS) {
+                eds.add(Endpoints.eastWest(ref, model, network));
             }
         }
         cds.addAll(otherClusters);

@@ -21,7 +21,7 @@ import java.util.Set;
  * DestinationRule or mesh VirtualService is about its hosts; it can change a scope only if the scope sees one of
  * them (before or after) or carries a cluster of one (a route or mirror to a service it does not see). Gateways are
  * re-translated on every revision (few, and bound to VirtualServices by name). Anything else — Sidecars, Gateways,
- * selectors, delegation, wildcard hosts, a switch of locality-aware balancing, PeerAuthentications (a workload's
+ * selectors, delegation, wildcard hosts, a switch of locality-aware balancing, a change of the networks' gateways, PeerAuthentications (a workload's
  * inbound chains, and the mTLS of every client of its services) — translates every scope, the simplest correct reach.
  * An AuthorizationPolicy is about no host: it changes only the inbound filters (and ext_authz cluster) of the
  * workloads it selects, before or after the change ({@link #policies}) — its namespace's for a namespace-wide one,
@@ -34,8 +34,8 @@ final class ChangeImpact {
 
     /** The hosts the changes are about; empty when some change may reach beyond the scopes that see its hosts. */
     static Optional<Set<String>> hosts(Collection<ConfigChange> changes, MeshModel before, MeshModel after) {
-        if (before.usesLocality() != after.usesLocality()) {
-            return Optional.empty();
+        if (before.usesLocality() != after.usesLocality() || !before.networks().equals(after.networks())) {
+            return Optional.empty(); // gateways reach every scope with a cluster that has endpoints behind them
         }
         Set<String> hosts = new HashSet<>();
         for (ConfigChange c : changes) {

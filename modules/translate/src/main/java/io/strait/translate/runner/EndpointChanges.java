@@ -35,6 +35,11 @@ final class EndpointChanges {
         if (before.usesLocality() || after.usesLocality()) {
             return Optional.empty();
         }
+        // a gateway that moved (or a network's endpoints rule) changes the assignments of every service with remote
+        // endpoints, and a first or last gateway changes every cluster's assignment name and SNI
+        if (!before.networks().equals(after.networks())) {
+            return Optional.empty();
+        }
         Set<String> hosts = new HashSet<>();
         for (ConfigChange c : changes) {
             IstioResource any = c.after() != null ? c.after() : c.before();

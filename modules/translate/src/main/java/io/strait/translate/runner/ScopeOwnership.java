@@ -71,7 +71,7 @@ final class ScopeOwnership implements ConsumerRebalanceListener, AutoCloseable {
 
     static ProxyIdentity identity(ProxyRegistration reg) {
         return new ProxyIdentity(reg.proxyId(), ProxyType.valueOf(reg.type()), reg.ip(), null, reg.namespace(),
-                reg.serviceAccount(), reg.clusterId(), reg.labels(), reg.locality());
+                reg.serviceAccount(), reg.clusterId(), reg.labels(), reg.locality(), reg.network());
     }
 
     @Override

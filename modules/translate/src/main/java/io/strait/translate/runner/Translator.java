@@ -195,7 +195,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 }
             });
             for (String cluster : clusters) {
-                if (ClusterRef.parse(cluster).map(ClusterRef::host).filter(hosts::contains).isPresent()) {
+                if (ScopeTranslator.hostOf(cluster).filter(hosts::contains).isPresent()) {
                     Message cla = ScopeTranslator.assignment(model, cluster);
                     byte[] bytes = ContentHash.serialize(cla);
                     assignIfChanged(cluster, cla, bytes, ContentHash.of(bytes), changed);

@@ -49,17 +49,22 @@ class GoldenFilesTest {
         if (Files.exists(mesh)) {
             files.put(io.strait.model.istio.MeshConfig.FILE_NAME, Files.readString(mesh)); // the source root's mesh.yaml
         }
+        MeshModel model = model(files);
+        XdsResources out = new ScopeTranslator().translate(model, proxyFor(name));
+        XdsConsistency.check(out);
+        compare(DIR, name + ".clusters.json", out.clusters());
+        compare(DIR, name + ".endpoints.json", out.endpoints());
+        compare(DIR, name + ".listeners.json", out.listeners());
+        compare(DIR, name + ".routes.json", out.routes());
+    }
+
+    /** The model of a source's files ({@code mesh.yaml} among them for its MeshConfig), validated as ingest would. */
+    static MeshModel model(Map<String, String> files) {
         LoadResult loaded = ConfigLoader.parse(files);
         RevisionOutcome outcome = new RevisionBuilder().build("golden", null, loaded);
         assertThat(outcome).as("golden input must be valid: %s", outcome).isInstanceOf(RevisionOutcome.Accepted.class);
-        MeshModel model = MeshModel.of(((RevisionOutcome.Accepted) outcome).revision().resources().values().stream()
+        return MeshModel.of(((RevisionOutcome.Accepted) outcome).revision().resources().values().stream()
                 .map(e -> e.resource()).toList());
-        XdsResources out = new ScopeTranslator().translate(model, proxyFor(name));
-        XdsConsistency.check(out);
-        compare(name + ".clusters.json", out.clusters());
-        compare(name + ".endpoints.json", out.endpoints());
-        compare(name + ".listeners.json", out.listeners());
-        compare(name + ".routes.json", out.routes());
     }
 
     /**
@@ -77,13 +82,14 @@ class GoldenFilesTest {
                 .withLocality(caseName.endsWith("-locality") ? "eu-west/a" : "");
     }
 
-    private void compare(String file, List<? extends Message> resources) throws IOException {
+    /** Compares resources with the golden file {@code dir/file}, or rewrites it with {@code -Dstrait.golden.update=true}. */
+    static void compare(Path dir, String file, List<? extends Message> resources) throws IOException {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < resources.size(); i++) {
             sb.append(i == 0 ? "\n" : ",\n").append(print(resources.get(i)));
         }
         String actual = sb.append(resources.isEmpty() ? "]\n" : "\n]\n").toString();
-        Path golden = DIR.resolve(file);
+        Path golden = dir.resolve(file);
         if (UPDATE) {
             Files.writeString(golden, actual);
         }

@@ -30,7 +30,12 @@ final class XdsConsistency {
         out.clusters().forEach(c -> clusters.add(c.getName()));
         Set<String> routeNames = new HashSet<>();
         out.routes().forEach(rc -> routeNames.add(rc.getName()));
-        out.endpoints().forEach(e -> assertThat(clusters).contains(e.getClusterName()));
+        // an assignment is named after its EDS cluster's service_name (the cluster's name, or <name>~<network>)
+        Set<String> edsNames = new HashSet<>();
+        out.clusters().stream().filter(c -> c.getType() == io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.EDS)
+                .forEach(c -> edsNames.add(c.getEdsClusterConfig().getServiceName().isEmpty() ? c.getName()
+                        : c.getEdsClusterConfig().getServiceName()));
+        out.endpoints().forEach(e -> assertThat(edsNames).contains(e.getClusterName()));
         out.routes().forEach(rc -> routes(rc, clusters));
         out.listeners().forEach(l -> {
             if (l.hasApiListener()) {

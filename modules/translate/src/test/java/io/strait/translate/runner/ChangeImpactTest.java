@@ -284,6 +284,28 @@ class ChangeImpactTest {
     }
 
     @Test
+    void aNewNetworkGatewayTranslatesEveryScope() {
+        // a gateway changes the assignment names, SNI and endpoints of every service with endpoints behind it,
+        // though the change is about one (perhaps unseen) host
+        Map<ResourceKey, IstioResource> live = parse(MESH);
+        MeshModel before = MeshModel.of(live.values());
+        IstioResource gateway = parse("""
+                apiVersion: networking.istio.io/v1
+                kind: ServiceEntry
+                metadata: {name: eastwest, namespace: istio-system, labels: {topology.istio.io/network: east}}
+                spec:
+                  hosts: [eastwest.istio-system.svc.cluster.local]
+                  addresses: [203.0.113.20]
+                  exportTo: [.]
+                  ports: [{number: 15443, name: tls, protocol: TLS}]
+                  resolution: STATIC
+                """).values().iterator().next();
+        Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
+        next.put(gateway.key(), gateway);
+        assertThat(ChangeImpact.hosts(List.of(new ConfigChange(null, gateway)), before, MeshModel.of(next.values()))).isEmpty();
+    }
+
+    @Test
     void aWorkloadEntryChangeTranslatesEveryScopeSoItsGrpcServerGetsItsNewPort() {
         // a gRPC server's inbound listeners are its own WorkloadEntry's ports (GrpcInbound): once the revision is
         // not endpoint-only (EndpointChanges.movesGrpcServers), the WorkloadEntry must reach the server's scope

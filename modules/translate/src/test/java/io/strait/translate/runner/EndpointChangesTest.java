@@ -180,4 +180,28 @@ class EndpointChangesTest {
         assertThat(ScopeTranslator.assignment(model, "outbound|9000||billing.shop.svc.cluster.local")
                 .getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress().getAddress()).isEqualTo("10.1.0.1");
     }
+
+    private static final String GATEWAY = """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: eastwest, namespace: istio-system, labels: {topology.istio.io/network: east}}
+            spec:
+              hosts: [eastwest.istio-system.svc.cluster.local]
+              ports: [{number: 15443, name: tls, protocol: TLS}]
+              resolution: STATIC
+              endpoints: [{address: 203.0.113.20}]
+            """;
+
+    @Test
+    void aGatewayThatMovesIsAFullTranslationAndAnEndpointBehindItIsNot() {
+        // the gateway's address comes from its endpoints: moving it changes every assignment with east endpoints
+        assertThat(affected(BILLING + "---\n" + GATEWAY, GATEWAY.replace("203.0.113.20", "203.0.113.21"))).isEmpty();
+        // an endpoint change elsewhere, with the gateways as they were, stays endpoint-only (served by name per network)
+        assertThat(affected(BILLING + "---\n" + GATEWAY, """
+                apiVersion: networking.istio.io/v1
+                kind: WorkloadEntry
+                metadata: {name: vm-2, namespace: shop}
+                spec: {address: 10.1.0.2, network: east, labels: {app: billing}}
+                """)).contains(Set.of("billing.shop.svc.cluster.local"));
+    }
 }
