@@ -25,9 +25,11 @@ public final class KubernetesTokenReviewer implements TokenReviewer {
     private final String clusterId;
     private final KubernetesClient client;
     private final String server;
+    private final Duration timeout;
 
-    private KubernetesTokenReviewer(String clusterId, Config config) {
+    private KubernetesTokenReviewer(String clusterId, Config config, Duration timeout) {
         this.clusterId = clusterId;
+        this.timeout = timeout;
         this.server = config.getMasterUrl();
         this.client = new KubernetesClientBuilder().withConfig(config).build();
     }
@@ -63,7 +65,7 @@ public final class KubernetesTokenReviewer implements TokenReviewer {
         }
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         Config config = new ConfigBuilder(base).withRequestTimeout(ms).withConnectionTimeout(ms).withRequestRetryBackoffLimit(0).build();
-        return new KubernetesTokenReviewer(cluster.clusterId(), config);
+        return new KubernetesTokenReviewer(cluster.clusterId(), config, timeout);
     }
 
     @Override
@@ -96,7 +98,20 @@ public final class KubernetesTokenReviewer implements TokenReviewer {
             return "the API server of cluster " + clusterId + " (" + server + ") failed the TokenReview (HTTP " + code + ")"
                     + (e.getStatus() != null && e.getStatus().getMessage() != null ? ": " + e.getStatus().getMessage() : "");
         }
+        if (timedOut(e)) {
+            return "the API server of cluster " + clusterId + " (" + server + ") did not answer the TokenReview within " + timeout.toMillis() + " ms";
+        }
         return "cannot reach the API server of cluster " + clusterId + " (" + server + ") to review the token: " + rootMessage(e);
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.util.concurrent.TimeoutException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.net.http.HttpTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String rootMessage(Throwable e) {

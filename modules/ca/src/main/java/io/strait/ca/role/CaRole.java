@@ -126,7 +126,14 @@ public final class CaRole implements AutoCloseable {
         services.add(0, service.definition());
         trustBundle = new TrustBundleService(keys.roots());
         services.add(1, trustBundle.definition());
-        port = new SecurePort(options.bindHost(), options.securePort(), serving, trust, services, later);
+        try {
+            port = new SecurePort(options.bindHost(), options.securePort(), serving, trust, services, later);
+        } catch (java.io.IOException | RuntimeException e) {
+            if (kubernetesTokens != null) {
+                kubernetesTokens.close(); // its clients' threads would outlive a role that never started
+            }
+            throw e;
+        }
         if (bus != null) {
             publisher = new TrustBundlePublisher(bus, options.trustDomain(), options.replicaId());
             publisher.publish(keys);
