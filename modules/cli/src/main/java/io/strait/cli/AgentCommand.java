@@ -25,8 +25,18 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--secure-address", defaultValue = AgentOptions.DEFAULT_SECURE_ADDRESS, description = "The control plane's secure port (default: ${DEFAULT-VALUE}).")
     String address;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     CertCommand.TokenSource token;
+
+    @Option(names = "--kubernetes-token-file", paramLabel = "FILE", description = "A Kubernetes service-account token to use "
+            + "instead of a join token, reviewed by the CA with the API server of --cluster-id (Istio's projected token: "
+            + "/var/run/secrets/tokens/istio-token, audience istio-ca); read again at every use. Needs --ca-root-file.")
+    Path kubernetesTokenFile;
+
+    @Option(names = "--ca-root-file", paramLabel = "FILE", description = "The mesh's root certificate(s) to trust the CA by (Istio "
+            + "mounts the istio-ca-root-cert ConfigMap as /var/run/secrets/istio/root-cert.pem); required with "
+            + "--kubernetes-token-file, and with a join token it replaces the token's root pin.")
+    Path caRootFile;
 
     @Option(names = "--name", required = true, description = "The workload (pod) name.")
     String name;
@@ -43,7 +53,8 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--ip", defaultValue = "127.0.0.1", description = "The workload's IP, in its node id (default: ${DEFAULT-VALUE}).")
     String ip;
 
-    @Option(names = "--cluster-id", defaultValue = "Kubernetes", description = "Istio's CLUSTER_ID (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cluster-id", defaultValue = "Kubernetes", description = "Istio's CLUSTER_ID, sent to the CA as clusterid: "
+            + "it picks the API server that reviews --kubernetes-token-file (default: ${DEFAULT-VALUE}).")
     String clusterId;
 
     @Option(names = "--cert-ttl", defaultValue = "24h", description = "Certificate lifetime to ask for; renewed at half of it (default: ${DEFAULT-VALUE}).")
@@ -65,8 +76,13 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration ttl = TokenEndpoint.parseTtl(certTtl);
-        AgentOptions options = new AgentOptions(address, token.read(), name, namespace, serviceAccount, labels, ip, clusterId, ttl,
-                KeyType.parse(keyType), out, sdsSocket, xdsDirect, null, Duration.ofSeconds(5), RotationSchedule.ISTIO, Clock.systemUTC());
+        if ((token == null) == (kubernetesTokenFile == null)) {
+            throw new IllegalArgumentException("give the first credential: a join token (--token or --token-file) or a Kubernetes "
+                    + "service-account token (--kubernetes-token-file with --ca-root-file), one of them");
+        }
+        AgentOptions options = new AgentOptions(address, token == null ? null : token.read(), name, namespace, serviceAccount, labels, ip,
+                clusterId, ttl, KeyType.parse(keyType), out, sdsSocket, xdsDirect, null, Duration.ofSeconds(5), RotationSchedule.ISTIO,
+                Clock.systemUTC(), kubernetesTokenFile, caRootFile);
         WorkloadAgent agent = WorkloadAgent.start(options);
         Thread hook = new Thread(agent::close, "strait-agent-stop");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -151,6 +151,12 @@ final class NodeFlags {
             + "(a GitHub Enterprise server: https://HOST/api/v3) (default: ${DEFAULT-VALUE}).")
     java.net.URI githubApiUrl;
 
+    @Option(names = "--kubernetes-tokens", paramLabel = "kubeconfig=PATH|in-cluster,cluster=ID[,audience=AUD]", description = "The CA "
+            + "accepts Kubernetes service-account tokens (strait agent --kubernetes-token-file), reviewed by this cluster's API "
+            + "server (TokenReview; its account needs create on tokenreviews) for audience istio-ca unless audience= says; "
+            + "repeatable, one per cluster; a caller's --cluster-id picks one, the first is the default.")
+    List<String> kubernetesTokens = new ArrayList<>();
+
     @Option(names = "--rollout", paramLabel = "canary=P%,wait=D[,source=NAME]", description = "Staged rollout of every "
             + "revision: first to a deterministic P% of the scopes (at least one), then, after D and only if every canary "
             + "proxy ACKed and none NACKed, to all; a NACK halts it (see strait rollout). Without source=, for every source of "
@@ -239,7 +245,8 @@ final class NodeFlags {
         boolean plugged = caDir != null;
         return new CaOptions(plugged ? caDir : dataDir.resolve("ca"), plugged, KeyType.parse(caKeyType), meshTrustDomain().trustDomain(),
                 bind, securePort,
-                secureSans, Duration.ofHours(24), Duration.ofSeconds(30), "ca-" + (frontId != null ? frontId : bind + ":" + securePort));
+                secureSans, Duration.ofHours(24), Duration.ofSeconds(30), "ca-" + (frontId != null ? frontId : bind + ":" + securePort))
+                .withKubernetesTokens(kubernetesTokens.stream().map(io.strait.ca.auth.TokenReviewCluster::parse).toList());
     }
 
     NodeOptions options(Set<Role> roles) {

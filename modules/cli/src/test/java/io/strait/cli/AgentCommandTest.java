@@ -105,6 +105,22 @@ class AgentCommandTest {
         }
     }
 
+    @Test
+    void aKubernetesTokenWithoutTheCaRootOrNoCredentialAtAll() throws Exception {
+        Path tokenFile = Files.writeString(tmp.resolve("istio-token"), "a.b.c");
+        Result r = run("agent", "--secure-address", "127.0.0.1:" + ca.securePort(), "--kubernetes-token-file", tokenFile.toString(),
+                "--name", "web-1", "-n", "shop", "--sa", "web", "--out", tmp.resolve("w").toString());
+        assertThat(r.code).isNotZero();
+        assertThat(r.err).contains("--kubernetes-token-file needs --ca-root-file");
+        assertNothingWritten(r);
+
+        Result none = run("agent", "--secure-address", "127.0.0.1:" + ca.securePort(), "--name", "web-1", "-n", "shop", "--sa", "web",
+                "--out", tmp.resolve("w").toString());
+        assertThat(none.code).isNotZero();
+        assertThat(none.err).contains("give the first credential: a join token (--token or --token-file) or a Kubernetes service-account token");
+        assertNothingWritten(none);
+    }
+
     private void assertNothingWritten(Result r) throws Exception {
         assertThat(r.err.strip().lines().count()).as(r.err).isEqualTo(1);
         assertThat(r.err).doesNotContain("\tat ").doesNotContain("Exception");

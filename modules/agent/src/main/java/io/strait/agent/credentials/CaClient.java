@@ -27,8 +27,10 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 /**
  * Gets workload credentials from the mesh CA as istio-agent does: a new key each time (generated here, never sent),
  * a CSR with no identity in it (the CA names the identity it authenticated), Istio's CreateCertificate. The first
- * certificate is bought with a join token, trusting the CA only under the root the token names; a renewal presents
- * the current certificate over mutual TLS and trusts the roots the workload holds.
+ * certificate is bought with a join token, trusting the CA only under the root the token names, or with a Kubernetes
+ * service-account token, trusting the roots the operator gave; a renewal presents the current certificate over mutual
+ * TLS and trusts the roots the workload holds. Every call names the workload's cluster in Istio's {@code clusterid}
+ * metadata, which tells the CA whose API server reviews a service-account token.
  */
 public final class CaClient {
     private static final Duration DEADLINE = Duration.ofSeconds(15);
@@ -37,6 +39,7 @@ public final class CaClient {
     private final KeyType keyType;
     private final Duration ttl;
     private final Clock clock;
+    private final String clusterId;
 
     /**
      * @param address the CA's secure port, {@code HOST:PORT}
@@ -44,10 +47,16 @@ public final class CaClient {
      * @param ttl     the lifetime asked for
      */
     public CaClient(String address, KeyType keyType, Duration ttl, Clock clock) {
+        this(address, keyType, ttl, clock, null);
+    }
+
+    /** @param clusterId the workload's cluster (Istio's CLUSTER_ID), sent as {@code clusterid}; null for none */
+    public CaClient(String address, KeyType keyType, Duration ttl, Clock clock, String clusterId) {
         this.address = address;
         this.keyType = keyType;
         this.ttl = ttl;
         this.clock = clock;
+        this.clusterId = clusterId;
     }
 
     /**
@@ -62,21 +71,30 @@ public final class CaClient {
 
     /** The first certificate, with a join token, trusting the CA as {@code caTrust} says ({@code strait cert request --root-cert}). */
     public WorkloadCredentials withToken(String token, X509TrustManager caTrust) {
-        return request(MeshChannels.open(address, TlsChannelCredentials.newBuilder().trustManager(caTrust).build()), token, List.of());
+        return withToken(token, caTrust, "the join token");
+    }
+
+    /**
+     * A certificate bought with a bearer token.
+     *
+     * @param what the token, for messages ("the Kubernetes service-account token in …")
+     */
+    public WorkloadCredentials withToken(String token, X509TrustManager caTrust, String what) {
+        return request(MeshChannels.open(address, TlsChannelCredentials.newBuilder().trustManager(caTrust).build()), token, List.of(), what);
     }
 
     /** A new key and certificate for the same identity, authenticated by {@code current}'s certificate. */
     public WorkloadCredentials renew(WorkloadCredentials current) {
-        return request(MeshChannels.open(address, MeshChannels.mutualTls(current)), null, current.roots());
+        return request(MeshChannels.open(address, MeshChannels.mutualTls(current)), null, current.roots(), "the workload certificate");
     }
 
-    private WorkloadCredentials request(ManagedChannel channel, String token, List<X509Certificate> heldRoots) {
+    private WorkloadCredentials request(ManagedChannel channel, String token, List<X509Certificate> heldRoots, String what) {
         KeyPair key = keyType.generate();
         List<String> pems;
         try {
-            pems = new CertificateServiceClient(channel, DEADLINE).createCertificate(csr(key), ttl, token);
+            pems = new CertificateServiceClient(channel, DEADLINE).createCertificate(csr(key), ttl, token, clusterId);
         } catch (StatusRuntimeException e) {
-            throw new CaRefused(describe(e, address, token != null));
+            throw new CaRefused(describe(e, address, what));
         } finally {
             channel.shutdownNow();
             try {
@@ -119,12 +137,12 @@ public final class CaClient {
     }
 
     /** One line for a failed call: refused credentials, an untrusted CA, an unreachable one, or the CA's reason. */
-    static String describe(StatusRuntimeException e, String address, boolean withToken) {
+    static String describe(StatusRuntimeException e, String address, String what) {
         Status s = e.getStatus();
         String why = s.getDescription() == null ? s.getCode().toString() : s.getDescription();
         switch (s.getCode()) {
             case UNAUTHENTICATED, PERMISSION_DENIED -> {
-                return "the CA at " + address + " refused " + (withToken ? "the join token" : "the workload certificate") + ": " + why;
+                return "the CA at " + address + " refused " + what + ": " + why;
             }
             case UNAVAILABLE -> {
                 for (Throwable t = e; t != null; t = t.getCause()) {
@@ -133,6 +151,10 @@ public final class CaClient {
                     }
                 }
                 Throwable cause = e.getCause();
+                if (cause == null && s.getDescription() != null) {
+                    // the CA answered: it could not check the credential now (an API server it asks is down)
+                    return "the CA at " + address + " cannot check " + what + " now: " + why;
+                }
                 return "cannot reach the CA at " + address + ": " + (cause != null && cause.getMessage() != null ? cause.getMessage() : why)
                         + " (is strait up running there? check --secure-address)";
             }

@@ -12,7 +12,7 @@ import java.util.Map;
  * How one {@link WorkloadAgent} runs: {@code strait agent}'s flags.
  *
  * @param secureAddress  the CA's (and, with {@code xdsDirect}, the control plane's) secure port, {@code HOST:PORT}
- * @param token          the join token for the first certificate
+ * @param token          the join token for the first certificate; null with {@code kubernetesTokenFile}
  * @param pod            the workload's name (the node id's pod)
  * @param namespace      the workload's namespace; must be the token's
  * @param serviceAccount the workload's service account; must be the token's
@@ -28,11 +28,15 @@ import java.util.Map;
  * @param fileRefresh    the bootstrap's {@code file_watcher} refresh interval
  * @param schedule       when to renew and retry
  * @param clock          the agent's clock
+ * @param kubernetesTokenFile a Kubernetes service-account token file to use instead of a join token (Istio's
+ *                       {@code /var/run/secrets/tokens/istio-token}); null for none
+ * @param caRootFile     the CA's roots, to trust it by (required with {@code kubernetesTokenFile}; with a join token it
+ *                       replaces the token's root pin); null for none
  */
 public record AgentOptions(String secureAddress, String token, String pod, String namespace, String serviceAccount,
                            Map<String, String> labels, String ip, String clusterId, Duration certTtl, KeyType keyType, Path out,
                            Path sdsSocket, boolean xdsDirect, XdsUpstream xdsUpstream, Duration fileRefresh,
-                           RotationSchedule schedule, Clock clock) {
+                           RotationSchedule schedule, Clock clock, Path kubernetesTokenFile, Path caRootFile) {
     public static final String DEFAULT_SECURE_ADDRESS = "127.0.0.1:15012";
     public static final Duration DEFAULT_CERT_TTL = Duration.ofHours(24);
     /** Istio's SDS socket, under the output directory. */
@@ -48,6 +52,15 @@ public record AgentOptions(String secureAddress, String token, String pod, Strin
         xdsUpstream = xdsUpstream == null ? XdsUpstream.mutualTls(secureAddress) : xdsUpstream;
     }
 
+    /** Options with a join token and no root file. */
+    public AgentOptions(String secureAddress, String token, String pod, String namespace, String serviceAccount,
+                        Map<String, String> labels, String ip, String clusterId, Duration certTtl, KeyType keyType, Path out,
+                        Path sdsSocket, boolean xdsDirect, XdsUpstream xdsUpstream, Duration fileRefresh,
+                        RotationSchedule schedule, Clock clock) {
+        this(secureAddress, token, pod, namespace, serviceAccount, labels, ip, clusterId, certTtl, keyType, out, sdsSocket, xdsDirect,
+                xdsUpstream, fileRefresh, schedule, clock, null, null);
+    }
+
     /** The defaults: 127.0.0.1, cluster Kubernetes, 24h ECDSA certificates, Istio's schedule, the system clock. */
     public static AgentOptions of(String secureAddress, String token, String pod, String namespace, String serviceAccount, Path out) {
         return new AgentOptions(secureAddress, token, pod, namespace, serviceAccount, Map.of(), "127.0.0.1", "Kubernetes",
@@ -56,22 +69,43 @@ public record AgentOptions(String secureAddress, String token, String pod, Strin
 
     public AgentOptions withCertTtl(Duration ttl) {
         return new AgentOptions(secureAddress, token, pod, namespace, serviceAccount, labels, ip, clusterId, ttl, keyType, out,
-                sdsSocket, xdsDirect, xdsUpstream, fileRefresh, schedule, clock);
+                sdsSocket, xdsDirect, xdsUpstream, fileRefresh, schedule, clock, kubernetesTokenFile, caRootFile);
     }
 
     public AgentOptions withLabels(Map<String, String> newLabels) {
         return new AgentOptions(secureAddress, token, pod, namespace, serviceAccount, newLabels, ip, clusterId, certTtl, keyType, out,
-                sdsSocket, xdsDirect, xdsUpstream, fileRefresh, schedule, clock);
+                sdsSocket, xdsDirect, xdsUpstream, fileRefresh, schedule, clock, kubernetesTokenFile, caRootFile);
     }
 
     public AgentOptions withXdsUpstream(XdsUpstream upstream) {
         return new AgentOptions(secureAddress, token, pod, namespace, serviceAccount, labels, ip, clusterId, certTtl, keyType, out,
-                sdsSocket, xdsDirect, upstream, fileRefresh, schedule, clock);
+                sdsSocket, xdsDirect, upstream, fileRefresh, schedule, clock, kubernetesTokenFile, caRootFile);
     }
 
     public AgentOptions withXdsDirect(boolean direct) {
         return new AgentOptions(secureAddress, token, pod, namespace, serviceAccount, labels, ip, clusterId, certTtl, keyType, out,
-                sdsSocket, direct, xdsUpstream, fileRefresh, schedule, clock);
+                sdsSocket, direct, xdsUpstream, fileRefresh, schedule, clock, kubernetesTokenFile, caRootFile);
+    }
+
+    /**
+     * The first certificate (and one after an expired certificate) bought with the Kubernetes service-account token
+     * in {@code tokenFile} instead of a join token, trusting the CA under the roots in {@code rootFile}.
+     */
+    public AgentOptions withKubernetesToken(Path tokenFile, Path rootFile) {
+        return new AgentOptions(secureAddress, null, pod, namespace, serviceAccount, labels, ip, clusterId, certTtl, keyType, out,
+                sdsSocket, xdsDirect, xdsUpstream, fileRefresh, schedule, clock, tokenFile, rootFile);
+    }
+
+    /** The agent's clock replaced (tests move time). */
+    public AgentOptions withClock(Clock newClock) {
+        return new AgentOptions(secureAddress, token, pod, namespace, serviceAccount, labels, ip, clusterId, certTtl, keyType, out,
+                sdsSocket, xdsDirect, xdsUpstream, fileRefresh, schedule, newClock, kubernetesTokenFile, caRootFile);
+    }
+
+    /** The workload's cluster replaced (Istio's CLUSTER_ID, sent to the CA as {@code clusterid}). */
+    public AgentOptions withClusterId(String id) {
+        return new AgentOptions(secureAddress, token, pod, namespace, serviceAccount, labels, ip, id, certTtl, keyType, out,
+                sdsSocket, xdsDirect, xdsUpstream, fileRefresh, schedule, clock, kubernetesTokenFile, caRootFile);
     }
 
     public Path xdsSocket() {

@@ -9,6 +9,9 @@ import io.strait.agent.proxy.UpstreamChannel;
 import io.strait.agent.proxy.XdsProxy;
 import io.strait.agent.sds.SecretDiscovery;
 import io.strait.agent.socket.UnixSocketServer;
+import io.strait.agent.token.BootstrapCredential;
+import io.strait.agent.token.JoinTokenCredential;
+import io.strait.agent.token.ServiceAccountTokenFile;
 import io.strait.agent.token.TokenCheck;
 import io.strait.agent.trust.TrustBundleWatch;
 import io.strait.ca.token.JoinToken;
@@ -28,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The istio-agent role for one workload: gets a certificate with the join token, then keeps key, certificate and
+ * The istio-agent role for one workload: gets a certificate with its join token or Kubernetes service-account token
+ * ({@link BootstrapCredential}), then keeps key, certificate and
  * roots current — renewed with the certificate itself at half its life (new key each time), roots followed from the
  * CA's trust bundle — in the files, over SDS to Envoy, and on the xDS proxy's upstream connection; writes the
  * workload's gRPC bootstrap. Everything that changes the credentials runs on one thread, so each change is written,
@@ -36,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start} fails with one line (an {@link IllegalArgumentException} or {@link CaClient.CaRefused}) before
  * it writes anything when the token does not fit the flags, has expired, is refused, or the CA is unreachable or not
- * the token's.
+ * the token's. When the certificate expired (the CA was away longer than its life), the token — a service-account
+ * token file read again, as the kubelet rotates it — is the way back.
  */
 public final class WorkloadAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadAgent.class);
@@ -44,7 +49,7 @@ public final class WorkloadAgent implements AutoCloseable {
     private static final Duration FIRST_BUNDLE_WAIT = Duration.ofSeconds(5);
 
     private final AgentOptions options;
-    private final JoinToken claims;
+    private final BootstrapCredential credential;
     private final CaClient ca;
     private final CredentialFiles files;
     private final ScheduledExecutorService thread;
@@ -55,10 +60,10 @@ public final class WorkloadAgent implements AutoCloseable {
     private UpstreamChannel upstream;
     private int failedRenewals;
 
-    private WorkloadAgent(AgentOptions options, JoinToken claims) {
+    private WorkloadAgent(AgentOptions options, BootstrapCredential credential) {
         this.options = options;
-        this.claims = claims;
-        this.ca = new CaClient(options.secureAddress(), options.keyType(), options.certTtl(), options.clock());
+        this.credential = credential;
+        this.ca = new CaClient(options.secureAddress(), options.keyType(), options.certTtl(), options.clock(), options.clusterId());
         this.files = new CredentialFiles(options.out());
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "strait-agent");
@@ -69,8 +74,7 @@ public final class WorkloadAgent implements AutoCloseable {
 
     /** Checks the token, gets the first certificate, opens the sockets, writes the files, schedules renewal. */
     public static WorkloadAgent start(AgentOptions options) throws IOException {
-        JoinToken claims = TokenCheck.check(options.token(), options.namespace(), options.serviceAccount(), options.clock().instant());
-        WorkloadAgent agent = new WorkloadAgent(options, claims);
+        WorkloadAgent agent = new WorkloadAgent(options, credential(options));
         try {
             agent.begin();
             return agent;
@@ -80,8 +84,24 @@ public final class WorkloadAgent implements AutoCloseable {
         }
     }
 
+    /** The join token or the service-account token file the options name, checked against the flags. */
+    static BootstrapCredential credential(AgentOptions options) {
+        Instant now = options.clock().instant();
+        if (options.kubernetesTokenFile() != null) {
+            if (options.token() != null) {
+                throw new IllegalArgumentException("give either a join token (--token/--token-file) or --kubernetes-token-file, not both");
+            }
+            return ServiceAccountTokenFile.check(options.kubernetesTokenFile(), options.caRootFile(), options.namespace(),
+                    options.serviceAccount(), now);
+        }
+        JoinToken claims = TokenCheck.check(options.token(), options.namespace(), options.serviceAccount(), now);
+        List<X509Certificate> roots = options.caRootFile() == null ? List.of()
+                : new io.strait.agent.token.CaRootFile(options.caRootFile()).roots();
+        return new JoinTokenCredential(options.token(), claims, roots);
+    }
+
     private void begin() throws IOException {
-        WorkloadCredentials first = ca.withToken(options.token(), claims.rootFingerprint());
+        WorkloadCredentials first = ca.withToken(credential.bearerToken(), credential.caTrust(List.of()), credential.description());
         current.set(first);
         CountDownLatch bundle = new CountDownLatch(1);
         TrustBundleWatch watch = new TrustBundleWatch(() -> MeshChannels.open(options.secureAddress(), MeshChannels.mutualTls(current.get())),
@@ -107,7 +127,7 @@ public final class WorkloadAgent implements AutoCloseable {
         }
         files.write(initial);
         CredentialFiles.writeAtomically(options.bootstrapFile(), bootstrap().toJson());
-        LOG.info("workload {} holds certificate {} until {} ({} root(s)); files in {}, SDS on {}{}", claims.identity(),
+        LOG.info("workload {} holds certificate {} until {} ({} root(s)); files in {}, SDS on {}{}", identity(initial),
                 initial.serial().toString(16), initial.notAfter(), initial.roots().size(), files.dir(), options.sdsSocket(),
                 options.xdsDirect() ? "" : ", xDS proxy on " + options.xdsSocket() + " to " + options.secureAddress());
         scheduleRenewal(initial);
@@ -134,9 +154,9 @@ public final class WorkloadAgent implements AutoCloseable {
         Instant now = options.clock().instant();
         try {
             WorkloadCredentials next;
-            if (!now.isBefore(held.notAfter()) && now.isBefore(claims.expiresAt())) {
+            if (!now.isBefore(held.notAfter()) && credential.usableAt(now)) {
                 // the certificate expired (the CA was away too long): the token, if still valid, is the way back
-                WorkloadCredentials issued = ca.withToken(options.token(), claims.rootFingerprint());
+                WorkloadCredentials issued = ca.withToken(credential.bearerToken(), credential.caTrust(held.roots()), credential.description());
                 List<X509Certificate> roots = new ArrayList<>(held.roots());
                 issued.roots().stream().filter(r -> !roots.contains(r)).forEach(roots::add);
                 next = issued.withRoots(roots);
@@ -150,8 +170,8 @@ public final class WorkloadAgent implements AutoCloseable {
         } catch (RuntimeException e) {
             failedRenewals++;
             Duration delay = options.schedule().retryDelay(failedRenewals, now, held.notAfter(), ThreadLocalRandom.current().nextDouble());
-            LOG.warn("certificate renewal failed (attempt {}), retrying in {} ms; the current certificate {} until {}: {}", failedRenewals,
-                    delay.toMillis(), now.isBefore(held.notAfter()) ? "stays valid" : "EXPIRED at", held.notAfter(), e.getMessage());
+            LOG.warn("certificate renewal failed (attempt {}), retrying in {} ms; the current certificate {} {}: {}", failedRenewals,
+                    delay.toMillis(), now.isBefore(held.notAfter()) ? "stays valid until" : "EXPIRED at", held.notAfter(), e.getMessage());
             thread.schedule(this::renew, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
@@ -189,6 +209,14 @@ public final class WorkloadAgent implements AutoCloseable {
             return thread.submit(work).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the agent's thread did not answer: " + e.getMessage(), e);
+        }
+    }
+
+    private static String identity(WorkloadCredentials c) {
+        try {
+            return String.join(",", io.strait.ca.identity.SpiffeId.urisOf(c.leaf()));
+        } catch (java.security.GeneralSecurityException e) {
+            return c.leaf().getSubjectX500Principal().getName();
         }
     }
 

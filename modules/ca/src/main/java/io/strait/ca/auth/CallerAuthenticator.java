@@ -4,9 +4,9 @@ import io.strait.ca.identity.SpiffeId;
 import java.util.Optional;
 
 /**
- * One way a caller proves its identity to the CA. Strait has two — an existing workload certificate
- * ({@link ClientCertificateAuthenticator}) and a join token ({@link JoinTokenAuthenticator}) — and this is the seam
- * for a third: Kubernetes service-account tokens checked by TokenReview, once a Kubernetes source is configured.
+ * One way a caller proves its identity to the CA: an existing workload certificate
+ * ({@link ClientCertificateAuthenticator}), a join token ({@link JoinTokenAuthenticator}), or a Kubernetes
+ * service-account token checked by a TokenReview ({@link KubernetesTokenAuthenticator}, with {@code --kubernetes-tokens}).
  */
 public interface CallerAuthenticator {
     /**

@@ -13,6 +13,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.strait.ca.auth.AuthenticationFailed;
+import io.strait.ca.auth.AuthenticationUnavailable;
 import io.strait.ca.auth.Authenticators;
 import io.strait.ca.auth.CallerCredentials;
 import io.strait.ca.identity.SpiffeId;
@@ -34,12 +35,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Istio's {@code CreateCertificate} over the CA core: authenticates the caller (bearer join token or client
  * certificate), signs the CSR for <em>that</em> identity and returns the chain. UNAUTHENTICATED for bad credentials,
+ * UNAVAILABLE when they could not be checked now (an API server reviewing a Kubernetes token is down: retry),
  * INVALID_ARGUMENT with the reason for a bad CSR or TTL, INTERNAL (without details) for anything unexpected — the
  * client never sees a stack trace and the role keeps serving.
  */
 public final class CertificateService {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateService.class);
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    /** Istio's agent names its cluster in this metadata; it picks the API server that reviews a Kubernetes token. */
+    public static final Metadata.Key<String> CLUSTER_ID = Metadata.Key.of("clusterid", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<CallerCredentials> CREDENTIALS = Context.key("strait-ca-caller");
 
     private final Supplier<CertificateAuthority> ca;
@@ -78,6 +82,12 @@ public final class CertificateService {
         SpiffeId identity;
         try {
             identity = authenticators.authenticate(credentials == null ? new CallerCredentials(null, List.of()) : credentials);
+        } catch (AuthenticationUnavailable e) {
+            refused.incrementAndGet();
+            metrics.unauthenticated();
+            LOG.warn("certificate request refused: the caller's credentials could not be checked ({})", e.getMessage());
+            response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+            return;
         } catch (AuthenticationFailed e) {
             refused.incrementAndGet();
             metrics.unauthenticated();
@@ -129,7 +139,7 @@ public final class CertificateService {
                     // no client certificate: the token, if any, decides
                 }
             }
-            Context ctx = Context.current().withValue(CREDENTIALS, new CallerCredentials(token, peer));
+            Context ctx = Context.current().withValue(CREDENTIALS, new CallerCredentials(token, peer, headers.get(CLUSTER_ID)));
             return Contexts.interceptCall(ctx, call, headers, next);
         }
     }

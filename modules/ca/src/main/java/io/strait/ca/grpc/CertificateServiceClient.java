@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A client of Istio's CSR API, as istio-agent calls it: the CSR, the requested TTL in seconds and, for a first
- * certificate, the join token as {@code authorization: Bearer <token>}. For renewal, open the channel with the current
- * certificate as client certificate and pass no token.
+ * certificate, the join token or Kubernetes service-account token as {@code authorization: Bearer <token>}, and the
+ * caller's cluster as {@code clusterid} metadata. For renewal, open the channel with the current certificate as client
+ * certificate and pass no token.
  */
 public final class CertificateServiceClient {
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -35,10 +36,27 @@ public final class CertificateServiceClient {
      * @throws io.grpc.StatusRuntimeException with the CA's reason when it refuses
      */
     public List<String> createCertificate(String csrPem, Duration ttl, String bearerToken) {
+        return createCertificate(csrPem, ttl, bearerToken, null);
+    }
+
+    /**
+     * Asks for a certificate, naming the caller's cluster as Istio's agent does.
+     *
+     * @param bearerToken a join token or a service-account token, or null to rely on the channel's client certificate
+     * @param clusterId   the caller's cluster ({@code clusterid} metadata), or null for none
+     * @return the PEM chain, leaf first
+     * @throws io.grpc.StatusRuntimeException with the CA's reason when it refuses
+     */
+    public List<String> createCertificate(String csrPem, Duration ttl, String bearerToken, String clusterId) {
         Channel ch = channel;
+        Metadata headers = new Metadata();
         if (bearerToken != null) {
-            Metadata headers = new Metadata();
             headers.put(AUTHORIZATION, "Bearer " + bearerToken);
+        }
+        if (clusterId != null && !clusterId.isBlank()) {
+            headers.put(CertificateService.CLUSTER_ID, clusterId);
+        }
+        if (headers.keys().size() > 0) {
             ch = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
         }
         IstioCertificateRequest request = new IstioCertificateRequest(csrPem, ttl.toSeconds(), Struct.getDefaultInstance());

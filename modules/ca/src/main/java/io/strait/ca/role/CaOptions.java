@@ -1,5 +1,6 @@
 package io.strait.ca.role;
 
+import io.strait.ca.auth.TokenReviewCluster;
 import io.strait.ca.grpc.ServingIdentity;
 import io.strait.ca.keys.KeyType;
 import java.nio.file.Path;
@@ -20,9 +21,12 @@ import java.util.List;
  * @param servingTtl     lifetime of the secure port's certificate (renewed at half of it)
  * @param reloadInterval how often a plugged-in CA directory is re-read for rotated roots or keys
  * @param replicaId      this CA replica's id, recorded on the trust bundle it publishes
+ * @param kubernetesTokens clusters whose API servers review Kubernetes service-account tokens as credentials
+ *                         ({@code --kubernetes-tokens}); empty: join tokens and certificates only
  */
 public record CaOptions(Path caDir, boolean pluggedIn, KeyType keyType, String trustDomain, String bindHost, int securePort,
-                        List<String> servingHosts, Duration servingTtl, Duration reloadInterval, String replicaId) {
+                        List<String> servingHosts, Duration servingTtl, Duration reloadInterval, String replicaId,
+                        List<TokenReviewCluster> kubernetesTokens) {
     /** Istio's default trust domain. */
     public static final String DEFAULT_TRUST_DOMAIN = "cluster.local";
     /** istiod's secure port. */
@@ -30,6 +34,19 @@ public record CaOptions(Path caDir, boolean pluggedIn, KeyType keyType, String t
 
     public CaOptions {
         servingHosts = List.copyOf(servingHosts);
+        kubernetesTokens = TokenReviewCluster.distinct(kubernetesTokens == null ? List.of() : kubernetesTokens);
+    }
+
+    /** Options without Kubernetes token review. */
+    public CaOptions(Path caDir, boolean pluggedIn, KeyType keyType, String trustDomain, String bindHost, int securePort,
+                     List<String> servingHosts, Duration servingTtl, Duration reloadInterval, String replicaId) {
+        this(caDir, pluggedIn, keyType, trustDomain, bindHost, securePort, servingHosts, servingTtl, reloadInterval, replicaId, List.of());
+    }
+
+    /** These options, accepting service-account tokens reviewed by {@code clusters}' API servers. */
+    public CaOptions withKubernetesTokens(List<TokenReviewCluster> clusters) {
+        return new CaOptions(caDir, pluggedIn, keyType, trustDomain, bindHost, securePort, servingHosts, servingTtl, reloadInterval,
+                replicaId, clusters);
     }
 
     /** The defaults {@code strait up} uses: a root created in {@code caDir} on first start, ECDSA, cluster.local. */

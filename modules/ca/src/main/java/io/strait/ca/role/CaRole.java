@@ -3,6 +3,11 @@ package io.strait.ca.role;
 import io.grpc.ServerServiceDefinition;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.ca.auth.Authenticators;
+import io.strait.ca.auth.CallerAuthenticator;
+import io.strait.ca.auth.KubernetesTokenAuthenticator;
+import io.strait.ca.auth.KubernetesTokenReviewer;
+import io.strait.ca.auth.TokenReviewCache;
+import io.strait.ca.auth.TokenReviewCluster;
 import io.strait.ca.auth.ClientCertificateAuthenticator;
 import io.strait.ca.auth.JoinTokenAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -59,6 +64,7 @@ public final class CaRole implements AutoCloseable {
     private ScheduledExecutorService timer;
     private final MeterRegistry metrics;
     private DeferredServices later;
+    private KubernetesTokenAuthenticator kubernetesTokens;
 
     /**
      * @param bus           where the trust bundle goes; null runs without a bus (tests, {@code token create --ca-dir})
@@ -107,15 +113,27 @@ public final class CaRole implements AutoCloseable {
         serving = new ServingIdentity(options.servingDnsNames(), options.servingIps(), options.servingTtl());
         serving.renew(ca.get());
         trust = new MeshTrust(keys.roots());
-        service = new CertificateService(ca::get, new Authenticators(List.of(
+        List<CallerAuthenticator> chain = new ArrayList<>(List.of(
                 new ClientCertificateAuthenticator(() -> ca.get().keys(), options.trustDomain(), clock),
-                new JoinTokenAuthenticator(tokens::get))),
+                new JoinTokenAuthenticator(tokens::get, !options.kubernetesTokens().isEmpty())));
+        if (!options.kubernetesTokens().isEmpty()) {
+            kubernetesTokens = kubernetesTokens(options, clock);
+            chain.add(kubernetesTokens);
+        }
+        service = new CertificateService(ca::get, new Authenticators(chain),
                 new CertificateMetrics(metrics, () -> ca.get().keys().root().getNotAfter().toInstant().getEpochSecond()));
         List<ServerServiceDefinition> services = new ArrayList<>(extraServices);
         services.add(0, service.definition());
         trustBundle = new TrustBundleService(keys.roots());
         services.add(1, trustBundle.definition());
-        port = new SecurePort(options.bindHost(), options.securePort(), serving, trust, services, later);
+        try {
+            port = new SecurePort(options.bindHost(), options.securePort(), serving, trust, services, later);
+        } catch (java.io.IOException | RuntimeException e) {
+            if (kubernetesTokens != null) {
+                kubernetesTokens.close(); // its clients' threads would outlive a role that never started
+            }
+            throw e;
+        }
         if (bus != null) {
             publisher = new TrustBundlePublisher(bus, options.trustDomain(), options.replicaId());
             publisher.publish(keys);
@@ -130,6 +148,22 @@ public final class CaRole implements AutoCloseable {
         LOG.info("CA for trust domain {} serving on {}:{} ({}, root {})", options.trustDomain(), options.bindHost(), port.port(),
                 options.pluggedIn() ? "plugged-in CA " + options.caDir() : "CA in " + options.caDir(), keys.rootFingerprint());
         return this;
+    }
+
+    /** One reviewer per {@code --kubernetes-tokens} cluster; a kubeconfig that cannot be used stops the start with its name. */
+    private static KubernetesTokenAuthenticator kubernetesTokens(CaOptions options, Clock clock) {
+        List<KubernetesTokenAuthenticator.Cluster> clusters = new ArrayList<>();
+        try {
+            for (TokenReviewCluster c : options.kubernetesTokens()) {
+                clusters.add(new KubernetesTokenAuthenticator.Cluster(c, KubernetesTokenReviewer.open(c, KubernetesTokenReviewer.DEFAULT_TIMEOUT)));
+                LOG.info("accepting service-account tokens of cluster {} (audiences {}), reviewed with {}", c.clusterId(), c.audiences(),
+                        c.inCluster() ? "the in-cluster config" : c.kubeconfig());
+            }
+        } catch (RuntimeException e) {
+            clusters.forEach(c -> c.reviewer().close());
+            throw e;
+        }
+        return new KubernetesTokenAuthenticator(clusters, options.trustDomain(), new TokenReviewCache(clock));
     }
 
     private void use(CaKeys keys) {
@@ -218,6 +252,9 @@ public final class CaRole implements AutoCloseable {
         }
         if (publisher != null) {
             publisher.close();
+        }
+        if (kubernetesTokens != null) {
+            kubernetesTokens.close();
         }
     }
 }

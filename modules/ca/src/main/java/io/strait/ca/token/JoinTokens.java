@@ -136,6 +136,15 @@ public final class JoinTokens {
     }
 
     /**
+     * Whether {@code token} presents itself as a join token (its header's {@code typ}), so that a CA that also reviews
+     * Kubernetes tokens sends each to the authenticator that can check it — a join token never to an API server.
+     * Says nothing about whether the token is valid.
+     */
+    public static boolean isJoinToken(String token) {
+        return UnverifiedJwt.read(token).map(j -> TYPE.equals(j.type())).orElse(false);
+    }
+
+    /**
      * What a token claims, <em>without verifying it</em>: for a new workload, which must learn the root fingerprint
      * from its token before it can check the CA it talks to. A CA never trusts this.
      */
