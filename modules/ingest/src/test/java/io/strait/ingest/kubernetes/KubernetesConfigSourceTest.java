@@ -116,7 +116,8 @@ class KubernetesConfigSourceTest {
 
                     // fixed: the broken one goes, another good one comes, and a new revision is live with both good ones
                     k.client().genericKubernetesResources(VS).inNamespace("bookinfo").withName("broken").delete();
-                    k.client().genericKubernetesResources(VS).inNamespace("bookinfo").resource(virtualService("reviews-b", good)).create();
+                    k.client().genericKubernetesResources(VS).inNamespace("bookinfo").resource(virtualService("reviews-b",
+                            Map.of("hosts", List.of("reviews.example.com"), "http", good.get("http")))).create();
                     RevisionStatus fixed = await().atMost(Duration.ofSeconds(60)).until(() -> status(source),
                             s -> s.live().resources() == 2);
                     assertThat(fixed.live().revision()).isNotEqualTo(live);
