@@ -140,6 +140,7 @@ public final class KubernetesRegistrySource implements AutoCloseable {
     private void connect() {
         stopInformers();
         syncing = true;
+        lastInformerError = "";
         int mineGeneration = ++generation;
         try {
             if (client == null) {
@@ -306,6 +307,11 @@ public final class KubernetesRegistrySource implements AutoCloseable {
         }
         try {
             client.getKubernetesVersion();
+            if (!health.connected() && syncing && !lastInformerError.isEmpty()) {
+                // the server answers but a list keeps failing (RBAC, a missing API): say so rather than wait quietly
+                unsynced("the API server answers but listing fails: " + lastInformerError
+                        + "; check the RBAC (list/watch services, endpointslices, pods, nodes, namespaces)");
+            }
             if (!health.connected() && !syncing) {
                 EVENTS.info("cluster {}: API server answers again; relisting everything", options.cluster());
                 connect();
@@ -317,8 +323,12 @@ public final class KubernetesRegistrySource implements AutoCloseable {
     }
 
     private void disconnected(String reason) {
+        unsynced("API server unreachable: " + reason);
+    }
+
+    private void unsynced(String reason) {
         long now = System.currentTimeMillis();
-        String line = "API server unreachable: " + reason + "; keeping the last published endpoints";
+        String line = reason + "; keeping the last published endpoints";
         if (health.unreachable(now, line)) {
             EVENTS.warn("cluster {}: {}", options.cluster(), line);
             writeStatus();
