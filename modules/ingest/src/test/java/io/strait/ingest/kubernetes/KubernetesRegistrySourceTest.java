@@ -96,6 +96,8 @@ class KubernetesRegistrySourceTest {
     void publishesServicesWithTheirEndpointsUpdatesAndTombstones(@TempDir Path dir) throws Exception {
         try (MockCluster k = new MockCluster().start()) {
             bookinfo(k, "10.1.0.5", "eu-west-1a");
+            k.client().services().resource(new io.fabric8.kubernetes.api.model.ServiceBuilder(MockCluster.service("bookinfo", "dup", "10.96.0.12", 80))
+                    .editSpec().addNewPort().withName("http-alt").withPort(80).endPort().endSpec().build()).create();
             KubernetesClusterOptions options = KubernetesClusterOptions.parse("kubeconfig=" + k.kubeconfig(dir, "east") + ",cluster=east,network=net-east", false);
             try (KubernetesRegistrySource source = new KubernetesRegistrySource(bus, options, FAST).start()) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> record("east/bookinfo/reviews") != null);
@@ -117,6 +119,9 @@ class KubernetesRegistrySourceTest {
                         .containsEntry("topology.istio.io/cluster", "east").containsEntry("topology.istio.io/network", "net-east");
                 await().atMost(Duration.ofSeconds(10)).until(() -> status("east") != null && status("east").connected());
                 assertThat(status("east").services()).isEqualTo(1);
+                assertThat(status("east").error()).as("a Service whose ports conflict is named, the others are served")
+                        .contains("cluster east: Service bookinfo/dup is left out").contains("port 80/TCP");
+                assertThat(endpoints()).doesNotContainKey("east/bookinfo/dup");
                 assertThat(status("east").endpoints()).isEqualTo(1);
 
                 // the slice goes: the Service stays, without endpoints
