@@ -18,6 +18,20 @@ final class NodeFlags {
             + "(default: the folder config-sources).")
     List<String> configs = new ArrayList<>();
 
+    @Option(names = "--kubernetes", paramLabel = "kubeconfig=PATH,cluster=ID[,network=NET][,config=true][,domain=D]",
+            description = "A Kubernetes cluster, repeatable: its Services, EndpointSlices, Pods, Nodes and Namespaces are published "
+            + "as the cluster's registry on strait.endpoints.v1; config=true also reads its Istio objects as config source "
+            + "kubernetes:ID. kubeconfig=in-cluster (or none, in a pod) uses the pod's service account.")
+    List<String> kubernetes = new ArrayList<>();
+
+    /** The clusters of {@code --kubernetes}, each kubeconfig read now so a bad one is a clear message at start. */
+    List<io.strait.ingest.kubernetes.KubernetesClusterOptions> kubernetesSources() {
+        var clusters = io.strait.ingest.kubernetes.KubernetesClusterOptions.parseAll(kubernetes,
+                io.strait.ingest.kubernetes.KubernetesClusterOptions.runningInPod(System.getenv()));
+        clusters.forEach(io.strait.ingest.kubernetes.ClusterClients::config);
+        return clusters;
+    }
+
     /** The folder source among {@code --config}s (or set by demo); null when every source is a git repository. */
     Path config = Path.of("config-sources");
 
@@ -274,6 +288,7 @@ final class NodeFlags {
                 .withXdsSecurity(plaintextXds, identityDir, secretDir)
                 .withTrustDomainAliases(meshTrustDomain().aliases())
                 .withHooks(webhookSecretFile == null ? null : secret("--webhook-secret-file", webhookSecretFile), notifications())
-                .withGitSources(gitSources());
+                .withGitSources(gitSources())
+                .withKubernetesSources(kubernetesSources());
     }
 }

@@ -54,6 +54,8 @@ public final class UpCommand implements Callable<Integer> {
                 }
                 flags.options(roles).gitSources().forEach(g -> System.out.println("  ingest     following " + g.sourceName()
                         + " every " + g.poll().toSeconds() + " s"));
+                flags.options(roles).kubernetesSources().forEach(k -> System.out.println("  ingest     reading cluster " + k.cluster()
+                        + (k.network().isEmpty() ? "" : " (network " + k.network() + ")") + (k.config() ? ", its Istio objects as " + k.sourceName() : "")));
             }
             if (roles.contains(Role.XDS)) {
                 System.out.println("  xds        " + (node.xdsPort() > 0 ? "ADS (gRPC, plaintext) on " + flags.bind + ":" + node.xdsPort() + "; "

@@ -5,6 +5,9 @@ import io.strait.ingest.api.ApiSource;
 import io.strait.ingest.folder.FolderIngest;
 import io.strait.ingest.git.GitSource;
 import io.strait.ingest.git.GitSourceOptions;
+import io.strait.ingest.kubernetes.KubernetesClusterOptions;
+import io.strait.ingest.kubernetes.KubernetesSources;
+import io.strait.ingest.registry.RegistryHosts;
 import io.strait.ingest.source.FetchTriggers;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,6 +28,9 @@ public final class IngestVerticle extends VerticleBase {
     private final Path meshConfig;
     private final List<GitSourceOptions> git;
     private final Path dataDir;
+    private final List<KubernetesClusterOptions> kubernetes;
+    private RegistryHosts registry;
+    private KubernetesSources kubernetesSources;
     private final FetchTriggers triggers = new FetchTriggers();
     private final List<GitSource> gitSources = new ArrayList<>();
     private FolderIngest ingest;
@@ -50,6 +56,13 @@ public final class IngestVerticle extends VerticleBase {
      * @param dataDir where git sources keep their clones ({@code <dataDir>/git/})
      */
     public IngestVerticle(BusConfig bus, Path folder, String source, Path meshConfig, List<GitSourceOptions> git, Path dataDir) {
+        this(bus, folder, source, meshConfig, git, dataDir, List.of());
+    }
+
+    /** @param kubernetes the clusters whose registries (and, with {@code config=true}, Istio objects) are read */
+    public IngestVerticle(BusConfig bus, Path folder, String source, Path meshConfig, List<GitSourceOptions> git, Path dataDir,
+                          List<KubernetesClusterOptions> kubernetes) {
+        this.kubernetes = List.copyOf(kubernetes);
         this.bus = bus;
         this.folder = folder;
         this.source = source;
@@ -71,14 +84,20 @@ public final class IngestVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         return vertx.executeBlocking(() -> {
+            // the clusters' services are real hosts to validation: read what the bus has of them before the first revision
+            registry = new RegistryHosts(bus).start(Duration.ofSeconds(5));
             // first, so that what was applied before a restart is the base of the next apply from the moment it is served
-            api = new ApiSource(bus).start();
+            api = new ApiSource(bus, registry).start();
+            if (!kubernetes.isEmpty()) {
+                kubernetesSources = KubernetesSources.start(bus, kubernetes, registry);
+            }
             if (folder != null) {
-                ingest = new FolderIngest(bus, folder, source, Duration.ofMillis(50), meshConfig).start();
+                ingest = new FolderIngest(bus, folder, source, Duration.ofMillis(50),
+                        io.strait.ingest.IngestOptions.DEFAULTS.withMeshConfig(meshConfig), registry).start();
             }
             for (GitSourceOptions options : git) {
                 // start() fetches once: an unreachable repository ends in a rejected status, not a failed start
-                GitSource s = new GitSource(bus, options, dataDir).start();
+                GitSource s = new GitSource(bus, options, dataDir, registry).start();
                 gitSources.add(s);
                 triggers.add(s);
             }
@@ -95,6 +114,12 @@ public final class IngestVerticle extends VerticleBase {
             }
             if (ingest != null) {
                 ingest.close();
+            }
+            if (kubernetesSources != null) {
+                kubernetesSources.close();
+            }
+            if (registry != null) {
+                registry.close();
             }
             ApiSource stopping = api;
             api = null;

@@ -28,17 +28,37 @@ import java.util.Set;
  * @param webhookSecret the {@code --webhook-secret-file} contents, or null: {@code POST /webhooks/git} is off
  * @param notifications where revision events are sent ({@code --notify-url}, {@code --notify-github-status})
  * @param gitSources the git repositories the ingest role follows besides (or instead of) the folder
+ * @param kubernetesSources the clusters the ingest role reads registries (and, {@code config=true}, Istio objects) from
+ *                   ({@code --kubernetes})
  */
 public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
                           int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca,
                           boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases,
                           byte[] webhookSecret, io.strait.cli.notify.NotifyOptions notifications,
-                          java.util.List<io.strait.ingest.git.GitSourceOptions> gitSources) {
+                          java.util.List<io.strait.ingest.git.GitSourceOptions> gitSources,
+                          java.util.List<io.strait.ingest.kubernetes.KubernetesClusterOptions> kubernetesSources) {
 
     public NodeOptions {
+        kubernetesSources = kubernetesSources == null ? java.util.List.of() : java.util.List.copyOf(kubernetesSources);
         trustDomainAliases = Set.copyOf(trustDomainAliases);
         notifications = notifications == null ? io.strait.cli.notify.NotifyOptions.none() : notifications;
         gitSources = gitSources == null ? java.util.List.of() : java.util.List.copyOf(gitSources);
+    }
+
+    /** Options without Kubernetes sources. */
+    public NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dataDir, Path configDir, String xdsHost,
+                       int xdsPort, int adminPort, String frontId, int groupSessionTimeoutMs, Path meshConfig, CaOptions ca,
+                       boolean plaintextXds, Path identityDir, Path secretDir, Set<String> trustDomainAliases,
+                       byte[] webhookSecret, io.strait.cli.notify.NotifyOptions notifications,
+                       java.util.List<io.strait.ingest.git.GitSourceOptions> gitSources) {
+        this(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs, meshConfig, ca,
+                plaintextXds, identityDir, secretDir, trustDomainAliases, webhookSecret, notifications, gitSources, java.util.List.of());
+    }
+
+    /** The same options with these Kubernetes clusters ({@code --kubernetes}). */
+    public NodeOptions withKubernetesSources(java.util.List<io.strait.ingest.kubernetes.KubernetesClusterOptions> clusters) {
+        return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
+                meshConfig, ca, plaintextXds, identityDir, secretDir, trustDomainAliases, webhookSecret, notifications, gitSources, clusters);
     }
 
     /** Options without webhooks, notifications or git sources. */
@@ -52,13 +72,13 @@ public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dat
     /** The same options with the admin port's webhook secret and the revision notifications set. */
     public NodeOptions withHooks(byte[] secret, io.strait.cli.notify.NotifyOptions notifications) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintextXds, identityDir, secretDir, trustDomainAliases, secret, notifications, gitSources);
+                meshConfig, ca, plaintextXds, identityDir, secretDir, trustDomainAliases, secret, notifications, gitSources, kubernetesSources);
     }
 
     /** The same options with these git sources. */
     public NodeOptions withGitSources(java.util.List<io.strait.ingest.git.GitSourceOptions> git) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintextXds, identityDir, secretDir, trustDomainAliases, webhookSecret, notifications, git);
+                meshConfig, ca, plaintextXds, identityDir, secretDir, trustDomainAliases, webhookSecret, notifications, git, kubernetesSources);
     }
 
     /** Options with the plaintext xDS port on, no front identity directory and no secret store. */
@@ -71,13 +91,13 @@ public record NodeOptions(Set<Role> roles, String kafka, int kafkaPort, Path dat
     /** The same options with the front's xDS security set. */
     public NodeOptions withXdsSecurity(boolean plaintext, Path identity, Path secrets) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintext, identity, secrets, trustDomainAliases, webhookSecret, notifications, gitSources);
+                meshConfig, ca, plaintext, identity, secrets, trustDomainAliases, webhookSecret, notifications, gitSources, kubernetesSources);
     }
 
     /** The same options with the trust domain aliases the mesh's MeshConfig names. */
     public NodeOptions withTrustDomainAliases(Set<String> aliases) {
         return new NodeOptions(roles, kafka, kafkaPort, dataDir, configDir, xdsHost, xdsPort, adminPort, frontId, groupSessionTimeoutMs,
-                meshConfig, ca, plaintextXds, identityDir, secretDir, aliases, webhookSecret, notifications, gitSources);
+                meshConfig, ca, plaintextXds, identityDir, secretDir, aliases, webhookSecret, notifications, gitSources, kubernetesSources);
     }
 
     /** Every trust domain whose identities count as this mesh's: the CA's, then the aliases. */

@@ -98,9 +98,10 @@ public final class StraitNode implements AutoCloseable {
                 sources.add(options.sourceName());
             }
             options.gitSources().forEach(g -> sources.add(g.sourceName()));
+            options.kubernetesSources().stream().filter(k -> k.config()).forEach(k -> sources.add(k.sourceName()));
             rollouts = io.strait.cli.rollout.RolloutPolicies.controller(bus, rolloutSpecs, sources).start();
             ingest = new IngestVerticle(bus, options.configDir(), options.sourceName(), options.meshConfig(), options.gitSources(),
-                    options.dataDir());
+                    options.dataDir(), options.kubernetesSources());
             deploy(ingest);
         }
         if (caDeployment != null) {

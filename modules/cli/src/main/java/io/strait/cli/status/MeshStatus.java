@@ -17,15 +17,24 @@ import java.util.Map;
  * @param lost     proxy ids registered by fronts whose lease ran out (crashed, and the proxy did not reconnect
  *                 elsewhere): not counted as connected, nor by rollouts
  * @param rollouts the staged rollouts' states ({@code --rollout}), one per revision that had one
+ * @param registries each Kubernetes cluster's registry source: connected, or stale since when ({@code strait.registries.v1})
  */
 public record MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List<ScopeCoverage> coverage,
-                         List<String> lost, List<io.strait.bus.envelope.RolloutState> rollouts) {
+                         List<String> lost, List<io.strait.bus.envelope.RolloutState> rollouts,
+                         List<io.strait.bus.envelope.RegistryStatus> registries) {
     public MeshStatus {
+        registries = registries == null ? List.of() : registries;
         proxies = proxies == null ? List.of() : proxies;
         sources = sources == null ? List.of() : sources;
         coverage = coverage == null ? List.of() : coverage;
         lost = lost == null ? List.of() : lost;
         rollouts = rollouts == null ? List.of() : rollouts;
+    }
+
+    /** A status without registries (no Kubernetes source has written one). */
+    public MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List<ScopeCoverage> coverage, List<String> lost,
+                      List<io.strait.bus.envelope.RolloutState> rollouts) {
+        this(proxies, sources, coverage, lost, rollouts, List.of());
     }
 
     public MeshStatus(List<Proxy> proxies, List<RevisionStatus> sources, List<ScopeCoverage> coverage, List<String> lost) {

@@ -28,6 +28,7 @@ public final class StatusReader {
         Map<String, byte[]> coverage = TopicSnapshot.read(bus, Topics.XDS_COVERAGE, timeout);
         Map<String, byte[]> leases = TopicSnapshot.read(bus, Topics.FRONTS, timeout);
         Map<String, byte[]> rolloutRecords = TopicSnapshot.read(bus, Topics.ROLLOUTS, timeout);
+        Map<String, byte[]> registryRecords = TopicSnapshot.read(bus, Topics.REGISTRIES, timeout);
         long now = System.currentTimeMillis();
         List<MeshStatus.Proxy> proxies = new ArrayList<>();
         List<String> lost = new ArrayList<>();
@@ -55,6 +56,9 @@ public final class StatusReader {
                 rollouts.add(Json.read(v, RolloutState.class));
             }
         });
-        return new MeshStatus(proxies, sources, covered, lost, rollouts);
+        List<io.strait.bus.envelope.RegistryStatus> registries = new ArrayList<>();
+        registryRecords.values().forEach(v -> registries.add(Json.read(v, io.strait.bus.envelope.RegistryStatus.class)));
+        registries.sort(Comparator.comparing(io.strait.bus.envelope.RegistryStatus::cluster));
+        return new MeshStatus(proxies, sources, covered, lost, rollouts, registries);
     }
 }

@@ -62,6 +62,7 @@ public final class StatusTable {
         } else {
             table(out, sources);
         }
+        registries(out, status.registries(), System.currentTimeMillis());
         for (RevisionStatus s : status.sources()) {
             // a live revision's warnings are findings about config that is serving now (a JWKS that cannot be
             // fetched keeps its issuer's tokens refused): status is where an operator looks, so they are listed
@@ -84,6 +85,23 @@ public final class StatusTable {
             }
         }
         return out.toString();
+    }
+
+    /** The registries section: one row per cluster, connected or STALE for how long, and its error. */
+    static void registries(StringBuilder out, List<io.strait.bus.envelope.RegistryStatus> registries, long now) {
+        if (registries.isEmpty()) {
+            return;
+        }
+        out.append("\nRegistries:\n");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("CLUSTER", "NETWORK", "STATE", "SERVICES", "ENDPOINTS", "ERROR"));
+        for (io.strait.bus.envelope.RegistryStatus r : registries) {
+            String state = r.connected() ? "connected" : r.staleSince() > 0
+                    ? "STALE for " + java.time.Duration.ofMillis(Math.max(0, now - r.staleSince())).toSeconds() + " s" : "not connected";
+            rows.add(List.of(r.cluster(), r.network().isEmpty() ? "-" : r.network(), state, String.valueOf(r.services()),
+                    String.valueOf(r.endpoints()), r.error().isEmpty() ? "-" : r.error()));
+        }
+        table(out, rows);
     }
 
     private static void table(StringBuilder out, List<List<String>> rows) {

@@ -40,4 +40,21 @@ class StatusTableTest {
 
         assertThat(StatusTable.render(status)).doesNotContain("warning");
     }
+
+    @Test
+    void registriesShowEachClusterConnectedOrStaleForHowLong() {
+        long now = 1_000_000;
+        var east = new io.strait.bus.envelope.RegistryStatus(1, "east", "net-1", "kubernetes:east", true, now - 5000, 0, 12, 40, "", now);
+        var west = new io.strait.bus.envelope.RegistryStatus(1, "west", "", "kubernetes:west", false, now - 90_000, now - 75_000, 3, 9,
+                "API server unreachable: Connection refused; keeping the last published endpoints", now);
+        StringBuilder out = new StringBuilder();
+        StatusTable.registries(out, List.of(east, west), now);
+
+        assertThat(out.toString()).contains("Registries:").contains("CLUSTER  NETWORK  STATE")
+                .containsPattern("east +net-1 +connected +12 +40 +-")
+                .containsPattern("west +- +STALE for 75 s +3 +9 +API server unreachable: Connection refused");
+        String json = new String(io.strait.model.json.Json.write(new MeshStatus(List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(west))), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).contains("\"registries\"").contains("\"staleSince\":" + (now - 75_000));
+    }
 }

@@ -93,7 +93,24 @@ public final class AnalysisInput {
     record RegisteredHost(String host, String namespace, List<String> exportTo, List<Integer> ports) {
     }
 
+    /**
+     * A Service a Kubernetes cluster publishes on {@code strait.endpoints.v1} (by any registry source): a real host
+     * of the mesh although no file declares it.
+     *
+     * @param host      its hostname ({@code <svc>.<ns>.svc.<domain>})
+     * @param namespace its namespace (Kubernetes Services are visible everywhere unless exported otherwise)
+     * @param ports     its port numbers, over every cluster that has it
+     */
+    public record ClusterHost(String host, String namespace, List<Integer> ports) {
+        public ClusterHost {
+            ports = List.copyOf(ports);
+        }
+    }
+
     private final Map<String, List<Doc>> byKind = new HashMap<>();
+    /** The hosts the clusters' registries publish, after the documents' own in lookup order. */
+    private List<ClusterHost> clusterHosts = List.of();
+    private java.util.Set<String> clusterHostNames = java.util.Set.of();
     private final MeshSettings mesh;
     /** istioctl analyze's default ingress gateway's Pod and Service by kind, built on first use. */
     private Map<String, Doc> defaultIngress;
@@ -204,6 +221,22 @@ public final class AnalysisInput {
         }
     }
 
+    /**
+     * Adds the hosts of the clusters' registries: a destination they name exists, with their ports. Call before any
+     * analyzer looks a host up.
+     */
+    public AnalysisInput withClusterHosts(Collection<ClusterHost> hosts) {
+        clusterHosts = List.copyOf(hosts);
+        clusterHostNames = clusterHosts.stream().map(ClusterHost::host).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.hosts = null;
+        return this;
+    }
+
+    /** True when a cluster's registry publishes this hostname. */
+    public boolean inClusterRegistry(String host) {
+        return clusterHostNames.contains(host);
+    }
+
     /** The MeshConfig among the documents (a kind-less MeshConfig document or ConfigMap {@code istio}), or the default. */
     public MeshSettings mesh() {
         return mesh;
@@ -254,6 +287,9 @@ public final class AnalysisInput {
             for (String h : texts(se.spec().path("hosts"))) {
                 out.add(new RegisteredHost(fqdn(h, se.namespace()), se.namespace(), exportTo, ports));
             }
+        }
+        for (ClusterHost h : clusterHosts) {
+            out.add(new RegisteredHost(h.host(), h.namespace(), List.of(), h.ports()));
         }
         return out;
     }

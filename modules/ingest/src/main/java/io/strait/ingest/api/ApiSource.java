@@ -39,8 +39,13 @@ public final class ApiSource implements AutoCloseable {
 
     /** @param bus the Kafka cluster */
     public ApiSource(BusConfig bus) {
+        this(bus, java.util.List::of);
+    }
+
+    /** @param clusterHosts the hosts the clusters' registries publish, known to validation */
+    public ApiSource(BusConfig bus, java.util.function.Supplier<? extends java.util.Collection<io.strait.ingest.analyze.AnalysisInput.ClusterHost>> clusterHosts) {
         this.bus = bus;
-        this.pipeline = new RevisionPipeline(bus, NAME, JwksKeys.DEFAULT_REFRESH);
+        this.pipeline = new RevisionPipeline(bus, NAME, JwksKeys.DEFAULT_REFRESH, clusterHosts);
     }
 
     /** Reads back what the source has live on the bus; publishes nothing. */

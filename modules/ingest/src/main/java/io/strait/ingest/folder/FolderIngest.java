@@ -53,7 +53,13 @@ public final class FolderIngest implements AutoCloseable {
 
     /** @param options the MeshConfig file and the JWKS refresh interval, as the node's flags set them */
     public FolderIngest(io.strait.bus.kafka.BusConfig bus, Path root, String source, Duration debounce, IngestOptions options) {
-        this.pipeline = new RevisionPipeline(bus, source, options.jwksRefresh());
+        this(bus, root, source, debounce, options, java.util.List::of);
+    }
+
+    /** @param clusterHosts the hosts the clusters' registries publish, known to validation */
+    public FolderIngest(io.strait.bus.kafka.BusConfig bus, Path root, String source, Duration debounce, IngestOptions options,
+                        java.util.function.Supplier<? extends java.util.Collection<io.strait.ingest.analyze.AnalysisInput.ClusterHost>> clusterHosts) {
+        this.pipeline = new RevisionPipeline(bus, source, options.jwksRefresh(), clusterHosts);
         this.root = root.toAbsolutePath().normalize();
         this.debounce = debounce;
         this.meshConfig = options.meshConfig() == null ? null : options.meshConfig().toAbsolutePath().normalize();

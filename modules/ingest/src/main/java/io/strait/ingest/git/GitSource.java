@@ -75,12 +75,18 @@ public final class GitSource implements FetchTrigger, AutoCloseable {
      * @param dataDir the node's data directory; the clone lives in {@code <dataDir>/git/<hash of the source>}
      */
     public GitSource(BusConfig bus, GitSourceOptions options, Path dataDir) {
+        this(bus, options, dataDir, List::of);
+    }
+
+    /** @param clusterHosts the hosts the clusters' registries publish, known to validation */
+    public GitSource(BusConfig bus, GitSourceOptions options, Path dataDir,
+                     java.util.function.Supplier<? extends java.util.Collection<io.strait.ingest.analyze.AnalysisInput.ClusterHost>> clusterHosts) {
         this.options = options;
         this.shownUrl = GitSourceName.redact(options.url());
         this.ref = GitRef.parse(options.ref());
         this.cache = dataDir.resolve("git").resolve(hash(GitSourceName.canonical(options.url()) + "@" + options.ref()));
         this.transport = new GitTransport(options, cache.resolveSibling(cache.getFileName() + ".ssh"));
-        this.pipeline = new RevisionPipeline(bus, options.sourceName(), JwksKeys.DEFAULT_REFRESH);
+        this.pipeline = new RevisionPipeline(bus, options.sourceName(), JwksKeys.DEFAULT_REFRESH, clusterHosts);
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "strait-git-" + cache.getFileName());
             t.setDaemon(true);

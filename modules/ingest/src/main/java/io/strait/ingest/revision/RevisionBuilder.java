@@ -18,7 +18,17 @@ import java.util.TreeMap;
 
 /** Turns what a source holds into a revision, or rejects it whole: the heart of "a bad commit never reaches a proxy". */
 public final class RevisionBuilder {
-    private final RevisionValidator validator = new RevisionValidator();
+    private final RevisionValidator validator;
+
+    /** Validates against the revision's own documents only. */
+    public RevisionBuilder() {
+        this(new RevisionValidator());
+    }
+
+    /** @param validator the checks, e.g. one that knows the clusters' registries */
+    public RevisionBuilder(RevisionValidator validator) {
+        this.validator = validator;
+    }
 
     /**
      * @param source     the source name

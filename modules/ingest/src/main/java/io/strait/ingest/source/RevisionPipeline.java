@@ -17,7 +17,11 @@ import io.strait.model.istio.IstioResource;
 import io.strait.model.istio.ResourceKey;
 import java.time.Clock;
 import java.time.Duration;
+import io.strait.ingest.analyze.AnalysisInput;
+import io.strait.ingest.validate.RevisionValidator;
+import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.KafkaException;
@@ -37,7 +41,7 @@ public final class RevisionPipeline implements AutoCloseable {
 
     private final BusConfig bus;
     private final String source;
-    private final RevisionBuilder builder = new RevisionBuilder();
+    private final RevisionBuilder builder;
     /** The comparable form of each parsed resource instance, so an unchanged one is not encoded again per revision. */
     private final Map<IstioResource, byte[]> comparables = new IdentityHashMap<>();
     /** jwksUri keys, fetched here so the translator inlines what the revision carries. */
@@ -53,6 +57,16 @@ public final class RevisionPipeline implements AutoCloseable {
      * @param jwksRefresh how old fetched JWKS may grow before a later revision fetches them again
      */
     public RevisionPipeline(BusConfig bus, String source, Duration jwksRefresh) {
+        this(bus, source, jwksRefresh, List::of);
+    }
+
+    /**
+     * @param clusterHosts the hosts the clusters' registries publish ({@code strait.endpoints.v1}), read at each
+     *                     validation: a route to one of them is a route to a real service
+     */
+    public RevisionPipeline(BusConfig bus, String source, Duration jwksRefresh,
+                            Supplier<? extends Collection<AnalysisInput.ClusterHost>> clusterHosts) {
+        this.builder = new RevisionBuilder(new RevisionValidator(clusterHosts));
         this.bus = bus;
         this.source = source;
         this.jwks = new JwksKeys(new JwksFetcher(), jwksRefresh, Clock.systemUTC());

@@ -82,7 +82,8 @@ public final class ReferenceAnalyzer {
             return;
         }
         String host = MeshModel.fqdn(dest.host(), r.resource().namespace());
-        boolean kubernetesOnly = model.service(host).isEmpty()
+        // a host a cluster's registry publishes is served from its endpoints: only a Service known from files alone is not
+        boolean kubernetesOnly = model.service(host).isEmpty() && !registry.inClusterRegistry(host)
                 && registry.all("Service").stream().anyMatch(s -> (s.name() + "." + s.namespace() + ".svc.cluster.local").equals(host));
         if (kubernetesOnly) {
             f.error(r, "STR0005", path, host

@@ -8,6 +8,8 @@ import io.strait.ingest.load.LoadedResource;
 import io.strait.model.finding.Finding;
 import io.strait.model.mesh.MeshModel;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.function.Supplier;
 import java.util.List;
 
 /**
@@ -18,6 +20,18 @@ import java.util.List;
 public final class RevisionValidator {
     private final DocumentValidator documents = new DocumentValidator();
     private final ReferenceAnalyzer references = new ReferenceAnalyzer();
+    /** The hosts the clusters' registries publish now (none without a Kubernetes source anywhere). */
+    private final Supplier<? extends Collection<AnalysisInput.ClusterHost>> clusterHosts;
+
+    /** Files alone: every host a revision routes to is declared in it. */
+    public RevisionValidator() {
+        this(List::of);
+    }
+
+    /** @param clusterHosts the registry's hosts at the moment of each validation ({@code strait.endpoints.v1}) */
+    public RevisionValidator(Supplier<? extends Collection<AnalysisInput.ClusterHost>> clusterHosts) {
+        this.clusterHosts = clusterHosts;
+    }
 
     /** Findings of all rules, each at its own level: any ERROR rejects the revision. */
     public List<Finding> validate(LoadResult loaded) {
@@ -25,7 +39,7 @@ public final class RevisionValidator {
         for (LoadedResource r : loaded.resources()) {
             documents.validate(r, findings);
         }
-        AnalysisInput input = new AnalysisInput(loaded.documents(), loaded.meshConfig());
+        AnalysisInput input = new AnalysisInput(loaded.documents(), loaded.meshConfig()).withClusterHosts(clusterHosts.get());
         MeshModel model = MeshModel.of(loaded.resources().stream().map(LoadedResource::resource).toList());
         references.analyze(loaded.resources(), model, input, findings);
         List<Finding> out = new ArrayList<>(findings.all());
