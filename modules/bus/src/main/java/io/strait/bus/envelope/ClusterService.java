@@ -24,10 +24,13 @@ import java.util.Map;
  * @param ports       the Service's ports, protocol already resolved as Istio does
  * @param endpoints   every endpoint of every EndpointSlice of the Service, merged
  * @param observedAt  epoch millis when the source last read this state from the cluster
+ * @param externalAddresses the IPs the Service is reachable at from outside its cluster: its LoadBalancer ingress IPs,
+ *                    then its {@code externalIPs} — what another network dials for an east-west gateway (a cluster IP
+ *                    is not routable there)
  */
 public record ClusterService(int v, String cluster, String network, String namespace, String name, String hostname,
                              Map<String, String> labels, List<String> addresses, List<Port> ports,
-                             List<Endpoint> endpoints, long observedAt) {
+                             List<Endpoint> endpoints, long observedAt, List<String> externalAddresses) {
     public static final int VERSION = 1;
 
     public ClusterService {
@@ -36,6 +39,14 @@ public record ClusterService(int v, String cluster, String network, String names
         addresses = addresses == null ? List.of() : List.copyOf(addresses);
         ports = ports == null ? List.of() : List.copyOf(ports);
         endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        externalAddresses = externalAddresses == null ? List.of() : List.copyOf(externalAddresses);
+    }
+
+    /** A service reachable only inside its cluster (no LoadBalancer or external IPs). */
+    public ClusterService(int v, String cluster, String network, String namespace, String name, String hostname,
+                          Map<String, String> labels, List<String> addresses, List<Port> ports, List<Endpoint> endpoints,
+                          long observedAt) {
+        this(v, cluster, network, namespace, name, hostname, labels, addresses, ports, endpoints, observedAt, List.of());
     }
 
     /** The record key: {@code <cluster>/<namespace>/<name>}. */

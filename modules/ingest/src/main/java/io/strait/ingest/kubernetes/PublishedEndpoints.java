@@ -66,7 +66,7 @@ public final class PublishedEndpoints {
 
     private static ClusterService withObservedAt(ClusterService s, long at) {
         return new ClusterService(s.v(), s.cluster(), s.network(), s.namespace(), s.name(), s.hostname(), s.labels(),
-                s.addresses(), s.ports(), s.endpoints(), at);
+                s.addresses(), s.ports(), s.endpoints(), at, s.externalAddresses());
     }
 
     /**

@@ -166,7 +166,7 @@ public final class RegistryBuilder {
         List<String> addresses = addresses(svc);
         Map<String, String> labels = svc.getMetadata().getLabels() == null ? Map.of() : svc.getMetadata().getLabels();
         return new ClusterService(ClusterService.VERSION, cluster, serviceNetwork, ns, name,
-                name + "." + ns + ".svc." + domain, labels, addresses, ports, endpoints, observedAt);
+                name + "." + ns + ".svc." + domain, labels, addresses, ports, endpoints, observedAt, externalAddresses(svc));
     }
 
     private ClusterService.Endpoint endpoint(ClusterSnapshot snapshot, String ns, Endpoint e, Map<String, Integer> ports,
@@ -257,6 +257,23 @@ public final class RegistryBuilder {
         }
         List<String> ips = svc.getSpec().getClusterIPs();
         return ips != null && ips.size() > 1 ? List.copyOf(ips) : List.of(ip);
+    }
+
+    /** LoadBalancer ingress IPs, then externalIPs: where another network reaches the Service (an east-west gateway). */
+    private static List<String> externalAddresses(Service svc) {
+        List<String> out = new ArrayList<>();
+        if (svc.getStatus() != null && svc.getStatus().getLoadBalancer() != null
+                && svc.getStatus().getLoadBalancer().getIngress() != null) {
+            svc.getStatus().getLoadBalancer().getIngress().forEach(i -> {
+                if (i.getIp() != null && !i.getIp().isEmpty()) {
+                    out.add(i.getIp());
+                }
+            });
+        }
+        if (svc.getSpec().getExternalIPs() != null) {
+            svc.getSpec().getExternalIPs().stream().filter(ip -> !out.contains(ip)).forEach(out::add);
+        }
+        return List.copyOf(out);
     }
 
     private static void putIfSet(Map<String, String> labels, String key, String value) {

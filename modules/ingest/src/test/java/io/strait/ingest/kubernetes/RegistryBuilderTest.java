@@ -125,6 +125,19 @@ class RegistryBuilderTest {
     }
 
     @Test
+    void aLoadBalancerGatewayIsReachableAtItsIngressAndExternalIps() {
+        Service gateway = new ServiceBuilder(MockCluster.service("istio-system", "istio-eastwestgateway", "10.96.9.9", 15443))
+                .editSpec().withExternalIPs("198.51.100.7", "203.0.113.5").endSpec()
+                .withNewStatus().withNewLoadBalancer().addNewIngress().withIp("203.0.113.5").endIngress()
+                .addNewIngress().withHostname("gw.example.com").endIngress().endLoadBalancer().endStatus().build();
+        ClusterService svc = builder.build(snapshot(List.of(gateway), List.of(), List.of(), Map.of()), 1).services()
+                .get("east/istio-system/istio-eastwestgateway");
+        assertThat(svc.addresses()).containsExactly("10.96.9.9");
+        assertThat(svc.externalAddresses()).as("ingress IPs first, then externalIPs, once each; host names are not IPs")
+                .containsExactly("203.0.113.5", "198.51.100.7");
+    }
+
+    @Test
     void headlessHasNoAddressesAndExternalNameIsLeftOut() {
         Service headless = new ServiceBuilder(MockCluster.service("shop", "db", "None", 5432)).build();
         Service external = new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("ext").endMetadata()
