@@ -65,7 +65,9 @@ final class Endpoints {
                         .putFilterMetadata(ClusterMtls.TRANSPORT_SOCKET_MATCH, match.build()));
             }
             group.addLbEndpoints(lbEndpoint
-                    .setHealthStatus(HealthStatus.HEALTHY)
+                    // a registry endpoint whose pod is terminating: no new requests (Istio sends it DRAINING)
+                    .setHealthStatus(io.strait.model.mesh.ServiceRegistry.DRAINING.equals(
+                            e.labels().get(io.strait.model.mesh.ServiceRegistry.HEALTH_LABEL)) ? HealthStatus.DRAINING : HealthStatus.HEALTHY)
                     .setLoadBalancingWeight(UInt32Value.of(weight))
                     .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder().setSocketAddress(
                             SocketAddress.newBuilder().setAddress(e.address()).setPortValue(target)))));

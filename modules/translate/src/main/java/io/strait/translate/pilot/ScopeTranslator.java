@@ -49,16 +49,17 @@ public final class ScopeTranslator {
     /**
      * Everything of a proxy that its translation depends on: its kind, its namespace (visibility, exported
      * VirtualServices), the Sidecar that applies to it, and the other selectors of the mesh that pick its labels
-     * ({@link MeshModel#selectorsPicking}), and its locality when locality-aware load balancing is in use. Scopes with equal inputs get identical resources, so a translator
-     * computes each distinct input once per revision, however many scopes share it.
+     * ({@link MeshModel#selectorsPicking}), and its locality when locality-aware load balancing is in use, and its
+     * cluster when a registry service is cluster-local ({@link MeshModel#forCluster}). Scopes with equal inputs get
+     * identical resources, so a translator computes each distinct input once per revision, however many scopes share it.
      */
     public record Inputs(ProxyType type, String namespace, Optional<Sidecar> sidecar, SortedSet<String> pickedBy,
-                         String locality) {
+                         String locality, String cluster) {
     }
 
     public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {
         return new Inputs(proxy.type(), proxy.namespace(), model.sidecarFor(proxy), model.selectorsPicking(proxy),
-                locality(model, proxy));
+                locality(model, proxy), model.hasClusterLocalServices() ? proxy.clusterId() : "");
     }
 
     /**
@@ -95,7 +96,8 @@ public final class ScopeTranslator {
         return proxy.type() == ProxyType.GRPC ? GrpcInbound.ports(model, proxy) : new TreeSet<>();
     }
 
-    public XdsResources translate(MeshModel model, ProxyIdentity proxy) {
+    public XdsResources translate(MeshModel whole, ProxyIdentity proxy) {
+        MeshModel model = whole.forCluster(proxy.clusterId()); // cluster-local services: the proxy's own cluster only
         SortedSet<ClusterRef> clusters = new TreeSet<>();
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routes = new ArrayList<>();
