@@ -42,7 +42,21 @@ class MultiClusterRegistryTrafficTest {
     private static final String HOST = "reviews.bookinfo.svc.cluster.local";
     private static final String CLUSTER = "outbound|9080||" + HOST;
 
+    /**
+     * The routes, from git or a folder: config comes once for every cluster. The ServiceEntry for the same host is
+     * there for ingest, whose reference checks do not know the registry yet; the Kubernetes Service takes the host
+     * from it (the precedence rule), so every endpoint below comes from the clusters.
+     */
     private static final String ROUTES = """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: reviews-placeholder, namespace: bookinfo}
+            spec:
+              hosts: [reviews.bookinfo.svc.cluster.local]
+              ports: [{number: 9080, name: grpc, protocol: GRPC}]
+              resolution: STATIC
+              endpoints: [{address: 127.0.0.9}]
+            ---
             apiVersion: networking.istio.io/v1
             kind: VirtualService
             metadata: {name: reviews, namespace: bookinfo}
@@ -68,7 +82,7 @@ class MultiClusterRegistryTrafficTest {
         Files.createDirectories(config);
         Files.writeString(config.resolve("reviews.yaml"), ROUTES);
         try (Backends backends = new Backends();
-             StraitNode node = InProcess.start(tmp.resolve("data"), config, "front-mc", false);
+             StraitNode node = InProcess.start(tmp.resolve("data"), config, "front-mc", true);
              KafkaProducer<String, byte[]> registry = new KafkaProducer<>(node.bus().producer("test-registry", null))) {
             backends.start("127.0.0.1", ports[0], "c1-pod");
             backends.start("127.0.0.2", ports[1], "c2-pod");
@@ -97,6 +111,10 @@ class MultiClusterRegistryTrafficTest {
                         .until(() -> Traffic.count(client, Map.of(), 30).keySet().equals(Set.of("c1-pod", "c2-pod", "c2-pod-b")));
                 assertThat(keysSince(node, Topics.XDS_ENDPOINTS, endpointsAt)).contains(CLUSTER, "outbound|9080|cluster-2|" + HOST);
                 assertThat(ends(node, Topics.XDS_SCOPES)).isEqualTo(scopesAt);
+                // rollout tracking of the config revision is not held back by endpoint churn
+                String revision = BusProbe.source(node.bus()).live().revision();
+                assertThat(BusProbe.cli("wait", "--revision", revision, "--timeout", "30s", "--admin-port",
+                        String.valueOf(node.adminPort()))).contains("applied by all 1 proxies");
 
                 // cluster-1 loses its endpoints: within 2 s every call goes to cluster-2
                 publish(registry, record("cluster-1", 9080));

@@ -189,6 +189,9 @@ public final class Translator implements ScopeListener, AutoCloseable {
         io.strait.model.mesh.ServiceRegistry before = registry == null ? io.strait.model.mesh.ServiceRegistry.EMPTY : registry;
         registry = before.applying(step.changes());
         registryAt = step;
+        if (registry.equals(before) && model != null) {
+            return; // a relist that found everything as it was: nothing to translate, nothing to republish
+        }
         if (config == null) {
             return; // the config topic is not read to its end yet: its first model takes this registry
         }
