@@ -223,6 +223,47 @@ public record MeshConfig(@JsonValue JsonNode tree) implements Spec {
         return MeshNetworks.of(tree.get("meshNetworks"));
     }
 
+    /** Istio's default cluster-local hosts: kube-system's services and the API server's ({@code ClusterLocalProvider}). */
+    static final List<String> DEFAULT_CLUSTER_LOCAL_HOSTS = List.of("*.kube-system.svc.cluster.local",
+            "kubernetes.default.svc.cluster.local");
+
+    /**
+     * Whether a host is cluster-local ({@code serviceSettings[].settings.clusterLocal}): a proxy reaches only the
+     * endpoints of its own cluster for it. Istio's rule: the most specific pattern naming the host decides (an exact
+     * host before wildcards, a longer wildcard before a shorter one); Istio's defaults
+     * ({@code *.kube-system.svc.cluster.local} and {@code kubernetes.default.svc.cluster.local}) apply unless a setting names them with {@code clusterLocal: false}.
+     */
+    public boolean isClusterLocal(String host) {
+        Map<String, Boolean> patterns = new LinkedHashMap<>();
+        for (JsonNode setting : tree.path("serviceSettings")) {
+            boolean local = setting.path("settings").path("clusterLocal").asBoolean(false);
+            for (String h : texts(setting.path("hosts"))) {
+                patterns.put(h, local);
+            }
+        }
+        for (String d : DEFAULT_CLUSTER_LOCAL_HOSTS) {
+            // a default is dropped when a setting turns it (or a host it covers) off, else kept
+            boolean overridden = patterns.entrySet().stream().anyMatch(p -> !p.getValue() && (p.getKey().equals(d)
+                    || d.startsWith("*.") && p.getKey().endsWith(d.substring(1))));
+            if (!overridden) {
+                patterns.putIfAbsent(d, true);
+            }
+        }
+        Boolean exact = patterns.get(host);
+        if (exact != null && !host.startsWith("*")) {
+            return exact;
+        }
+        String best = null;
+        for (String p : patterns.keySet()) {
+            if (p.equals("*") || p.startsWith("*.") && host.endsWith(p.substring(1))) {
+                if (best == null || p.length() > best.length()) {
+                    best = p;
+                }
+            }
+        }
+        return best != null && patterns.get(best);
+    }
+
     /** Whether the document sets a top-level field (as opposed to taking Istio's default for it). */
     public boolean has(String field) {
         return tree.has(field);

@@ -42,8 +42,18 @@ public final class MeshModel {
     private final MeshConfig meshConfig;
     /** Computed on first use: most models are read by ingest, which never asks. */
     private volatile Networks networks;
+    /** The clusters' services merged in ({@link #withRegistry}); their synthetic resources by {@code Service/ns/name}. */
+    private final ServiceRegistry registry;
+    private final Map<ResourceKey, IstioResource> registryResources;
+    /** The registry hosts that are cluster-local by the MeshConfig ({@link MeshConfig#isClusterLocal}). */
+    private final java.util.Set<String> clusterLocal;
+    /** The cluster whose proxies this view is for ({@link #forCluster}); null: every cluster's endpoints. */
+    private final String viewerCluster;
 
-    /** A service host from a ServiceEntry, with the entry that declares it. */
+    /**
+     * A service host from a ServiceEntry, with the entry that declares it — or from the clusters' registry, with a
+     * synthetic entry and {@code Service/<namespace>/<name>} as {@code declaredBy} ({@link #withRegistry}).
+     */
     public record Service(String host, String namespace, ServiceEntry entry, ResourceKey declaredBy) {
         /** The service port with this number, if declared. */
         public Optional<ServiceEntry.ServicePort> port(int number) {
@@ -51,12 +61,27 @@ public final class MeshModel {
         }
     }
 
-    private MeshModel(Collection<IstioResource> all) {
+    private MeshModel(Collection<IstioResource> all, ServiceRegistry registry) {
+        this.registry = registry;
+        this.viewerCluster = null;
         this.resources = new TreeMap<>();
         all.forEach(r -> resources.put(r.key(), r));
         this.meshConfig = java.util.Optional.ofNullable(resources.get(MeshConfig.KEY))
                 .map(r -> (MeshConfig) r.spec()).orElse(MeshConfig.DEFAULT);
         SortedMap<String, Service> svc = new TreeMap<>();
+        // the registry's services first: a Kubernetes Service takes its host from any ServiceEntry (see withRegistry)
+        Map<ResourceKey, IstioResource> fromRegistry = new HashMap<>();
+        java.util.Set<String> local = new java.util.HashSet<>();
+        registry.byHostname().forEach((host, entries) -> {
+            ServiceRegistry.Merged m = ServiceRegistry.merged(entries);
+            svc.put(host, new Service(host, m.namespace(), m.entry(), m.declaredBy()));
+            fromRegistry.put(m.declaredBy(), m.resource());
+            if (meshConfig.isClusterLocal(host)) {
+                local.add(host);
+            }
+        });
+        this.registryResources = fromRegistry;
+        this.clusterLocal = java.util.Set.copyOf(local);
         Map<String, IstioResource> drs = new HashMap<>();
         Map<String, List<IstioResource>> vss = new LinkedHashMap<>();
         for (IstioResource r : resources.values()) {
@@ -87,8 +112,81 @@ public final class MeshModel {
                 localityAware(dr.trafficPolicy()) || dr.subsets().stream().anyMatch(s -> s != null && localityAware(s.trafficPolicy())));
     }
 
+    /** A private copy sharing {@code base}'s indices, seen from the proxies of {@code viewerCluster}. */
+    private MeshModel(MeshModel base, String viewerCluster) {
+        this.resources = base.resources;
+        this.services = base.services;
+        this.destinationRules = base.destinationRules;
+        this.virtualServices = base.virtualServices;
+        this.sidecars = base.sidecars;
+        this.workloadEntries = base.workloadEntries;
+        this.gateways = base.gateways;
+        this.usesLocality = base.usesLocality;
+        this.meshConfig = base.meshConfig;
+        this.registry = base.registry;
+        this.registryResources = base.registryResources;
+        this.clusterLocal = base.clusterLocal;
+        this.viewerCluster = viewerCluster;
+    }
+
     public static MeshModel of(Collection<IstioResource> resources) {
-        return new MeshModel(resources);
+        return new MeshModel(resources, ServiceRegistry.EMPTY);
+    }
+
+    /** The config resources with the clusters' services merged in ({@link #withRegistry}). */
+    public static MeshModel of(Collection<IstioResource> resources, ServiceRegistry registry) {
+        return new MeshModel(resources, registry);
+    }
+
+    /**
+     * This config with the clusters' services merged in, replacing any registry it had: each hostname of the registry
+     * is one service, a synthetic ServiceEntry with every cluster's endpoints ({@link ServiceRegistry#merged}).
+     *
+     * <p>Precedence, as Istio's service index has it: a Kubernetes Service takes its host over a ServiceEntry that
+     * declares the same host (Istio: the Kubernetes Service wins over a ServiceEntry of its namespace, so nobody can
+     * squat on a hostname before its Service exists). The model holds one service per host, so here the registry wins
+     * over a ServiceEntry of any namespace; the ServiceEntry's other hosts stay.
+     */
+    public MeshModel withRegistry(ServiceRegistry registry) {
+        return new MeshModel(resources.values(), registry);
+    }
+
+    /** The clusters' services merged into this model (empty for config alone). */
+    public ServiceRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * This model as the proxies of one cluster see it: a cluster-local service ({@link #isClusterLocal}) has only the
+     * endpoints of {@code clusterId}; everything else is the same. Cheap: the indices are shared.
+     */
+    public MeshModel forCluster(String clusterId) {
+        if (clusterLocal.isEmpty() || java.util.Objects.equals(clusterId, viewerCluster)) {
+            return this;
+        }
+        return new MeshModel(this, clusterId);
+    }
+
+    /**
+     * Whether a host is a registry service that is cluster-local by the MeshConfig (Istio's {@code serviceSettings}
+     * {@code clusterLocal}, and its defaults such as {@code *.kube-system.svc.cluster.local}): its endpoints depend on
+     * the caller's cluster, so its assignment is not one for every proxy.
+     */
+    public boolean isClusterLocal(String host) {
+        return clusterLocal.contains(host);
+    }
+
+    /** Whether some registry service is cluster-local, so a proxy's cluster can change what it receives. */
+    public boolean hasClusterLocalServices() {
+        return !clusterLocal.isEmpty();
+    }
+
+    /**
+     * The labels of the resource declaring a service: a ServiceEntry's metadata labels, or a Kubernetes Service's
+     * labels (a {@code topology.istio.io/network} label marks a network's east-west gateway).
+     */
+    public Map<String, String> labelsOf(Service service) {
+        return resource(service.declaredBy()).map(r -> r.metadata().labels()).orElse(Map.of());
     }
 
     /**
@@ -135,9 +233,13 @@ public final class MeshModel {
                         && p.loadBalancer().localityLbSetting() != null);
     }
 
-    /** The resource with this key, if the revision holds it. */
+    /**
+     * The resource with this key, if the revision holds it; a registry service's synthetic resource by its
+     * {@code Service/<namespace>/<name>} key ({@link Service#declaredBy}).
+     */
     public Optional<IstioResource> resource(ResourceKey key) {
-        return Optional.ofNullable(resources.get(key));
+        IstioResource r = resources.get(key);
+        return Optional.ofNullable(r != null ? r : registryResources.get(key));
     }
 
     /** Every service, ordered by host. */
@@ -226,6 +328,11 @@ public final class MeshModel {
     public List<ServiceEntry.WorkloadEntry> endpointsOf(Service service) {
         LabelSelector selector = service.entry().workloadSelector();
         if (selector == null) {
+            if (viewerCluster != null && clusterLocal.contains(service.host())
+                    && service.declaredBy().kind().equals(ServiceRegistry.SERVICE_KIND)) {
+                return service.entry().endpoints().stream()
+                        .filter(e -> viewerCluster.equals(e.labels().get(ServiceRegistry.CLUSTER_LABEL))).toList();
+            }
             return service.entry().endpoints();
         }
         return workloadEntries.stream()

@@ -20,9 +20,9 @@ import java.util.regex.Pattern;
  * gateway takes) and the services labelled {@value #NETWORK_LABEL}{@code =<network>} (the east-west gateway's
  * Service, on port 15443 or the port of its {@value #GATEWAY_PORT_LABEL} label, which the service must declare).
  *
- * <p>A gateway service's addresses are its ServiceEntry's {@code addresses} that are IPs (where Istio takes the
- * Kubernetes Service's LoadBalancer or external IPs: the address other networks reach it at), else the IPs of its
- * endpoints. Gateways with a host name instead of an IP are left out, as istiod does without
+ * <p>A gateway ServiceEntry's addresses are its {@code addresses} that are IPs, else the IPs of its endpoints. A
+ * gateway Service of a cluster's registry is read per cluster (its network label differs in each) and its addresses
+ * are its LoadBalancer ingress and external IPs, as Istio takes them: the address other networks reach it at. Gateways with a host name instead of an IP are left out, as istiod does without
  * {@code RESOLVE_HOSTNAME_GATEWAYS}.
  *
  * <p>An endpoint's network is its own {@code network}, else its {@value #NETWORK_LABEL} label, else the network
@@ -163,28 +163,45 @@ public record Networks(SortedMap<String, List<Gateway>> gateways, Map<String, St
             }
         });
         for (MeshModel.Service s : model.services()) {
+            if (s.declaredBy().kind().equals(ServiceRegistry.SERVICE_KIND)) {
+                continue; // a cluster's Service: read per cluster below, where its own labels and addresses are
+            }
             Map<String, String> labels = model.resource(s.declaredBy()).map(IstioResource::metadata)
                     .map(m -> m.labels()).orElse(Map.of());
+            int port = gatewayPort(labels);
             String network = labels.get(NETWORK_LABEL);
-            if (network == null || network.isEmpty()) {
-                continue;
-            }
-            int port = DEFAULT_GATEWAY_PORT;
-            try {
-                port = Integer.parseInt(labels.getOrDefault(GATEWAY_PORT_LABEL, String.valueOf(DEFAULT_GATEWAY_PORT)));
-            } catch (NumberFormatException e) {
-                // Istio logs it and keeps 15443
-            }
-            if (s.port(port).isEmpty()) {
-                continue; // labelled, but not listening for mTLS: Istio ignores it too
+            if (network == null || network.isEmpty() || s.port(port).isEmpty()) {
+                continue; // not a gateway, or labelled but not listening for mTLS: Istio ignores it too
             }
             for (String address : addressesOf(model, s)) {
+                add(gateways, new Gateway(network, address, port));
+            }
+        }
+        // An east-west gateway Service has one hostname in every cluster but its own network label and addresses in
+        // each, so gateways are read per cluster, not from the merged service. Its address is what another network
+        // dials: its LoadBalancer ingress or external IPs (Istio's), never a cluster IP.
+        for (ServiceRegistry.ClusterService c : model.registry().services().values()) {
+            String network = c.labels().get(NETWORK_LABEL);
+            int port = gatewayPort(c.labels());
+            if (network == null || network.isEmpty() || c.ports().stream().noneMatch(p -> p.number() == port)) {
+                continue;
+            }
+            for (String address : c.externalAddresses()) {
                 add(gateways, new Gateway(network, address, port));
             }
         }
         SortedMap<String, List<Gateway>> out = new TreeMap<>();
         gateways.forEach((n, set) -> out.put(n, List.copyOf(set)));
         return new Networks(out, registries, cidrs);
+    }
+
+    /** A gateway service's mTLS port: its {@value #GATEWAY_PORT_LABEL} label, else 15443. */
+    private static int gatewayPort(Map<String, String> labels) {
+        try {
+            return Integer.parseInt(labels.getOrDefault(GATEWAY_PORT_LABEL, String.valueOf(DEFAULT_GATEWAY_PORT)));
+        } catch (NumberFormatException e) {
+            return DEFAULT_GATEWAY_PORT; // Istio logs it and keeps 15443
+        }
     }
 
     private static void add(SortedMap<String, java.util.SortedSet<Gateway>> gateways, Gateway g) {

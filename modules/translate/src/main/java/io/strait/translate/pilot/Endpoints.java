@@ -86,7 +86,9 @@ final class Endpoints {
                 // what the cluster's transport_socket_matches select on (auto mTLS)
                 lbEndpoint.setMetadata(socketMatch(socketMatch));
             }
-            lbEndpoint.setHealthStatus(HealthStatus.HEALTHY)
+            // a registry endpoint whose pod is terminating: no new requests (Istio sends it DRAINING)
+            lbEndpoint.setHealthStatus(io.strait.model.mesh.ServiceRegistry.DRAINING.equals(
+                            e.labels().get(io.strait.model.mesh.ServiceRegistry.HEALTH_LABEL)) ? HealthStatus.DRAINING : HealthStatus.HEALTHY)
                     .setLoadBalancingWeight(UInt32Value.of(weight))
                     .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder().setSocketAddress(
                             SocketAddress.newBuilder().setAddress(e.address()).setPortValue(target))));

@@ -50,16 +50,17 @@ public final class ScopeTranslator {
      * Everything of a proxy that its translation depends on: its kind, its namespace (visibility, exported
      * VirtualServices), the Sidecar that applies to it, and the other selectors of the mesh that pick its labels
      * ({@link MeshModel#selectorsPicking}), and its locality when locality-aware load balancing is in use, and its
-     * network when the mesh has several (split-horizon EDS). Scopes with equal inputs get identical resources, so a translator
-     * computes each distinct input once per revision, however many scopes share it.
+     * network when the mesh has several (split-horizon EDS), and its cluster when a registry service is cluster-local
+     * ({@link MeshModel#forCluster}). Scopes with equal inputs get identical resources, so a translator computes each
+     * distinct input once per revision, however many scopes share it.
      */
     public record Inputs(ProxyType type, String namespace, Optional<Sidecar> sidecar, SortedSet<String> pickedBy,
-                         String locality, String network) {
+                         String locality, String network, String cluster) {
     }
 
     public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {
         return new Inputs(proxy.type(), proxy.namespace(), model.sidecarFor(proxy), model.selectorsPicking(proxy),
-                locality(model, proxy), network(model, proxy));
+                locality(model, proxy), network(model, proxy), model.hasClusterLocalServices() ? proxy.clusterId() : "");
     }
 
     /** The proxy's network when the mesh has several (gateways); otherwise it changes nothing. */
@@ -118,7 +119,8 @@ public final class ScopeTranslator {
         return proxy.type() == ProxyType.GRPC ? GrpcInbound.ports(model, proxy) : new TreeSet<>();
     }
 
-    public XdsResources translate(MeshModel model, ProxyIdentity proxy) {
+    public XdsResources translate(MeshModel whole, ProxyIdentity proxy) {
+        MeshModel model = whole.forCluster(proxy.clusterId()); // cluster-local services: the proxy's own cluster only
         SortedSet<ClusterRef> clusters = new TreeSet<>();
         SortedSet<ClusterRef> sniDnat = new TreeSet<>(); // an east-west gateway's AUTO_PASSTHROUGH clusters
         List<Listener> listeners = new ArrayList<>();

@@ -99,7 +99,7 @@ final class EndpointChanges {
         return false;
     }
 
-    private static boolean hasWorkloadPeerAuthentication(MeshModel model) {
+    static boolean hasWorkloadPeerAuthentication(MeshModel model) {
         return model.resources().stream().anyMatch(r -> r.spec() instanceof io.strait.model.istio.PeerAuthentication pa
                 && !pa.namespaceWide());
     }
@@ -111,7 +111,7 @@ final class EndpointChanges {
         return withoutEndpoints((ServiceEntry) c.before().spec()).equals(withoutEndpoints((ServiceEntry) c.after().spec()));
     }
 
-    private static ServiceEntry withoutEndpoints(ServiceEntry e) {
+    static ServiceEntry withoutEndpoints(ServiceEntry e) {
         return new ServiceEntry(e.hosts(), e.addresses(), e.ports(), e.location(), e.resolution(), List.of(),
                 e.exportTo(), e.workloadSelector(), e.subjectAltNames());
     }

@@ -43,6 +43,11 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private ScopePublisher publisher;
     private boolean retryScheduled;
     private final ModelFollower follower;
+    /** The clusters' registries ({@code strait.endpoints.v1}), merged into the config model at each step. */
+    private final RegistryFollower registryFollower;
+    private boolean registryStepScheduled;
+    /** Coalescing window of registry records: a relist's burst becomes one model step. */
+    private static final long REGISTRY_DEBOUNCE_MS = 20;
     private final ScopeOwnership ownership;
     /** Staged rollouts: which scopes the current model may be published to. Read on the worker thread only. */
     private final RolloutFollower rollouts;
@@ -55,6 +60,11 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private MeshModel model;
     private Map<String, String> revisions = Map.of();
     private long revisionAt;
+    /** The latest config model (without the registry), its revisions and when they were published; null before the first. */
+    private ModelFollower.ModelRevision config;
+    /** The registry as last stepped to, and its revision; null until the topic has been read to its end once. */
+    private io.strait.model.mesh.ServiceRegistry registry;
+    private RegistryLog.Step registryAt;
 
     /** The one thread all translation state is confined to; a retry still pending at shutdown is dropped. */
     private static ScheduledThreadPoolExecutor worker() {
@@ -71,12 +81,14 @@ public final class Translator implements ScopeListener, AutoCloseable {
         this.bus = bus;
         this.publisher = new ScopePublisher(bus);
         this.follower = new ModelFollower(bus, m -> worker.execute(() -> onModel(m)));
+        this.registryFollower = new RegistryFollower(bus, this::registryReady);
         this.ownership = new ScopeOwnership(bus, this);
         this.rollouts = new RolloutFollower(bus);
     }
 
     public Translator start() {
         follower.start();
+        registryFollower.start();
         ownership.start();
         // a promotion, halt or abort arrives without a new model: look for one a few times a second
         worker.scheduleWithFixedDelay(this::followRollouts, 200, 200, TimeUnit.MILLISECONDS);
@@ -130,11 +142,124 @@ public final class Translator implements ScopeListener, AutoCloseable {
         });
     }
 
+    /** Registry records are ready: one step drains them all, a moment later so that a burst lands in one step. */
+    private void registryReady() {
+        synchronized (registryFollower) {
+            if (registryStepScheduled) {
+                return;
+            }
+            registryStepScheduled = true;
+        }
+        worker.schedule(this::onRegistry, REGISTRY_DEBOUNCE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The revisions the current model is at: each config source's, and the registry's ({@link RegistryLog#SOURCE})
+     * once it holds anything, with when the newest of them was written.
+     */
+    private void setRevisions() {
+        Map<String, String> all = new TreeMap<>(config.revisions());
+        long at = config.publishedAt();
+        if (registryAt != null && !registryAt.id().equals("0")) {
+            all.put(RegistryLog.SOURCE, registryAt.id());
+            at = Math.max(at, registryAt.at());
+        }
+        revisions = Map.copyOf(all);
+        revisionAt = at;
+    }
+
+    /**
+     * A registry step: the model moves to the config with the new registry. A step that changed only endpoints is
+     * republished as assignments by name (no scope translated); one that changed services is a translation of the
+     * scopes that see them. The first model waits until both topics were read to their end.
+     */
+    private void onRegistry() {
+        synchronized (registryFollower) {
+            registryStepScheduled = false;
+        }
+        try {
+            stepRegistry(registryFollower.drain());
+        } catch (RuntimeException e) {
+            // a scheduled task that throws says nothing: log it; the next step (or config revision) translates again
+            LOG.error("applying a registry step failed", e);
+        }
+    }
+
+    private void stepRegistry(RegistryLog.Step step) {
+        io.strait.model.mesh.ServiceRegistry before = registry == null ? io.strait.model.mesh.ServiceRegistry.EMPTY : registry;
+        registry = before.applying(step.changes());
+        registryAt = step;
+        if (registry.equals(before) && model != null) {
+            return; // a relist that found everything as it was: nothing to translate, nothing to republish
+        }
+        if (config == null) {
+            return; // the config topic is not read to its end yet: its first model takes this registry
+        }
+        MeshModel previous = model;
+        model = config.model().withRegistry(registry);
+        setRevisions();
+        hold = holdNow();
+        long start = System.nanoTime();
+        if (previous == null) {
+            int changed = publish(new ArrayList<>(scopes.keySet()));
+            EVENTS.info("first model with {} registry services: {} scopes published", registry.services().size(), changed);
+            return;
+        }
+        java.util.Set<String> hosts = RegistryChanges.hosts(before, step.changes());
+        if (hosts.isEmpty()) {
+            return;
+        }
+        java.util.Optional<java.util.Set<String>> endpointsOnly = RegistryChanges.endpointOnly(hosts, previous, model);
+        // assignments by name: not with locality-aware balancing (arranged per caller), nor while a revision is held
+        boolean byName = !previous.usesLocality() && !model.usesLocality() && !hold.held();
+        if (endpointsOnly.isPresent() && byName) {
+            java.util.Set<String> shared = new java.util.TreeSet<>(endpointsOnly.get());
+            java.util.Set<String> perCluster = new java.util.TreeSet<>();
+            shared.removeIf(h -> (previous.isClusterLocal(h) || model.isClusterLocal(h)) && perCluster.add(h));
+            int reassigned = reassign(shared);
+            int translated = 0;
+            if (!perCluster.isEmpty()) {
+                // a cluster-local host's assignment is its caller's cluster's: carried by each scope, not by name
+                translated = publish(scopesReached(perCluster, previous));
+            }
+            EVENTS.info("registry {} changed endpoints only: {} assignment{} republished by name, {} cluster-local scope{} in {} ms",
+                    registryAt.id(), reassigned, reassigned == 1 ? "" : "s", translated, translated == 1 ? "" : "s",
+                    (System.nanoTime() - start) / 1_000_000);
+            return;
+        }
+        List<String> affected = scopesReached(hosts, previous);
+        int changed = publish(affected);
+        EVENTS.info("registry {} changed services {}: translated {} of {} scopes ({} changed) in {} ms", registryAt.id(), hosts,
+                affected.size(), scopes.size(), changed, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The owned scopes that see one of the hosts (before or now), carry one of its clusters, or have no manifest. */
+    private List<String> scopesReached(java.util.Set<String> hosts, MeshModel before) {
+        List<String> affected = new ArrayList<>();
+        Map<List<Object>, Boolean> seen = new HashMap<>();
+        scopes.forEach((scope, identity) -> {
+            ScopeManifest m = published.get(scope);
+            if (m == null || ChangeImpact.affects(hosts, identity, before, model, carried(m), seen)) {
+                affected.add(scope);
+            }
+        });
+        return affected;
+    }
+
+    private static List<String> carried(ScopeManifest m) {
+        List<String> names = new ArrayList<>(m.endpoints());
+        m.resources().getOrDefault(XdsType.CDS.typeUrl(), List.of()).forEach(h -> names.add(h.name()));
+        return names;
+    }
+
     private void onModel(ModelFollower.ModelRevision next) {
+        config = next;
+        if (registryAt == null) {
+            return; // the registry is not read to its end yet: the first model waits for it
+        }
         MeshModel before = model;
-        model = next.model();
-        revisions = next.revisions();
-        revisionAt = next.publishedAt();
+        model = next.model().withRegistry(registry);
+        setRevisions();
         hold = holdNow();
         long start = System.nanoTime();
         java.util.Optional<java.util.Set<String>> endpointsOnly = before == null || next.changes() == null
@@ -338,7 +463,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 byte[] bytes = ContentHash.serialize(r.getValue());
                 String hash = ContentHash.of(bytes);
                 String name = r.getKey();
-                if (assignments) {
+                if (assignments && !clusterLocal(name)) {
                     endpoints.add(name);
                     assignIfChanged(name, r.getValue(), bytes, hash, newAssignments);
                     continue;
@@ -363,6 +488,12 @@ public final class Translator implements ScopeListener, AutoCloseable {
             bundles.put(key, hash);
         });
         return new Hashed(byType, List.copyOf(endpoints), bundles);
+    }
+
+    /** Whether a cluster is of a cluster-local host: its endpoints are the caller's cluster's, so not served by name. */
+    private boolean clusterLocal(String cluster) {
+        return model.hasClusterLocalServices()
+                && ScopeTranslator.hostOf(cluster).map(model::isClusterLocal).orElse(false); // hostOf reads `~<network>` names too
     }
 
     /**
@@ -395,6 +526,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
     public void close() {
         ownership.close();
         follower.close();
+        registryFollower.close();
         worker.shutdown();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
