@@ -22,7 +22,12 @@ public final class RevisionPublisher implements AutoCloseable {
 
     public RevisionPublisher(BusConfig bus, String source) {
         this.producer = new KafkaProducer<>(bus.producer("ingest", "strait-ingest-" + source.replaceAll("[^A-Za-z0-9._-]", "_")));
-        this.producer.initTransactions();
+        try {
+            this.producer.initTransactions();
+        } catch (KafkaException e) {
+            producer.close(java.time.Duration.ZERO); // the bus is away: do not leak the producer's threads
+            throw e;
+        }
     }
 
     /** Publishes an accepted revision and its status atomically. */
