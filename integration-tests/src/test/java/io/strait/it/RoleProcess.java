@@ -37,6 +37,16 @@ final class RoleProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** The role's JVM: the same pid at the end of a test means the role never restarted. */
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public String toString() {
+        return role + " (pid " + process.pid() + ")";
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
