@@ -33,7 +33,7 @@ public final class StatusReader {
         List<String> lost = new ArrayList<>();
         registrations.forEach((id, value) -> {
             ProxyRegistration registration = readable(Topics.PROXIES, id, value, ProxyRegistration.class);
-            if (registration == null) {
+            if (registration == null || !usable(id, registration)) {
                 return;
             }
             byte[] lease = leases.get(registration.front());
@@ -69,6 +69,20 @@ public final class StatusReader {
         } catch (RuntimeException e) {
             io.strait.bus.kafka.PoisonRecords.skipped("status", topic, key, e);
             return null;
+        }
+    }
+
+    /** A registration of an envelope version this Strait reads, with the fields every view of a proxy needs. */
+    private static boolean usable(String key, ProxyRegistration r) {
+        try {
+            io.strait.bus.kafka.PoisonRecords.requireVersion(r.v(), 1, "proxy registration " + key);
+            if (r.proxyId() == null || r.scope() == null || r.type() == null) {
+                throw new IllegalArgumentException("proxy registration " + key + " has no proxy id, scope or type");
+            }
+            return true;
+        } catch (IllegalArgumentException e) {
+            io.strait.bus.kafka.PoisonRecords.skipped("status", Topics.PROXIES, key, e);
+            return false;
         }
     }
 
