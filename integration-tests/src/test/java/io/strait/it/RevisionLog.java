@@ -58,7 +58,8 @@ final class RevisionLog {
         return out;
     }
 
-    private static Integer v2Weight(byte[] value) {
+    /** The v2 weight of a reviews VirtualService config record (-1 when it routes none to v2). */
+    static Integer v2Weight(byte[] value) {
         try {
             JsonNode root = Json.MAPPER.readTree(value);
             for (JsonNode http : root.path("spec").path("http")) {
