@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ScopeOwnership implements ConsumerRebalanceListener, AutoCloseable {
     static final String GROUP = "strait-translate";
-    private static final Logger LOG = LoggerFactory.getLogger(ScopeOwnership.class);
     private static final Logger EVENTS = LoggerFactory.getLogger("strait.events");
 
     private final KafkaConsumer<String, byte[]> consumer;
