@@ -17,6 +17,11 @@ final class RoleProcess implements AutoCloseable {
     private final Path output;
 
     RoleProcess(String role, Path workDir, List<String> args) throws IOException {
+        this(role, workDir, args, java.util.Map.of());
+    }
+
+    /** @param env more environment variables for the role's JVM (a test-only crash point, say) */
+    RoleProcess(String role, Path workDir, List<String> args, java.util.Map<String, String> env) throws IOException {
         this.role = role;
         Path jar = Path.of("..", "modules", "cli", "target", "strait-cli.jar").toAbsolutePath().normalize();
         if (!Files.exists(jar)) {
@@ -27,14 +32,26 @@ final class RoleProcess implements AutoCloseable {
         command.addAll(args);
         Files.createDirectories(workDir);
         this.output = workDir.resolve(role + ".out");
-        this.process = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        builder.environment().putAll(env);
+        this.process = builder.start();
     }
 
     /** Ends the process at once, as a crash would: no shutdown hook runs. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** The role's JVM: the same pid at the end of a test means the role never restarted. */
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public String toString() {
+        return role + " (pid " + process.pid() + ")";
     }
 
     boolean isAlive() {

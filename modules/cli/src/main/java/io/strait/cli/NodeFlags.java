@@ -91,6 +91,11 @@ final class NodeFlags {
     @Option(names = "--kafka", description = "Use this Kafka cluster (host:port) instead of the embedded broker.")
     String kafka;
 
+    @Option(names = "--replication-factor", defaultValue = "0", paramLabel = "N", description = "Replication factor of the "
+            + "topics this process creates when they are missing (existing topics are left as they are); min.insync.replicas "
+            + "becomes 2, or N when N is 1. Default 0: every broker of the cluster up to 3 (1 on the embedded broker).")
+    int replicationFactor;
+
     @Option(names = "--kafka-port", defaultValue = "19092", description = "Port of the embedded broker (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 

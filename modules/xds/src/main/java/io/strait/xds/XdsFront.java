@@ -11,12 +11,9 @@ import io.grpc.ServerServiceDefinition;
 import io.strait.ca.grpc.SecurePort;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.strait.bus.envelope.EndpointAssignment;
-import io.strait.bus.envelope.ScopeManifest;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.PollLoop;
 import io.strait.bus.topic.Topics;
-import io.strait.model.json.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -249,31 +245,7 @@ public final class XdsFront implements AutoCloseable {
         consumer.seekToBeginning(partitions);
         java.util.Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
         return new PollLoop("xds-" + frontId, consumer, Duration.ofMillis(200), records -> {
-            // resources first: a manifest in the same batch can then be applied at once
-            for (ConsumerRecord<String, byte[]> r : records.records(Topics.XDS_RESOURCES)) {
-                if (r.value() != null) {
-                    try {
-                        snapshots.resource(r.key(), r.value());
-                    } catch (IllegalArgumentException e) {
-                        LOG.error("skipping resource {}: {}", r.key(), e.getMessage());
-                    }
-                }
-            }
-            for (ConsumerRecord<String, byte[]> r : records.records(Topics.XDS_ENDPOINTS)) {
-                if (r.value() != null) {
-                    try {
-                        snapshots.assignment(Json.read(r.value(), EndpointAssignment.class));
-                    } catch (IllegalArgumentException e) {
-                        LOG.error("skipping endpoint assignment {}: {}", r.key(), e.getMessage());
-                    }
-                }
-            }
-            for (ConsumerRecord<String, byte[]> r : records.records(Topics.XDS_SCOPES)) {
-                if (r.value() != null) {
-                    snapshots.manifest(Json.read(r.value(), ScopeManifest.class));
-                }
-            }
-            snapshots.flush();
+            FrontRecords.apply("xds-" + frontId, records, snapshots);
             if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                 snapshots.goLive();
                 caughtUp.countDown();

@@ -50,7 +50,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             int controllerPort = freePort();
             Properties props = brokerProperties(logDir, controllerPort);
             KafkaConfig config = KafkaConfig.fromProps(props, false);
-            format(logDir, clusterId());
+            formatStorage(logDir, 1, clusterId());
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             LOG.info("embedded Kafka broker listening on {}", bootstrapServers());
@@ -112,12 +112,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         return id;
     }
 
-    private void format(Path logDir, String clusterId) {
+    /**
+     * Formats a KRaft node's log directory (what {@code kafka-storage format} does) for a static controller quorum
+     * ({@code controller.quorum.voters}); a directory already formatted is left as it is. Every node of one cluster
+     * is formatted with the same cluster id.
+     */
+    public static void formatStorage(Path logDir, int nodeId, String clusterId) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(out, true, StandardCharsets.UTF_8))
-                    .setNodeId(1)
+                    .setNodeId(nodeId)
                     .setClusterId(clusterId)
                     .addDirectory(logDir.toString())
                     .setMetadataLogDirectory(logDir.toString())

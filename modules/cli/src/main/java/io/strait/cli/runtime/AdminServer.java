@@ -43,6 +43,19 @@ final class AdminServer implements AutoCloseable {
         });
         lag.register(rows, true);
     }
+
+    /**
+     * {@code strait_bus_poison_records_total{topic}}: records this process's readers skipped as unreadable, per topic
+     * (a counter per topic seen so far, read from the process-wide tally at scrape time).
+     */
+    private void registerPoisonCounters() {
+        io.strait.bus.kafka.PoisonRecords.counts().keySet().forEach(topic -> io.micrometer.core.instrument.FunctionCounter
+                .builder("strait_bus_poison_records", topic,
+                        t -> io.strait.bus.kafka.PoisonRecords.counts().getOrDefault(t, 0L))
+                .tag("topic", topic)
+                .description("Records skipped because they could not be read (garbage, unknown envelope version, truncated)")
+                .register(metrics));
+    }
     private HttpServer server;
 
     /** Issues join tokens for {@code strait token create}; null when this node runs no CA. */
@@ -105,6 +118,7 @@ final class AdminServer implements AutoCloseable {
                     });
             case "/metrics" -> {
                 refreshLag();
+                registerPoisonCounters();
                 req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
             }
             case "/debug/heap" -> vertx.executeBlocking(() -> {

@@ -50,6 +50,8 @@ public final class StraitNode implements AutoCloseable {
     /** {@code --rollout}: staged rollout policies of this node's sources. */
     private List<io.strait.bus.envelope.RolloutPolicy.Spec> rolloutSpecs = List.of();
     private io.strait.cli.rollout.RolloutController rollouts;
+    /** {@code --replication-factor} of the topics this node creates; 0: every broker of a cluster up to three. */
+    private short replicationFactor;
 
     public StraitNode(NodeOptions options) {
         this.options = options;
@@ -58,6 +60,19 @@ public final class StraitNode implements AutoCloseable {
     /** The same node with staged rollouts ({@code --rollout}) for its sources; call before {@link #start}. */
     public StraitNode withRollouts(List<io.strait.bus.envelope.RolloutPolicy.Spec> specs) {
         this.rolloutSpecs = List.copyOf(specs);
+        return this;
+    }
+
+    /**
+     * The same node creating missing topics with this replication factor ({@code --replication-factor}); 0 (the
+     * default) takes {@link TopicInstaller#defaultReplicationFactor}: one on the embedded broker, three on a cluster
+     * of three or more. Call before {@link #start}.
+     */
+    public StraitNode withReplicationFactor(int factor) {
+        if (factor < 0 || factor > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("--replication-factor " + factor + " must be 1 or more (0: every broker up to 3)");
+        }
+        this.replicationFactor = (short) factor;
         return this;
     }
 
@@ -72,7 +87,8 @@ public final class StraitNode implements AutoCloseable {
         }
         bus = new BusConfig(servers, "strait", options.groupSessionTimeoutMs());
         try (Admin kafkaAdmin = Admin.create(bus.admin())) {
-            TopicInstaller.ensure(kafkaAdmin, TopicDefinition.all(), (short) 1);
+            short factor = replicationFactor > 0 ? replicationFactor : TopicInstaller.defaultReplicationFactor(kafkaAdmin);
+            TopicInstaller.ensure(kafkaAdmin, TopicDefinition.all(), factor);
         }
         vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8));
         io.vertx.core.Future<String> caDeployment = null;

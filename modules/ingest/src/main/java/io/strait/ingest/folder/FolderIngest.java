@@ -26,6 +26,10 @@ public final class FolderIngest implements AutoCloseable {
     private final io.strait.ingest.load.ParseCache parses = new io.strait.ingest.load.ParseCache();
     private final RevisionPipeline pipeline;
     private FolderWatcher watcher;
+    private static final Duration RESYNC = Duration.ofSeconds(30);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    /** How long after a failed publish the folder is read and published again; doubles while the bus refuses. */
+    private Duration retry = FIRST_RETRY;
 
     /**
      * @param bus      the Kafka cluster
@@ -68,7 +72,7 @@ public final class FolderIngest implements AutoCloseable {
     /** Reads what the source has live on the bus, publishes the folder if it differs, then watches it. */
     public FolderIngest start() throws Exception {
         pipeline.start();
-        watcher = new FolderWatcher(root, debounce, Duration.ofSeconds(30), this::reconcile);
+        watcher = new FolderWatcher(root, debounce, RESYNC, this::reconcile);
         if (meshConfig != null && meshConfig.getParent() != null && java.nio.file.Files.isDirectory(meshConfig.getParent())
                 && !meshConfig.startsWith(root)) {
             watcher.watchAlso(meshConfig.getParent());
@@ -93,8 +97,12 @@ public final class FolderIngest implements AutoCloseable {
         }
         try {
             pipeline.submit(loaded, null, null);
+            retry = FIRST_RETRY;
         } catch (RevisionPipeline.PublishFailedException e) {
-            // already reported; the next change or resync publishes again
+            // already reported; try again soon by ourselves (a broker that died is replaced within seconds), backing
+            // off to the resync interval while the bus stays away; a change in the meantime is read by the same retry
+            watcher.runAfter(retry);
+            retry = retry.multipliedBy(2).compareTo(RESYNC) > 0 ? RESYNC : retry.multipliedBy(2);
         }
     }
 

@@ -66,6 +66,11 @@ public final class FolderWatcher implements AutoCloseable {
         scheduler.submit(this::runSafely).get();
     }
 
+    /** Runs the callback once more after {@code delay}, on the watcher's thread (a retry); pending runs stay. */
+    public void runAfter(Duration delay) {
+        scheduler.schedule(this::runSafely, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void loop() {
         try {
             while (!Thread.currentThread().isInterrupted()) {

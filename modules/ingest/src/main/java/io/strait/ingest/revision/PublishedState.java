@@ -25,15 +25,29 @@ public record PublishedState(Map<ResourceKey, byte[]> resources, RevisionStatus 
         Map<ResourceKey, byte[]> mine = new TreeMap<>();
         TopicSnapshot.read(bus, Topics.CONFIG, timeout).forEach((key, value) -> {
             if (!ConfigCodec.isMarkerKey(key)) {
-                ConfigKey configKey = ConfigKey.parse(key);
-                // the key names the source: another source's copy of the same resource is not this one's baseline
-                if (source.equals(configKey.source())) {
-                    mine.put(configKey.resource(), RevisionDiff.comparable(ConfigCodec.decode(value)));
+                try {
+                    ConfigKey configKey = ConfigKey.parse(key);
+                    // the key names the source: another source's copy of the same resource is not this one's baseline
+                    if (source.equals(configKey.source())) {
+                        mine.put(configKey.resource(), RevisionDiff.comparable(ConfigCodec.decode(value)));
+                    }
+                } catch (RuntimeException e) {
+                    // left out of the baseline: if the source still has the resource, the next revision writes it anew
+                    io.strait.bus.kafka.PoisonRecords.skipped("ingest", Topics.CONFIG, key, e);
                 }
             }
         });
         byte[] status = TopicSnapshot.read(bus, Topics.REVISIONS, timeout).get(source);
-        return new PublishedState(mine, status == null ? null : Json.read(status, RevisionStatus.class));
+        RevisionStatus last = null;
+        if (status != null) {
+            try {
+                last = Json.read(status, RevisionStatus.class);
+            } catch (RuntimeException e) {
+                // as if the source never published: its next revision is published and its status written anew
+                io.strait.bus.kafka.PoisonRecords.skipped("ingest", Topics.REVISIONS, source, e);
+            }
+        }
+        return new PublishedState(mine, last);
     }
 
 }

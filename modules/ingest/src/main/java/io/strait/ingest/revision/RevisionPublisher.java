@@ -19,22 +19,29 @@ import org.apache.kafka.common.KafkaException;
  */
 public final class RevisionPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
+    /** Test-only ({@link CrashPoint}): where to halt mid-transaction; does nothing unless the fault tests set it. */
+    private final CrashPoint crash = CrashPoint.fromEnvironment();
 
     public RevisionPublisher(BusConfig bus, String source) {
         this.producer = new KafkaProducer<>(bus.producer("ingest", "strait-ingest-" + source.replaceAll("[^A-Za-z0-9._-]", "_")));
-        this.producer.initTransactions();
+        try {
+            this.producer.initTransactions();
+        } catch (KafkaException e) {
+            producer.close(java.time.Duration.ZERO); // the bus is away: do not leak the producer's threads
+            throw e;
+        }
     }
 
     /** Publishes an accepted revision and its status atomically. */
     public void publish(RevisionDiff diff, RevisionMarker marker, RevisionStatus status) {
         inTransaction(() -> {
             String source = marker.source();
-            diff.upserts().forEach((key, value) -> producer.send(
+            diff.upserts().forEach((key, value) -> send(
                     new ProducerRecord<>(Topics.CONFIG, new ConfigKey(key, source).toString(), value)));
-            diff.deletes().forEach(key -> producer.send(
+            diff.deletes().forEach(key -> send(
                     new ProducerRecord<>(Topics.CONFIG, new ConfigKey(key, source).toString(), null)));
-            producer.send(new ProducerRecord<>(Topics.CONFIG, marker.key(), ConfigCodec.encodeMarker(marker)));
-            producer.send(new ProducerRecord<>(Topics.REVISIONS, status.source(), Json.write(status)));
+            send(new ProducerRecord<>(Topics.CONFIG, marker.key(), ConfigCodec.encodeMarker(marker)));
+            send(new ProducerRecord<>(Topics.REVISIONS, status.source(), Json.write(status)));
         });
     }
 
@@ -43,8 +50,17 @@ public final class RevisionPublisher implements AutoCloseable {
         inTransaction(() -> producer.send(new ProducerRecord<>(Topics.REVISIONS, status.source(), Json.write(status))));
     }
 
+    private void send(ProducerRecord<String, byte[]> record) {
+        producer.send(record);
+        if (crash.crashAfterSend()) {
+            producer.flush();
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
     private void inTransaction(Runnable sends) {
         producer.beginTransaction();
+        crash.transactionBegun();
         try {
             sends.run();
             producer.commitTransaction();

@@ -77,11 +77,22 @@ public final class RevisionPipeline implements AutoCloseable {
      * ingest knows its live revision (a git source: its live commit) without any local state.
      */
     public RevisionPipeline start() {
+        publisher = new RevisionPublisher(bus, source);
+        readBack();
+        return this;
+    }
+
+    /**
+     * Takes what the bus holds as the baseline. Called only with a fresh producer in place: its
+     * {@code initTransactions} has settled whatever transaction the previous producer of this source left open (a
+     * crashed ingest, or a write this process gave up on) — committed if it had got as far as its commit, aborted
+     * otherwise — so the read_committed view read here is final. A revision that did commit is then live and not
+     * published a second time; one that did not is published whole.
+     */
+    private void readBack() {
         PublishedState state = PublishedState.read(bus, source, Duration.ofSeconds(30));
         published = state.resources();
         status = state.status();
-        publisher = new RevisionPublisher(bus, source);
-        return this;
     }
 
     public String source() {
@@ -156,7 +167,17 @@ public final class RevisionPipeline implements AutoCloseable {
     private void write(String id, Runnable write) {
         try {
             if (publisher == null) {
-                publisher = new RevisionPublisher(bus, source); // after a failure: a fresh transactional producer
+                // after a failure: a fresh transactional producer, then what the failed write really left on the bus
+                // (a commit the client saw time out may have happened), so the retry is exactly once
+                RevisionPublisher fresh = new RevisionPublisher(bus, source);
+                try {
+                    readBack();
+                } catch (RuntimeException e) {
+                    fresh.close();
+                    throw e instanceof KafkaException k ? k
+                            : new KafkaException("cannot read back what " + source + " has on the bus: " + e.getMessage(), e);
+                }
+                publisher = fresh;
             }
             write.run();
         } catch (KafkaException e) {

@@ -61,7 +61,7 @@ final class ModelFollower implements AutoCloseable {
             try {
                 dirty |= merge.accept(r.key(), r.value());
             } catch (RuntimeException e) {
-                LOG.error("skipping unreadable config record {} at offset {}", r.key(), r.offset(), e);
+                io.strait.bus.kafka.PoisonRecords.skipped("translate", r, e); // the revision it belongs to goes on without it
             }
         }
         if (!caughtUp && consumer.position(partition) >= endAtStart) {

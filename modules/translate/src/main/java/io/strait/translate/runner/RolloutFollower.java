@@ -83,7 +83,7 @@ final class RolloutFollower implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.error("skipping unreadable rollout record {}", r.key(), e);
+            io.strait.bus.kafka.PoisonRecords.skipped("translate-rollouts", r, e);
         }
     }
 

@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ScopeOwnership implements ConsumerRebalanceListener, AutoCloseable {
     static final String GROUP = "strait-translate";
-    private static final Logger LOG = LoggerFactory.getLogger(ScopeOwnership.class);
     private static final Logger EVENTS = LoggerFactory.getLogger("strait.events");
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -44,7 +43,7 @@ final class ScopeOwnership implements ConsumerRebalanceListener, AutoCloseable {
                 try {
                     apply(r);
                 } catch (RuntimeException e) {
-                    LOG.error("skipping unreadable proxy record {}", r.key(), e);
+                    io.strait.bus.kafka.PoisonRecords.skipped("translate", r, e);
                 }
             }
         });
@@ -65,6 +64,11 @@ final class ScopeOwnership implements ConsumerRebalanceListener, AutoCloseable {
             return;
         }
         ProxyRegistration reg = Json.read(r.value(), ProxyRegistration.class);
+        io.strait.bus.kafka.PoisonRecords.requireVersion(reg.v(), 1, "proxy registration " + r.key());
+        if (reg.scope() == null || reg.proxyId() == null || reg.type() == null) {
+            throw new IllegalArgumentException("proxy registration " + r.key() + " has no scope, proxy id or type");
+        }
+        identity(reg); // an unknown proxy type fails here, before the scope is taken up
         proxies.put(r.key(), reg);
         listener.scopeUp(reg.scope(), identity(reg));
     }

@@ -23,7 +23,12 @@ final class ScopePublisher implements AutoCloseable {
 
     ScopePublisher(BusConfig bus) {
         this.producer = new KafkaProducer<>(bus.producer("translate", "strait-translate-" + UUID.randomUUID()));
-        this.producer.initTransactions();
+        try {
+            this.producer.initTransactions();
+        } catch (KafkaException e) {
+            producer.close(java.time.Duration.ZERO); // the bus is away: the retry makes another, do not leak this one
+            throw e;
+        }
     }
 
     /**
