@@ -51,6 +51,15 @@ public final class StraitNode implements AutoCloseable {
     private List<io.strait.bus.envelope.RolloutPolicy.Spec> rolloutSpecs = List.of();
     private io.strait.cli.rollout.RolloutController rollouts;
 
+    /** {@code --admin-bind}: where the admin port listens (loopback unless a pod's probes must reach it). */
+    private String adminBind = "127.0.0.1";
+
+    /** The same node with its admin port on {@code address} ({@code --admin-bind}); call before {@link #start}. */
+    public StraitNode withAdminBind(String address) {
+        this.adminBind = address;
+        return this;
+    }
+
     public StraitNode(NodeOptions options) {
         this.options = options;
     }
@@ -72,7 +81,9 @@ public final class StraitNode implements AutoCloseable {
         }
         bus = new BusConfig(servers, "strait", options.groupSessionTimeoutMs());
         try (Admin kafkaAdmin = Admin.create(bus.admin())) {
-            TopicInstaller.ensure(kafkaAdmin, TopicDefinition.all(), (short) 1);
+            // the embedded broker is one node; an external cluster's topics get its default.replication.factor
+            TopicInstaller.ensure(kafkaAdmin, TopicDefinition.all(),
+                    broker != null ? java.util.Optional.of((short) 1) : java.util.Optional.empty());
         }
         vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(8));
         io.vertx.core.Future<String> caDeployment = null;
@@ -114,7 +125,7 @@ public final class StraitNode implements AutoCloseable {
                     ca == null ? null : new TokenEndpoint(ca.role(), secret),
                     options.webhookSecret(), fetchTriggers().all(),
                     new ConfigEndpoint(vertx, bus, secret, () -> ingesting == null ? null : ingesting.api()));
-            admin.start();
+            admin.listenOn(adminBind).start();
         }
         if (options.notifications().any()) {
             notifier = io.strait.cli.notify.Notifier.of(bus, options.notifications(), startedAt).start();
