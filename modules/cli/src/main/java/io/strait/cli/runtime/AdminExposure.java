@@ -27,6 +27,21 @@ public final class AdminExposure {
         return remoteIsLoopback || REMOTE_PATHS.contains(path);
     }
 
+    /**
+     * Whether a peer's textual address is loopback (127.0.0.0/8, ::1, or 127.x mapped into IPv6), read from the
+     * text alone: no resolver on the request path.
+     */
+    static boolean isLoopback(String hostAddress) {
+        if (hostAddress == null) {
+            return false;
+        }
+        String a = hostAddress.toLowerCase(java.util.Locale.ROOT);
+        if (a.startsWith("::ffff:")) {
+            a = a.substring("::ffff:".length());
+        }
+        return a.startsWith("127.") || a.equals("::1") || a.equals("0:0:0:0:0:0:0:1");
+    }
+
     /** The refusal a remote caller of a loopback-only path gets. */
     static String refusal(String path) {
         return path + " answers only callers on this host's loopback; use `kubectl port-forward` (or run the command "

@@ -101,14 +101,7 @@ final class AdminServer implements AutoCloseable {
 
     private static boolean isLoopback(HttpServerRequest req) {
         io.vertx.core.net.SocketAddress remote = req.connection().remoteAddress();
-        if (remote == null || remote.hostAddress() == null) {
-            return false;
-        }
-        try {
-            return java.net.InetAddress.getByName(remote.hostAddress()).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
+        return remote != null && AdminExposure.isLoopback(remote.hostAddress());
     }
 
     int port() {

@@ -93,4 +93,17 @@ class AdminExposureTest {
         assertThat(AdminExposure.allows("/some/new/endpoint", false)).isFalse();
         assertThat(AdminExposure.allows("/some/new/endpoint", true)).isTrue();
     }
+
+    @Test
+    void loopbackIsReadFromTheAddressText() {
+        assertThat(AdminExposure.isLoopback("127.0.0.1")).isTrue();
+        assertThat(AdminExposure.isLoopback("127.1.2.3")).isTrue();
+        assertThat(AdminExposure.isLoopback("::1")).isTrue();
+        assertThat(AdminExposure.isLoopback("0:0:0:0:0:0:0:1")).isTrue();
+        assertThat(AdminExposure.isLoopback("::ffff:127.0.0.1")).isTrue();
+        assertThat(AdminExposure.isLoopback("10.0.0.7")).isFalse();
+        assertThat(AdminExposure.isLoopback("::ffff:10.0.0.7")).isFalse();
+        assertThat(AdminExposure.isLoopback("fe80::1")).isFalse();
+        assertThat(AdminExposure.isLoopback(null)).isFalse();
+    }
 }
