@@ -143,8 +143,13 @@ class DeployManifestsTest {
     /** The objects {@code kubectl kustomize} renders for an overlay; documents that do not parse go to {@code errors}. */
     private List<HasMetadata> render(String overlay, List<String> errors) throws Exception {
         Path kubectl = kubectl();
-        assumeTrue(kubectl != null, "kubectl is not on the PATH, so deploy/overlays/" + overlay + " was not rendered: "
-                + "install it (Debian: apt-get install kubernetes-client; .ci/run does) to run this test");
+        String missing = "kubectl is not on the PATH, so deploy/overlays/" + overlay + " was not rendered: "
+                + "install it (Debian: apt-get install kubernetes-client; .ci/run does) to run this test";
+        if (kubectl == null) {
+            // the skip's reason is in the report; say it in the build's output too
+            System.err.println("SKIPPED " + missing);
+        }
+        assumeTrue(kubectl != null, missing);
         Path out = Files.createTempFile("kustomize-" + overlay, ".yaml");
         Path err = Files.createTempFile("kustomize-" + overlay, ".err");
         try {
