@@ -1,4 +1,4 @@
-package io.strait.cli.deploy;
+package io.strait.it.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +40,7 @@ class DeployManifestsTest {
     private final ManifestReader reader = new ManifestReader();
 
     private static Path locateDeploy() {
-        // surefire runs in modules/cli; the manifests are at the repository's top
+        // surefire runs in the module folder; the manifests are at the repository's top
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isDirectory(dir.resolve("deploy/base"))) {
             dir = dir.getParent();

@@ -1,4 +1,4 @@
-package io.strait.cli.deploy;
+package io.strait.it.deploy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
