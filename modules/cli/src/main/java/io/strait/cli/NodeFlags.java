@@ -85,6 +85,11 @@ final class NodeFlags {
     @Option(names = "--admin-port", defaultValue = "15014", description = "Admin port: /healthz /readyz /status (default: ${DEFAULT-VALUE}; -1: none).")
     int adminPort;
 
+    @Option(names = "--admin-bind", defaultValue = "127.0.0.1", description = "Address the admin port listens on (default: "
+            + "${DEFAULT-VALUE}); 0.0.0.0 in a pod, for probes and scrapes. Callers off loopback get only /healthz, /readyz, "
+            + "/metrics and /webhooks/git.")
+    String adminBind;
+
     @Option(names = "--data-dir", defaultValue = ".strait", description = "Embedded broker data and the log file (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 

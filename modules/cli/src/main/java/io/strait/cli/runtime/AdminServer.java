@@ -99,8 +99,22 @@ final class AdminServer implements AutoCloseable {
         this.connectedProxies = connectedProxies;
     }
 
+    /** The address the port listens on: loopback unless {@code --admin-bind} says otherwise. */
+    private String host = "127.0.0.1";
+
+    /** Listen on {@code address} instead of loopback; call before {@link #start}. See {@link AdminExposure}. */
+    AdminServer listenOn(String address) {
+        this.host = address;
+        return this;
+    }
+
     void start() throws Exception {
-        server = vertx.createHttpServer().requestHandler(this::handle).listen(port, "127.0.0.1").await(30, TimeUnit.SECONDS);
+        server = vertx.createHttpServer().requestHandler(this::handle).listen(port, host).await(30, TimeUnit.SECONDS);
+    }
+
+    private static boolean isLoopback(HttpServerRequest req) {
+        io.vertx.core.net.SocketAddress remote = req.connection().remoteAddress();
+        return remote != null && AdminExposure.isLoopback(remote.hostAddress());
     }
 
     int port() {
@@ -108,6 +122,10 @@ final class AdminServer implements AutoCloseable {
     }
 
     private void handle(HttpServerRequest req) {
+        if (!AdminExposure.allows(req.path(), isLoopback(req))) {
+            req.response().setStatusCode(403).putHeader("content-type", "text/plain").end(AdminExposure.refusal(req.path()));
+            return;
+        }
         switch (req.path()) {
             case "/healthz", "/readyz" -> req.response().putHeader("content-type", "text/plain").end("ok\n");
             case "/status" -> vertx.executeBlocking(() -> Json.write(StatusReader.read(bus, Duration.ofSeconds(10))))

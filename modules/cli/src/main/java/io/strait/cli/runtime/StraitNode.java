@@ -53,6 +53,15 @@ public final class StraitNode implements AutoCloseable {
     /** {@code --replication-factor} of the topics this node creates; 0: every broker of a cluster up to three. */
     private short replicationFactor;
 
+    /** {@code --admin-bind}: where the admin port listens (loopback unless a pod's probes must reach it). */
+    private String adminBind = "127.0.0.1";
+
+    /** The same node with its admin port on {@code address} ({@code --admin-bind}); call before {@link #start}. */
+    public StraitNode withAdminBind(String address) {
+        this.adminBind = address;
+        return this;
+    }
+
     public StraitNode(NodeOptions options) {
         this.options = options;
     }
@@ -131,7 +140,7 @@ public final class StraitNode implements AutoCloseable {
                     ca == null ? null : new TokenEndpoint(ca.role(), secret),
                     options.webhookSecret(), fetchTriggers().all(),
                     new ConfigEndpoint(vertx, bus, secret, () -> ingesting == null ? null : ingesting.api()));
-            admin.start();
+            admin.listenOn(adminBind).start();
         }
         if (options.notifications().any()) {
             notifier = io.strait.cli.notify.Notifier.of(bus, options.notifications(), startedAt).start();
