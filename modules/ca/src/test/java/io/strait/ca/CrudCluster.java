@@ -28,6 +28,7 @@ public final class CrudCluster implements AutoCloseable {
     }
 
     private volatile Predicate<RecordedRequest> forbidden = r -> false;
+    private final java.util.concurrent.atomic.AtomicInteger configMapWrites = new java.util.concurrent.atomic.AtomicInteger();
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
 
@@ -35,6 +36,9 @@ public final class CrudCluster implements AutoCloseable {
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
+                if ((request.getMethod().equals("POST") || request.getMethod().equals("PUT")) && request.getPath().contains("/configmaps")) {
+                    configMapWrites.incrementAndGet();
+                }
                 if (forbidden.test(request)) {
                     return new MockResponse().setResponseCode(403).setBody("{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\","
                             + "\"reason\":\"Forbidden\",\"code\":403,\"message\":\"forbidden: User \\\"system:serviceaccount:strait-system:strait-xds\\\" "
@@ -51,6 +55,11 @@ public final class CrudCluster implements AutoCloseable {
     /** Refuses the requests {@code which} matches with 403 Forbidden. */
     public void forbid(Predicate<RecordedRequest> which) {
         forbidden = which;
+    }
+
+    /** How many creates and updates of ConfigMaps were asked of this server (refused ones too). */
+    public int configMapWrites() {
+        return configMapWrites.get();
     }
 
     public NamespacedKubernetesClient client() {

@@ -46,6 +46,8 @@ final class ClusterRootCerts implements AutoCloseable {
     private final ScheduledExecutorService worker;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean flushQueued = new AtomicBoolean();
+    /** When each namespace was last written (worker thread only), for {@link RootCertPublisher.Timing#rewriteEvery}. */
+    private final java.util.Map<String, Long> lastWrite = new java.util.HashMap<>();
     private volatile String rootsPem;
     private volatile String informerProblem = "";
     // set on the worker, read by close()
@@ -147,6 +149,15 @@ final class ClusterRootCerts implements AutoCloseable {
         }
     }
 
+    /** Marks {@code namespace} dirty after {@code nanos}. */
+    private void later(String namespace, long nanos) {
+        try {
+            worker.schedule(() -> markDirty(namespace), nanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
+        }
+    }
+
     /** Worker thread: reconciles the dirty namespaces from the informers' caches. */
     private void flush() {
         flushQueued.set(false);
@@ -177,6 +188,16 @@ final class ClusterRootCerts implements AutoCloseable {
             if (w == null) {
                 continue;
             }
+            // Another writer with other roots (a CA replica that has not reloaded yet) would undo each write at once;
+            // at most one write per namespace per rewriteEvery keeps that to a trickle until the replicas agree.
+            Long last = lastWrite.get(ns.name());
+            long now = System.nanoTime();
+            long wait = last == null ? 0 : timing.rewriteEvery().toNanos() - (now - last);
+            if (wait > 0) {
+                later(ns.name(), wait);
+                continue;
+            }
+            lastWrite.put(ns.name(), now);
             String error = write(w);
             if (error == null) {
                 written++;
@@ -188,6 +209,8 @@ final class ClusterRootCerts implements AutoCloseable {
                 }
             }
         }
+        long now = System.nanoTime();
+        lastWrite.values().removeIf(t -> now - t > timing.rewriteEvery().toNanos());
         if (written > 0) {
             LOG.info("cluster {}: wrote ConfigMap {} in {} namespace(s)", clusterId, RootCertConfigMaps.NAME, written);
         }
@@ -239,7 +262,7 @@ final class ClusterRootCerts implements AutoCloseable {
             LOG.info("cluster {}: ConfigMap {} ({}) up to date in {}{}", clusterId, RootCertConfigMaps.NAME, RootCertConfigMaps.KEY,
                     detail, recovered ? " again" : "");
         } else {
-            LOG.warn("cluster {}: {}{}; will keep retrying", clusterId, current, detail == null ? "" : " (" + detail + ")");
+            LOG.error("cluster {}: {}{}; will keep retrying", clusterId, current, detail == null ? "" : " (" + detail + ")");
         }
     }
 

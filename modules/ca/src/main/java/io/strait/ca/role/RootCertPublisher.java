@@ -26,11 +26,14 @@ public final class RootCertPublisher implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
     /**
-     * @param debounce how long after an event the dirty namespaces are reconciled (bursts become one pass)
-     * @param resync   how often every namespace is reconciled anyway (repairs failed writes)
+     * @param debounce     how long after an event the dirty namespaces are reconciled (bursts become one pass)
+     * @param rewriteEvery the least time between two writes of one namespace's ConfigMap: while CA replicas disagree
+     *                     on the roots (one reloaded a rotated CA, another not yet) they would otherwise undo each
+     *                     other's writes as fast as the watches deliver them
+     * @param resync       how often every namespace is reconciled anyway (repairs failed writes)
      */
-    public record Timing(Duration debounce, Duration resync) {
-        public static final Timing DEFAULT = new Timing(Duration.ofMillis(50), Duration.ofMinutes(1));
+    public record Timing(Duration debounce, Duration rewriteEvery, Duration resync) {
+        public static final Timing DEFAULT = new Timing(Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofMinutes(1));
     }
 
     private final List<ClusterRootCerts> clusters;

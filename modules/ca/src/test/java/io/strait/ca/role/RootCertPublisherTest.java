@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 class RootCertPublisherTest {
     private static final Duration BOUND = Duration.ofSeconds(20);
-    private static final RootCertPublisher.Timing TIMING = new RootCertPublisher.Timing(Duration.ofMillis(20), Duration.ofHours(1));
+    private static final RootCertPublisher.Timing TIMING = new RootCertPublisher.Timing(Duration.ofMillis(20), Duration.ofMillis(300),
+            Duration.ofHours(1));
     private final List<AutoCloseable> open = new ArrayList<>();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private TestPki.Issued oldRoot;
@@ -201,6 +202,22 @@ class RootCertPublisherTest {
         east.forbid(r -> false);
         east.namespace("edge");
         await().atMost(BOUND).untilAsserted(() -> assertHolds(east, "edge", ca.keys().rootsPem()));
+    }
+
+    @Test
+    void twoCasThatDisagreeOnTheRootsUndoEachOtherAtMostOncePerRewriteInterval() throws Exception {
+        CrudCluster east = cluster("shop");
+        CaRole first = ca(List.of(east(east)));
+        TestPki.Issued otherRoot = TestPki.root("CN=Other Root");
+        TestPki.Issued otherCa = TestPki.intermediate(otherRoot, "CN=Mesh CA", Instant.now().plus(Duration.ofDays(365)));
+        caDir = TestPki.cacerts(tmp.resolve("other"), otherCa, List.of(otherCa.cert(), otherRoot.cert()), List.of(otherRoot.cert()));
+        CaRole second = ca(List.of(east(east)));
+        assertThat(second.keys().rootsPem()).isNotEqualTo(first.keys().rootsPem());
+        await().atMost(BOUND).until(() -> rootCert(east, "shop") != null);
+        int before = east.configMapWrites();
+        // over 3 s each CA may rewrite the namespace once per 300 ms: about 20 writes, where watches alone allow hundreds
+        await().pollDelay(Duration.ofSeconds(3)).atMost(BOUND).untilAsserted(() ->
+                assertThat(east.configMapWrites() - before).isBetween(2, 30));
     }
 
     @Test
