@@ -181,6 +181,12 @@ final class NodeFlags {
             + "repeatable, one per cluster; a caller's --cluster-id picks one, the first is the default.")
     List<String> kubernetesTokens = new ArrayList<>();
 
+    @Option(names = "--kubernetes-root-configmap", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "The "
+            + "CA writes Istio's istio-ca-root-cert ConfigMap (root-cert.pem: every trusted root) into every namespace of each "
+            + "--kubernetes-tokens cluster and keeps it there, as istiod does; its account needs get/list/watch/create/update on "
+            + "configmaps and list/watch on namespaces (default: ${DEFAULT-VALUE}).")
+    boolean kubernetesRootConfigMap = true;
+
     @Option(names = "--rollout", paramLabel = "canary=P%,wait=D[,source=NAME]", description = "Staged rollout of every "
             + "revision: first to a deterministic P% of the scopes (at least one), then, after D and only if every canary "
             + "proxy ACKed and none NACKed, to all; a NACK halts it (see strait rollout). Without source=, for every source of "
@@ -270,7 +276,8 @@ final class NodeFlags {
         return new CaOptions(plugged ? caDir : dataDir.resolve("ca"), plugged, KeyType.parse(caKeyType), meshTrustDomain().trustDomain(),
                 bind, securePort,
                 secureSans, Duration.ofHours(24), Duration.ofSeconds(30), "ca-" + (frontId != null ? frontId : bind + ":" + securePort))
-                .withKubernetesTokens(kubernetesTokens.stream().map(io.strait.ca.auth.TokenReviewCluster::parse).toList());
+                .withKubernetesTokens(kubernetesTokens.stream().map(io.strait.ca.auth.TokenReviewCluster::parse).toList())
+                .withKubernetesRootConfigMap(kubernetesRootConfigMap);
     }
 
     NodeOptions options(Set<Role> roles) {

@@ -54,4 +54,20 @@ class KubernetesFlagsTest {
         assertThatThrownBy(() -> options("--data-dir", dir.toString(), "--kubernetes", "kubeconfig=" + bad + ",cluster=a"))
                 .hasMessageContaining("kubeconfig " + bad).hasMessageContaining("cannot be read as a kubeconfig");
     }
+
+    @Test
+    void theRootConfigMapIsWrittenByDefaultWhenClustersAreNamedAndCanBeTurnedOff(@TempDir Path dir) throws Exception {
+        Path kc = Files.writeString(dir.resolve("kc"), KUBECONFIG);
+        assertThat(caOptions("--data-dir", dir.toString()).writesRootConfigMaps()).isFalse(); // no cluster named
+        assertThat(caOptions("--data-dir", dir.toString(), "--kubernetes-tokens", "kubeconfig=" + kc + ",cluster=east")
+                .writesRootConfigMaps()).isTrue();
+        assertThat(caOptions("--data-dir", dir.toString(), "--kubernetes-tokens", "kubeconfig=" + kc + ",cluster=east",
+                "--kubernetes-root-configmap=false").writesRootConfigMaps()).isFalse();
+    }
+
+    private static io.strait.ca.role.CaOptions caOptions(String... args) {
+        UpCommand up = new UpCommand();
+        new CommandLine(up).parseArgs(args);
+        return up.flags.caOptions();
+    }
 }

@@ -56,7 +56,8 @@ class KubernetesTokenAgentTest {
         CaOptions o = new CaOptions(tmp.resolve("ca"), false, KeyType.ECDSA, "cluster.local", "127.0.0.1", 0, List.of(),
                 Duration.ofHours(24), Duration.ofHours(1), "ca-test").withKubernetesTokens(List.of(
                 new TokenReviewCluster("west", west.kubeconfig(tmp.resolve("west.kubeconfig")), List.of()),
-                new TokenReviewCluster("east", east.kubeconfig(tmp.resolve("east.kubeconfig")), List.of())));
+                new TokenReviewCluster("east", east.kubeconfig(tmp.resolve("east.kubeconfig")), List.of())))
+                .withKubernetesRootConfigMap(false); // the fake API servers answer TokenReviews only
         CaRole role = new CaRole(o, null, Clock.systemUTC(), List.of()).start();
         open.add(role);
         return role;

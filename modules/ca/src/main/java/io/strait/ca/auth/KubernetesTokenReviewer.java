@@ -40,6 +40,17 @@ public final class KubernetesTokenReviewer implements TokenReviewer {
      * @throws IllegalArgumentException naming the flag and file when the kubeconfig is missing or unusable
      */
     public static KubernetesTokenReviewer open(TokenReviewCluster cluster, Duration timeout) {
+        return new KubernetesTokenReviewer(cluster.clusterId(), config(cluster, timeout), timeout);
+    }
+
+    /**
+     * The client configuration for {@code cluster} (its kubeconfig, or the in-cluster config): requests and
+     * connections bounded by {@code timeout}, never retried by the client. Also what the CA's root-certificate
+     * ConfigMaps are written with ({@code io.strait.ca.role.RootCertPublisher}).
+     *
+     * @throws IllegalArgumentException naming the flag and file when the kubeconfig is missing or unusable
+     */
+    public static Config config(TokenReviewCluster cluster, Duration timeout) {
         Config base;
         if (cluster.inCluster()) {
             if (!Files.isRegularFile(java.nio.file.Path.of(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH))) {
@@ -64,8 +75,7 @@ public final class KubernetesTokenReviewer implements TokenReviewer {
             }
         }
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        Config config = new ConfigBuilder(base).withRequestTimeout(ms).withConnectionTimeout(ms).withRequestRetryBackoffLimit(0).build();
-        return new KubernetesTokenReviewer(cluster.clusterId(), config, timeout);
+        return new ConfigBuilder(base).withRequestTimeout(ms).withConnectionTimeout(ms).withRequestRetryBackoffLimit(0).build();
     }
 
     @Override

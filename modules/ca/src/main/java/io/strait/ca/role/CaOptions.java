@@ -23,10 +23,12 @@ import java.util.List;
  * @param replicaId      this CA replica's id, recorded on the trust bundle it publishes
  * @param kubernetesTokens clusters whose API servers review Kubernetes service-account tokens as credentials
  *                         ({@code --kubernetes-tokens}); empty: join tokens and certificates only
+ * @param kubernetesRootConfigMap whether the CA writes Istio's {@code istio-ca-root-cert} ConfigMap into every
+ *                         namespace of those clusters ({@code --kubernetes-root-configmap}, on by default)
  */
 public record CaOptions(Path caDir, boolean pluggedIn, KeyType keyType, String trustDomain, String bindHost, int securePort,
                         List<String> servingHosts, Duration servingTtl, Duration reloadInterval, String replicaId,
-                        List<TokenReviewCluster> kubernetesTokens) {
+                        List<TokenReviewCluster> kubernetesTokens, boolean kubernetesRootConfigMap) {
     /** Istio's default trust domain. */
     public static final String DEFAULT_TRUST_DOMAIN = "cluster.local";
     /** istiod's secure port. */
@@ -40,13 +42,25 @@ public record CaOptions(Path caDir, boolean pluggedIn, KeyType keyType, String t
     /** Options without Kubernetes token review. */
     public CaOptions(Path caDir, boolean pluggedIn, KeyType keyType, String trustDomain, String bindHost, int securePort,
                      List<String> servingHosts, Duration servingTtl, Duration reloadInterval, String replicaId) {
-        this(caDir, pluggedIn, keyType, trustDomain, bindHost, securePort, servingHosts, servingTtl, reloadInterval, replicaId, List.of());
+        this(caDir, pluggedIn, keyType, trustDomain, bindHost, securePort, servingHosts, servingTtl, reloadInterval, replicaId, List.of(),
+                true);
     }
 
     /** These options, accepting service-account tokens reviewed by {@code clusters}' API servers. */
     public CaOptions withKubernetesTokens(List<TokenReviewCluster> clusters) {
         return new CaOptions(caDir, pluggedIn, keyType, trustDomain, bindHost, securePort, servingHosts, servingTtl, reloadInterval,
-                replicaId, clusters);
+                replicaId, clusters, kubernetesRootConfigMap);
+    }
+
+    /** These options, writing (or with false not writing) the {@code istio-ca-root-cert} ConfigMaps. */
+    public CaOptions withKubernetesRootConfigMap(boolean write) {
+        return new CaOptions(caDir, pluggedIn, keyType, trustDomain, bindHost, securePort, servingHosts, servingTtl, reloadInterval,
+                replicaId, kubernetesTokens, write);
+    }
+
+    /** Whether {@link RootCertPublisher} runs: on unless turned off, and only for clusters named. */
+    public boolean writesRootConfigMaps() {
+        return kubernetesRootConfigMap && !kubernetesTokens.isEmpty();
     }
 
     /** The defaults {@code strait up} uses: a root created in {@code caDir} on first start, ECDSA, cluster.local. */

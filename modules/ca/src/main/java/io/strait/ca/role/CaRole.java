@@ -65,6 +65,8 @@ public final class CaRole implements AutoCloseable {
     private final MeterRegistry metrics;
     private DeferredServices later;
     private KubernetesTokenAuthenticator kubernetesTokens;
+    private RootCertPublisher rootCerts;
+    private RootCertPublisher.Timing rootCertTiming = RootCertPublisher.Timing.DEFAULT;
 
     /**
      * @param bus           where the trust bundle goes; null runs without a bus (tests, {@code token create --ca-dir})
@@ -107,6 +109,12 @@ public final class CaRole implements AutoCloseable {
         return this;
     }
 
+    /** How the root-certificate ConfigMaps are reconciled (tests shorten the resync). Call before {@link #start}. */
+    CaRole withRootCertTiming(RootCertPublisher.Timing timing) {
+        this.rootCertTiming = timing;
+        return this;
+    }
+
     public CaRole start() throws Exception {
         CaKeys keys = loadKeys(options, clock);
         use(keys);
@@ -137,6 +145,9 @@ public final class CaRole implements AutoCloseable {
         if (bus != null) {
             publisher = new TrustBundlePublisher(bus, options.trustDomain(), options.replicaId());
             publisher.publish(keys);
+        }
+        if (options.writesRootConfigMaps()) {
+            rootCerts = RootCertPublisher.start(options.kubernetesTokens(), keys.rootsPem(), rootCertTiming);
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "strait-ca-timer");
@@ -202,6 +213,9 @@ public final class CaRole implements AutoCloseable {
         trust.trust(read.roots());
         trustBundle.update(read.roots());
         serving.renew(ca.get());
+        if (rootCerts != null && !read.roots().equals(current.roots())) {
+            rootCerts.update(read.rootsPem());
+        }
         LOG.info("CA in {} changed: signing {} under root {}, {} trusted root(s)", options.caDir(),
                 read.signingCert().getSubjectX500Principal(), read.rootFingerprint(), read.roots().size());
         if (publisher != null) {
@@ -252,6 +266,9 @@ public final class CaRole implements AutoCloseable {
         }
         if (publisher != null) {
             publisher.close();
+        }
+        if (rootCerts != null) {
+            rootCerts.close();
         }
         if (kubernetesTokens != null) {
             kubernetesTokens.close();

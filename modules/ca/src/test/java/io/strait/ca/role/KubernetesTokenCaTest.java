@@ -54,7 +54,8 @@ class KubernetesTokenCaTest {
 
     private CaRole ca(TokenReviewCluster... clusters) throws Exception {
         CaOptions o = new CaOptions(tmp.resolve("ca"), false, KeyType.ECDSA, "cluster.local", "127.0.0.1", 0, List.of(),
-                Duration.ofHours(24), Duration.ofHours(1), "ca-test").withKubernetesTokens(List.of(clusters));
+                Duration.ofHours(24), Duration.ofHours(1), "ca-test").withKubernetesTokens(List.of(clusters))
+                .withKubernetesRootConfigMap(false); // these tests count the API server's requests: TokenReviews only
         CaRole role = new CaRole(o, null, Clock.systemUTC(), List.of()).start();
         open.add(role);
         return role;
