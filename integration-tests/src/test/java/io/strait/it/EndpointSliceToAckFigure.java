@@ -78,29 +78,37 @@ class EndpointSliceToAckFigure {
                 List<Long> viaBus = new ArrayList<>();
                 List<Long> lastViaSlice = new ArrayList<>();
                 List<Long> lastViaBus = new ArrayList<>();
+                List<Long> answers = new ArrayList<>();
+                List<Long> builds = new ArrayList<>();
                 for (int i = 0; i < WARMUP + CHANGES; i++) {
                     boolean counted = i >= WARMUP;
                     // the Kubernetes source: the slice updated through the fabric8 client
                     String a = "10.2.1." + (i + 1);
+                    long wall0 = System.currentTimeMillis();
                     long t0 = System.nanoTime();
                     k.client().discovery().v1().endpointSlices().resource(slice(a)).update();
+                    long answered = (System.nanoTime() - t0) / 1_000_000;
                     long[] s = waitForAll(proxies, a, t0);
                     // the baseline: the record the source published, its endpoint moved, written straight on the bus
                     String b = "10.2.2." + (i + 1);
                     ClusterService published = Json.read(TopicSnapshot.read(node.bus(), Topics.ENDPOINTS, Duration.ofSeconds(10)).get(KEY),
                             ClusterService.class);
+                    long built = published.observedAt() - wall0; // the source built the record (same JVM, same clock)
                     byte[] moved = Json.write(moved(published, a, b));
                     long t1 = System.nanoTime();
                     bus.send(new ProducerRecord<>(Topics.ENDPOINTS, KEY, moved));
                     bus.flush();
                     long[] d = waitForAll(proxies, b, t1);
-                    System.out.printf("change %2d%s: slice -> ACK p50 %d / last %d ms; bus -> ACK p50 %d / last %d ms%n", i + 1,
-                            counted ? "" : " (warm-up)", pct(s, 50), pct(s, 100), pct(d, 50), pct(d, 100));
+                    System.out.printf("change %2d%s: slice -> ACK p50 %d / last %d ms (API server answered %d, record built %d); "
+                                    + "bus -> ACK p50 %d / last %d ms%n", i + 1, counted ? "" : " (warm-up)", pct(s, 50), pct(s, 100),
+                            answered, built, pct(d, 50), pct(d, 100));
                     if (counted) {
                         Arrays.stream(s).forEach(viaSlice::add);
                         Arrays.stream(d).forEach(viaBus::add);
                         lastViaSlice.add(pct(s, 100));
                         lastViaBus.add(pct(d, 100));
+                        answers.add(answered);
+                        builds.add(built);
                     }
                 }
                 long[] sl = viaSlice.stream().mapToLong(Long::longValue).toArray();
@@ -110,6 +118,10 @@ class EndpointSliceToAckFigure {
                 System.out.printf("FIGURE EndpointSlice change -> proxy ACK, %d proxies, %d changes (%d samples): p50 %d ms, p99 %d ms; "
                                 + "last proxy per change p50 %d, p99 %d ms%n", PROXIES, CHANGES, sl.length, pct(sl, 50), pct(sl, 99),
                         pct(sLast, 50), pct(sLast, 99));
+                long[] an = answers.stream().mapToLong(Long::longValue).toArray();
+                long[] bu = builds.stream().mapToLong(Long::longValue).toArray();
+                System.out.printf("FIGURE split p50/p99: update -> API server answered %d/%d ms, update -> record built by the source %d/%d ms%n",
+                        pct(an, 50), pct(an, 99), pct(bu, 50), pct(bu, 99));
                 System.out.printf("FIGURE baseline (record republished on %s) -> proxy ACK: p50 %d ms, p99 %d ms; last proxy per change "
                                 + "p50 %d, p99 %d ms%n", Topics.ENDPOINTS, pct(bl, 50), pct(bl, 99), pct(bLast, 50), pct(bLast, 99));
                 System.out.printf("FIGURE ratio slice/baseline: p50 %.2f, p99 %.2f%n", (double) pct(sl, 50) / Math.max(1, pct(bl, 50)),
