@@ -210,7 +210,8 @@ class MultiClusterRegistryTrafficTest {
         return consumer;
     }
 
-    private static Map<TopicPartition, Long> ends(StraitNode node, String topic) {
+    /** The end offsets of a topic's partitions (KubernetesMultiClusterTrafficTest reads them too). */
+    static Map<TopicPartition, Long> ends(StraitNode node, String topic) {
         try (KafkaConsumer<String, byte[]> consumer = consumer(node, topic)) {
             return consumer.endOffsets(consumer.assignment());
         }

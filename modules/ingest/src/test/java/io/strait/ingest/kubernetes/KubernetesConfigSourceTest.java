@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.strait.bus.envelope.RevisionStatus;
 import io.strait.bus.kafka.BusConfig;
@@ -58,19 +57,6 @@ class KubernetesConfigSourceTest {
         return v == null ? null : Json.read(v, RevisionStatus.class);
     }
 
-    /** Istio's CRDs as the cluster would have them: minimal schemas, every kind Strait reads. */
-    private static void installCrds(MockCluster k) {
-        for (ResourceDefinitionContext kind : IstioObjects.kinds()) {
-            k.client().apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-                    .withNewMetadata().withName(kind.getPlural() + "." + kind.getGroup()).endMetadata()
-                    .withNewSpec().withGroup(kind.getGroup()).withScope("Namespaced")
-                    .withNewNames().withKind(kind.getKind()).withPlural(kind.getPlural()).endNames()
-                    .addNewVersion().withName(kind.getVersion()).withServed(true).withStorage(true)
-                    .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-                    .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build()).create();
-        }
-    }
-
     private static GenericKubernetesResource virtualService(String name, Map<String, Object> spec) {
         return new GenericKubernetesResourceBuilder().withApiVersion(VS.getGroup() + "/" + VS.getVersion()).withKind("VirtualService")
                 .withNewMetadata().withNamespace("bookinfo").withName(name).endMetadata()
@@ -81,7 +67,7 @@ class KubernetesConfigSourceTest {
     void aVirtualServiceToAClusterServiceIsAcceptedAndABadOneRejectedByName(@TempDir Path dir) throws Exception {
         String source = "kubernetes:cfg";
         try (MockCluster k = new MockCluster().start()) {
-            installCrds(k);
+            k.installIstioCrds();
             KubernetesRegistrySourceTest.bookinfo(k, "10.9.0.5", "z1");
             KubernetesClusterOptions options = KubernetesClusterOptions.parse("kubeconfig=" + k.kubeconfig(dir, "cfg") + ",cluster=cfg,config=true", false);
             // the route's host is known only from the cluster's registry: no ServiceEntry, no Service document
