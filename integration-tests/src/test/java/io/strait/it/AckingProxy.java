@@ -85,7 +85,7 @@ final class AckingProxy implements AutoCloseable {
         return ended.get();
     }
 
-    private static int v2Weight(DiscoveryResponse r) {
+    static int v2Weight(DiscoveryResponse r) {
         try {
             for (com.google.protobuf.Any any : r.getResourcesList()) {
                 RouteConfiguration rc = any.unpack(RouteConfiguration.class);

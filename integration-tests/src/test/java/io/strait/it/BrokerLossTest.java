@@ -41,7 +41,7 @@ class BrokerLossTest {
     @ParameterizedTest
     @EnumSource(Victim.class)
     void revisionsSurviveTheLossOfABroker(Victim victim, @TempDir Path tmp) throws Exception {
-        try (KafkaCluster cluster = KafkaCluster.start(tmp.resolve("kafka"), 3);
+        try (TestKafkaCluster cluster = TestKafkaCluster.start(tmp.resolve("kafka"), 3);
              MeshFixture mesh = new MeshFixture(tmp.resolve("config"))) {
             BusConfig bus = cluster.bus();
             String source = "folder:config";

@@ -25,9 +25,11 @@ import org.apache.kafka.common.Uuid;
  * own JVM started from the test classpath ({@link KafkaClusterNode}), on free loopback ports, with the durability
  * settings a production cluster of three uses — replication factor 3 and {@code min.insync.replicas} 2 for the
  * internal topics (consumer offsets, transaction state) and as defaults. A node is killed by its own process (kill
- * -9: no shutdown hook, no clean leadership hand-over).
+ * -9: no shutdown hook, no clean leadership hand-over) and can be started again on the same ports and log directory,
+ * as a restarted broker of a real cluster comes back with its data. A cluster of fewer than three nodes replicates as
+ * much as it can (every node; {@code min.insync.replicas} one less, at least one).
  */
-final class KafkaCluster implements AutoCloseable {
+final class KafkaCluster implements TestKafkaCluster {
     /**
      * How soon the controller fences a broker that stopped heartbeating (Kafka's default is 9 s): what a killed
      * leader costs before its partitions move. Shorter than the default to keep the tests short; see BENCHMARKS.md.
@@ -67,7 +69,8 @@ final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    String bootstrapServers() {
+    @Override
+    public String bootstrapServers() {
         List<String> servers = new ArrayList<>();
         for (int port : clientPorts) {
             servers.add("127.0.0.1:" + port);
@@ -75,12 +78,13 @@ final class KafkaCluster implements AutoCloseable {
         return String.join(",", servers);
     }
 
-    BusConfig bus() {
-        return new BusConfig(bootstrapServers(), "it-cluster");
+    @Override
+    public int size() {
+        return size;
     }
 
-    /** The node leading a partition now. */
-    int leaderOf(String topic, int partition) {
+    @Override
+    public int leaderOf(String topic, int partition) {
         try (Admin admin = Admin.create(bus().admin())) {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
             return d.partitions().get(partition).leader().id();
@@ -89,8 +93,8 @@ final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    /** The node leading the metadata quorum: the active controller. */
-    int activeController() {
+    @Override
+    public int activeController() {
         try (Admin admin = Admin.create(bus().admin())) {
             return admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
         } catch (Exception e) {
@@ -99,7 +103,8 @@ final class KafkaCluster implements AutoCloseable {
     }
 
     /** Kill -9 of one node's JVM, by its own process; returns its pid. */
-    long kill(int nodeId) throws InterruptedException {
+    @Override
+    public long kill(int nodeId) throws InterruptedException {
         Process p = nodes.get(nodeId);
         long pid = p.pid();
         p.destroyForcibly();
@@ -109,12 +114,22 @@ final class KafkaCluster implements AutoCloseable {
         return pid;
     }
 
-    boolean isAlive(int nodeId) {
+    /** A new JVM for a killed node: the same id, ports and log directory (formatting skips a formatted one). */
+    @Override
+    public void restart(int nodeId) throws IOException {
+        if (nodes.get(nodeId).isAlive()) {
+            throw new IllegalStateException("kafka node " + nodeId + " is still running; kill it first");
+        }
+        startNode(nodeId);
+    }
+
+    @Override
+    public boolean isAlive(int nodeId) {
         return nodes.get(nodeId).isAlive();
     }
 
-    /** Waits until this many brokers are registered and unfenced. */
-    void awaitBrokers(int brokers) {
+    @Override
+    public void awaitBrokers(int brokers) {
         try (Admin admin = Admin.create(bus().admin())) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                     .until(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == brokers);
@@ -134,7 +149,7 @@ final class KafkaCluster implements AutoCloseable {
         List<String> command = List.of(java, "-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
                 "-cp", classpath, KafkaClusterNode.class.getName(), props.toString(), clusterId);
         Process p = new ProcessBuilder(command).directory(nodeDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(nodeDir.resolve("node.out").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("node.out").toFile())).start();
         nodes.put(id, p);
     }
 
@@ -153,13 +168,15 @@ final class KafkaCluster implements AutoCloseable {
         p.put("log.dirs", logDir.toString());
         p.put("auto.create.topics.enable", "false");
         // durability as on a production cluster of three: any one node may be lost
-        p.put("default.replication.factor", "3");
-        p.put("min.insync.replicas", "2");
-        p.put("offsets.topic.replication.factor", "3");
-        p.put("transaction.state.log.replication.factor", "3");
-        p.put("transaction.state.log.min.isr", "2");
-        p.put("share.coordinator.state.topic.replication.factor", "3");
-        p.put("share.coordinator.state.topic.min.isr", "2");
+        String replicas = String.valueOf(Math.min(3, size));
+        String minIsr = String.valueOf(Math.max(1, Math.min(3, size) - 1));
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minIsr);
+        p.put("offsets.topic.replication.factor", replicas);
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
         p.put("unclean.leader.election.enable", "false");
         // few partitions and threads: start-up and CPU stay small
         p.put("offsets.topic.num.partitions", "4");
@@ -178,8 +195,8 @@ final class KafkaCluster implements AutoCloseable {
         return p;
     }
 
-    /** Each node's output, last lines, for a failure report. */
-    String tails() {
+    @Override
+    public String tails() {
         StringBuilder out = new StringBuilder();
         for (int id : nodes.keySet()) {
             try {

@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * (partitioned by scope, so one translator owns a whole scope), ACK / NACK state on
  * {@code strait.proxy-status.v1}, and the front's lease on {@code strait.fronts.v1}. Status updates are coalesced per proxy and flushed every few milliseconds, so
  * a burst of ACKs costs one record per proxy.
+ *
+ * <p>Nothing here runs a Kafka send on the caller's thread: a registration arrives on a discovery stream's request
+ * (a gRPC thread), and with the bus down a producer send may block for {@code max.block.ms} waiting for metadata.
+ * Every write is handed to the reporter's own thread instead, in order, where the producer buffers it and retries it
+ * until the bus returns (its delivery timeout); a stream is served from memory meanwhile.
  */
 final class ProxyReporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyReporter.class);
@@ -62,15 +67,15 @@ final class ProxyReporter implements AutoCloseable {
     }
 
     void register(ProxyRegistration registration) {
-        send(Topics.PROXIES, partitionOf(registration.scope(), proxyPartitions), registration.proxyId(), Json.write(registration));
+        sendLater(Topics.PROXIES, partitionOf(registration.scope(), proxyPartitions), registration.proxyId(), Json.write(registration));
     }
 
     void unregister(String proxyId, String scope) {
         synchronized (dirty) {
             dirty.remove(proxyId);
         }
-        send(Topics.PROXIES, partitionOf(scope, proxyPartitions), proxyId, null);
-        send(Topics.PROXY_STATUS, null, proxyId, null);
+        sendLater(Topics.PROXIES, partitionOf(scope, proxyPartitions), proxyId, null);
+        sendLater(Topics.PROXY_STATUS, null, proxyId, null);
     }
 
     void status(ProxyStatus status) {
@@ -89,6 +94,18 @@ final class ProxyReporter implements AutoCloseable {
             dirty.clear();
         }
         batch.forEach((id, s) -> send(Topics.PROXY_STATUS, null, id, Json.write(s)));
+    }
+
+    /**
+     * A write on the reporter's thread, after the ones before it (so a registration precedes its proxy's status and
+     * a tombstone follows both); on the caller's thread once the reporter is closing.
+     */
+    private void sendLater(String topic, Integer partition, String key, byte[] value) {
+        try {
+            flusher.execute(() -> send(topic, partition, key, value));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            send(topic, partition, key, value);
+        }
     }
 
     private void send(String topic, Integer partition, String key, byte[] value) {

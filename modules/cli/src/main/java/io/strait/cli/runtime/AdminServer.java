@@ -108,6 +108,20 @@ final class AdminServer implements AutoCloseable {
         return this;
     }
 
+    /** Watches the bus for {@code /readyz}; null until {@link #watchBus} (then /readyz is a plain ok). */
+    private BusWatch busWatch;
+    private boolean servesXds;
+
+    /**
+     * Makes {@code /readyz} say whether the bus answers, probed every {@code every}; {@code servesXds}: this process
+     * runs a front, which stays ready on its last config ({@link BusReadiness}). Call before {@link #start}.
+     */
+    AdminServer watchBus(boolean servesXds, Duration every) {
+        this.servesXds = servesXds;
+        this.busWatch = new BusWatch(bus, every).start();
+        return this;
+    }
+
     void start() throws Exception {
         server = vertx.createHttpServer().requestHandler(this::handle).listen(port, host).await(30, TimeUnit.SECONDS);
     }
@@ -127,13 +141,22 @@ final class AdminServer implements AutoCloseable {
             return;
         }
         switch (req.path()) {
-            case "/healthz", "/readyz" -> req.response().putHeader("content-type", "text/plain").end("ok\n");
-            case "/status" -> vertx.executeBlocking(() -> Json.write(StatusReader.read(bus, Duration.ofSeconds(10))))
+            case "/healthz" -> req.response().putHeader("content-type", "text/plain").end("ok\n");
+            case "/readyz" -> {
+                BusReadiness ready = busWatch == null ? BusReadiness.of(servesXds, -1, bus.bootstrapServers()) : busWatch.readiness(servesXds);
+                req.response().setStatusCode(ready.code()).putHeader("content-type", "text/plain").end(ready.body());
+            }
+            case "/status" -> {
+                if (answeredBusDown(req)) {
+                    return;
+                }
+                vertx.executeBlocking(() -> Json.write(StatusReader.read(bus, Duration.ofSeconds(10))))
                     .onSuccess(body -> req.response().putHeader("content-type", "application/json").end(io.vertx.core.buffer.Buffer.buffer(body)))
                     .onFailure(e -> {
                         LOG.warn("status read failed", e);
                         req.response().setStatusCode(503).end("status unavailable: " + e.getMessage() + "\n");
                     });
+            }
             case "/metrics" -> {
                 refreshLag();
                 registerPoisonCounters();
@@ -172,6 +195,9 @@ final class AdminServer implements AutoCloseable {
      * {@code strait status --revisions -o json} (404 unknown, 409 ambiguous with the candidates).
      */
     private void revisions(HttpServerRequest req, String prefix) {
+        if (answeredBusDown(req)) {
+            return;
+        }
         vertx.executeBlocking(() -> {
             MeshStatus status = StatusReader.read(bus, Duration.ofSeconds(10));
             if (prefix == null) {
@@ -193,12 +219,29 @@ final class AdminServer implements AutoCloseable {
                 });
     }
 
+    /**
+     * Answers 503 at once, with the reason on one line, when the bus is known to be down: a read of it would only
+     * time out. True when it did.
+     */
+    private boolean answeredBusDown(HttpServerRequest req) {
+        long down = busWatch == null ? -1 : busWatch.unreachableMillis();
+        if (down < 0) {
+            return false;
+        }
+        req.response().setStatusCode(503).putHeader("content-type", "text/plain")
+                .end("status unavailable: bus unreachable for " + down / 1000 + " s: " + bus.bootstrapServers() + "\n");
+        return true;
+    }
+
     private record Answer(int code, byte[] body) {
     }
 
     @Override
     public void close() {
         coalescer.close();
+        if (busWatch != null) {
+            busWatch.close();
+        }
         if (server != null) {
             try {
                 server.close().await(5, TimeUnit.SECONDS);

@@ -140,7 +140,7 @@ public final class StraitNode implements AutoCloseable {
                     ca == null ? null : new TokenEndpoint(ca.role(), secret),
                     options.webhookSecret(), fetchTriggers().all(),
                     new ConfigEndpoint(vertx, bus, secret, () -> ingesting == null ? null : ingesting.api()));
-            admin.listenOn(adminBind).start();
+            admin.listenOn(adminBind).watchBus(options.roles().contains(Role.XDS), java.time.Duration.ofSeconds(2)).start();
         }
         if (options.notifications().any()) {
             notifier = io.strait.cli.notify.Notifier.of(bus, options.notifications(), startedAt).start();

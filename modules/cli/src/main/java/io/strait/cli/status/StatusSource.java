@@ -24,7 +24,9 @@ public final class StatusSource {
 
     public MeshStatus read() throws Exception {
         if (kafka != null) {
-            return StatusReader.read(new BusConfig(kafka, "strait-cli"), Duration.ofSeconds(15));
+            BusConfig bus = new BusConfig(kafka, "strait-cli");
+            BusReachability.require(bus, Duration.ofSeconds(5));
+            return StatusReader.read(bus, Duration.ofSeconds(15));
         }
         try {
             HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/status"))

@@ -181,7 +181,7 @@ public final class RevisionPipeline implements AutoCloseable {
             }
             write.run();
         } catch (KafkaException e) {
-            LOG.error("publishing revision {} of {} failed", id, source, e);
+            LOG.debug("publishing revision {} of {} failed", id, source, e); // the event below says it in one line
             EVENTS.error("revision {} of {} could not be published ({}); retrying on the next change or resync",
                     id, source, e.getMessage());
             if (publisher != null) {
