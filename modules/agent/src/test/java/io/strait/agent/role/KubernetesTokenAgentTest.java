@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.strait.agent.FakeTokenReviewApi;
+import io.strait.ca.FakeTokenReviewApi;
 import io.strait.agent.credentials.CaClient;
 import io.strait.ca.auth.TokenReviewCluster;
 import io.strait.ca.identity.SpiffeId;
