@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -81,25 +80,6 @@ final class KafkaCluster implements TestKafkaCluster {
     @Override
     public int size() {
         return size;
-    }
-
-    @Override
-    public int leaderOf(String topic, int partition) {
-        try (Admin admin = Admin.create(bus().admin())) {
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-            return d.partitions().get(partition).leader().id();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot describe " + topic, e);
-        }
-    }
-
-    @Override
-    public int activeController() {
-        try (Admin admin = Admin.create(bus().admin())) {
-            return admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot describe the metadata quorum", e);
-        }
     }
 
     /** Kill -9 of one node's JVM, by its own process; returns its pid. */

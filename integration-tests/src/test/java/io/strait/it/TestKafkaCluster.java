@@ -44,11 +44,24 @@ interface TestKafkaCluster extends AutoCloseable {
 
     int size();
 
-    /** The node leading a partition now. */
-    int leaderOf(String topic, int partition);
+    /** The node leading a partition now (asked of the cluster itself, whichever kind it is). */
+    default int leaderOf(String topic, int partition) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(bus().admin())) {
+            return admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .get(topic).partitions().get(partition).leader().id();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe " + topic, e);
+        }
+    }
 
     /** The node leading the metadata quorum: the active controller. */
-    int activeController();
+    default int activeController() {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(bus().admin())) {
+            return admin.describeMetadataQuorum().quorumInfo().get(30, java.util.concurrent.TimeUnit.SECONDS).leaderId();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot describe the metadata quorum", e);
+        }
+    }
 
     /** Kills one node at once (kill -9, or the container's SIGKILL); returns its pid, or -1 where none is known. */
     long kill(int nodeId) throws Exception;

@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -125,25 +124,6 @@ final class TestcontainersKafkaCluster implements TestKafkaCluster {
     @Override
     public int size() {
         return size;
-    }
-
-    @Override
-    public int leaderOf(String topic, int partition) {
-        try (Admin admin = Admin.create(bus().admin())) {
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
-            return d.partitions().get(partition).leader().id();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot describe " + topic, e);
-        }
-    }
-
-    @Override
-    public int activeController() {
-        try (Admin admin = Admin.create(bus().admin())) {
-            return admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot describe the metadata quorum", e);
-        }
     }
 
     /** {@code docker kill} (SIGKILL) of the node's container; the container and its data stay. No host pid: -1. */
