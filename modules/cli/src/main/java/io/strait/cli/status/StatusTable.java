@@ -21,10 +21,11 @@ public final class StatusTable {
     public static String render(MeshStatus status) {
         StringBuilder out = new StringBuilder();
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("NAME", "SCOPE", "FRONT", "CDS", "EDS", "LDS", "RDS", "REVISION"));
+        rows.add(List.of("NAME", "CLUSTER", "SCOPE", "FRONT", "CDS", "EDS", "LDS", "RDS", "REVISION"));
         List<String> nacks = new ArrayList<>();
         for (MeshStatus.Proxy p : status.proxies()) {
-            List<String> row = new ArrayList<>(List.of(p.registration().proxyId(), p.registration().scope(), p.registration().front()));
+            String cluster = p.registration().clusterId() == null || p.registration().clusterId().isEmpty() ? "-" : p.registration().clusterId();
+            List<String> row = new ArrayList<>(List.of(p.registration().proxyId(), cluster, p.registration().scope(), p.registration().front()));
             Map<String, ProxyStatus.TypeStatus> types = p.types();
             for (String type : TYPES) {
                 ProxyStatus.TypeStatus t = types.get(type);
@@ -40,6 +41,7 @@ public final class StatusTable {
             out.append("No proxies connected.\n");
         } else {
             table(out, rows);
+            perCluster(out, status.proxies());
         }
         nacks.forEach(n -> out.append("  NACK ").append(n).append('\n'));
         if (!status.lost().isEmpty()) {
@@ -85,6 +87,25 @@ public final class StatusTable {
             }
         }
         return out.toString();
+    }
+
+    /** With proxies in several clusters, how many each has and how many of them are synced on every type. */
+    private static void perCluster(StringBuilder out, List<MeshStatus.Proxy> proxies) {
+        Map<String, int[]> byCluster = new java.util.TreeMap<>();
+        for (MeshStatus.Proxy p : proxies) {
+            String cluster = p.registration().clusterId() == null || p.registration().clusterId().isEmpty() ? "-" : p.registration().clusterId();
+            int[] n = byCluster.computeIfAbsent(cluster, c -> new int[2]);
+            n[0]++;
+            if (TYPES.stream().allMatch(t -> p.types().get(t) != null && "SYNCED".equals(p.types().get(t).state()))) {
+                n[1]++;
+            }
+        }
+        if (byCluster.size() > 1) {
+            out.append("Proxies per cluster:");
+            byCluster.forEach((c, n) -> out.append(' ').append(c).append(' ').append(n[1]).append('/').append(n[0]).append(" synced;"));
+            out.setLength(out.length() - 1);
+            out.append('\n');
+        }
     }
 
     /** The registries section: one row per cluster, connected or STALE for how long, and its error. */

@@ -57,4 +57,24 @@ class StatusTableTest {
                 List.of(west))), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(json).contains("\"registries\"").contains("\"staleSince\":" + (now - 75_000));
     }
+
+    @Test
+    void proxiesShowTheirClusterAndACountPerClusterWhenThereAreSeveral() {
+        var synced = new io.strait.bus.envelope.ProxyStatus.TypeStatus("v1", "v1", null, 1, 2, java.util.Map.of(), 1);
+        var sent = new io.strait.bus.envelope.ProxyStatus.TypeStatus("v2", "v1", null, 1, 2, java.util.Map.of(), 1);
+        java.util.function.BiFunction<String, String, MeshStatus.Proxy> proxy = (id, cluster) -> new MeshStatus.Proxy(
+                new io.strait.bus.envelope.ProxyRegistration(1, id, "s", "GRPC", "shop", "default", cluster, java.util.Map.of(),
+                        "10.0.0.1", "front-1", 1, ""),
+                new io.strait.bus.envelope.ProxyStatus(1, id, "s", "front-1", java.util.Map.of(), java.util.Map.of(
+                        "CDS", synced, "EDS", id.equals("c") ? sent : synced, "LDS", synced, "RDS", synced), 1));
+        MeshStatus status = new MeshStatus(List.of(proxy.apply("a", "east"), proxy.apply("b", "west"), proxy.apply("c", "west")),
+                List.of(), List.of(), List.of());
+
+        String out = StatusTable.render(status);
+
+        assertThat(out).contains("NAME  CLUSTER  SCOPE").containsPattern("\\bb +west +s +front-1 +SYNCED");
+        assertThat(out).contains("Proxies per cluster: east 1/1 synced; west 1/2 synced\n");
+        assertThat(StatusTable.render(new MeshStatus(List.of(proxy.apply("a", "east")), List.of(), List.of(), List.of())))
+                .as("one cluster: no per-cluster line").doesNotContain("per cluster");
+    }
 }
