@@ -90,6 +90,11 @@ final class NodeFlags {
             + "/metrics and /webhooks/git.")
     String adminBind;
 
+    @Option(names = "--log-file", description = "Where the full log goes (default: <data-dir>/strait.log, while the console "
+            + "shows only events and errors); '-' writes the full log to stdout instead, for a container whose runtime "
+            + "collects and rotates it (kubectl logs).")
+    String logFile;
+
     @Option(names = "--data-dir", defaultValue = ".strait", description = "Embedded broker data and the log file (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 

@@ -5,6 +5,7 @@ import io.strait.cli.runtime.ConsoleLogging;
 import io.strait.cli.runtime.Role;
 import io.strait.cli.runtime.StraitNode;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,7 +41,11 @@ public final class UpCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--mesh-config " + flags.meshConfig.toAbsolutePath() + " is not a file");
             }
             Files.createDirectories(flags.dataDir);
-            ConsoleLogging.toFile(flags.dataDir.resolve("strait.log"));
+            if ("-".equals(flags.logFile)) {
+                ConsoleLogging.toStdout();
+            } else {
+                ConsoleLogging.toFile(flags.logFile != null ? Path.of(flags.logFile) : flags.dataDir.resolve("strait.log"));
+            }
             long t0 = System.nanoTime();
             StraitNode node = new StraitNode(flags.options(roles)).withRollouts(flags.rollouts())
                     .withReplicationFactor(flags.replicationFactor).withAdminBind(flags.adminBind).start();

@@ -15,7 +15,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /**
  * Logging of a long-running Strait process: everything (the broker's INFO included) goes to a file under the
  * data dir; the console gets only Strait's own events (what started, each revision accepted or rejected) and
- * errors, so {@code strait up} prints a few readable lines.
+ * errors, so {@code strait up} prints a few readable lines. In a container ({@code --log-file -}) everything goes to
+ * stdout instead ({@link #toStdout}).
  */
 public final class ConsoleLogging {
     private ConsoleLogging() {
@@ -62,6 +63,22 @@ public final class ConsoleLogging {
         Logger ev = ctx.getLogger("strait.events");
         ev.setLevel(Level.INFO);
         ev.addAppender(events);
+    }
+
+    /**
+     * The full log (INFO and up, the broker's included) on stdout, one line per event with its level and logger: for a
+     * container, whose runtime keeps and rotates stdout — a file inside the pod would only grow until eviction.
+     */
+    public static void toStdout() {
+        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ctx.reset();
+        ConsoleAppender<ILoggingEvent> out = new ConsoleAppender<>();
+        out.setContext(ctx);
+        out.setEncoder(encoder(ctx, "%d{ISO8601} %-5level [%thread] %logger{30} - %msg%n"));
+        out.start();
+        Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.INFO);
+        root.addAppender(out);
     }
 
     private static PatternLayoutEncoder encoder(LoggerContext ctx, String pattern) {
