@@ -4,8 +4,8 @@ import io.strait.cli.runtime.ConsoleLogging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code strait}: the command line of the Strait control plane. */
-@Command(name = "strait", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
+/** {@code strait}: the command line of the Strait control plane ({@code -h} and {@code -V} on every command: the scope is inherited). */
+@Command(name = "strait", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = VersionCommand.class,
         description = "A service-mesh control plane on Kafka: Istio APIs in, Envoy xDS out.",
         subcommands = {UpCommand.class, DemoCommand.class, RunCommand.class, StatusCommand.class, ValidateCommand.class, AnalyzeCommand.class, TranslateCommand.class, WaitCommand.class,
                 ApplyCommand.class, GetCommand.class, DeleteCommand.class, RolloutCommand.class,

@@ -193,7 +193,7 @@ final class NodeFlags {
     boolean kubernetesRootConfigMap = true;
 
     @Option(names = "--rollout", paramLabel = "canary=P%,wait=D[,source=NAME]", description = "Staged rollout of every "
-            + "revision: first to a deterministic P% of the scopes (at least one), then, after D and only if every canary "
+            + "revision: first to a deterministic P%% of the scopes (at least one), then, after D and only if every canary "
             + "proxy ACKed and none NACKed, to all; a NACK halts it (see strait rollout). Without source=, for every source of "
             + "this node; repeatable.")
     List<String> rollouts = new ArrayList<>();

@@ -24,7 +24,11 @@ import java.util.Set;
 public final class MeshConfigBinder {
     /** The top-level fields whose effect on proxies Strait translates. */
     static final Set<String> APPLIED = Set.of("defaultHttpRetryPolicy", "outboundTrafficPolicy", "rootNamespace",
-            "defaultServiceExportTo", "defaultVirtualServiceExportTo", "meshNetworks");
+            "defaultServiceExportTo", "defaultVirtualServiceExportTo", "meshNetworks",
+            // the CA's trust domain and the identities principals and the secure port accept
+            "trustDomain", "trustDomainAliases",
+            // auto mTLS of clients, and clusterLocal hosts of the clusters' registries
+            "enableAutoMtls", "serviceSettings");
     private static final String DISPLAY_NAME = MeshConfig.KIND + " " + MeshConfig.NAME;
 
     private MeshConfigBinder() {

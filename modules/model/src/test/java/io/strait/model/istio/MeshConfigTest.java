@@ -89,8 +89,8 @@ class MeshConfigTest {
         assertThat(m.extensionProviders().get(2).settings().path("path").asText()).isEqualTo("/var/log/access.log");
         // one warning names what is valid but not applied yet
         assertThat(b.findings()).filteredOn(f -> f.code().equals("STR0002")).singleElement()
-                .satisfies(f -> assertThat(f.message()).contains("accessLogFile", "trustDomain", "extensionProviders")
-                        .doesNotContain("defaultHttpRetryPolicy", "rootNamespace"));
+                .satisfies(f -> assertThat(f.message()).contains("accessLogFile", "extensionProviders")
+                        .doesNotContain("defaultHttpRetryPolicy", "rootNamespace", "trustDomain"));
     }
 
     @Test
