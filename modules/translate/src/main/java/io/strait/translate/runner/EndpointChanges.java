@@ -35,9 +35,7 @@ final class EndpointChanges {
         if (before.usesLocality() || after.usesLocality()) {
             return Optional.empty();
         }
-        // a gateway that moved (or a network's endpoints rule) changes the assignments of every service with remote
-        // endpoints, and a first or last gateway changes every cluster's assignment name and SNI
-        if (!before.networks().equals(after.networks())) {
+        if (!endpointsStandAlone(before, after)) {
             return Optional.empty();
         }
         Set<String> hosts = new HashSet<>();
@@ -60,11 +58,6 @@ final class EndpointChanges {
             } else {
                 return Optional.empty();
             }
-        }
-        // the clusters' mTLS reads the endpoints too: their identities are the server SANs, and with a workload
-        // PeerAuthentication their labels decide whether a gRPC client's auto mTLS is on
-        if (hasWorkloadPeerAuthentication(before) || hasWorkloadPeerAuthentication(after)) {
-            return Optional.empty();
         }
         for (String host : hosts) {
             List<String> identitiesBefore = before.service(host).map(before::identitiesOf).orElse(List.of());
@@ -97,6 +90,19 @@ final class EndpointChanges {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether an assignment can change without any scope changing, as far as the mesh as a whole goes (the hosts'
+     * own identities are checked by the callers): no workload-selecting PeerAuthentication — with one, the clusters'
+     * mTLS reads the endpoints' labels (whether a gRPC client's auto mTLS is on) — and the same networks, since a
+     * gateway that moved (or a network's endpoints rule) changes the assignments of every service with remote
+     * endpoints, and a first or last gateway every cluster's assignment name and SNI. Shared by config changes (here)
+     * and registry steps ({@link RegistryChanges#endpointOnly}).
+     */
+    static boolean endpointsStandAlone(MeshModel before, MeshModel after) {
+        return !hasWorkloadPeerAuthentication(before) && !hasWorkloadPeerAuthentication(after)
+                && before.networks().equals(after.networks());
     }
 
     static boolean hasWorkloadPeerAuthentication(MeshModel model) {

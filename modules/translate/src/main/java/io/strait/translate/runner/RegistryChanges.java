@@ -36,12 +36,8 @@ final class RegistryChanges {
      * (or the mTLS of clients may read the endpoints' labels: a workload-selecting PeerAuthentication).
      */
     static Optional<Set<String>> endpointOnly(Set<String> hosts, MeshModel before, MeshModel after) {
-        if (EndpointChanges.hasWorkloadPeerAuthentication(before) || EndpointChanges.hasWorkloadPeerAuthentication(after)) {
-            return Optional.empty();
-        }
-        // an east-west gateway's endpoints are registry endpoints too: one that moved changes every assignment with
-        // remote endpoints (and a first or last gateway every assignment's name), so it is no endpoint-only step
-        if (!before.networks().equals(after.networks())) {
+        // an east-west gateway's endpoints are registry endpoints too: one that moved is no endpoint-only step
+        if (!EndpointChanges.endpointsStandAlone(before, after)) {
             return Optional.empty();
         }
         for (String host : hosts) {
