@@ -15,7 +15,7 @@ import io.strait.cli.demo.Backends;
 import io.strait.cli.demo.ProxylessClient;
 import io.strait.cli.runtime.StraitNode;
 import io.strait.model.json.Json;
-import io.strait.translate.xds.ResourceCodec;
+import io.strait.bus.wire.ResourceCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -68,7 +68,7 @@ final class FrontRecords {
         if (io.strait.bus.envelope.ResourceBundle.isBundle(value) || value.length == 0) {
             return;
         }
-        String actual = io.strait.translate.xds.ContentHash.of(java.util.Arrays.copyOfRange(value, 1, value.length));
+        String actual = io.strait.bus.wire.ContentHash.of(java.util.Arrays.copyOfRange(value, 1, value.length));
         if (!actual.equals(key)) {
             throw new IllegalArgumentException("resource bytes hash to " + actual + ", not to their key: truncated or altered");
         }

@@ -10,7 +10,7 @@ import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
-import io.strait.translate.xds.ContentHash;
+import io.strait.bus.wire.ContentHash;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -11,7 +11,7 @@ import io.strait.bus.envelope.ProxyRegistration;
 import io.strait.bus.envelope.ProxyStatus;
 import io.strait.bus.envelope.ScopeManifest;
 import io.strait.model.proxy.ProxyIdentity;
-import io.strait.translate.xds.XdsType;
+import io.strait.bus.wire.XdsType;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;

@@ -9,7 +9,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
-import io.strait.translate.xds.ContentHash;
+import io.strait.bus.wire.ContentHash;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;

@@ -2,7 +2,7 @@ package io.strait.translate.runner;
 
 import io.strait.bus.envelope.ResourceBundle;
 import io.strait.bus.envelope.ScopeManifest;
-import io.strait.translate.xds.ContentHash;
+import io.strait.bus.wire.ContentHash;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

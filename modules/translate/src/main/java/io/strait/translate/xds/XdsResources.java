@@ -1,5 +1,6 @@
 package io.strait.translate.xds;
 
+import io.strait.bus.wire.XdsType;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;

@@ -14,7 +14,7 @@ import io.strait.model.mesh.ServiceRegistry.Port;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.model.proxy.ProxyType;
 import io.strait.translate.xds.XdsResources;
-import io.strait.translate.xds.XdsType;
+import io.strait.bus.wire.XdsType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

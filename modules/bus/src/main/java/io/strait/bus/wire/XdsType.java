@@ -1,4 +1,4 @@
-package io.strait.translate.xds;
+package io.strait.bus.wire;
 
 import java.util.Arrays;
 import java.util.Optional;

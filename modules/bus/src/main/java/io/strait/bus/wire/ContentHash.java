@@ -1,4 +1,4 @@
-package io.strait.translate.xds;
+package io.strait.bus.wire;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.CodedOutputStream;
