@@ -48,7 +48,9 @@ class BusJanitorTest {
              AckingProxy a = new AckingProxy(node.xdsPort(), "team-a", 1);
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(node.bus().producer("forged-janitor", null))) {
             BusConfig bus = node.bus();
+            long t0 = System.nanoTime();
             await().atMost(Duration.ofSeconds(60)).until(() -> a.weight() == 20);
+            System.out.printf("first revision acked after %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             Set<String> first = liveHashes(bus);
 
             mesh.writeVirtualService(MeshFixture.split(69, 21, 10));
@@ -64,6 +66,8 @@ class BusJanitorTest {
                 return history.stream().noneMatch(resources::containsKey);
             });
             assertThat(resources(bus).keySet()).containsAll(live);
+            System.out.printf("%d unnamed resources tombstoned, %d named kept, at %d ms%n", history.size(), live.size(),
+                    (System.nanoTime() - t0) / 1_000_000);
             assertThat(tombstones(node.adminPort())).isGreaterThanOrEqualTo(history.size());
 
             // the race lost: a tombstone for a resource the live manifest names; its translator writes it again
@@ -72,6 +76,7 @@ class BusJanitorTest {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> resources(bus).containsKey(named));
             assertThat(a.weight()).as("the front kept serving what a live manifest names").isEqualTo(21);
             assertThat(a.ended()).isNull();
+            System.out.printf("lost race repaired at %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 
             // a front started now reads the topics from their start and serves the live config
             try (StraitNode front = new StraitNode(new NodeOptions(EnumSet.of(Role.XDS), node.bootstrapServers(), 0,
@@ -79,6 +84,7 @@ class BusJanitorTest {
                     BusConfig.DEFAULT_GROUP_SESSION_TIMEOUT_MS)).start();
                  AckingProxy b = new AckingProxy(front.xdsPort(), "team-a", 2)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> b.weight() == 21);
+                System.out.printf("a new front served the live config at %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             }
         }
     }
