@@ -106,6 +106,12 @@ final class NodeFlags {
             + "becomes 2, or N when N is 1. Default 0: every broker of the cluster up to 3 (1 on the embedded broker).")
     int replicationFactor;
 
+    @Option(names = "--janitor-retention", defaultValue = "10m", paramLabel = "DURATION", description = "The translators' bus "
+            + "janitor tombstones every xDS resource, bundle and assignment no live manifest has named for this long, so compaction "
+            + "removes them and a starting front reads the live config, not the bus's history; one translator (the holder of "
+            + "the proxies topic's partition 0) runs it; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    String janitorRetention;
+
     @Option(names = "--kafka-port", defaultValue = "19092", description = "Port of the embedded broker (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
@@ -283,6 +289,15 @@ final class NodeFlags {
                 secureSans, Duration.ofHours(24), Duration.ofSeconds(30), "ca-" + (frontId != null ? frontId : bind + ":" + securePort))
                 .withKubernetesTokens(kubernetesTokens.stream().map(io.strait.ca.auth.TokenReviewCluster::parse).toList())
                 .withKubernetesRootConfigMap(kubernetesRootConfigMap);
+    }
+
+    /** {@code --janitor-retention} as a duration; zero: no janitor. */
+    java.time.Duration janitorRetention() {
+        long nanos = "0".equals(janitorRetention.trim()) ? 0 : io.strait.model.istio.Durations.nanos(janitorRetention);
+        if (nanos != 0 && nanos < 1_000_000_000L) {
+            throw new IllegalArgumentException("--janitor-retention " + janitorRetention + " must be 0 (off) or a duration of at least 1s, such as 10m");
+        }
+        return java.time.Duration.ofNanos(nanos);
     }
 
     NodeOptions options(Set<Role> roles) {

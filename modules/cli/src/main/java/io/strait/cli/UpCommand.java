@@ -48,7 +48,8 @@ public final class UpCommand implements Callable<Integer> {
             }
             long t0 = System.nanoTime();
             StraitNode node = new StraitNode(flags.options(roles)).withRollouts(flags.rollouts())
-                    .withReplicationFactor(flags.replicationFactor).withAdminBind(flags.adminBind).start();
+                    .withReplicationFactor(flags.replicationFactor).withAdminBind(flags.adminBind)
+                    .withJanitorRetention(flags.janitorRetention()).start();
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf("Strait %s: %s started in %.1f s%n", VersionCommand.VERSION, roles.toString().toLowerCase(), seconds);
             System.out.println("  kafka      " + (flags.kafka == null ? "embedded broker at " + node.bootstrapServers()

@@ -12,7 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
  * What a front does with one batch of the xDS topics: resources first (so a manifest in the same batch can be applied
  * at once), then assignments served by name, then manifests, then one flush. A record that cannot be read — garbage,
  * an unknown envelope version, a truncated resource — is skipped by itself ({@link PoisonRecords}): the other
- * records of the batch, and so every other scope, are applied as usual.
+ * records of the batch, and so every other scope, are applied as usual. A tombstone (the translators' janitor deletes
+ * what no manifest has named for its retention) forgets the resource or assignment unless a manifest still names it.
  */
 final class FrontRecords {
     /** The envelope version of manifests and assignments this front reads. */
@@ -23,7 +24,9 @@ final class FrontRecords {
 
     static void apply(String reader, ConsumerRecords<String, byte[]> records, ScopeSnapshots snapshots) {
         for (ConsumerRecord<String, byte[]> r : records.records(Topics.XDS_RESOURCES)) {
-            if (r.value() != null) {
+            if (r.value() == null) {
+                snapshots.resourceGone(r.key());
+            } else {
                 try {
                     requireContentHash(r.key(), r.value());
                     snapshots.resource(r.key(), r.value());
@@ -33,7 +36,9 @@ final class FrontRecords {
             }
         }
         for (ConsumerRecord<String, byte[]> r : records.records(Topics.XDS_ENDPOINTS)) {
-            if (r.value() != null) {
+            if (r.value() == null) {
+                snapshots.assignmentGone(r.key());
+            } else {
                 try {
                     EndpointAssignment a = Json.read(r.value(), EndpointAssignment.class);
                     PoisonRecords.requireVersion(a.v(), VERSION, "endpoint assignment " + r.key());

@@ -59,6 +59,9 @@ final class ScopeSnapshots {
     private final long sweepEvery;
     private long lastSweep;
     private static final long STUCK_NANOS = java.time.Duration.ofSeconds(5).toNanos();
+    /** Tombstoned since the last flush: forgotten then unless a live or waiting manifest names them. */
+    private final java.util.Set<String> goneHashes = new java.util.HashSet<>();
+    private final java.util.Set<String> goneClusters = new java.util.HashSet<>();
     /** When each waiting manifest started waiting (MIN_VALUE once reported). */
     private final Map<ScopeManifest, Long> pendingSince = new java.util.IdentityHashMap<>();
 
@@ -88,6 +91,7 @@ final class ScopeSnapshots {
     }
 
     void resource(String hash, byte[] value) {
+        goneHashes.remove(hash); // written again after its tombstone
         if (ResourceBundle.isBundle(value)) {
             bundles.put(hash, ResourceBundle.decode(value));
         } else {
@@ -105,6 +109,7 @@ final class ScopeSnapshots {
      * with the same content is ignored; otherwise every scope naming the cluster is re-served at the next flush.
      */
     void assignment(io.strait.bus.envelope.EndpointAssignment record) {
+        goneClusters.remove(record.cluster()); // written again after its tombstone
         Assignment held = assignments.get(record.cluster());
         if (held != null && (held.revisionAt() > record.revisionAt() || held.hash().equals(record.hash()))) {
             return;
@@ -135,6 +140,9 @@ final class ScopeSnapshots {
             }
         }
         dirty.clear();
+        if (live) {
+            forgetGone();
+        }
         long now = clock.getAsLong();
         reportStuck(now);
         if (live && now - lastSweep >= sweepEvery) {
@@ -172,10 +180,40 @@ final class ScopeSnapshots {
         }
     }
 
-    /** Forgets resources, bundles and assignments that no live or waiting manifest has named for the grace period. */
-    private void sweep(long now) {
+    /** A tombstone on {@code strait.xds.resources.v1}: forgotten at the next flush unless a manifest names it. */
+    void resourceGone(String hash) {
+        goneHashes.add(hash);
+    }
+
+    /** A tombstone on {@code strait.xds.endpoints.v1}: forgotten at the next flush unless a manifest names the cluster. */
+    void assignmentGone(String cluster) {
+        goneClusters.add(cluster);
+    }
+
+    /**
+     * Forgets what was tombstoned and no live or waiting manifest names. One that a manifest names stays (a translator
+     * writes it again: it was named again as the janitor deleted it) and is swept as usual once unnamed.
+     */
+    private void forgetGone() {
+        if (goneHashes.isEmpty() && goneClusters.isEmpty()) {
+            return;
+        }
         java.util.Set<String> hashes = new java.util.HashSet<>();
         java.util.Set<String> names = new java.util.HashSet<>();
+        referenced(hashes, names);
+        goneHashes.removeAll(hashes);
+        goneClusters.removeAll(names);
+        goneHashes.forEach(h -> {
+            resources.remove(h);
+            bundles.remove(h);
+        });
+        assignments.keySet().removeAll(goneClusters);
+        goneHashes.clear();
+        goneClusters.clear();
+    }
+
+    /** Every hash and cluster name a live or waiting manifest names. */
+    private void referenced(java.util.Set<String> hashes, java.util.Set<String> names) {
         base.values().forEach(m -> references(m, hashes, names));
         for (ScopeManifest m : pending.values()) {
             references(m, hashes, names);
@@ -187,6 +225,13 @@ final class ScopeSnapshots {
                 }
             }
         }
+    }
+
+    /** Forgets resources, bundles and assignments that no live or waiting manifest has named for the grace period. */
+    private void sweep(long now) {
+        java.util.Set<String> hashes = new java.util.HashSet<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        referenced(hashes, names);
         java.util.Set<String> held = new java.util.HashSet<>(resources.keySet());
         held.addAll(bundles.keySet());
         java.util.Set<String> forgotten = hashSweep.sweep(held, hashes, now);
@@ -233,6 +278,7 @@ final class ScopeSnapshots {
         for (ScopeManifest m : List.copyOf(pending.values())) {
             tryApply(m);
         }
+        forgetGone();
     }
 
     /** The manifest live for a scope, or null. */

@@ -244,11 +244,19 @@ public final class XdsFront implements AutoCloseable {
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         java.util.Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+        long started = System.nanoTime();
+        long[] read = new long[2]; // records and bytes read while catching up: what the bus's history costs a start
         return new PollLoop("xds-" + frontId, consumer, Duration.ofMillis(200), records -> {
             FrontRecords.apply("xds-" + frontId, records, snapshots);
-            if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                snapshots.goLive();
-                caughtUp.countDown();
+            if (caughtUp.getCount() > 0) {
+                read[0] += records.count();
+                records.forEach(r -> read[1] += Math.max(0, r.serializedKeySize()) + Math.max(0, r.serializedValueSize()));
+                if (end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    snapshots.goLive();
+                    caughtUp.countDown();
+                    LoggerFactory.getLogger("strait.events").info("xDS front {} read the xDS topics to their end in {} ms: {} records, {} bytes",
+                            frontId, (System.nanoTime() - started) / 1_000_000, read[0], read[1]);
+                }
             }
         }).start();
     }

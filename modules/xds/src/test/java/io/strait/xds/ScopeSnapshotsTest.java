@@ -154,4 +154,40 @@ class ScopeSnapshotsTest {
         snapshots.flush(); // the end of the batch that brought it
         assertThat(snapshots.applied(SCOPE).generation()).isEqualTo(3);
     }
+
+    @Test
+    void aTombstoneForgetsAtOnceWhatNoManifestNamesAndKeepsWhatOneStillNames() {
+        SimpleCache<String> cache = new SimpleCache<>(node -> SCOPE);
+        ScopeSnapshots snapshots = new ScopeSnapshots(cache, new Direct(), m -> { });
+        Cluster a = Cluster.newBuilder().setName("a").build();
+        Cluster old = Cluster.newBuilder().setName("old").build();
+        String ha = ContentHash.of(ContentHash.serialize(a));
+        String hold = ContentHash.of(ContentHash.serialize(old));
+        snapshots.resource(ha, encode(a));
+        snapshots.resource(hold, encode(old)); // history: no manifest names it
+        snapshots.assignment(assignment("outbound|80||served", 1, 1));
+        snapshots.assignment(assignment("outbound|80||unnamed", 1, 1));
+        snapshots.manifest(new ScopeManifest(1, SCOPE, 1, Map.of(), Map.of(XdsType.CDS.typeUrl(),
+                List.of(new ScopeManifest.NamedHash("a", ha))), List.of("outbound|80||served"), Map.of(), 1, 1));
+        // tombstones read while catching up are applied when the front goes live
+        snapshots.resourceGone(hold);
+        snapshots.assignmentGone("outbound|80||unnamed");
+        snapshots.flush();
+        snapshots.goLive();
+        assertThat(snapshots.held()).as("the tombstoned history is forgotten").isEqualTo(1);
+
+        // the janitor lost a race: a tombstone for what the live manifest names; the front keeps it and goes on serving
+        snapshots.resourceGone(ha);
+        snapshots.assignmentGone("outbound|80||served");
+        snapshots.flush();
+        assertThat(snapshots.held()).isEqualTo(1);
+        assertThat(cache.getSnapshot(SCOPE).clusters().resources()).containsOnlyKeys("a");
+
+        // a resource written again after its tombstone in the same batch stays
+        snapshots.resource(hold, encode(old));
+        snapshots.resourceGone(hold);
+        snapshots.resource(hold, encode(old));
+        snapshots.flush();
+        assertThat(snapshots.held()).isEqualTo(2);
+    }
 }

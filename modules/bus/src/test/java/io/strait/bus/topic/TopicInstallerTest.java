@@ -28,4 +28,26 @@ class TopicInstallerTest {
             assertThat(TopicInstaller.topicConfig(t, (short) 1)).as(t.name()).containsEntry("min.insync.replicas", "1");
         }
     }
+
+    @Test
+    void anExistingTopicGetsTheCompactionSettingsItStillHasFromTheBrokerButKeepsItsOwnOverrides() {
+        TopicDefinition resources = new TopicDefinition("r", 6, Map.of("cleanup.policy", "compact", "segment.ms", "3600000",
+                "min.cleanable.dirty.ratio", "0.25", "max.compaction.lag.ms", "3600000"));
+        Map<String, String> current = Map.of("cleanup.policy", "delete", "segment.ms", "604800000",
+                "min.cleanable.dirty.ratio", "0.1", "max.compaction.lag.ms", "3600000");
+
+        // cleanup.policy is never altered on an existing topic; the operator's dirty ratio stays; the lag already matches
+        assertThat(TopicInstaller.compactionUpdates(resources, current, java.util.Set.of("min.cleanable.dirty.ratio")))
+                .containsExactly(Map.entry("segment.ms", "3600000"));
+    }
+
+    @Test
+    void theXdsTopicsAreCleanedWithinAnHourWhateverTheirTraffic() {
+        for (TopicDefinition t : TopicDefinition.all()) {
+            if (t.name().startsWith("strait.xds.") && !t.name().equals(Topics.XDS_COVERAGE)) {
+                assertThat(t.config()).as(t.name()).containsEntry("max.compaction.lag.ms", "3600000")
+                        .containsEntry("min.cleanable.dirty.ratio", "0.25").containsEntry("delete.retention.ms", "3600000");
+            }
+        }
+    }
 }

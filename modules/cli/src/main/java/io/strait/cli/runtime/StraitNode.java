@@ -62,6 +62,21 @@ public final class StraitNode implements AutoCloseable {
         return this;
     }
 
+    /** {@code --janitor-retention}: the translators' bus janitor; zero (the default here) runs none. */
+    private java.time.Duration janitorRetention = java.time.Duration.ZERO;
+
+    /**
+     * The same node whose translator runs the bus janitor, when it holds partition 0 of the proxies topic, with this
+     * retention ({@code --janitor-retention}; zero: none). Call before {@link #start}.
+     */
+    public StraitNode withJanitorRetention(java.time.Duration retention) {
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("--janitor-retention " + retention + " must not be negative");
+        }
+        this.janitorRetention = retention;
+        return this;
+    }
+
     public StraitNode(NodeOptions options) {
         this.options = options;
     }
@@ -114,7 +129,7 @@ public final class StraitNode implements AutoCloseable {
             startXds();
         }
         if (options.roles().contains(Role.TRANSLATE)) {
-            deploy(new TranslateVerticle(bus));
+            deploy(new TranslateVerticle(bus, janitorRetention, metrics));
         }
         if (options.roles().contains(Role.INGEST)) {
             // the policies reach the bus before the sources publish: no revision of theirs escapes its canary

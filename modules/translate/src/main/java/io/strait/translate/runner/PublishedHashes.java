@@ -14,6 +14,10 @@ import java.util.Set;
  * the config that is live, not its history — counted by reference, so a commit costs what its manifests name, not
  * what every live manifest does. Forgetting is always safe: if a later config names it again it is simply
  * published once more, and the fronts overwrite it with the same bytes.
+ *
+ * <p>The janitor tombstones what no live manifest names; a tombstone read back ({@link #tombstoned}) is forgotten
+ * here too, and when a live manifest of ours still names it (it was named again as the janitor decided) the
+ * translator writes it again, so the bus never ends with a manifest naming a deleted resource.
  */
 final class PublishedHashes {
     private final Set<String> hashes = new HashSet<>();
@@ -65,6 +69,33 @@ final class PublishedHashes {
                 }
             }
         }
+    }
+
+    /**
+     * The hashes of a committed transaction that no live manifest of ours names after it (a translation that failed
+     * half-way wrote some): forgotten at once, so we never count on one the janitor may tombstone as unnamed.
+     */
+    void forgetUnnamed(Collection<String> written) {
+        written.forEach(h -> {
+            if (!hashRefs.containsKey(h)) {
+                hashes.remove(h);
+            }
+        });
+    }
+
+    /**
+     * A tombstone for {@code hash} was read from the bus: it is no longer there. Returns true when a live manifest of
+     * ours still names it — we lost a race with the janitor, and the scopes naming it must write it again.
+     */
+    boolean tombstoned(String hash) {
+        hashes.remove(hash);
+        return hashRefs.containsKey(hash);
+    }
+
+    /** A tombstone for the assignment of {@code cluster}; true when a live manifest of ours serves it by name. */
+    boolean assignmentTombstoned(String cluster) {
+        assignments.remove(cluster);
+        return clusterRefs.containsKey(cluster);
     }
 
     int size() {

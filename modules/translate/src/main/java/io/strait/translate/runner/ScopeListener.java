@@ -9,4 +9,11 @@ interface ScopeListener {
 
     /** The scope has no proxy any more, or moved to another translator. */
     void scopeDown(String scope);
+
+    /**
+     * This translator now holds partition 0 of the proxies topic (or no longer does): the one holding it runs the bus
+     * janitor, so exactly one live translator does.
+     */
+    default void firstPartition(boolean held) {
+    }
 }

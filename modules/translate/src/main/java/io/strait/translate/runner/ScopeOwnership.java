@@ -83,10 +83,16 @@ final class ScopeOwnership implements ConsumerRebalanceListener, AutoCloseable {
         EVENTS.info("this translator now owns scope partitions {}", partitions.stream().map(TopicPartition::partition).sorted().toList());
         partitions.forEach(p -> proxiesByPartition.put(p.partition(), new HashMap<>()));
         consumer.seekToBeginning(partitions);
+        if (partitions.stream().anyMatch(p -> p.partition() == 0)) {
+            listener.firstPartition(true);
+        }
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (partitions.stream().anyMatch(p -> p.partition() == 0)) {
+            listener.firstPartition(false);
+        }
         for (TopicPartition p : partitions) {
             Map<String, ProxyRegistration> gone = proxiesByPartition.remove(p.partition());
             if (gone != null) {

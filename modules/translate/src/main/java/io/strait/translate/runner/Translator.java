@@ -65,6 +65,14 @@ public final class Translator implements ScopeListener, AutoCloseable {
     /** The registry as last stepped to, and its revision; null until the topic has been read to its end once. */
     private io.strait.model.mesh.ServiceRegistry registry;
     private RegistryLog.Step registryAt;
+    /** {@code --janitor-retention}: how long a key no live manifest names stays on the bus; zero: no janitor. */
+    private final java.time.Duration janitorRetention;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
+    /** Whether this translator holds partition 0 of the proxies topic, and so should run the janitor. */
+    private volatile boolean janitorDuty;
+    /** The running janitor, on the worker thread only; null while another translator runs it (or none does). */
+    private io.strait.translate.janitor.BusJanitor janitor;
+    private final TombstoneFollower tombstones;
 
     /** The one thread all translation state is confined to; a retry still pending at shutdown is dropped. */
     private static ScheduledThreadPoolExecutor worker() {
@@ -77,8 +85,21 @@ public final class Translator implements ScopeListener, AutoCloseable {
         return executor;
     }
 
+    /** A translator without the bus janitor. */
     public Translator(BusConfig bus) {
+        this(bus, java.time.Duration.ZERO, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    /**
+     * @param janitorRetention how long a resource, bundle or assignment no live manifest names is kept before the
+     *                         janitor tombstones it, when this translator is the one running it; zero: never
+     * @param metrics          where the janitor counts its tombstones
+     */
+    public Translator(BusConfig bus, java.time.Duration janitorRetention, io.micrometer.core.instrument.MeterRegistry metrics) {
         this.bus = bus;
+        this.janitorRetention = janitorRetention;
+        this.metrics = metrics;
+        this.tombstones = new TombstoneFollower(bus, (resources, clusters) -> worker.execute(() -> repair(resources, clusters)));
         this.publisher = new ScopePublisher(bus);
         this.follower = new ModelFollower(bus, m -> worker.execute(() -> onModel(m)));
         this.registryFollower = new RegistryFollower(bus, this::registryReady);
@@ -87,12 +108,72 @@ public final class Translator implements ScopeListener, AutoCloseable {
     }
 
     public Translator start() {
+        tombstones.start();
         follower.start();
         registryFollower.start();
         ownership.start();
         // a promotion, halt or abort arrives without a new model: look for one a few times a second
         worker.scheduleWithFixedDelay(this::followRollouts, 200, 200, TimeUnit.MILLISECONDS);
+        if (!janitorRetention.isZero()) {
+            worker.scheduleWithFixedDelay(this::tendJanitor, 1, 5, TimeUnit.SECONDS);
+        }
         return this;
+    }
+
+    @Override
+    public void firstPartition(boolean held) {
+        janitorDuty = held;
+        if (!janitorRetention.isZero()) {
+            worker.execute(this::tendJanitor);
+        }
+    }
+
+    /** Runs the janitor while this translator holds partition 0, stops it when it does not; retried every few seconds. */
+    private void tendJanitor() {
+        try {
+            if (janitorDuty && janitor == null) {
+                janitor = new io.strait.translate.janitor.BusJanitor(bus, janitorRetention, metrics, System::currentTimeMillis).start();
+            } else if (!janitorDuty && janitor != null) {
+                janitor.close();
+                janitor = null;
+                EVENTS.info("the bus janitor moved to another translator");
+            }
+        } catch (RuntimeException e) {
+            LOG.error("starting the bus janitor failed; trying again in 5 s", e);
+        }
+    }
+
+    /**
+     * Tombstones read from the bus: what we count as published is forgotten, and the scopes whose live manifest still
+     * names one are published again (their resources are written anew; an unchanged manifest is not rewritten). That
+     * happens only when a key was named again as the janitor decided it had been unnamed for its retention.
+     */
+    private void repair(List<String> resources, List<String> clusters) {
+        java.util.Set<String> lost = new java.util.HashSet<>();
+        resources.forEach(h -> {
+            if (publishedHashes.tombstoned(h)) {
+                lost.add(h);
+            }
+        });
+        java.util.Set<String> lostClusters = new java.util.HashSet<>();
+        clusters.forEach(c -> {
+            if (publishedHashes.assignmentTombstoned(c)) {
+                lostClusters.add(c);
+            }
+        });
+        if ((lost.isEmpty() && lostClusters.isEmpty()) || model == null) {
+            return;
+        }
+        List<String> affected = new ArrayList<>();
+        published.forEach((scope, m) -> {
+            if (scopes.containsKey(scope) && (m.contentHashes().stream().anyMatch(lost::contains)
+                    || m.endpoints().stream().anyMatch(lostClusters::contains))) {
+                affected.add(scope);
+            }
+        });
+        EVENTS.warn("{} resource(s) and {} assignment(s) a live manifest names were tombstoned as they were named again; "
+                + "writing them again for {} scope(s)", lost.size(), lostClusters.size(), affected.size());
+        publish(affected);
     }
 
     /** A new rollout record may free held scopes (a promotion, the canary chosen): publish what it allows. */
@@ -426,6 +507,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
             newAssignments.forEach((name, a) -> assigned.put(name, a.hash()));
             publishedHashes.publishedAssignments(assigned);
             manifests.forEach(m -> publishedHashes.replaced(published.put(m.scope(), m), m));
+            publishedHashes.forgetUnnamed(newResources.keySet());
             served.adopt(nextServed);
         } catch (KafkaException e) {
             LOG.error("publishing {} manifests failed; retrying in {} s", manifests.size(), RETRY_SECONDS, e);
@@ -526,6 +608,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
     public void close() {
         ownership.close();
         follower.close();
+        tombstones.close();
         registryFollower.close();
         worker.shutdown();
         try {
@@ -535,6 +618,9 @@ public final class Translator implements ScopeListener, AutoCloseable {
         }
         if (publisher != null) {
             publisher.close();
+        }
+        if (janitor != null) {
+            janitor.close();
         }
         rollouts.close();
     }
