@@ -4,7 +4,6 @@ import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 
 /**
  * A delta-xDS simulated sidecar (DeltaAggregatedResources): CDS and LDS wildcard; EDS and RDS subscribed by name
@@ -25,7 +23,7 @@ final class DeltaProxy extends SimulatedProxy {
     /** Transitions already computed, shared by the fleet; restarted when large (states stay shared by identity). */
     private static final ConcurrentHashMap<Step, Transition> TRANSITIONS = new ConcurrentHashMap<>();
 
-    private final StreamObserver<DeltaDiscoveryRequest> requests;
+    private volatile StreamObserver<DeltaDiscoveryRequest> requests;
     private volatile Held clustersHeld = Held.EMPTY;
     private volatile Held listenersHeld = Held.EMPTY;
 
@@ -62,9 +60,16 @@ final class DeltaProxy extends SimulatedProxy {
     private record Transition(Held to, List<String> subscribe, List<String> unsubscribe) {
     }
 
-    DeltaProxy(String host, int port, String id, String namespace, String app, EventLoopGroup loop, Executor executor) {
-        super(host, port, id, namespace, app, loop, executor);
-        this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(new StreamObserver<>() {
+    DeltaProxy(io.grpc.ManagedChannel channel, String id, String namespace, String app) {
+        super(channel, id, namespace, app);
+        open();
+    }
+
+    @Override
+    synchronized void open() {
+        clustersHeld = Held.EMPTY;
+        listenersHeld = Held.EMPTY;
+        requests = AggregatedDiscoveryServiceGrpc.newStub(channel).deltaAggregatedResources(new StreamObserver<>() {
             @Override
             public void onNext(DeltaDiscoveryResponse response) {
                 onResponse(response);
@@ -72,10 +77,12 @@ final class DeltaProxy extends SimulatedProxy {
 
             @Override
             public void onError(Throwable t) {
+                ended();
             }
 
             @Override
             public void onCompleted() {
+                ended();
             }
         });
         send(DeltaDiscoveryRequest.newBuilder().setTypeUrl(XdsTypes.CDS));
@@ -145,11 +152,5 @@ final class DeltaProxy extends SimulatedProxy {
         List<String> subscribe = derived.stream().filter(n -> !step.from.derived.contains(n)).toList();
         List<String> unsubscribe = step.from.derived.stream().filter(n -> !derived.contains(n)).toList();
         return new Transition(new Held(Map.copyOf(byName), Set.copyOf(derived)), subscribe, unsubscribe);
-    }
-
-    @Override
-    public void close() {
-        requests.onCompleted();
-        super.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.strait.bench;
 
+import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.EmbeddedKafka;
@@ -42,7 +43,9 @@ import org.apache.kafka.common.TopicPartition;
  * {@link PlainFanOut}, which resends every stream the bytes one proxy received from Strait per revision, and the
  * fan-out ratio is printed; {@code --baseline 1} (default) the same fleet against {@link BaselineFront}
  * (java-control-plane, a snapshot per proxy), ratios printed; {@code --client-threads N} the fleet's Netty event
- * loops (default 2; callbacks run on twice as many executor threads); {@code --timeout S} per wait (default 900).
+ * loops (default 2; callbacks run on twice as many executor threads); {@code --streams-per-connection N} N proxies'
+ * ADS streams share a connection (default 1, as Envoy; more when the fleet needs more sockets than this process may
+ * open, {@code ulimit -n}); {@code --timeout S} per wait (default 900).
  * Each front's heap: {@code -Dstrait.front.xmx=4g} (the default).
  *
  * <p>Usage (from the repository root, after {@code ./mvnw -q -o -pl benchmarks -am package -DskipTests}):
@@ -60,7 +63,7 @@ public final class LoadHarness {
     public static void main(String[] args) throws Exception {
         Map<String, Integer> opts = new HashMap<>(Map.of("proxies", 1000, "services", 100, "namespaces", 10, "apps", 20,
                 "revisions", 5, "baseline", 1, "sidecars", 0, "churn", 0));
-        opts.putAll(Map.of("delta", 0, "plain", 0, "fronts", 1, "client-threads", 2, "timeout", 900));
+        opts.putAll(Map.of("delta", 0, "plain", 0, "fronts", 1, "client-threads", 2, "timeout", 900, "streams-per-connection", 1));
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i].replaceFirst("^--", "");
             if (!opts.containsKey(name) || i + 1 >= args.length || !args[i + 1].matches("\\d+")) {
@@ -131,22 +134,34 @@ public final class LoadHarness {
     private record Timed(int revision, String kind, FleetWatch watch, long fanOutMs) {
     }
 
-    /** The fleet: proxies spread round robin over the fronts, on shared event loops. */
+    /**
+     * The fleet: proxies spread round robin over the fronts, on shared event loops; each proxy its own connection,
+     * or {@code --streams-per-connection N} proxies' streams on one (one process may open only so many sockets).
+     */
     private final class Fleet implements AutoCloseable {
         final List<SimulatedProxy> proxies = new ArrayList<>();
         final List<List<SimulatedProxy>> byFront = new ArrayList<>();
+        private final List<ManagedChannel> channels = new ArrayList<>();
         private final NioEventLoopGroup loop = new NioEventLoopGroup(opts.get("client-threads"));
         private final ExecutorService executor = Executors.newFixedThreadPool(2 * opts.get("client-threads"));
 
         Fleet(List<Integer> ports) {
             int namespaces = opts.get("namespaces");
-            ports.forEach(p -> byFront.add(new ArrayList<>()));
+            int perConnection = Math.max(1, opts.get("streams-per-connection"));
+            List<ManagedChannel> open = new ArrayList<>();
+            ports.forEach(p -> {
+                byFront.add(new ArrayList<>());
+                open.add(null);
+            });
             for (int i = 0; i < opts.get("proxies"); i++) {
                 String ns = "ns-" + (i % namespaces);
                 String app = "app-" + ((i / namespaces) % opts.get("apps"));
                 int f = i % ports.size();
-                SimulatedProxy proxy = SimulatedProxy.connect(opts.get("delta") == 1, "127.0.0.1", ports.get(f), app + "-" + i, ns, app,
-                        loop, executor);
+                if (byFront.get(f).size() % perConnection == 0) {
+                    open.set(f, SimulatedProxy.channel("127.0.0.1", ports.get(f), loop, executor));
+                    channels.add(open.get(f));
+                }
+                SimulatedProxy proxy = SimulatedProxy.connect(opts.get("delta") == 1, open.get(f), app + "-" + i, ns, app);
                 proxies.add(proxy);
                 byFront.get(f).add(proxy);
             }
@@ -155,6 +170,7 @@ public final class LoadHarness {
         @Override
         public void close() {
             proxies.forEach(SimulatedProxy::close);
+            channels.forEach(ManagedChannel::shutdownNow);
             loop.shutdownGracefully();
             executor.shutdownNow();
         }
@@ -178,9 +194,10 @@ public final class LoadHarness {
             fleet.proxies.get(0).capture = core != null;
             // each service: its cluster and two subsets; with namespace Sidecars, the own namespace's services only
             int clusters = (opts.get("sidecars") == 1 ? mesh.servicesPerNamespace() : opts.get("services")) * 3;
-            waitUntil(() -> fleet.proxies.stream().allMatch(p -> p.clusters() >= clusters), opts.get("timeout"));
-            System.out.printf("initial sync: all %d proxies connected and holding %d clusters after %d ms (fronts' CPU %d ms)%n",
-                    proxies, clusters, (System.nanoTime() - t0) / 1_000_000, (totalCpu(fronts) - cpuBefore) / 1_000_000);
+            awaitFleet("initial sync", fleet.proxies, p -> p.clusters() >= clusters, t0);
+            System.out.printf("initial sync: all %d proxies connected and holding %d clusters after %d ms (fronts' CPU %d ms)%s%n",
+                    proxies, clusters, (System.nanoTime() - t0) / 1_000_000, (totalCpu(fronts) - cpuBefore) / 1_000_000,
+                    reopened(SimulatedProxy.RECONNECTS.getAndSet(0)));
             double perProxy = 0;
             for (int f = 0; f < fronts.size(); f++) {
                 long after = fronts.get(f).heap();
@@ -238,11 +255,12 @@ public final class LoadHarness {
         for (Front f : fronts) {
             frontCpu.add(f.cpuNanos());
         }
+        int reopenedBefore = SimulatedProxy.RECONNECTS.get();
         FleetWatch watch = new FleetWatch(type, change.expect());
         FleetWatch.current = watch;
         long commit = System.nanoTime();
         mesh.flush(change);
-        waitUntil(() -> affected.stream().allMatch(p -> p.holds(watch)), opts.get("timeout"));
+        awaitFleet("revision " + (r + 1), affected, p -> p.holds(watch), commit);
         long cpu = 0;
         List<String> perFront = new ArrayList<>();
         for (int f = 0; f < fronts.size(); f++) {
@@ -267,8 +285,14 @@ public final class LoadHarness {
         cpus.add(cpu);
         System.out.printf("%-9s %-9s %-9d %-9d %-9d %-9d %-10d %-11s %-12d %-14s %s%n", r + 1, kind, affected.size(),
                 latencies.get(latencies.size() / 2), p99, latencies.get(latencies.size() - 1), fanOut, bytes,
-                (coreCpuNanos() - coreCpu) / 1_000_000, String.join("/", perFront), perProxyResponses(watch, affected.size()));
+                (coreCpuNanos() - coreCpu) / 1_000_000, String.join("/", perFront), perProxyResponses(watch, affected.size())
+                + reopened(SimulatedProxy.RECONNECTS.get() - reopenedBefore));
         return new Timed(r + 1, kind, watch, fanOut);
+    }
+
+    /** Streams the fronts ended and the proxies reopened: each costs a full resend (a sign of overload). */
+    private static String reopened(int streams) {
+        return streams == 0 ? "" : "; " + streams + " streams ended by the front and reopened";
     }
 
     /** Responses per type per affected proxy and their average size, e.g. {@code CDS 1.0 x 912345 B}. */
@@ -302,7 +326,7 @@ public final class LoadHarness {
                 FleetWatch watch = new FleetWatch(t.watch().type, t.watch().expect);
                 FleetWatch.current = watch;
                 plain.fanOut(captured);
-                waitUntil(() -> fleet.proxies.stream().allMatch(p -> p.holds(watch)), opts.get("timeout"));
+                awaitFleet("plain revision " + t.revision(), fleet.proxies, p -> p.holds(watch), System.nanoTime());
                 FleetWatch.current = null;
                 long lastAck = fleet.proxies.stream().mapToLong(SimulatedProxy::ackedAt).max().orElseThrow();
                 long fanOut = Math.max(1, (lastAck - watch.firstResponseAt.get()) / 1_000_000);
@@ -315,6 +339,24 @@ public final class LoadHarness {
             ratios.sort(null);
             System.out.printf("strait fan-out / plain fan-out: median %.2fx, max %.2fx (target <= 1.5x)%n", ratios.get(ratios.size() / 2),
                     ratios.get(ratios.size() - 1));
+        }
+    }
+
+    /** Waits until every proxy of {@code fleet} is done, saying every minute how many are (long runs stay readable). */
+    private void awaitFleet(String what, List<SimulatedProxy> fleet, java.util.function.Predicate<SimulatedProxy> done, long from)
+            throws InterruptedException {
+        long nextReport = from + 60_000_000_000L;
+        while (!fleet.stream().allMatch(done)) {
+            if (System.nanoTime() > from + opts.get("timeout") * 1_000_000_000L) {
+                throw new IllegalStateException(what + ": " + fleet.stream().filter(done).count() + " of " + fleet.size()
+                        + " proxies done within " + opts.get("timeout") + " s (--timeout)");
+            }
+            if (System.nanoTime() > nextReport) {
+                nextReport += 60_000_000_000L;
+                System.out.printf("  %s: %d of %d proxies done after %d s%s%n", what, fleet.stream().filter(done).count(), fleet.size(),
+                        (System.nanoTime() - from) / 1_000_000_000L, reopened(SimulatedProxy.RECONNECTS.get()));
+            }
+            Thread.sleep(20);
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
  * with its nonce — state of the world ({@link SotwProxy}) or delta ({@link DeltaProxy}). A proxy keeps only counts,
  * shared name lists and the ACK time of what the current {@link FleetWatch} waits for; what it learns of a resource
  * comes from {@link ResourceFacts}, parsed once for the fleet. So 10,000 proxies of a 1,000-service mesh fit in one JVM.
+ * A stream the front ends is reopened after a second, with nothing held (as Envoy without its cache would).
  */
 abstract class SimulatedProxy implements AutoCloseable {
     /** Far more than any response of the meshes the harness makes (grpc-java's default is 4 MiB). */
@@ -29,11 +30,19 @@ abstract class SimulatedProxy implements AutoCloseable {
     volatile boolean capture;
     private volatile FleetWatch seen;
     private volatile long seenAt;
+    private volatile boolean closed;
+    /** Streams the fronts ended (reset, GOAWAY, error) that the fleet reopened, as Envoy does. */
+    static final java.util.concurrent.atomic.AtomicInteger RECONNECTS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.ScheduledExecutorService RETRY =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "proxy-reconnect");
+                t.setDaemon(true);
+                return t;
+            });
 
-    SimulatedProxy(String host, int port, String id, String namespace, String app, EventLoopGroup loop, Executor executor) {
+    SimulatedProxy(ManagedChannel channel, String id, String namespace, String app) {
         this.namespace = namespace;
-        this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().eventLoopGroup(loop)
-                .channelType(NioSocketChannel.class).executor(executor).maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
+        this.channel = channel;
         this.node = Node.newBuilder().setId("sidecar~10.0.0.1~" + id + "." + namespace + "~" + namespace + ".svc.cluster.local")
                 .setMetadata(Struct.newBuilder()
                         .putFields("NAMESPACE", Value.newBuilder().setStringValue(namespace).build())
@@ -42,11 +51,33 @@ abstract class SimulatedProxy implements AutoCloseable {
                 .build();
     }
 
-    /** A state-of-the-world or a delta proxy, connected and subscribed. */
-    static SimulatedProxy connect(boolean delta, String host, int port, String id, String namespace, String app,
-                                  EventLoopGroup loop, Executor executor) {
-        return delta ? new DeltaProxy(host, port, id, namespace, app, loop, executor)
-                : new SotwProxy(host, port, id, namespace, app, loop, executor);
+    /**
+     * A connection to a front (one per proxy, as Envoy; or shared by a few proxies' streams when the harness must
+     * hold more proxies than it may open sockets).
+     */
+    static ManagedChannel channel(String host, int port, EventLoopGroup loop, Executor executor) {
+        return NettyChannelBuilder.forAddress(host, port).usePlaintext().eventLoopGroup(loop)
+                .channelType(NioSocketChannel.class).executor(executor).maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
+    }
+
+    /** A state-of-the-world or a delta proxy, its stream opened and subscribed on {@code channel}. */
+    static SimulatedProxy connect(boolean delta, ManagedChannel channel, String id, String namespace, String app) {
+        return delta ? new DeltaProxy(channel, id, namespace, app) : new SotwProxy(channel, id, namespace, app);
+    }
+
+    /** Opens the ADS stream and subscribes from scratch (at start and after the front ended the stream). */
+    abstract void open();
+
+    /** The front ended the stream: reopen it after a second, holding nothing meanwhile (as Envoy, without its cache). */
+    final void ended() {
+        if (!closed) {
+            RECONNECTS.incrementAndGet();
+            RETRY.schedule(() -> {
+                if (!closed) {
+                    open();
+                }
+            }, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     /** How many clusters the proxy holds now. */
@@ -85,8 +116,9 @@ abstract class SimulatedProxy implements AutoCloseable {
         return seenAt;
     }
 
+    /** Stops reopening the stream; the fleet shuts the connections down. */
     @Override
     public void close() {
-        channel.shutdownNow();
+        closed = true;
     }
 }

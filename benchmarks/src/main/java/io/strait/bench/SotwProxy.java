@@ -3,26 +3,32 @@ package io.strait.bench;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.Executor;
 
 /**
  * A state-of-the-world simulated sidecar: CDS and LDS wildcard; EDS for its EDS clusters and RDS for the route
  * configurations its listeners name, resubscribed when those names change; every response ACKed with its nonce.
  */
 final class SotwProxy extends SimulatedProxy {
-    private final StreamObserver<DiscoveryRequest> requests;
+    private volatile StreamObserver<DiscoveryRequest> requests;
     private volatile List<String> edsNames = List.of();
     private volatile List<String> rdsNames = List.of();
     private volatile int clusters;
 
-    SotwProxy(String host, int port, String id, String namespace, String app, EventLoopGroup loop, Executor executor) {
-        super(host, port, id, namespace, app, loop, executor);
-        this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
+    SotwProxy(io.grpc.ManagedChannel channel, String id, String namespace, String app) {
+        super(channel, id, namespace, app);
+        open();
+    }
+
+    @Override
+    synchronized void open() {
+        edsNames = List.of();
+        rdsNames = List.of();
+        clusters = 0;
+        requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
             @Override
             public void onNext(DiscoveryResponse response) {
                 onResponse(response);
@@ -30,10 +36,12 @@ final class SotwProxy extends SimulatedProxy {
 
             @Override
             public void onError(Throwable t) {
+                ended();
             }
 
             @Override
             public void onCompleted() {
+                ended();
             }
         });
         send(XdsTypes.CDS, List.of(), "", "");
@@ -97,11 +105,5 @@ final class SotwProxy extends SimulatedProxy {
             send(response.getTypeUrl(), type == XdsTypes.EDS_INDEX ? edsNames : rdsNames, response.getVersionInfo(), response.getNonce());
             acked(watch, holds);
         }
-    }
-
-    @Override
-    public void close() {
-        requests.onCompleted();
-        super.close();
     }
 }
