@@ -44,7 +44,7 @@ final class DeltaProxy extends SimulatedProxy {
     }
 
     /** One response applied to a held state: its resources' facts (by bytes) and the names it removed. */
-    private record Step(Held from, List<ResourceFacts> added, List<String> removed) {
+    record Step(Held from, List<ResourceFacts> added, List<String> removed) {
         @Override
         public boolean equals(Object o) {
             return o instanceof Step s && s.from == from && s.added.equals(added) && s.removed.equals(removed);
@@ -57,7 +57,7 @@ final class DeltaProxy extends SimulatedProxy {
     }
 
     /** The state after a step, and the subscription changes it asks for. */
-    private record Transition(Held to, List<String> subscribe, List<String> unsubscribe) {
+    record Transition(Held to, List<String> subscribe, List<String> unsubscribe) {
     }
 
     DeltaProxy(io.grpc.ManagedChannel channel, String id, String namespace, String app) {
@@ -136,7 +136,7 @@ final class DeltaProxy extends SimulatedProxy {
     }
 
     /** What is held after the step, and which EDS / RDS names to subscribe and unsubscribe. */
-    private static Transition apply(Step step, boolean clusters) {
+    static Transition apply(Step step, boolean clusters) {
         Map<String, ResourceFacts> byName = new LinkedHashMap<>(step.from.byName);
         step.removed.forEach(byName::remove);
         step.added.forEach(f -> byName.put(f.name(), f));
