@@ -352,7 +352,7 @@ public final class LoadHarness {
                         + " proxies done within " + opts.get("timeout") + " s (--timeout)");
             }
             if (System.nanoTime() > nextReport) {
-                nextReport += 60_000_000_000L;
+                nextReport = System.nanoTime() + 60_000_000_000L;
                 System.out.printf("  %s: %d of %d proxies done after %d s%s%n", what, fleet.stream().filter(done).count(), fleet.size(),
                         (System.nanoTime() - from) / 1_000_000_000L, reopened(SimulatedProxy.RECONNECTS.get()));
             }
@@ -415,6 +415,9 @@ public final class LoadHarness {
             }
             full.addAll(command);
             process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(dataDir.resolve("front.out").toFile()).start();
+            Process started = process;
+            // a harness stopped with a signal (or --timeout) does not leave its fronts running
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
             waitUntil(() -> {
                 try {
                     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/healthz")).build(),
