@@ -53,15 +53,16 @@ public final class BaselineFront {
         V3DiscoveryServer discovery = new V3DiscoveryServer(new DiscoveryServerCallbacks() {
             @Override
             public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
-                if (request.hasNode() && !nodes.containsKey(request.getNode().getId())) {
-                    ProxyIdentity identity = NodeIdentities.of(request.getNode());
-                    nodes.put(identity.proxyId(), identity);
-                    rebuild(identity, model, version.get());
+                if (request.hasNode()) {
+                    register(request.getNode());
                 }
             }
 
             @Override
             public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
+                if (request.hasNode()) {
+                    register(request.getNode());
+                }
             }
         }, cache);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", xdsPort))
@@ -88,6 +89,15 @@ public final class BaselineFront {
             }
         }
         server.shutdownNow();
+    }
+
+    /** A proxy seen for the first time gets its snapshot (state of the world and delta streams alike). */
+    private void register(io.envoyproxy.envoy.config.core.v3.Node node) {
+        if (!nodes.containsKey(node.getId())) {
+            ProxyIdentity identity = NodeIdentities.of(node);
+            nodes.put(identity.proxyId(), identity);
+            rebuild(identity, model, version.get());
+        }
     }
 
     private void rebuild(ProxyIdentity identity, MeshModel mesh, long v) {

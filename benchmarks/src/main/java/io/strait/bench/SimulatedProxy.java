@@ -2,170 +2,123 @@ package io.strait.bench;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.stub.StreamObserver;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * One simulated Envoy sidecar: its own connection and ADS stream, subscribing to all clusters and listeners, then
  * to the endpoints of its EDS clusters and the route configurations of its listeners by name, ACKing every response
- * with its nonce. Records when it first holds each
- * cluster, so the harness can time a revision from commit to the last proxy's ACK.
+ * with its nonce — state of the world ({@link SotwProxy}) or delta ({@link DeltaProxy}). A proxy keeps only counts,
+ * shared name lists and the ACK time of what the current {@link FleetWatch} waits for; what it learns of a resource
+ * comes from {@link ResourceFacts}, parsed once for the fleet. So 10,000 proxies of a 1,000-service mesh fit in one JVM.
+ * A stream the front ends is reopened after a second, with nothing held (as Envoy without its cache would).
  */
-final class SimulatedProxy implements AutoCloseable {
-    static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
-    static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
-    static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
-    static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+abstract class SimulatedProxy implements AutoCloseable {
+    /** Far more than any response of the meshes the harness makes (grpc-java's default is 4 MiB). */
+    static final int MAX_RESPONSE_BYTES = 256 << 20;
 
-    private final ManagedChannel channel;
-    private final Node node;
-    private final StreamObserver<DiscoveryRequest> requests;
-    /** Cluster name to the nanoTime it was first ACKed. */
-    final ConcurrentHashMap<String, Long> clustersAckedAt = new ConcurrentHashMap<>();
-    /**
-     * Whether responses are read for routes / endpoints (set by the harness only while a revision of that kind is
-     * timed: reading every response of a 10,000-proxy fleet would take the CPU the servers under test need).
-     */
-    static volatile boolean readRoutes;
-    static volatile boolean readEndpoints;
-    /** {@code <first weighted cluster>=<its weight>} of each route to the nanoTime it was first ACKed. */
-    final ConcurrentHashMap<String, Long> weightsAckedAt = new ConcurrentHashMap<>();
-    /** Endpoint address to the nanoTime an assignment holding it was first ACKed. */
-    final ConcurrentHashMap<String, Long> addressesAckedAt = new ConcurrentHashMap<>();
+    final ManagedChannel channel;
+    final Node node;
     /** The proxy's namespace. */
     final String namespace;
-    private volatile List<String> edsNames = List.of();
-    private volatile List<String> rdsNames = List.of();
+    /** Whether this proxy keeps the bytes of what it receives during a watch (one proxy of the fleet does). */
+    volatile boolean capture;
+    private volatile FleetWatch seen;
+    private volatile long seenAt;
+    private volatile boolean closed;
+    /** Streams the fronts ended (reset, GOAWAY, error) that the fleet reopened, as Envoy does. */
+    static final java.util.concurrent.atomic.AtomicInteger RECONNECTS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.ScheduledExecutorService RETRY =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "proxy-reconnect");
+                t.setDaemon(true);
+                return t;
+            });
 
-    SimulatedProxy(String host, int port, String id, String namespace, String app, EventLoopGroup loop, Executor executor) {
+    SimulatedProxy(ManagedChannel channel, String id, String namespace, String app) {
         this.namespace = namespace;
-        this.channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().eventLoopGroup(loop)
-                .channelType(NioSocketChannel.class).executor(executor).build();
+        this.channel = channel;
         this.node = Node.newBuilder().setId("sidecar~10.0.0.1~" + id + "." + namespace + "~" + namespace + ".svc.cluster.local")
                 .setMetadata(Struct.newBuilder()
                         .putFields("NAMESPACE", Value.newBuilder().setStringValue(namespace).build())
                         .putFields("LABELS", Value.newBuilder().setStructValue(Struct.newBuilder()
                                 .putFields("app", Value.newBuilder().setStringValue(app).build())).build()))
                 .build();
-        this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
-            @Override
-            public void onNext(DiscoveryResponse response) {
-                onResponse(response);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        send(CDS, List.of(), "", "");
-        send(LDS, List.of(), "", "");
     }
 
-    private synchronized void send(String type, List<String> names, String version, String nonce) {
-        requests.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type).addAllResourceNames(names)
-                .setVersionInfo(version).setResponseNonce(nonce).build());
+    /**
+     * A connection to a front (one per proxy, as Envoy; or shared by a few proxies' streams when the harness must
+     * hold more proxies than it may open sockets).
+     */
+    static ManagedChannel channel(String host, int port, EventLoopGroup loop, Executor executor) {
+        return NettyChannelBuilder.forAddress(host, port).usePlaintext().eventLoopGroup(loop)
+                .channelType(NioSocketChannel.class).executor(executor).maxInboundMessageSize(MAX_RESPONSE_BYTES).build();
     }
 
-    private void onResponse(DiscoveryResponse response) {
-        if (response.getTypeUrl().equals(CDS)) {
-            List<String> names = new ArrayList<>();
-            List<String> eds = new ArrayList<>();
-            for (var any : response.getResourcesList()) {
-                Cluster cluster = unpack(any, Cluster.class);
-                names.add(cluster.getName());
-                if (cluster.getType() == Cluster.DiscoveryType.EDS) {
-                    eds.add(cluster.getName()); // as Envoy: only EDS clusters ask for endpoints
+    /** A state-of-the-world or a delta proxy, its stream opened and subscribed on {@code channel}. */
+    static SimulatedProxy connect(boolean delta, ManagedChannel channel, String id, String namespace, String app) {
+        return delta ? new DeltaProxy(channel, id, namespace, app) : new SotwProxy(channel, id, namespace, app);
+    }
+
+    /** Opens the ADS stream and subscribes from scratch (at start and after the front ended the stream). */
+    abstract void open();
+
+    /** The front ended the stream: reopen it after a second, holding nothing meanwhile (as Envoy, without its cache). */
+    final void ended() {
+        if (!closed) {
+            RECONNECTS.incrementAndGet();
+            RETRY.schedule(() -> {
+                if (!closed) {
+                    open();
                 }
-            }
-            send(CDS, List.of(), response.getVersionInfo(), response.getNonce());
-            long now = System.nanoTime();
-            names.forEach(n -> clustersAckedAt.putIfAbsent(n, now));
-            if (!Set.copyOf(eds).equals(Set.copyOf(edsNames))) {
-                edsNames = eds;
-                send(EDS, eds, "", "");
-            }
-        } else if (response.getTypeUrl().equals(LDS)) {
-            // as Envoy: the route configurations the listeners' connection managers name are asked for by name
-            List<String> routes = new ArrayList<>();
-            for (var any : response.getResourcesList()) {
-                for (var chain : unpack(any, Listener.class).getFilterChainsList()) {
-                    for (var filter : chain.getFiltersList()) {
-                        if (filter.getTypedConfig().is(HttpConnectionManager.class)) {
-                            HttpConnectionManager hcm = unpack(filter.getTypedConfig(), HttpConnectionManager.class);
-                            if (hcm.hasRds() && !routes.contains(hcm.getRds().getRouteConfigName())) {
-                                routes.add(hcm.getRds().getRouteConfigName());
-                            }
-                        }
-                    }
-                }
-            }
-            send(LDS, List.of(), response.getVersionInfo(), response.getNonce());
-            if (!Set.copyOf(routes).equals(Set.copyOf(rdsNames))) {
-                rdsNames = routes;
-                send(RDS, routes, "", "");
-            }
-        } else {
-            // EDS, RDS: ACK what arrived, keeping the current subscription
-            boolean eds = response.getTypeUrl().equals(EDS);
-            List<String> names = eds ? edsNames : rdsNames;
-            send(response.getTypeUrl(), names, response.getVersionInfo(), response.getNonce());
-            if (!eds && readRoutes) {
-                long now = System.nanoTime();
-                for (var any : response.getResourcesList()) {
-                    for (var host : unpack(any, RouteConfiguration.class).getVirtualHostsList()) {
-                        for (var route : host.getRoutesList()) {
-                            var weighted = route.getRoute().getWeightedClusters().getClustersList();
-                            if (!weighted.isEmpty()) {
-                                weightsAckedAt.putIfAbsent(weighted.get(0).getName() + "=" + weighted.get(0).getWeight().getValue(), now);
-                            }
-                        }
-                    }
-                }
-            }
-            if (eds && readEndpoints) {
-                long now = System.nanoTime();
-                for (var any : response.getResourcesList()) {
-                    for (var locality : unpack(any, ClusterLoadAssignment.class).getEndpointsList()) {
-                        locality.getLbEndpointsList().forEach(e -> addressesAckedAt.putIfAbsent(
-                                e.getEndpoint().getAddress().getSocketAddress().getAddress(), now));
-                    }
-                }
-            }
+            }, 1, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
-    private static <T extends com.google.protobuf.Message> T unpack(com.google.protobuf.Any any, Class<T> type) {
-        try {
-            return any.unpack(type);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
+    /** How many clusters the proxy holds now. */
+    abstract int clusters();
+
+    /**
+     * Notes a response of {@code type} on the current watch, if any, and returns that watch: the ACK of this
+     * response is compared against it, not against one set meanwhile.
+     */
+    final FleetWatch received(int type, int size, Supplier<byte[]> wire, boolean delta) {
+        FleetWatch watch = FleetWatch.current;
+        if (watch != null) {
+            watch.received(type, size, System.nanoTime());
+            if (capture) {
+                watch.captured.add(new FleetWatch.Captured(delta, wire.get()));
+            }
+        }
+        return watch;
+    }
+
+    /** After the ACK was sent: records its time if the response held what the watch waits for (the first time only). */
+    final void acked(FleetWatch watch, boolean holds) {
+        if (holds && seen != watch) {
+            seenAt = System.nanoTime();
+            seen = watch;
         }
     }
 
+    /** Whether this proxy ACKed a response holding what {@code watch} waits for. */
+    final boolean holds(FleetWatch watch) {
+        return seen == watch;
+    }
+
+    /** System.nanoTime of that ACK (valid once {@link #holds} is true). */
+    final long ackedAt() {
+        return seenAt;
+    }
+
+    /** Stops reopening the stream; the fleet shuts the connections down. */
     @Override
     public void close() {
-        requests.onCompleted();
-        channel.shutdownNow();
+        closed = true;
     }
 }
