@@ -34,7 +34,8 @@ final class SimulatedProxy implements AutoCloseable {
     static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
     static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
 
-    private final ManagedChannel channel;
+    /** Package-visible: the soak harness reconnects a proxy whose connection the front recycled (GOAWAY at its max age). */
+    final ManagedChannel channel;
     private final Node node;
     private final StreamObserver<DiscoveryRequest> requests;
     /** Cluster name to the nanoTime it was first ACKed. */

@@ -129,21 +129,19 @@ public final class SoakHarness {
         try {
             long t0 = System.nanoTime();
             for (int i = 0; i < proxies; i++) {
-                String ns = "ns-" + (i % namespaces);
-                String app = "app-" + ((i / namespaces) % opts.get("apps"));
-                SimulatedProxy p = new SimulatedProxy("127.0.0.1", front.xdsPort(), app + "-" + i, ns, app, loop, executor);
+                SimulatedProxy p = connect(i, front, loop, executor);
                 fleet.add(p);
-                byNamespace.computeIfAbsent(ns, k -> new ArrayList<>()).add(p);
+                byNamespace.computeIfAbsent(p.namespace, k -> new ArrayList<>()).add(p);
             }
             int clusters = mesh.servicesPerNamespace() * 3;
             LoadHarness.waitUntil(() -> fleet.stream().allMatch(p -> p.clustersAckedAt.size() >= clusters), 900);
             System.out.printf("all %d proxies connected and holding %d clusters after %d ms%n", proxies, clusters,
                     (System.nanoTime() - t0) / 1_000_000);
             System.out.printf("%-6s %-14s %-13s %-8s %-8s %-7s %-13s %-10s %-10s %-11s %-6s%n", "minute", "front heap MB",
-                    "core heap MB", "written", "held", "behind", "status STALE", "front lag", "core lag", "p99 s (min)", "load");
+                    "core heap MB", "written", "held", "behind", "STALE, reconn.", "front lag", "core lag", "p99 s (min)", "load");
             List<Sample> samples = new ArrayList<>();
             samples.add(sample(0, front, core));
-            print(samples.get(0), 0, 0, behind(List.of(), 0), staleInStatus(bus), front, core, List.of());
+            print(samples.get(0), 0, 0, behind(List.of(), 0), staleInStatus(bus) + " r0", front, core, List.of());
 
             ConcurrentLinkedQueue<Written> pending = new ConcurrentLinkedQueue<>();
             List<Written> all = new ArrayList<>();
@@ -151,6 +149,7 @@ public final class SoakHarness {
             double maxFrontLag = 0;
             double maxCoreLag = 0;
             int written = 0;
+            int reconnects = 0;
             Map<String, Integer> kinds = new java.util.TreeMap<>();
             int held = 0;
             long every = opts.get("every-ms") * 1_000_000L;
@@ -177,6 +176,7 @@ public final class SoakHarness {
                 pending.add(w);
                 all.add(w);
                 written++;
+                reconnects += reconnectRecycled(fleet, byNamespace, front, loop, executor);
                 kinds.merge(move ? "endpoint" : MeshGenerator.kindOf(r), 1, Integer::sum);
                 tick++;
                 // completed changes leave the pending set; their commit → last ACK is this minute's figure
@@ -193,7 +193,7 @@ public final class SoakHarness {
                     nextSample += 60_000_000_000L;
                     Sample s = sample(minute, front, core);
                     samples.add(s);
-                    double[] lags = print(s, written, held, behind(List.copyOf(pending), opts.get("grace-s")), staleInStatus(bus),
+                    double[] lags = print(s, written, held, behind(List.copyOf(pending), opts.get("grace-s")), staleInStatus(bus) + " r" + reconnects,
                             front, core, minuteCompletions);
                     maxFrontLag = Math.max(maxFrontLag, lags[0]);
                     maxCoreLag = Math.max(maxCoreLag, lags[1]);
@@ -227,6 +227,8 @@ public final class SoakHarness {
             System.out.printf("core heap after GC: %.1f MB at minute 1, %.1f MB at the end, slope %.1f KB/min%n",
                     steady.get(0).coreHeap() / 1e6, steady.get(steady.size() - 1).coreHeap() / 1e6, slopeKbPerMinute(steady, Sample::coreHeap));
             System.out.printf("largest consumer lag seen (strait_consumer_lag): front %.0f, core %.0f records%n", maxFrontLag, maxCoreLag);
+            System.out.println("front refusals (strait_xds_refused_total, e.g. the per-stream request rate): " + refusals(front.adminPort));
+            System.out.printf("proxies reconnected after the front recycled their connection (max connection age): %d%n", reconnects);
             System.out.println("changes by kind " + kinds + " (each service change adds a service, each subset change a subset: the mesh grows)");
             System.out.printf("changes written %d, received by every affected proxy %d; proxies left STALE %d of %d; status shows %s STALE/NACK%n",
                     written, received, stale.size(), proxies, staleInStatus(bus));
@@ -235,6 +237,37 @@ public final class SoakHarness {
             loop.shutdownGracefully();
             executor.shutdownNow();
         }
+    }
+
+    /** Proxy {@code i} of the fleet: its namespace and app (its scope) follow from {@code i}, as in the load harness. */
+    private SimulatedProxy connect(int i, LoadHarness.Front front, NioEventLoopGroup loop, ExecutorService executor) {
+        String ns = "ns-" + (i % opts.get("namespaces"));
+        String app = "app-" + ((i / opts.get("namespaces")) % opts.get("apps"));
+        return new SimulatedProxy("127.0.0.1", front.xdsPort(), app + "-" + i, ns, app, loop, executor);
+    }
+
+    /**
+     * Reconnects, as Envoy does, every proxy whose stream the front ended: the front recycles each connection at its
+     * max connection age (30 min + 1 min grace, as istiod), and a simulated proxy does not reconnect by itself. Its
+     * channel going idle (no stream left) says so. The new proxy has the same id and receives the whole current
+     * state, which holds every change written so far (no service changes twice within a run of this length).
+     */
+    private int reconnectRecycled(List<SimulatedProxy> fleet, Map<String, List<SimulatedProxy>> byNamespace, LoadHarness.Front front,
+                                  NioEventLoopGroup loop, ExecutorService executor) {
+        int count = 0;
+        for (int i = 0; i < fleet.size(); i++) {
+            SimulatedProxy p = fleet.get(i);
+            io.grpc.ConnectivityState state = p.channel.getState(false);
+            if (state == io.grpc.ConnectivityState.IDLE || state == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
+                p.close();
+                SimulatedProxy fresh = connect(i, front, loop, executor);
+                fleet.set(i, fresh);
+                List<SimulatedProxy> peers = byNamespace.get(fresh.namespace);
+                peers.set(peers.indexOf(p), fresh);
+                count++;
+            }
+        }
+        return count;
     }
 
     private Sample sample(int minute, LoadHarness.Front front, CoreProcess core) throws Exception {
@@ -291,6 +324,18 @@ public final class SoakHarness {
             return max;
         } catch (Exception e) {
             return -1;
+        }
+    }
+
+    /** The front's {@code strait_xds_refused_total} lines, or "none". */
+    private String refusals(int adminPort) {
+        try {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            List<String> lines = body.lines().filter(l -> l.startsWith("strait_xds_refused_total")).toList();
+            return lines.isEmpty() ? "none" : String.join("; ", lines);
+        } catch (Exception e) {
+            return "unread";
         }
     }
 
