@@ -281,11 +281,16 @@ class HostileClientsTest {
             assertThat(routes).as("the Envoy-like proxy's routes").isNotNull();
             ack(envoyLike, routes);
 
-            // a client in a request loop: the same request, as fast as it can, on one stream
+            // a client in a request loop: the ACK of its listeners, again and again, as fast as it can, on one stream (an
+            // ACK costs the front no response, so the requests reach it as fast as they are sent, not as fast as it answers)
             Status end;
             int sent = 0;
             try (RawAdsStream flood = new RawAdsStream(front.port())) {
-                DiscoveryRequest again = DiscoveryRequest.newBuilder().setNode(RawAdsStream.GRPC_CLIENT).setTypeUrl(LDS).build();
+                flood.send(DiscoveryRequest.newBuilder().setNode(RawAdsStream.GRPC_CLIENT).setTypeUrl(LDS).build());
+                DiscoveryResponse listeners = flood.next(30);
+                assertThat(listeners).as("the flooding client's listeners").isNotNull();
+                DiscoveryRequest again = DiscoveryRequest.newBuilder().setNode(RawAdsStream.GRPC_CLIENT).setTypeUrl(LDS)
+                        .setVersionInfo(listeners.getVersionInfo()).setResponseNonce(listeners.getNonce()).build();
                 long started = System.nanoTime();
                 Throwable ended = null;
                 while (ended == null && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30)) {
