@@ -266,6 +266,70 @@ class HostileClientsTest {
         }
     }
 
+    @Test
+    void aStreamFloodingRequestsIsEndedOnceOverItsRateAndAnEnvoyLikeProxyIsNot() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        log.start();
+        root.addAppender(log);
+        double refusedBefore = refused("RESOURCE_EXHAUSTED");
+        try (RawAdsStream envoyLike = new RawAdsStream(front.port())) {
+            // an Envoy-like proxy: subscribes, ACKs every response, while pushes flow
+            envoyLike.send(DiscoveryRequest.newBuilder().setNode(RawAdsStream.GRPC_CLIENT).setTypeUrl(RDS)
+                    .addResourceNames(MeshFixture.AUTHORITY).build());
+            DiscoveryResponse routes = envoyLike.next(30);
+            assertThat(routes).as("the Envoy-like proxy's routes").isNotNull();
+            ack(envoyLike, routes);
+
+            // a client in a request loop: the ACK of its listeners, again and again, as fast as it can, on one stream (an
+            // ACK costs the front no response, so the requests reach it as fast as they are sent, not as fast as it answers)
+            Status end;
+            int sent = 0;
+            try (RawAdsStream flood = new RawAdsStream(front.port())) {
+                flood.send(DiscoveryRequest.newBuilder().setNode(RawAdsStream.GRPC_CLIENT).setTypeUrl(LDS).build());
+                DiscoveryResponse listeners = flood.next(30);
+                assertThat(listeners).as("the flooding client's listeners").isNotNull();
+                DiscoveryRequest again = DiscoveryRequest.newBuilder().setNode(RawAdsStream.GRPC_CLIENT).setTypeUrl(LDS)
+                        .setVersionInfo(listeners.getVersionInfo()).setResponseNonce(listeners.getNonce()).build();
+                long started = System.nanoTime();
+                Throwable ended = null;
+                while (ended == null && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30)) {
+                    for (int i = 0; i < 100; i++) {
+                        flood.send(again);
+                    }
+                    sent += 100;
+                    ended = flood.endedNow();
+                }
+                ended = ended != null ? ended : flood.ending(30);
+                assertThat(ended).as("the flooding stream ends").isNotNull();
+                end = Status.fromThrowable(ended);
+            }
+            System.out.println("request flood (" + sent + " sent): " + end);
+            assertThat(end.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(end.getDescription()).contains("more than " + LIMITS.requestsPerSecond() + " discovery requests a second");
+            assertClean(end);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> refused("RESOURCE_EXHAUSTED") == refusedBefore + 1);
+
+            // the Envoy-like proxy goes on: pushes reach it and it ACKs them, its stream still open
+            for (int v1 = 31; v1 <= 33; v1++) {
+                mesh.writeVirtualService(MeshFixture.split(v1, 100 - v1 - 5, 5));
+                routes = ackNewRoutes(envoyLike, routes);
+            }
+            assertThat(envoyLike.endedNow()).as("the Envoy-like stream is untouched").isNull();
+        } finally {
+            root.detachAppender(log);
+        }
+        assertThat(log.list.stream().filter(e -> e.getFormattedMessage().contains("discovery requests a second")))
+                .as("one WARN line for the stream, not one per request").hasSize(1)
+                .allMatch(e -> e.getLevel() == Level.WARN && e.getThrowableProxy() == null);
+        assertThat(refused("RESOURCE_EXHAUSTED")).isEqualTo(refusedBefore + 1);
+    }
+
+    private static double refused(String reason) {
+        var counter = METRICS.find("strait_xds_refused_total").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     /** Waits for routes other than {@code current}, ACKs them, and returns them. */
     private static DiscoveryResponse ackNewRoutes(RawAdsStream ads, DiscoveryResponse current) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

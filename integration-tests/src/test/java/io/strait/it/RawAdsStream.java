@@ -65,6 +65,11 @@ final class RawAdsStream implements AutoCloseable {
         return ended.get(seconds, TimeUnit.SECONDS);
     }
 
+    /** How the server ended the stream if it has, without waiting; null while it is open (or if it completed). */
+    Throwable endedNow() {
+        return ended.getNow(null);
+    }
+
     /** Responses received and not yet taken. */
     int queued() {
         return responses.size();

@@ -141,6 +141,28 @@ class SecureXdsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> node.connectedProxies() == before);
     }
 
+    @Test
+    void theSecurePortTakesThePlaintextPortsTransportLimits() throws Exception {
+        int limit = io.strait.ca.grpc.TransportLimits.defaults().maxInboundMessageBytes();
+        assertThat(limit).isEqualTo(io.strait.xds.FrontLimits.defaults().maxInboundMessageBytes());
+        String identity = "spiffe://cluster.local/ns/bookinfo/sa/default";
+        // 256 KiB: over the 64 KiB the secure port used to cap requests at, well under the shared 4 MiB; served
+        Node padded = RawAdsStream.GRPC_CLIENT.toBuilder().setMetadata(RawAdsStream.GRPC_CLIENT.getMetadata().toBuilder()
+                .putFields("PAD", Value.newBuilder().setStringValue("p".repeat(256 * 1024)).build())).build();
+        try (RawAdsStream ads = new RawAdsStream(certs.channelAs(node.secureXdsPort(), identity))) {
+            ads.send(lds(padded));
+            assertThat(ads.next(30)).as("a 256 KiB request on the secure port is served").isNotNull();
+        }
+        // over the limit: gRPC refuses it before it is parsed, as on the plaintext port (HostileClientsTest)
+        try (RawAdsStream ads = new RawAdsStream(certs.channelAs(node.secureXdsPort(), identity))) {
+            ads.send(lds(RawAdsStream.GRPC_CLIENT).toBuilder().addResourceNames("x".repeat(limit + 1024)).build());
+            Status status = Status.fromThrowable(ads.ending(30));
+            assertThat(status.getCode()).isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
+            HostileClients.assertClean(status);
+            System.out.println("oversized request on the secure port: " + status);
+        }
+    }
+
     private static DiscoveryRequest lds(Node n) {
         return DiscoveryRequest.newBuilder().setNode(n).setTypeUrl(LDS).addResourceNames(MeshFixture.AUTHORITY).build();
     }

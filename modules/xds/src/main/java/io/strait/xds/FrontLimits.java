@@ -1,29 +1,17 @@
 package io.strait.xds;
 
+import io.strait.ca.grpc.TransportLimits;
 import java.time.Duration;
 
 /**
- * What one xDS front accepts from one client, in one place: transport limits applied to its Netty server, request
- * limits checked before java-control-plane sees a request, and the bound on responses a stream may hold unsent.
- * {@link #defaults()} holds the numbers a front runs with; each is well above what a real Envoy or gRPC client needs
- * and low enough that a hostile or broken client cannot make the front hold much for it.
+ * What one xDS front accepts from one client, in one place: transport limits applied to its Netty servers (the
+ * plaintext port and the front's own secure port, the same {@link TransportLimits} the CA's secure port applies),
+ * request limits checked before java-control-plane sees a request, and the bound on responses a stream may hold
+ * unsent. {@link #defaults()} holds the numbers a front runs with; each is well above what a real Envoy or gRPC client
+ * needs and low enough that a hostile or broken client cannot make the front hold much for it.
  *
- * @param maxInboundMessageBytes      largest request message (default 4 MiB: Envoy's largest requests, EDS for
- *                                    thousands of clusters, are a few hundred KiB); larger ends the stream with
- *                                    RESOURCE_EXHAUSTED from gRPC before it is parsed
- * @param maxInboundMetadataBytes     largest request headers (default 16 KiB; gRPC's own default is 8 KiB, and
- *                                    Istio agents send JWTs in headers)
- * @param maxStreamsPerConnection     HTTP/2 concurrent streams per connection (default 100: a gRPC client opens one
- *                                    to a few ADS streams; more wait in the client or are refused by the server)
- * @param keepAliveTime               how often the front pings a silent connection (default 30 s, as istiod), so a
- *                                    peer that vanished without a FIN is found
- * @param keepAliveTimeout            how long a ping may go unanswered before the connection is closed (default 10 s)
- * @param permitKeepAliveTime         how often a client may ping (default 10 s; more often is a GOAWAY)
- * @param maxConnectionIdle           a connection with no open stream is closed after this (default 5 min)
- * @param maxConnectionAge            a connection is asked to go (GOAWAY) after this, and closed a grace later
- *                                    (default 30 min + 1 min, as istiod): clients rebalance across fronts, and a
- *                                    connection whose client stopped reading is not held forever
- * @param maxConnectionAgeGrace       how long streams may finish after the GOAWAY (default 1 min)
+ * @param transport                   request and header size, streams per connection, keepalive, connection age
+ *                                    ({@link TransportLimits#defaults()}: 4 MiB, 16 KiB, 100, 30 s / 10 s, 30 min)
  * @param maxResourceNamesPerRequest  resource names one request may name, subscribed and unsubscribed together
  *                                    (default 10,000: a mesh's proxies ask for at most its clusters by name)
  * @param maxNodeIdChars              longest node id (default 1,024: Istio's ids are under 300 characters)
@@ -31,29 +19,94 @@ import java.time.Duration;
  *                                    own window); reaching it closes the stream at once (default 8 MiB)
  * @param stuckAfter                  how long a stream may hold unsent responses before it is closed (default 30 s:
  *                                    a busy Envoy catches up within seconds)
+ * @param requestsPerSecond           discovery requests one stream may send per second, sustained (default 100).
+ *                                    An Envoy sends one request per response it is sent (its ACK or NACK) and one per
+ *                                    change of what it subscribes to, per type; in state-of-the-world and delta
+ *                                    alike a type's request names every resource at once, so thousands of clusters
+ *                                    are still one CDS and one EDS request. A push costs it at most five (CDS, EDS,
+ *                                    LDS, RDS, SDS), and a front pushes a stream at most once per revision it reads,
+ *                                    so 100/s is twenty full pushes a second, sustained: far beyond any config
+ *                                    stream, and far below what a looping client would send
+ * @param requestBurst                requests a stream may send at once above the sustained rate (default 200): an
+ *                                    Envoy's start (CDS and LDS, then EDS, RDS and SDS as clusters and listeners
+ *                                    warm, each ACKed) or a burst of revisions is a few tens
  */
-public record FrontLimits(int maxInboundMessageBytes, int maxInboundMetadataBytes, int maxStreamsPerConnection,
-                          Duration keepAliveTime, Duration keepAliveTimeout, Duration permitKeepAliveTime,
-                          Duration maxConnectionIdle, Duration maxConnectionAge, Duration maxConnectionAgeGrace, int maxResourceNamesPerRequest, int maxNodeIdChars,
-                          long maxPendingBytesPerStream, Duration stuckAfter) {
+public record FrontLimits(TransportLimits transport, int maxResourceNamesPerRequest, int maxNodeIdChars,
+                          long maxPendingBytesPerStream, Duration stuckAfter, int requestsPerSecond, int requestBurst) {
 
     public FrontLimits {
-        if (maxInboundMessageBytes <= 0 || maxInboundMetadataBytes <= 0 || maxStreamsPerConnection <= 0
-                || maxResourceNamesPerRequest <= 0 || maxNodeIdChars <= 0 || maxPendingBytesPerStream <= 0) {
+        if (transport == null) {
+            throw new IllegalArgumentException("front limits need transport limits");
+        }
+        if (maxResourceNamesPerRequest <= 0 || maxNodeIdChars <= 0 || maxPendingBytesPerStream <= 0 || requestsPerSecond <= 0
+                || requestBurst <= 0) {
             throw new IllegalArgumentException("front limits must be positive");
         }
     }
 
     /** The limits a front runs with unless told otherwise. */
     public static FrontLimits defaults() {
-        return new FrontLimits(4 * 1024 * 1024, 16 * 1024, 100, Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofMinutes(1), 10_000, 1_024, 8L * 1024 * 1024, Duration.ofSeconds(30));
+        return new FrontLimits(TransportLimits.defaults(), 10_000, 1_024, 8L * 1024 * 1024, Duration.ofSeconds(30), 100, 200);
     }
 
     /** The same limits with another bound on unsent responses (tests use short ones). */
     public FrontLimits withPending(long maxPendingBytes, Duration stuck) {
-        return new FrontLimits(maxInboundMessageBytes, maxInboundMetadataBytes, maxStreamsPerConnection, keepAliveTime,
-                keepAliveTimeout, permitKeepAliveTime, maxConnectionIdle, maxConnectionAge, maxConnectionAgeGrace, maxResourceNamesPerRequest, maxNodeIdChars,
-                maxPendingBytes, stuck);
+        return new FrontLimits(transport, maxResourceNamesPerRequest, maxNodeIdChars, maxPendingBytes, stuck, requestsPerSecond, requestBurst);
+    }
+
+    /** The same limits with another request rate per stream (tests use low ones). */
+    public FrontLimits withRequestRate(int perSecond, int burst) {
+        return new FrontLimits(transport, maxResourceNamesPerRequest, maxNodeIdChars, maxPendingBytesPerStream, stuckAfter, perSecond, burst);
+    }
+
+    /** The same limits with other transport limits. */
+    public FrontLimits withTransport(TransportLimits limits) {
+        return new FrontLimits(limits, maxResourceNamesPerRequest, maxNodeIdChars, maxPendingBytesPerStream, stuckAfter, requestsPerSecond,
+                requestBurst);
+    }
+
+    /** Largest request message; see {@link TransportLimits#maxInboundMessageBytes()}. */
+    public int maxInboundMessageBytes() {
+        return transport.maxInboundMessageBytes();
+    }
+
+    /** Largest request headers; see {@link TransportLimits#maxInboundMetadataBytes()}. */
+    public int maxInboundMetadataBytes() {
+        return transport.maxInboundMetadataBytes();
+    }
+
+    /** Concurrent streams per connection; see {@link TransportLimits#maxStreamsPerConnection()}. */
+    public int maxStreamsPerConnection() {
+        return transport.maxStreamsPerConnection();
+    }
+
+    /** How often a silent connection is pinged; see {@link TransportLimits#keepAliveTime()}. */
+    public Duration keepAliveTime() {
+        return transport.keepAliveTime();
+    }
+
+    /** How long a ping may go unanswered; see {@link TransportLimits#keepAliveTimeout()}. */
+    public Duration keepAliveTimeout() {
+        return transport.keepAliveTimeout();
+    }
+
+    /** How often a client may ping; see {@link TransportLimits#permitKeepAliveTime()}. */
+    public Duration permitKeepAliveTime() {
+        return transport.permitKeepAliveTime();
+    }
+
+    /** When a connection with no stream is closed; see {@link TransportLimits#maxConnectionIdle()}. */
+    public Duration maxConnectionIdle() {
+        return transport.maxConnectionIdle();
+    }
+
+    /** When a connection is asked to go; see {@link TransportLimits#maxConnectionAge()}. */
+    public Duration maxConnectionAge() {
+        return transport.maxConnectionAge();
+    }
+
+    /** How long streams may finish after that; see {@link TransportLimits#maxConnectionAgeGrace()}. */
+    public Duration maxConnectionAgeGrace() {
+        return transport.maxConnectionAgeGrace();
     }
 }

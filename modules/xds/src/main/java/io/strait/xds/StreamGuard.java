@@ -21,14 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stands between gRPC and java-control-plane on every discovery stream of a front: screens each request
+ * Stands between gRPC and java-control-plane on every discovery stream of a front: holds each stream to its request
+ * rate ({@link RequestRate}, {@link FrontLimits#requestsPerSecond()} with a burst), screens each request
  * ({@link RequestScreen}) and bounds what each stream may hold unsent ({@link GuardedCall}). A refused request ends
  * its stream with a one-line status; java-control-plane is told the stream was cancelled, so it drops its watches
  * and its callbacks unregister the proxy, and it logs nothing at ERROR. The listener's methods are called under its
  * lock: gRPC calls them one at a time, and the front's own ending of a stuck stream (from the sweep thread) must not
  * run beside them.
  *
- * <p>Metrics: {@code strait_xds_streams} (open discovery streams), {@code strait_xds_refused_total{reason}},
+ * <p>Metrics: {@code strait_xds_streams} (open discovery streams), {@code strait_xds_refused_total{reason}} (streams
+ * ended for a request, by status code: INVALID_ARGUMENT, RESOURCE_EXHAUSTED for too many names or too many requests),
  * {@code strait_xds_stuck_closed_total}, {@code strait_xds_pending_bytes_max} (the most response bytes any stream
  * has held unsent since the front started: never above {@link FrontLimits#maxPendingBytesPerStream()}).
  */
@@ -91,6 +93,7 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
         private final boolean ads;
         private boolean first = true;
         private boolean ended;
+        private final RequestRate rate = new RequestRate(limits.requestsPerSecond(), limits.requestBurst(), System.nanoTime());
 
         Listener(ServerCall.Listener<ReqT> delegate, GuardedCall<ReqT, ?> call, boolean ads) {
             super(delegate);
@@ -105,17 +108,25 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
             }
             RequestScreen.Outcome outcome;
             String typeUrl;
-            if (message instanceof DiscoveryRequest r) {
+            if (!(message instanceof DiscoveryRequest) && !(message instanceof DeltaDiscoveryRequest)) {
+                super.onMessage(message); // load reports and anything else keep their own handling
+                return;
+            }
+            if (!rate.take(System.nanoTime())) {
+                // checked before the screen, so a looping client costs the front a comparison per request, no parsing
+                outcome = RequestScreen.Outcome.refuse(io.grpc.Status.Code.RESOURCE_EXHAUSTED, "more than "
+                        + limits.requestsPerSecond() + " discovery requests a second (burst " + limits.requestBurst()
+                        + ") on one stream; an Envoy sends one per response and per subscription change: check the client for a request loop");
+                typeUrl = "";
+            } else if (message instanceof DiscoveryRequest r) {
                 outcome = screen.sotw(r, first, ads);
                 typeUrl = r.getTypeUrl();
                 nodeOf(r.hasNode() ? r.getNode().getId() : null);
-            } else if (message instanceof DeltaDiscoveryRequest r) {
+            } else {
+                DeltaDiscoveryRequest r = (DeltaDiscoveryRequest) message;
                 outcome = screen.delta(r, first, ads);
                 typeUrl = r.getTypeUrl();
                 nodeOf(r.hasNode() ? r.getNode().getId() : null);
-            } else {
-                super.onMessage(message); // load reports and anything else keep their own handling
-                return;
             }
             first = false;
             switch (outcome.verdict()) {

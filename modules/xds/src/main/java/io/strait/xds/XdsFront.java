@@ -160,16 +160,7 @@ public final class XdsFront implements AutoCloseable {
      * FIN; clients may ping every {@code permitKeepAliveTime} even with no stream open (gRPC's xDS clients do).
      */
     private NettyServerBuilder withLimits(NettyServerBuilder builder) {
-        return builder.maxInboundMessageSize(limits.maxInboundMessageBytes())
-                .maxInboundMetadataSize(limits.maxInboundMetadataBytes())
-                .maxConcurrentCallsPerConnection(limits.maxStreamsPerConnection())
-                .keepAliveTime(limits.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
-                .keepAliveTimeout(limits.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .permitKeepAliveTime(limits.permitKeepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
-                .permitKeepAliveWithoutCalls(true)
-                .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
-                .maxConnectionAge(limits.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
-                .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS);
+        return limits.transport().applyTo(builder);
     }
 
     /** The discovery services on the secure port: the process's CA port, or the front's own. */
@@ -193,7 +184,7 @@ public final class XdsFront implements AutoCloseable {
             LOG.warn("the front's own identity {} is outside the mesh's trust domain {}: check --trust-domain", identity.identity(),
                     security.trustDomains());
         }
-        ownSecurePort = new SecurePort(bindHost, security.securePort(), identity, identity.trust(), secured);
+        ownSecurePort = new SecurePort(bindHost, security.securePort(), identity, identity.trust(), secured, null, limits.transport());
         identityReload = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "strait-xds-identity");
             t.setDaemon(true);

@@ -16,13 +16,11 @@ import javax.net.ssl.X509TrustManager;
  * The secure port (15012 by default, like istiod's): gRPC over TLS with the CA-issued {@link ServingIdentity},
  * client certificates optional and checked against {@link MeshTrust}. It serves the CSR API; secure xDS joins it
  * later through a {@link DeferredServices} fallback (the front starts after the port). A front running alone opens its
- * own port with its workload identity and roots instead. Requests are capped in size, so an oversized one is refused
- * by gRPC (RESOURCE_EXHAUSTED) before it is read.
+ * own port with its workload identity and roots instead. The port applies {@link TransportLimits}, the same the xDS
+ * front's plaintext port does (request and header size, streams per connection, keepalive, connection age), so a client
+ * meets one set of limits on either: an oversized request is refused by gRPC (RESOURCE_EXHAUSTED) before it is read.
  */
 public final class SecurePort implements AutoCloseable {
-    /** Largest request accepted: a CSR is ~1 KB, xDS requests a few KB; this leaves room and stops abuse. */
-    public static final int MAX_REQUEST_BYTES = 64 * 1024;
-
     private final Server server;
 
     /**
@@ -35,22 +33,29 @@ public final class SecurePort implements AutoCloseable {
      * @param services what the port serves
      */
     public SecurePort(String host, int port, X509KeyManager identity, X509TrustManager trust, List<ServerServiceDefinition> services) throws IOException {
-        this(host, port, identity, trust, services, null);
+        this(host, port, identity, trust, services, null, TransportLimits.defaults());
+    }
+
+    /** A port with {@link TransportLimits#defaults()}; see the full constructor. */
+    public SecurePort(String host, int port, X509KeyManager identity, X509TrustManager trust, List<ServerServiceDefinition> services,
+                      HandlerRegistry later) throws IOException {
+        this(host, port, identity, trust, services, later, TransportLimits.defaults());
     }
 
     /**
-     * @param later services registered after start, looked up when {@code services} has no method of that name;
-     *              null for none
+     * @param later  services registered after start, looked up when {@code services} has no method of that name;
+     *               null for none
+     * @param limits what one connection may send and hold
      */
     public SecurePort(String host, int port, X509KeyManager identity, X509TrustManager trust, List<ServerServiceDefinition> services,
-                      HandlerRegistry later) throws IOException {
+                      HandlerRegistry later, TransportLimits limits) throws IOException {
         TlsServerCredentials.Builder creds = TlsServerCredentials.newBuilder()
                 .keyManager(identity)
                 .trustManager(trust)
                 .clientAuth(TlsServerCredentials.ClientAuth.OPTIONAL);
         // Netty's builder binds the configured address; Grpc.newServerBuilderForPort would bind every interface
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), creds.build());
-        builder.maxInboundMessageSize(MAX_REQUEST_BYTES).maxInboundMetadataSize(16 * 1024);
+        limits.applyTo(builder);
         services.forEach(builder::addService);
         if (later != null) {
             builder.fallbackHandlerRegistry(later);

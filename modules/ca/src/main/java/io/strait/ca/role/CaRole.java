@@ -64,6 +64,7 @@ public final class CaRole implements AutoCloseable {
     private ScheduledExecutorService timer;
     private final MeterRegistry metrics;
     private DeferredServices later;
+    private io.strait.ca.grpc.TransportLimits transportLimits = io.strait.ca.grpc.TransportLimits.defaults();
     private KubernetesTokenAuthenticator kubernetesTokens;
     private RootCertPublisher rootCerts;
     private RootCertPublisher.Timing rootCertTiming = RootCertPublisher.Timing.DEFAULT;
@@ -109,6 +110,15 @@ public final class CaRole implements AutoCloseable {
         return this;
     }
 
+    /**
+     * What one connection to the secure port may send and hold; {@link io.strait.ca.grpc.TransportLimits#defaults()},
+     * the xDS front's own, unless set. Call before {@link #start}.
+     */
+    public CaRole withTransportLimits(io.strait.ca.grpc.TransportLimits limits) {
+        this.transportLimits = limits;
+        return this;
+    }
+
     /** How the root-certificate ConfigMaps are reconciled (tests shorten the resync). Call before {@link #start}. */
     CaRole withRootCertTiming(RootCertPublisher.Timing timing) {
         this.rootCertTiming = timing;
@@ -135,7 +145,7 @@ public final class CaRole implements AutoCloseable {
         trustBundle = new TrustBundleService(keys.roots());
         services.add(1, trustBundle.definition());
         try {
-            port = new SecurePort(options.bindHost(), options.securePort(), serving, trust, services, later);
+            port = new SecurePort(options.bindHost(), options.securePort(), serving, trust, services, later, transportLimits);
         } catch (java.io.IOException | RuntimeException e) {
             if (kubernetesTokens != null) {
                 kubernetesTokens.close(); // its clients' threads would outlive a role that never started

@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * object database and handed to the shared {@link RevisionPipeline}. Commits between two polls are never revisions
  * of their own: the head is (as Argo CD and Flux do). The cache holds nothing the bus does not: which commit is live
  * is read back from {@code strait.revisions.v1} at start, and a broken cache is deleted and fetched again.
+ *
+ * <p>A revision the bus refused (down, or unreachable) is published again on its own, from what was read — the
+ * remote is not asked again — after {@value #FIRST_RETRY_MS} ms, doubling to {@value #MAX_RETRY_MS} ms, until the bus
+ * takes it or a newer head replaces it. The pipeline reads back what the bus holds before each attempt, so a commit
+ * the client saw fail but the broker made is not published twice.
  */
 public final class GitSource implements FetchTrigger, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GitSource.class);
@@ -56,6 +61,10 @@ public final class GitSource implements FetchTrigger, AutoCloseable {
     /** The finding code of a head commit the signed-commit gate refuses. */
     public static final String SIGNATURE_CODE = "STR0012";
     private static final String HEAD_REF = "refs/strait/head";
+    /** The first wait before publishing again what the bus refused; doubles on each refusal. */
+    static final long FIRST_RETRY_MS = 200;
+    /** The longest wait between two attempts: a bus back from an outage gets the revision within this. */
+    static final long MAX_RETRY_MS = 5_000;
 
     private final GitSourceOptions options;
     private final String shownUrl;
@@ -68,6 +77,17 @@ public final class GitSource implements FetchTrigger, AutoCloseable {
     private final AtomicBoolean queued = new AtomicBoolean();
     /** The head this source last read to the end (accepted or rejected), so an unchanged head costs one ls-remote. */
     private volatile String handled;
+    /** What the bus refused last, to publish again without reading the remote; null when nothing waits. Worker only. */
+    private Unpublished unpublished;
+    private java.util.concurrent.ScheduledFuture<?> retry;
+    private long retryMs = FIRST_RETRY_MS;
+    /** How often the remote was asked where the ref points (tests: a retry asks nothing). */
+    private final java.util.concurrent.atomic.AtomicLong remoteReads = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong publishFailures = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A publish the bus refused: the head it is of ({@code null} for a rejection of the ref), and the write itself. */
+    private record Unpublished(String head, Runnable write) {
+    }
 
     /**
      * @param bus     the Kafka cluster
@@ -141,24 +161,110 @@ public final class GitSource implements FetchTrigger, AutoCloseable {
             if (sha.equals(handled)) {
                 return;
             }
+            if (unpublished != null && sha.equals(unpublished.head())) {
+                return; // read already and waiting for the bus: the retry publishes it, without fetching it again
+            }
             LOG.debug("{}: head {} ({})", source(), sha, reason);
             read(head, receivedAt);
             handled = sha;
         } catch (SourceProblem p) {
             handled = null;
-            reject("(" + ref + ")", p.getMessage(), null);
+            String message = p.getMessage();
+            rejectRef(message);
         } catch (RevisionPipeline.PublishFailedException e) {
-            handled = null; // reported by the pipeline; the next poll publishes again
+            handled = null; // reported by the pipeline; publish() has scheduled the retry
         } catch (IOException | GitAPIException | RuntimeException e) {
             handled = null;
             LOG.warn("{}: reading the repository failed; the local cache is dropped and fetched again", source(), e);
             wipeCache();
-            reject("(" + ref + ")", describe(e), null);
+            rejectRef(describe(e));
         }
+    }
+
+    /**
+     * Says in the source's status that the ref could not be read. A revision read before and still waiting for the
+     * bus is not displaced by it: that revision is good, and publishing it matters more than the news.
+     */
+    private void rejectRef(String message) {
+        if (unpublished != null && unpublished.head() != null) {
+            LOG.warn("{}: {} (not published: revision {} is still waiting for the bus)", source(), message, unpublished.head());
+            return;
+        }
+        publish(null, () -> reject("(" + ref + ")", message, null));
+    }
+
+    /**
+     * Runs one write to the bus for {@code head} (null: a rejection of the ref); if the bus refuses it, keeps it and
+     * schedules it again with backoff, replacing whatever waited before (only the newest decision matters). Throws
+     * {@link RevisionPipeline.PublishFailedException} for the poll that made it. Worker thread only.
+     */
+    private void publish(String head, Runnable write) {
+        cancelRetry();
+        try {
+            write.run();
+            retryMs = FIRST_RETRY_MS;
+        } catch (RevisionPipeline.PublishFailedException e) {
+            publishFailures.incrementAndGet();
+            unpublished = new Unpublished(head, write);
+            scheduleRetry();
+            if (head != null) {
+                throw e;
+            }
+        }
+    }
+
+    private void scheduleRetry() {
+        long wait = retryMs;
+        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+        try {
+            retry = worker.schedule(this::retryPublish, wait, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // the source is closing: what was not published is read again on the next start
+        }
+    }
+
+    /** Publishes again what the bus refused, as it was read. Worker thread; never throws. */
+    private void retryPublish() {
+        Unpublished waiting = unpublished;
+        if (waiting == null) {
+            return;
+        }
+        unpublished = null;
+        retry = null;
+        LOG.debug("{}: publishing {} again", source(), waiting.head() == null ? "the rejection of " + ref : waiting.head());
+        try {
+            publish(waiting.head(), waiting.write());
+            if (waiting.head() != null) {
+                handled = waiting.head();
+            }
+        } catch (RevisionPipeline.PublishFailedException e) {
+            // rescheduled by publish(); the pipeline said it in one line
+        } catch (RuntimeException e) {
+            LOG.warn("{}: publishing {} again failed", source(), waiting.head(), e);
+        }
+    }
+
+    private void cancelRetry() {
+        unpublished = null;
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+    }
+
+    /** How many times the remote was asked where the ref points. */
+    long remoteReads() {
+        return remoteReads.get();
+    }
+
+    /** How many writes the bus refused. */
+    long publishFailures() {
+        return publishFailures.get();
     }
 
     /** Where the ref points on the remote now. */
     private GitRef.Resolution.Found resolveHead() throws SourceProblem, IOException {
+        remoteReads.incrementAndGet();
         if (ref.kind() == GitRef.Kind.COMMIT) {
             return new GitRef.Resolution.Found(null, ref.name());
         }
@@ -200,13 +306,13 @@ public final class GitSource implements FetchTrigger, AutoCloseable {
                 if (options.verifyKeyring() != null) {
                     String problem = signatureProblem(commit);
                     if (problem != null) {
-                        reject(sha, problem, info);
+                        publish(sha, () -> reject(sha, problem, info));
                         return;
                     }
                 }
                 LoadResult read = CommitTree.read(reader, commit, options.path(), options.limits());
                 LoadResult loaded = ConfigLoader.parse(ConfigLoader.withMeshConfig(read, options.meshConfig()), parses);
-                pipeline.submit(loaded, sha, info);
+                publish(sha, () -> pipeline.submit(loaded, sha, info));
             }
         }
     }

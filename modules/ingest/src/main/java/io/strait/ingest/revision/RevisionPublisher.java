@@ -51,7 +51,19 @@ public final class RevisionPublisher implements AutoCloseable {
     }
 
     private void send(ProducerRecord<String, byte[]> record) {
-        producer.send(record);
+        java.util.concurrent.Future<?> sent = producer.send(record);
+        if (sent.isDone()) {
+            // refused before it left (no metadata within max.block.ms: the bus is away). The client reports that in
+            // the future, not by throwing, and would wait as long again for each record left: stop at the first
+            try {
+                sent.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof KafkaException k ? k : new KafkaException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new org.apache.kafka.common.errors.InterruptException(e);
+            }
+        }
         if (crash.crashAfterSend()) {
             producer.flush();
             Runtime.getRuntime().halt(137);
@@ -64,6 +76,10 @@ public final class RevisionPublisher implements AutoCloseable {
         try {
             sends.run();
             producer.commitTransaction();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            // the bus did not answer within max.block.ms: an abort would wait as long again for the same bus. The
+            // caller abandons this producer; the next one's initTransactions settles the open transaction
+            throw e;
         } catch (KafkaException e) {
             try {
                 producer.abortTransaction();
@@ -72,6 +88,15 @@ public final class RevisionPublisher implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Closes a producer whose write failed without waiting for the bus: a plain close would block until a transaction
+     * it could not end is ended, for as long as the bus is away. What it left open is settled by the next producer of
+     * the source (its {@code initTransactions} fences this one and commits or aborts the transaction).
+     */
+    public void abandon() {
+        producer.close(java.time.Duration.ZERO);
     }
 
     @Override

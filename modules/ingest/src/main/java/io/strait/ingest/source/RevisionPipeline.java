@@ -185,7 +185,7 @@ public final class RevisionPipeline implements AutoCloseable {
             EVENTS.error("revision {} of {} could not be published ({}); retrying on the next change or resync",
                     id, source, e.getMessage());
             if (publisher != null) {
-                publisher.close();
+                publisher.abandon();
                 publisher = null;
             }
             throw new PublishFailedException(e);
