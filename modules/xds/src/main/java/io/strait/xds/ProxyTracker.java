@@ -96,6 +96,22 @@ final class ProxyTracker implements StreamEvents {
         return null;
     }
 
+    /** A client that reconnected holding what is served here: SYNCED on it at once, nothing having been sent. */
+    @Override
+    public void holds(long streamId, String typeUrl, String version, ScopeManifest from) {
+        Proxy proxy = proxyOf(streamId);
+        if (proxy == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        synchronized (proxy) {
+            proxy.types.put(shortType(typeUrl), new ProxyStatus.TypeStatus(version, version, null, now, now,
+                    from != null ? from.revisions() : Map.of(), from != null ? from.revisionAt() : 0));
+            refreshApplied(proxy);
+            report(proxy);
+        }
+    }
+
     @Override
     public void acked(long streamId, String typeUrl, String version) {
         Proxy proxy = proxyOf(streamId);

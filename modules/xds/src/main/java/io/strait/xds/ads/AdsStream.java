@@ -82,12 +82,14 @@ public final class AdsStream {
         if (i == SDS) {
             secretsAllowed = engine.secretAccess().allowed(nodeId, r.getResourceNamesList());
         }
-        TypeView current = current(i, scope.view());
+        ScopeView view = scope.view();
+        TypeView current = current(i, view);
         String sentVersion = t.sentVersion;
         switch (t.sotw(r, subscriptions(i), current)) {
             case STALE -> {
                 return;
             }
+            case HOLDS_CURRENT -> engine.events().holds(id, typeUrl, r.getVersionInfo(), i == SDS ? null : view.manifest());
             case ACK -> engine.events().acked(id, typeUrl, r.getVersionInfo());
             case NACK -> engine.events().nacked(id, typeUrl, sentVersion, r.getVersionInfo(), r.getErrorDetail().getMessage());
             default -> {
@@ -222,6 +224,10 @@ public final class AdsStream {
                 p = scope.delta(SCOPE_TYPES[i], t.sent, t.sentSub, current, t.sub);
             }
             if (p.resources() == 0 && p.removed() == 0) {
+                if (t.sent == null && t.exceptions != null) {
+                    // it (re)connected holding exactly what is served here
+                    engine.events().holds(id, t.typeUrl, current.version(), i == SDS || view == null ? null : view.manifest());
+                }
                 t.holds(current);
                 return;
             }

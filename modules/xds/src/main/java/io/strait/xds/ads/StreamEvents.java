@@ -26,6 +26,14 @@ public interface StreamEvents {
      */
     void sent(long streamId, String typeUrl, String nonce, String version, int bytes, ScopeManifest from);
 
+    /**
+     * A client (re)connecting with what this front serves now, so nothing was sent: it holds {@code version}, as if it
+     * had been sent and had ACKed it here (versions are content hashes, the same on every front).
+     *
+     * @param from the manifest of the view it holds (null for secrets)
+     */
+    void holds(long streamId, String typeUrl, String version, ScopeManifest from);
+
     /** The client accepted the response it was last sent of this type. */
     void acked(long streamId, String typeUrl, String version);
 
@@ -48,6 +56,10 @@ public interface StreamEvents {
 
         @Override
         public void sent(long streamId, String typeUrl, String nonce, String version, int bytes, ScopeManifest from) {
+        }
+
+        @Override
+        public void holds(long streamId, String typeUrl, String version, ScopeManifest from) {
         }
 
         @Override

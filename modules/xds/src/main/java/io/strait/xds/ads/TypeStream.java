@@ -50,7 +50,9 @@ final class TypeStream {
         if (!answering.isEmpty() && !answering.equals(nonce)) {
             return Outcome.STALE; // the client has not seen the latest response yet; its answer to that one will come
         }
-        resubscribe(subs, subs.intern(r.getResourceNamesCount() == 0, new HashSet<>(r.getResourceNamesList())));
+        if (!sameNames(r)) {
+            resubscribe(subs, subs.intern(r.getResourceNamesCount() == 0, new HashSet<>(r.getResourceNamesList())));
+        }
         if (r.hasErrorDetail()) {
             awaiting = false;
             nacked = sentVersion;
@@ -135,6 +137,25 @@ final class TypeStream {
             }
         }
         return outcome;
+    }
+
+    /** Whether a request asks for what the stream is subscribed to (an ACK mostly does): no set is built for it. */
+    private boolean sameNames(DiscoveryRequest r) {
+        if (sub == null) {
+            return false;
+        }
+        if (r.getResourceNamesCount() == 0) {
+            return sub == Subscription.WILDCARD;
+        }
+        if (sub.wildcard() || r.getResourceNamesCount() != sub.names().size()) {
+            return false;
+        }
+        for (String name : r.getResourceNamesList()) {
+            if (!sub.names().contains(name)) {
+                return false;
+            }
+        }
+        return true; // as many names, each in the set: the same set (unless the client repeats a name and drops another)
     }
 
     private void resubscribe(Subscriptions subs, Subscription next) {

@@ -231,7 +231,8 @@ class AdsEngineTest {
 
     @Test
     void aClientReconnectingWithTheCurrentVersionIsSentNothing() throws Exception {
-        AdsEngine engine = new AdsEngine(StreamEvents.NONE, SecretAccess.NONE);
+        List<String> events = new ArrayList<>();
+        AdsEngine engine = new AdsEngine(new Events(events), SecretAccess.NONE);
         Views views = new Views().put(XdsType.CDS, "a", "1");
         engine.publish(views.build());
         Recorded first = new Recorded();
@@ -241,6 +242,7 @@ class AdsEngineTest {
         AdsStream moved = engine.open(again, null, false);
         moved.onRequest(sotw(CDS, held, ""));
         assertThat(again.sent).isEmpty();
+        assertThat(events).as("reported as holding it, so status says SYNCED").contains("holds " + held);
         engine.publish(views.put(XdsType.CDS, "a", "2").build());
         assertThat(names(again.last())).containsExactly("a");
     }
@@ -379,6 +381,11 @@ class AdsEngineTest {
         @Override
         public void sent(long streamId, String typeUrl, String nonce, String version, int bytes, ScopeManifest from) {
             lines.add("sent " + version);
+        }
+
+        @Override
+        public void holds(long streamId, String typeUrl, String version, ScopeManifest from) {
+            lines.add("holds " + version);
         }
 
         @Override
