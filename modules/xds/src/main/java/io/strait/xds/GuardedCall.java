@@ -50,7 +50,8 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
             return;
         }
         if (!delegate().isReady()) {
-            long size = message instanceof MessageLite m ? m.getSerializedSize() : 0;
+            long size = message instanceof MessageLite m ? m.getSerializedSize()
+                    : message instanceof io.strait.xds.ads.OutboundResponse r ? r.size() : 0;
             if (pendingBytes + size > guard.limits().maxPendingBytesPerStream()) {
                 end(pending + " responses (" + pendingBytes + " bytes, limit " + guard.limits().maxPendingBytesPerStream()
                         + ") pending for " + seconds() + " s");

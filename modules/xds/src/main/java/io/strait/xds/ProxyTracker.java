@@ -1,41 +1,32 @@
 package io.strait.xds;
 
-import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
-import io.envoyproxy.controlplane.server.exception.RequestException;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
 import io.strait.bus.envelope.ProxyRegistration;
 import io.strait.bus.envelope.ProxyStatus;
 import io.strait.bus.envelope.ScopeManifest;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.bus.wire.XdsType;
+import io.strait.xds.ads.StreamEvents;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows every ADS stream of a front: registers a proxy when its first request arrives, records each response
+ * Follows every discovery stream of a front, as the ADS engine tells it ({@link StreamEvents}): registers a proxy when its first request arrives, records each response
  * sent and each ACK or NACK that comes back, and unregisters the proxy when its last stream closes (a node may hold
  * several streams: newer gRPC clients open more than one). A request whose node is not in Istio's form ends its stream
  * with INVALID_ARGUMENT and a message saying why; on the secure port, a caller whose certificate does not prove the
  * node's namespace and service account ends it as {@link NodeAuthorization} says, before anything is registered.
  */
-final class ProxyTracker implements DiscoveryServerCallbacks {
+final class ProxyTracker implements StreamEvents {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyTracker.class);
     private static final Logger EVENTS = LoggerFactory.getLogger("strait.events");
 
     private final String frontId;
     private final ProxyReporter reporter;
-    private final Function<String, ScopeManifest> manifests;
-    private final NackLedger ledger;
-    private final DeltaVersions delta;
     private final FrontMetrics metrics;
     private final NodeAuthorization authorization;
     private final Map<Long, String> streams = new ConcurrentHashMap<>();
@@ -57,16 +48,12 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         }
     }
 
-    ProxyTracker(String frontId, ProxyReporter reporter, Function<String, ScopeManifest> manifests, NackLedger ledger,
-                 DeltaVersions delta,
+    ProxyTracker(String frontId, ProxyReporter reporter,
                  java.util.function.Function<java.util.function.Supplier<Number>, FrontMetrics> metrics,
                  NodeAuthorization authorization) {
         this.authorization = authorization;
         this.frontId = frontId;
         this.reporter = reporter;
-        this.manifests = manifests;
-        this.ledger = ledger;
-        this.delta = delta;
         this.metrics = metrics.apply(proxies::size);
     }
 
@@ -74,55 +61,21 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
         return proxies.size();
     }
 
+    /** A stream's first request: the node is read and checked, and its proxy registered on its first stream. */
     @Override
-    public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
-        String proxyId = streams.get(streamId);
-        if (proxyId == null) {
-            proxyId = open(streamId, request);
-        }
-        Proxy proxy = proxies.get(proxyId);
-        if (proxy == null || request.getResponseNonce().isEmpty()) {
-            return; // a first subscription, not an answer to anything we sent
-        }
-        String type = shortType(request.getTypeUrl());
-        synchronized (proxy) {
-            ProxyStatus.TypeStatus before = proxy.types.get(type);
-            String sent = before == null ? null : before.sent();
-            long sentAt = before == null ? 0 : before.sentAt();
-            var revisions = before == null ? Map.<String, String>of() : before.revisions();
-            long revisionAt = before == null ? 0 : before.revisionAt();
-            if (request.hasErrorDetail()) {
-                String error = request.getErrorDetail().getMessage();
-                proxy.types.put(type, new ProxyStatus.TypeStatus(sent, request.getVersionInfo(), error, sentAt,
-                        before == null ? 0 : before.ackedAt(), revisions, revisionAt));
-                metrics.rejected(type);
-                EVENTS.warn("proxy {} rejected {} version {}: {}", proxyId, type, sent, error);
-            } else {
-                proxy.types.put(type, new ProxyStatus.TypeStatus(sent, request.getVersionInfo(), null, sentAt,
-                        System.currentTimeMillis(), revisions, revisionAt));
-                refreshApplied(proxy);
-            }
-            report(proxy);
-        }
-    }
-
-    private String open(long streamId, DiscoveryRequest request) throws RequestException {
-        return open(streamId, request.getNode());
-    }
-
-    private String open(long streamId, io.envoyproxy.envoy.config.core.v3.Node node) throws RequestException {
+    public Status opened(long streamId, io.envoyproxy.envoy.config.core.v3.Node node) {
         ProxyIdentity identity;
         try {
             identity = NodeIdentities.of(node);
         } catch (IllegalArgumentException e) {
             LOG.info("refusing stream {}: {}", streamId, e.getMessage());
-            throw new RequestException(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+            return Status.INVALID_ARGUMENT.withDescription(e.getMessage());
         }
-        // runs on the request observer's onNext, so the call's context (and its caller) is the current one
+        // runs on the request's gRPC thread, so the call's context (and its caller) is the current one
         java.util.Optional<Status> refused = authorization.refusal(SecureCaller.current(), identity);
         if (refused.isPresent()) {
             LOG.warn("refusing secure stream {} of {}: {}", streamId, identity.proxyId(), refused.get().getDescription());
-            throw new RequestException(refused.get());
+            return refused.get();
         }
         streams.put(streamId, identity.proxyId());
         Proxy proxy = proxies.computeIfAbsent(identity.proxyId(), id -> {
@@ -140,89 +93,89 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
                     identity.ip(), frontId, System.currentTimeMillis(), identity.locality(), identity.network()));
             EVENTS.info("proxy {} connected (scope {})", identity.proxyId(), proxy.scope);
         }
-        return identity.proxyId();
+        return null;
     }
 
+    /** A client that reconnected holding what is served here: SYNCED on it at once, nothing having been sent. */
     @Override
-    public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
-        sent(streamId, response.getTypeUrl(), response.getNonce(), response.getVersionInfo(), response.getSerializedSize());
-    }
-
-    /**
-     * A delta request: the first registers the proxy; an answer to a response is an ACK or a NACK of the version
-     * that response carried (a delta request names only the nonce).
-     */
-    @Override
-    public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) throws RequestException {
-        String proxyId = streams.get(streamId);
-        if (proxyId == null) {
-            proxyId = open(streamId, request.getNode());
-        }
-        Proxy proxy = proxies.get(proxyId);
-        String version = request.getResponseNonce().isEmpty() ? null
-                : ledger.versionOf(proxyId, request.getTypeUrl(), request.getResponseNonce());
-        if (proxy == null || version == null) {
+    public void holds(long streamId, String typeUrl, String version, ScopeManifest from) {
+        Proxy proxy = proxyOf(streamId);
+        if (proxy == null) {
             return;
         }
-        String type = shortType(request.getTypeUrl());
+        long now = System.currentTimeMillis();
         synchronized (proxy) {
-            ProxyStatus.TypeStatus before = proxy.types.get(type);
-            if (before == null) {
-                return;
-            }
-            if (request.hasErrorDetail()) {
-                proxy.types.put(type, new ProxyStatus.TypeStatus(before.sent(), before.acked(), request.getErrorDetail().getMessage(),
-                        before.sentAt(), before.ackedAt(), before.revisions(), before.revisionAt()));
-                metrics.rejected(type);
-                EVENTS.warn("proxy {} rejected {} version {}: {}", proxyId, type, version, request.getErrorDetail().getMessage());
-            } else {
-                proxy.types.put(type, new ProxyStatus.TypeStatus(before.sent(), version, null, before.sentAt(),
-                        System.currentTimeMillis(), before.revisions(), before.revisionAt()));
-                refreshApplied(proxy);
-            }
+            proxy.types.put(shortType(typeUrl), new ProxyStatus.TypeStatus(version, version, null, now, now,
+                    from != null ? from.revisions() : Map.of(), from != null ? from.revisionAt() : 0));
+            refreshApplied(proxy);
             report(proxy);
         }
     }
 
     @Override
-    public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request, DeltaDiscoveryResponse response) {
-        sent(streamId, response.getTypeUrl(), response.getNonce(), response.getSystemVersionInfo(), response.getSerializedSize());
-    }
-
-    /** A response went out on a stream, state of the world or delta. */
-    private void sent(long streamId, String typeUrl, String nonce, String versionInfo, int bytes) {
-        String proxyId = streams.get(streamId);
-        Proxy proxy = proxyId == null ? null : proxies.get(proxyId);
+    public void acked(long streamId, String typeUrl, String version) {
+        Proxy proxy = proxyOf(streamId);
         if (proxy == null) {
             return;
         }
-        ledger.sent(proxyId, typeUrl, nonce, versionInfo);
         String type = shortType(typeUrl);
-        ScopeManifest manifest = manifests.apply(proxy.scope);
-        // the revisions this version reflects: those of the live manifest, if the version is the live one's
-        boolean fromLive = manifest != null && XdsType.of(typeUrl)
-                .map(t -> ScopeSnapshots.version(manifest, t).equals(base(versionInfo))).orElse(false);
+        synchronized (proxy) {
+            ProxyStatus.TypeStatus before = proxy.types.get(type);
+            proxy.types.put(type, new ProxyStatus.TypeStatus(before == null ? null : before.sent(), version, null,
+                    before == null ? 0 : before.sentAt(), System.currentTimeMillis(),
+                    before == null ? Map.of() : before.revisions(), before == null ? 0 : before.revisionAt()));
+            refreshApplied(proxy);
+            report(proxy);
+        }
+    }
+
+    @Override
+    public void nacked(long streamId, String typeUrl, String refused, String accepted, String error) {
+        Proxy proxy = proxyOf(streamId);
+        if (proxy == null) {
+            return;
+        }
+        String type = shortType(typeUrl);
+        synchronized (proxy) {
+            ProxyStatus.TypeStatus before = proxy.types.get(type);
+            String acked = accepted != null ? accepted : before == null ? null : before.acked();
+            proxy.types.put(type, new ProxyStatus.TypeStatus(before == null ? null : before.sent(), acked, error,
+                    before == null ? 0 : before.sentAt(), before == null ? 0 : before.ackedAt(),
+                    before == null ? Map.of() : before.revisions(), before == null ? 0 : before.revisionAt()));
+            metrics.rejected(type);
+            EVENTS.warn("proxy {} rejected {} version {}: {}", proxy.identity.proxyId(), type, refused, error);
+            report(proxy);
+        }
+    }
+
+    private Proxy proxyOf(long streamId) {
+        String proxyId = streams.get(streamId);
+        return proxyId == null ? null : proxies.get(proxyId);
+    }
+
+    /**
+     * A response went out on a stream, state of the world or delta. The revisions it reflects are those of the view
+     * it was built from (none for secrets: the front's, not the scope's).
+     */
+    @Override
+    public void sent(long streamId, String typeUrl, String nonce, String versionInfo, int bytes, ScopeManifest from) {
+        Proxy proxy = proxyOf(streamId);
+        if (proxy == null) {
+            return;
+        }
+        String type = shortType(typeUrl);
         metrics.pushed(type, bytes);
         synchronized (proxy) {
             ProxyStatus.TypeStatus before = proxy.types.get(type);
             proxy.types.put(type, new ProxyStatus.TypeStatus(versionInfo,
                     before == null ? null : before.acked(), null, System.currentTimeMillis(), before == null ? 0 : before.ackedAt(),
-                    fromLive ? manifest.revisions() : Map.of(), fromLive ? manifest.revisionAt() : 0));
+                    from != null ? from.revisions() : Map.of(), from != null ? from.revisionAt() : 0));
             report(proxy);
         }
     }
 
     @Override
-    public void onStreamClose(long streamId, String typeUrl) {
-        close(streamId);
-    }
-
-    @Override
-    public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
-        close(streamId);
-    }
-
-    private void close(long streamId) {
+    public void closed(long streamId) {
         String proxyId = streams.remove(streamId);
         Proxy proxy = proxyId == null ? null : proxies.get(proxyId);
         if (proxy == null) {
@@ -238,8 +191,6 @@ final class ProxyTracker implements DiscoveryServerCallbacks {
                 members.remove(proxy);
                 return members.isEmpty() ? null : members;
             });
-            ledger.forget(proxyId);
-            delta.forget(proxyId);
             reporter.unregister(proxyId, proxy.scope);
             EVENTS.info("proxy {} disconnected", proxyId);
         }

@@ -1,6 +1,5 @@
 package io.strait.xds;
 
-import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -8,15 +7,14 @@ import io.grpc.Status;
 import java.util.List;
 
 /**
- * Decides, before java-control-plane sees a request, whether the front serves it, leaves it unanswered, or ends the
- * stream with a one-line reason. Checked here rather than in a {@link io.envoyproxy.controlplane.server.DiscoveryServerCallbacks}
- * because the library logs every refusal thrown from a callback at ERROR with its stack, and creates no state for a
- * request it never receives: a request naming 100,000 resources is refused before any watch exists for them.
+ * Decides, before the ADS engine sees a request, whether the front serves it, leaves it unanswered, or ends the
+ * stream with a one-line reason. Checked here, before the engine, because the engine creates no state for a request it
+ * never receives: a request naming 100,000 resources is refused before any subscription exists for it.
  */
 final class RequestScreen {
     /** The types a front answers, in the order a client is told them. */
-    static final List<String> SERVED = List.of(Resources.V3.LISTENER_TYPE_URL, Resources.V3.ROUTE_TYPE_URL,
-            Resources.V3.CLUSTER_TYPE_URL, Resources.V3.ENDPOINT_TYPE_URL, Resources.V3.SECRET_TYPE_URL);
+    static final List<String> SERVED = List.of(io.strait.bus.wire.XdsType.LDS.typeUrl(), io.strait.bus.wire.XdsType.RDS.typeUrl(),
+            io.strait.bus.wire.XdsType.CDS.typeUrl(), io.strait.bus.wire.XdsType.EDS.typeUrl(), io.strait.xds.ads.AdsEngine.SECRET_TYPE_URL);
     /**
      * Envoy asks for more than Strait serves when its config says so (ECDS's TypedExtensionConfig, RTDS's Runtime,
      * SRDS, VHDS): those subscriptions are left unanswered, as istiod leaves a type it has no generator for, so the

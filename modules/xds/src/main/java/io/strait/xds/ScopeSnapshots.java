@@ -1,21 +1,20 @@
 package io.strait.xds;
 
-import com.google.protobuf.Message;
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
-import io.envoyproxy.controlplane.cache.v3.Snapshot;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import com.google.protobuf.Any;
 import io.strait.bus.envelope.ResourceBundle;
 import io.strait.bus.envelope.ScopeManifest;
 import io.strait.bus.wire.ContentHash;
-import io.strait.bus.wire.ResourceCodec;
 import io.strait.bus.wire.XdsType;
+import io.strait.xds.ads.ScopeView;
+import io.strait.xds.ads.ServedResource;
+import io.strait.xds.ads.TypeView;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
@@ -23,85 +22,69 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns manifests and content-addressed resources from the bus into java-control-plane snapshots, one per scope.
- * Each unique resource is held once, whatever the number of scopes naming it. A manifest is applied only when
- * every resource it names has arrived (make-before-break), and versions are derived from the hashes, so every
+ * Turns manifests and content-addressed resources from the bus into {@link ScopeView}s, one per scope. Each unique
+ * resource is held once ({@link HeldResources}), whatever the number of scopes naming it. A manifest is applied only
+ * when every resource it names has arrived (make-before-break), and versions are derived from the hashes, so every
  * front reports the same version for the same config. Not thread-safe: called from the front's poll thread.
  *
- * <p>Assignments served by name ({@link ScopeManifest#endpoints()}) come from {@code strait.xds.endpoints.v1}: a
- * new assignment re-serves exactly the scopes that name its cluster, with no manifest involved. What a front serves
- * a scope is then its manifest with those assignments filled in, and it is served from the newest of their
- * revisions (the translators' coverage records say the same).
+ * <p>Assignments served by name ({@link ScopeManifest#endpoints()}) come from {@code strait.xds.endpoints.v1}
+ * ({@link HeldAssignments}): a new assignment re-serves exactly the scopes that name its cluster, with no manifest
+ * involved. What a front serves a scope is then its manifest with those assignments filled in, and it is served from the
+ * newest of their revisions (the translators' coverage records say the same). What nobody names is forgotten after a
+ * grace ({@link HeldSweep}); what a manifest waits for too long is reported ({@link StuckManifests}).
  */
 final class ScopeSnapshots {
     private static final Logger LOG = LoggerFactory.getLogger(ScopeSnapshots.class);
 
-    private final SimpleCache<String> cache;
+    private final Consumer<ScopeView> publish;
     private final ExecutorService fanOut;
-    private final Map<String, Message> resources = new HashMap<>();
-    private final Map<String, ResourceBundle> bundles = new HashMap<>();
+    private final HeldResources resources = new HeldResources();
+    private final HeldAssignments assignments = new HeldAssignments();
     private final Map<String, ScopeManifest> pending = new HashMap<>();
     /** Per scope, the manifest live from the bus (as published) and what is served (assignments filled in). */
     private final Map<String, ScopeManifest> base = new HashMap<>();
     private final Map<String, ScopeManifest> applied = new ConcurrentHashMap<>();
-    private final Map<String, Assignment> assignments = new HashMap<>();
-    /** Per cluster served by name, the scopes whose live manifest names it. */
-    private final Map<String, java.util.Set<String>> scopesByCluster = new HashMap<>();
+    /** Per scope, the view last built: a type whose version did not move keeps its view instance. */
+    private final Map<String, ScopeView> views = new HashMap<>();
     /** Scopes whose assignments changed since the last {@link #flush()}. */
-    private final java.util.Set<String> dirty = new java.util.LinkedHashSet<>();
+    private final Set<String> dirty = new LinkedHashSet<>();
     /** Something arrived since the last {@link #flush()}: waiting manifests may be complete now. */
     private boolean retryPending;
     private final Consumer<ScopeManifest> onApplied;
     private boolean live;
     private final java.util.function.LongSupplier clock;
-    private final Sweeper hashSweep;
-    private final Sweeper nameSweep;
-    private final long sweepEvery;
-    private long lastSweep;
-    private static final long STUCK_NANOS = java.time.Duration.ofSeconds(5).toNanos();
+    private final HeldSweep sweep;
+    private final StuckManifests stuck = new StuckManifests();
     /** Tombstoned since the last flush: forgotten then unless a live or waiting manifest names them. */
-    private final java.util.Set<String> goneHashes = new java.util.HashSet<>();
-    private final java.util.Set<String> goneClusters = new java.util.HashSet<>();
-    /** When each waiting manifest started waiting (MIN_VALUE once reported). */
-    private final Map<ScopeManifest, Long> pendingSince = new java.util.IdentityHashMap<>();
+    private final Set<String> goneHashes = new java.util.HashSet<>();
+    private final Set<String> goneClusters = new java.util.HashSet<>();
 
     /**
-     * @param cache     the cache the xDS server watches
-     * @param fanOut    where {@code setSnapshot} runs (it answers every waiting stream on the calling thread)
+     * @param publish   where each scope's new view goes (the ADS engine), on the fan-out executor
+     * @param fanOut    where publishing runs: it sends to every stream of the scope
      * @param onApplied told of each manifest once it is live
      */
-    ScopeSnapshots(SimpleCache<String> cache, ExecutorService fanOut, Consumer<ScopeManifest> onApplied) {
-        this(cache, fanOut, onApplied, java.time.Duration.ofSeconds(60), System::nanoTime);
+    ScopeSnapshots(Consumer<ScopeView> publish, ExecutorService fanOut, Consumer<ScopeManifest> onApplied) {
+        this(publish, fanOut, onApplied, java.time.Duration.ofSeconds(60), System::nanoTime);
     }
 
     /**
      * @param grace how long an entry no manifest names is kept before it is forgotten
      * @param clock nanoTime source
      */
-    ScopeSnapshots(SimpleCache<String> cache, ExecutorService fanOut, Consumer<ScopeManifest> onApplied,
+    ScopeSnapshots(Consumer<ScopeView> publish, ExecutorService fanOut, Consumer<ScopeManifest> onApplied,
                    java.time.Duration grace, java.util.function.LongSupplier clock) {
-        this.cache = cache;
+        this.publish = publish;
         this.fanOut = fanOut;
         this.onApplied = onApplied;
         this.clock = clock;
-        this.hashSweep = new Sweeper(grace.toNanos());
-        this.nameSweep = new Sweeper(grace.toNanos());
-        this.sweepEvery = Math.min(grace.toNanos(), java.time.Duration.ofSeconds(10).toNanos());
-        this.lastSweep = clock.getAsLong();
+        this.sweep = new HeldSweep(grace.toNanos(), clock.getAsLong());
     }
 
     void resource(String hash, byte[] value) {
         goneHashes.remove(hash); // written again after its tombstone
-        if (ResourceBundle.isBundle(value)) {
-            bundles.put(hash, ResourceBundle.decode(value));
-        } else {
-            resources.put(hash, ResourceCodec.decode(value));
-        }
+        resources.put(hash, value);
         retryPending = true;
-    }
-
-    /** One assignment served by name, decoded once. */
-    private record Assignment(String hash, ClusterLoadAssignment cla, Map<String, String> revisions, long revisionAt) {
     }
 
     /**
@@ -110,14 +93,11 @@ final class ScopeSnapshots {
      */
     void assignment(io.strait.bus.envelope.EndpointAssignment record) {
         goneClusters.remove(record.cluster()); // written again after its tombstone
-        Assignment held = assignments.get(record.cluster());
-        if (held != null && (held.revisionAt() > record.revisionAt() || held.hash().equals(record.hash()))) {
+        if (!assignments.offer(record)) {
             return;
         }
-        assignments.put(record.cluster(), new Assignment(record.hash(),
-                (ClusterLoadAssignment) ResourceCodec.decode(record.resource()), record.revisions(), record.revisionAt()));
         if (live) {
-            dirty.addAll(scopesByCluster.getOrDefault(record.cluster(), java.util.Set.of()));
+            dirty.addAll(assignments.scopesNaming(record.cluster()));
         }
         retryPending = true;
     }
@@ -142,41 +122,9 @@ final class ScopeSnapshots {
         dirty.clear();
         if (live) {
             forgetGone();
-        }
-        long now = clock.getAsLong();
-        reportStuck(now);
-        if (live && now - lastSweep >= sweepEvery) {
-            lastSweep = now;
-            sweep(now);
-        }
-    }
-
-    /**
-     * Says once, per manifest, what a manifest held back for more than {@link #STUCK_NANOS} still waits for: a
-     * resource or an assignment that does not arrive is a fault somewhere upstream, and this names it.
-     */
-    private void reportStuck(long now) {
-        if (!live) {
-            return;
-        }
-        java.util.Set<ScopeManifest> waiting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        waiting.addAll(pending.values());
-        pendingSince.keySet().retainAll(waiting);
-        for (ScopeManifest m : waiting) {
-            long since = pendingSince.computeIfAbsent(m, k -> now);
-            if (since != Long.MIN_VALUE && now - since > STUCK_NANOS) {
-                pendingSince.put(m, Long.MIN_VALUE); // said once
-                List<String> missing = new ArrayList<>();
-                m.bundles().values().stream().filter(b -> !bundles.containsKey(b)).forEach(b -> missing.add("bundle " + b));
-                if (missing.isEmpty()) {
-                    ScopeManifest full = expanded(m);
-                    full.resources().values().forEach(list -> list.stream().filter(r -> !resources.containsKey(r.hash()))
-                            .forEach(r -> missing.add(r.name() + " (" + r.hash() + ")")));
-                    full.endpoints().stream().filter(c -> !assignments.containsKey(c)).forEach(c -> missing.add("assignment " + c));
-                }
-                LOG.warn("manifest generation {} of scope {} has waited {} s for {} of its parts: {}", m.generation(), m.scope(),
-                        (now - since) / 1_000_000_000L, missing.size(), missing.stream().limit(10).toList());
-            }
+            long now = clock.getAsLong();
+            stuck.report(now, pending.values(), resources, assignments, this::expanded);
+            sweep.maybeSweep(now, base.values(), pending.values(), resources, assignments);
         }
     }
 
@@ -198,62 +146,20 @@ final class ScopeSnapshots {
         if (goneHashes.isEmpty() && goneClusters.isEmpty()) {
             return;
         }
-        java.util.Set<String> hashes = new java.util.HashSet<>();
-        java.util.Set<String> names = new java.util.HashSet<>();
-        referenced(hashes, names);
+        Set<String> hashes = new java.util.HashSet<>();
+        Set<String> names = new java.util.HashSet<>();
+        HeldSweep.referenced(base.values(), pending.values(), resources, hashes, names);
         goneHashes.removeAll(hashes);
         goneClusters.removeAll(names);
-        goneHashes.forEach(h -> {
-            resources.remove(h);
-            bundles.remove(h);
-        });
-        assignments.keySet().removeAll(goneClusters);
+        resources.forget(goneHashes);
+        assignments.forget(goneClusters);
         goneHashes.clear();
         goneClusters.clear();
     }
 
-    /** Every hash and cluster name a live or waiting manifest names. */
-    private void referenced(java.util.Set<String> hashes, java.util.Set<String> names) {
-        base.values().forEach(m -> references(m, hashes, names));
-        for (ScopeManifest m : pending.values()) {
-            references(m, hashes, names);
-            for (String b : m.bundles().values()) {
-                ResourceBundle bundle = bundles.get(b);
-                if (bundle != null) {
-                    bundle.entries().forEach(e -> hashes.add(e.hash()));
-                    names.addAll(bundle.names());
-                }
-            }
-        }
-    }
-
-    /** Forgets resources, bundles and assignments that no live or waiting manifest has named for the grace period. */
-    private void sweep(long now) {
-        java.util.Set<String> hashes = new java.util.HashSet<>();
-        java.util.Set<String> names = new java.util.HashSet<>();
-        referenced(hashes, names);
-        java.util.Set<String> held = new java.util.HashSet<>(resources.keySet());
-        held.addAll(bundles.keySet());
-        java.util.Set<String> forgotten = hashSweep.sweep(held, hashes, now);
-        forgotten.forEach(h -> {
-            resources.remove(h);
-            bundles.remove(h);
-        });
-        java.util.Set<String> unnamed = nameSweep.sweep(assignments.keySet(), names, now);
-        assignments.keySet().removeAll(unnamed);
-        if (!forgotten.isEmpty() || !unnamed.isEmpty()) {
-            LOG.info("forgot {} resources and {} assignments no manifest has named for a while", forgotten.size(), unnamed.size());
-        }
-    }
-
-    private static void references(ScopeManifest m, java.util.Set<String> hashes, java.util.Set<String> names) {
-        hashes.addAll(m.contentHashes());
-        names.addAll(m.endpoints());
-    }
-
     /** How many resources and bundles the front holds (for tests and the debug view). */
     int held() {
-        return resources.size() + bundles.size();
+        return resources.size();
     }
 
     void manifest(ScopeManifest manifest) {
@@ -288,32 +194,25 @@ final class ScopeSnapshots {
 
     private void tryApply(ScopeManifest onBus) {
         for (String bundle : onBus.bundles().values()) {
-            if (!bundles.containsKey(bundle)) {
+            if (!resources.hasBundle(bundle)) {
                 return; // wait for it, as for any resource
             }
         }
         ScopeManifest m = expanded(onBus);
         for (List<ScopeManifest.NamedHash> list : m.resources().values()) {
             for (ScopeManifest.NamedHash r : list) {
-                if (!resources.containsKey(r.hash())) {
+                if (!resources.hasResource(r.hash())) {
                     return; // wait for it: never serve a manifest whose resources are not all here
                 }
             }
         }
         for (String cluster : m.endpoints()) {
-            if (!assignments.containsKey(cluster)) {
+            if (!assignments.has(cluster)) {
                 return;
             }
         }
         pending.remove(m.scope());
-        ScopeManifest before = base.put(m.scope(), m);
-        if (before != null) {
-            before.endpoints().forEach(c -> scopesByCluster.computeIfPresent(c, (k, scopes) -> {
-                scopes.remove(m.scope());
-                return scopes.isEmpty() ? null : scopes;
-            }));
-        }
-        m.endpoints().forEach(c -> scopesByCluster.computeIfAbsent(c, k -> new java.util.HashSet<>()).add(m.scope()));
+        assignments.live(m.scope(), base.put(m.scope(), m), m);
         serve(m);
     }
 
@@ -325,7 +224,7 @@ final class ScopeSnapshots {
         Map<String, List<ScopeManifest.NamedHash>> byType = new java.util.TreeMap<>(m.resources());
         List<String> endpoints = m.endpoints();
         for (Map.Entry<String, String> b : m.bundles().entrySet()) {
-            ResourceBundle bundle = bundles.get(b.getValue());
+            ResourceBundle bundle = resources.bundle(b.getValue());
             if (b.getKey().equals(ScopeManifest.ENDPOINTS_BUNDLE)) {
                 endpoints = bundle.names();
             } else {
@@ -339,21 +238,36 @@ final class ScopeSnapshots {
     /** Serves a scope its manifest with the assignments it names by cluster filled in. */
     private void serve(ScopeManifest published) {
         ScopeManifest m = withAssignments(published);
-        Snapshot snapshot = new ScopeSnapshot(Snapshot.create(
-                typed(m, XdsType.CDS, Cluster.class), version(m, XdsType.CDS),
-                typed(m, XdsType.EDS, ClusterLoadAssignment.class), version(m, XdsType.EDS),
-                typed(m, XdsType.LDS, Listener.class), version(m, XdsType.LDS),
-                typed(m, XdsType.RDS, RouteConfiguration.class), version(m, XdsType.RDS),
-                List.of(), ""), hashes(m));
+        ScopeView before = views.get(m.scope());
+        Map<XdsType, TypeView> types = new EnumMap<>(XdsType.class);
+        for (XdsType type : XdsType.values()) {
+            String version = version(m, type);
+            TypeView kept = before == null ? null : before.type(type);
+            types.put(type, kept != null && kept.version().equals(version) ? kept : typeView(m, type, version));
+        }
+        ScopeView view = new ScopeView(m, types);
+        views.put(m.scope(), view);
         applied.put(m.scope(), m);
         fanOut.execute(() -> {
             try {
-                cache.setSnapshot(m.scope(), snapshot);
+                publish.accept(view);
                 onApplied.accept(m);
             } catch (RuntimeException e) {
                 LOG.error("applying manifest generation {} of scope {} failed", m.generation(), m.scope(), e);
             }
         });
+    }
+
+    private TypeView typeView(ScopeManifest m, XdsType type, String version) {
+        List<ServedResource> out = new ArrayList<>();
+        for (ScopeManifest.NamedHash r : m.resources().getOrDefault(type.typeUrl(), List.of())) {
+            Any any = resources.resource(r.hash());
+            if (any == null && type == XdsType.EDS) {
+                any = assignments.get(r.name()).any(); // served by name
+            }
+            out.add(new ServedResource(r.name(), r.hash(), any));
+        }
+        return new TypeView(type.typeUrl(), version, out);
     }
 
     /**
@@ -369,7 +283,7 @@ final class ScopeSnapshots {
         Map<String, String> revisions = m.revisions();
         long revisionAt = m.revisionAt();
         for (String cluster : m.endpoints()) {
-            Assignment a = assignments.get(cluster);
+            HeldAssignments.Assignment a = assignments.get(cluster);
             entries.add(new ScopeManifest.NamedHash(cluster, a.hash()));
             if (a.revisionAt() > revisionAt) {
                 revisions = a.revisions();
@@ -380,34 +294,6 @@ final class ScopeSnapshots {
         byType.put(eds, entries);
         return new ScopeManifest(m.v(), m.scope(), m.generation(), revisions, byType, m.endpoints(), m.bundles(),
                 m.builtAt(), revisionAt);
-    }
-
-    private static Map<io.envoyproxy.controlplane.cache.Resources.ResourceType, Map<String, String>> hashes(ScopeManifest m) {
-        Map<io.envoyproxy.controlplane.cache.Resources.ResourceType, Map<String, String>> out = new java.util.EnumMap<>(
-                io.envoyproxy.controlplane.cache.Resources.ResourceType.class);
-        for (XdsType type : XdsType.values()) {
-            Map<String, String> byName = new HashMap<>();
-            m.resources().getOrDefault(type.typeUrl(), List.of()).forEach(r -> byName.put(r.name(), r.hash()));
-            out.put(switch (type) {
-                case CDS -> io.envoyproxy.controlplane.cache.Resources.ResourceType.CLUSTER;
-                case EDS -> io.envoyproxy.controlplane.cache.Resources.ResourceType.ENDPOINT;
-                case LDS -> io.envoyproxy.controlplane.cache.Resources.ResourceType.LISTENER;
-                case RDS -> io.envoyproxy.controlplane.cache.Resources.ResourceType.ROUTE;
-            }, byName);
-        }
-        return out;
-    }
-
-    private <T extends Message> List<T> typed(ScopeManifest m, XdsType type, Class<T> cls) {
-        List<T> out = new ArrayList<>();
-        for (ScopeManifest.NamedHash r : m.resources().getOrDefault(type.typeUrl(), List.of())) {
-            Message resource = resources.get(r.hash());
-            if (resource == null && type == XdsType.EDS) {
-                resource = assignments.get(r.name()).cla(); // served by name
-            }
-            out.add(cls.cast(resource));
-        }
-        return out;
     }
 
     /** The version of one type: a hash of its name=hash pairs, the same on every front. */

@@ -1,10 +1,5 @@
 package io.strait.xds;
 
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
-import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
-import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
-import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
@@ -14,6 +9,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.PollLoop;
 import io.strait.bus.topic.Topics;
+import io.strait.xds.ads.AdsEngine;
+import io.strait.xds.ads.AdsServices;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -29,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An xDS front: a stateless ADS server (java-control-plane, state of the world) that serves each proxy the
- * snapshot of its scope, built from the manifests and resources on the bus. Any number of fronts can run; they
+ * An xDS front: a stateless ADS server (Strait's own engine, {@link AdsEngine}: state of the world and delta) that
+ * serves each proxy the view of its scope, built from the manifests and resources on the bus. Any number of fronts can run; they
  * share nothing but Kafka. The same discovery services are served on the plaintext port (the demo's) and on the secure
  * port, where the caller's certificate must prove the node's namespace and service account ({@link FrontSecurity});
  * {@code credentialName} secrets come from the front's own secret directory, to authenticated streams only.
@@ -49,9 +46,6 @@ public final class XdsFront implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** Per scope, completes once its first snapshot is live. */
-    private final java.util.Map<String, java.util.concurrent.CompletableFuture<Void>> firstSnapshots =
-            new java.util.concurrent.ConcurrentHashMap<>();
     private ProxyReporter reporter;
     private volatile ProxyTracker tracker;
     private PollLoop loop;
@@ -102,27 +96,19 @@ public final class XdsFront implements AutoCloseable {
     }
 
     public XdsFront start() throws IOException {
-        io.envoyproxy.controlplane.cache.NodeGroup<String> groups = node -> {
-            try {
-                return NodeIdentities.of(node).scopeId();
-            } catch (IllegalArgumentException e) {
-                return "invalid"; // the stream is refused by ProxyTracker before any watch is served
-            }
-        };
-        SimpleCache<String> cache = new ScopeCache(groups);
         reporter = new ProxyReporter(bus, frontId, leaseMillis, () -> tracker == null ? 0 : tracker.connectedProxies());
-        ScopeSnapshots[] snapshots = new ScopeSnapshots[1];
-        NackLedger ledger = new NackLedger();
-        DeltaVersions delta = new DeltaVersions();
-        tracker = new ProxyTracker(frontId, reporter, scope -> snapshots[0].applied(scope), ledger, delta,
-                connected -> new FrontMetrics(metrics, connected), new NodeAuthorization(security.trustDomains()));
-        secrets = new NamespaceSecrets(security.secretDir()).start(security.reloadEvery());
-        snapshots[0] = new ScopeSnapshots(cache, fanOut, m -> {
-            tracker.manifestApplied(m);
-            firstSnapshots.computeIfAbsent(m.scope(), s -> new java.util.concurrent.CompletableFuture<>()).complete(null);
-        });
+        tracker = new ProxyTracker(frontId, reporter, connected -> new FrontMetrics(metrics, connected),
+                new NodeAuthorization(security.trustDomains()));
+        // secrets are asked for on the request's thread (the caller's context) and served per stream, never shared
+        AdsEngine[] engine = new AdsEngine[1];
+        secrets = new NamespaceSecrets(security.secretDir(), (namespace, view) -> engine[0].secretsChanged(namespace, view));
+        engine[0] = new AdsEngine(tracker, secrets);
+        secrets.start(security.reloadEvery());
+        // a scope's new view is fanned out on the front's own thread, one pass over the scope's streams; a stream that
+        // asks before its scope's first view is simply answered when that view arrives
+        ScopeSnapshots snapshots = new ScopeSnapshots(engine[0]::publish, fanOut, m -> tracker.manifestApplied(m));
         java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
-        loop = follow(snapshots[0], caughtUp);
+        loop = follow(snapshots, caughtUp);
         // serve nothing before the bus has been read to its end: a front catching up would serve stale scopes
         try {
             if (!caughtUp.await(120, TimeUnit.SECONDS)) {
@@ -132,15 +118,8 @@ public final class XdsFront implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while catching up", e);
         }
-        // The cached serializer packs each resource into an Any once (keyed weakly by the resource instance a
-        // snapshot holds), so a revision sent to thousands of proxies of one scope is serialized once, not per stream.
-        V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(tracker), new NackHoldingWatcher(cache, groups,
-                ledger, delta, scope -> firstSnapshots.computeIfAbsent(scope, s -> new java.util.concurrent.CompletableFuture<>()),
-                secrets), new DefaultExecutorGroup(), new CachedProtoResourcesSerializer());
-        List<BindableService> services = List.of(discovery.getAggregatedDiscoveryServiceImpl(),
-                discovery.getClusterDiscoveryServiceImpl(), discovery.getEndpointDiscoveryServiceImpl(),
-                discovery.getListenerDiscoveryServiceImpl(), discovery.getRouteDiscoveryServiceImpl(),
-                discovery.getSecretDiscoveryServiceImpl(), new LoadReports(metrics));
+        List<ServerServiceDefinition> services = new ArrayList<>(AdsServices.of(engine[0]));
+        services.add(new LoadReports(metrics).bindService());
         guard = new StreamGuard(limits, metrics);
         if (security.plaintext()) {
             NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, requestedPort));
@@ -164,7 +143,7 @@ public final class XdsFront implements AutoCloseable {
     }
 
     /** The discovery services on the secure port: the process's CA port, or the front's own. */
-    private void serveSecurely(List<BindableService> services) throws IOException {
+    private void serveSecurely(List<ServerServiceDefinition> services) throws IOException {
         PeerIdentityInterceptor callerIdentity = new PeerIdentityInterceptor();
         List<ServerServiceDefinition> secured = services.stream()
                 .map(s -> ServerInterceptors.intercept(ServerInterceptors.intercept(s, callerIdentity), guard)).toList();

@@ -3,7 +3,6 @@ package io.strait.xds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
@@ -63,11 +62,15 @@ class ScopeSnapshotsTest {
                 Map.of("folder", "r" + revisionAt), revisionAt);
     }
 
+    private static int endpoints(io.strait.xds.ads.ScopeView view, String cluster) throws Exception {
+        return view.type(XdsType.EDS).resources().get(cluster).any().unpack(ClusterLoadAssignment.class).getEndpointsCount();
+    }
+
     @Test
-    void aManifestIsServedOnceItsBundlesResourcesAndAssignmentsHaveArrived() {
-        SimpleCache<String> cache = new SimpleCache<>(node -> SCOPE);
+    void aManifestIsServedOnceItsBundlesResourcesAndAssignmentsHaveArrived() throws Exception {
+        Map<String, io.strait.xds.ads.ScopeView> cache = new java.util.HashMap<>();
         List<ScopeManifest> served = new ArrayList<>();
-        ScopeSnapshots snapshots = new ScopeSnapshots(cache, new Direct(), served::add);
+        ScopeSnapshots snapshots = new ScopeSnapshots(v -> cache.put(v.scope(), v), new Direct(), served::add);
 
         Map<String, byte[]> clusters = new LinkedHashMap<>();
         List<ScopeManifest.NamedHash> cds = new ArrayList<>();
@@ -101,8 +104,9 @@ class ScopeSnapshotsTest {
         ScopeManifest live = snapshots.applied(SCOPE);
         assertThat(live.resources().get(XdsType.CDS.typeUrl())).hasSize(20);
         assertThat(live.resources().get(XdsType.EDS.typeUrl())).hasSize(20);
-        assertThat(cache.getSnapshot(SCOPE).clusters().resources()).hasSize(20);
-        assertThat(cache.getSnapshot(SCOPE).endpoints().resources()).hasSize(20);
+        assertThat(cache.get(SCOPE).type(XdsType.CDS).resources()).hasSize(20);
+        assertThat(cache.get(SCOPE).type(XdsType.EDS).resources()).hasSize(20);
+        var cdsView = cache.get(SCOPE).type(XdsType.CDS);
         String eds = ScopeSnapshots.version(live, XdsType.EDS);
 
         // one endpoint change: one assignment by name re-serves the scope, from the revision that made it
@@ -114,15 +118,17 @@ class ScopeSnapshotsTest {
         assertThat(ScopeSnapshots.version(live, XdsType.EDS)).isNotEqualTo(eds);
         assertThat(ScopeSnapshots.version(live, XdsType.CDS)).isEqualTo(ScopeSnapshots.version(served.get(0), XdsType.CDS));
         assertThat(live.revisions()).containsEntry("folder", "r5");
-        assertThat(cache.getSnapshot(SCOPE).endpoints().resources().get(names.get(3)).getEndpointsCount()).isEqualTo(2);
-        assertThat(cache.getSnapshot(SCOPE).endpoints().resources().get(names.get(4)).getEndpointsCount()).isEqualTo(1);
+        assertThat(endpoints(cache.get(SCOPE), names.get(3))).isEqualTo(2);
+        assertThat(endpoints(cache.get(SCOPE), names.get(4))).isEqualTo(1);
+        assertThat(cache.get(SCOPE).type(XdsType.CDS)).as("clusters did not move: the same view, shared").isSameAs(cdsView);
     }
 
     @Test
     void whatNoManifestHasNamedForTheGracePeriodIsForgotten() {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
-        SimpleCache<String> cache = new SimpleCache<>(node -> SCOPE);
-        ScopeSnapshots snapshots = new ScopeSnapshots(cache, new Direct(), m -> { }, java.time.Duration.ofSeconds(60), now::get);
+        Map<String, io.strait.xds.ads.ScopeView> cache = new java.util.HashMap<>();
+        ScopeSnapshots snapshots = new ScopeSnapshots(v -> cache.put(v.scope(), v), new Direct(), m -> { },
+                java.time.Duration.ofSeconds(60), now::get);
         Cluster a = Cluster.newBuilder().setName("a").build();
         Cluster b = Cluster.newBuilder().setName("b").build();
         String ha = ContentHash.of(ContentHash.serialize(a));
@@ -145,7 +151,7 @@ class ScopeSnapshotsTest {
         now.addAndGet(java.time.Duration.ofSeconds(61).toNanos());
         snapshots.flush();
         assertThat(snapshots.held()).as("a forgotten, b kept").isEqualTo(1);
-        assertThat(cache.getSnapshot(SCOPE).clusters().resources()).containsOnlyKeys("b");
+        assertThat(cache.get(SCOPE).type(XdsType.CDS).resources()).containsOnlyKeys("b");
         // a manifest naming a again waits until a translator writes it again, then is served
         snapshots.manifest(new ScopeManifest(1, SCOPE, 3, Map.of(), Map.of(XdsType.CDS.typeUrl(),
                 List.of(new ScopeManifest.NamedHash("a", ha))), List.of(), Map.of(), 3, 3));
@@ -157,8 +163,8 @@ class ScopeSnapshotsTest {
 
     @Test
     void aTombstoneForgetsAtOnceWhatNoManifestNamesAndKeepsWhatOneStillNames() {
-        SimpleCache<String> cache = new SimpleCache<>(node -> SCOPE);
-        ScopeSnapshots snapshots = new ScopeSnapshots(cache, new Direct(), m -> { });
+        Map<String, io.strait.xds.ads.ScopeView> cache = new java.util.HashMap<>();
+        ScopeSnapshots snapshots = new ScopeSnapshots(v -> cache.put(v.scope(), v), new Direct(), m -> { });
         Cluster a = Cluster.newBuilder().setName("a").build();
         Cluster old = Cluster.newBuilder().setName("old").build();
         String ha = ContentHash.of(ContentHash.serialize(a));
@@ -181,7 +187,7 @@ class ScopeSnapshotsTest {
         snapshots.assignmentGone("outbound|80||served");
         snapshots.flush();
         assertThat(snapshots.held()).isEqualTo(1);
-        assertThat(cache.getSnapshot(SCOPE).clusters().resources()).containsOnlyKeys("a");
+        assertThat(cache.get(SCOPE).type(XdsType.CDS).resources()).containsOnlyKeys("a");
 
         // a resource written again after its tombstone in the same batch stays
         snapshots.resource(hold, encode(old));
