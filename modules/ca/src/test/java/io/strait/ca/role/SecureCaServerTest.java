@@ -151,7 +151,11 @@ class SecureCaServerTest {
                 .satisfies(e -> assertStatus(e, Status.Code.INVALID_ARGUMENT, "exceeds the maximum of 90 days"));
         assertThatThrownBy(() -> c.createCertificate("not a csr", Duration.ZERO, token))
                 .satisfies(e -> assertStatus(e, Status.Code.INVALID_ARGUMENT, "expected a PEM \"CERTIFICATE REQUEST\""));
+        // within the port's transport limits (TransportLimits, 4 MiB, as the xDS ports) a large non-CSR is read and refused
         assertThatThrownBy(() -> c.createCertificate("x".repeat(100_000), Duration.ZERO, token))
+                .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        // beyond them gRPC refuses the message before it is parsed
+        assertThatThrownBy(() -> c.createCertificate("x".repeat(5_000_000), Duration.ZERO, token))
                 .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
         // the role is still serving
         assertThat(c.createCertificate(csr, Duration.ZERO, token)).hasSize(2);
