@@ -45,7 +45,12 @@ import org.slf4j.LoggerFactory;
  */
 class HostileClientsTest {
     /** Pending responses are bounded low and a stuck stream is reset after 2 s, so the test sees both quickly. */
-    private static final FrontLimits LIMITS = FrontLimits.defaults().withPending(256 * 1024, Duration.ofSeconds(2));
+    /**
+     * Short send bounds; a request rate above what the never-reading client's demands need (a few hundred a second,
+     * paced by the pushes) and far below what a tight request loop sends, so each test meets the limit it is about.
+     */
+    private static final FrontLimits LIMITS = FrontLimits.defaults().withPending(256 * 1024, Duration.ofSeconds(2))
+            .withRequestRate(2_000, 4_000);
     @TempDir
     static Path tmp;
     private static MeshFixture mesh;
