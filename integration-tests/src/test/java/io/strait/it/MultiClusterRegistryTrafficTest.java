@@ -93,7 +93,7 @@ class MultiClusterRegistryTrafficTest {
                     "bookinfo", Map.of("app", "web")), HOST + ":9080")) {
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                         .until(() -> Traffic.count(client, Map.of(), 20).keySet().equals(Set.of("c1-pod", "c2-pod")));
-                Traffic.assertSplit(client, Map.of("c1-pod", 50, "c2-pod", 50), 200, 10);
+                Traffic.assertSplit(client, Map.of("c1-pod", 50, "c2-pod", 50), 500, 10);
                 Traffic.assertAll(client, Map.of("x-cluster", "two"), "c2-pod", 20); // a subset by the pods' cluster label
 
                 // the scope is served the cluster by name, and its assignment holds both clusters' endpoints

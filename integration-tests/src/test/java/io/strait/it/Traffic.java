@@ -21,6 +21,16 @@ final class Traffic {
 
     /** Asserts each backend's share of {@code calls} RPCs is within {@code points} percentage points of its weight. */
     static void assertSplit(ProxylessClient client, Map<String, Integer> weights, int calls, double points) {
+        // gRPC picks weighted clusters and localities at random, so each share is binomial: a tolerance under 4
+        // standard deviations fails about once in a few thousand runs (a 50/50 split over 200 calls with 10 points
+        // is 2.8 sigma and did fail in CI). Refuse such a check rather than let it flake.
+        weights.forEach((backend, weight) -> {
+            double sigma = 100.0 * Math.sqrt(weight / 100.0 * (1 - weight / 100.0) / calls);
+            if (points < 4 * sigma) {
+                throw new IllegalArgumentException("a split check of " + calls + " calls within " + points
+                        + " points is under 4 sigma for " + backend + " at " + weight + "%: make more calls");
+            }
+        });
         Map<String, Integer> counts = count(client, Map.of(), calls);
         System.out.println("observed split over " + calls + " RPCs: " + counts + " (weights " + weights + ")");
         assertThat(counts.keySet()).isSubsetOf(weights.keySet());
