@@ -212,7 +212,7 @@ public final class SoakHarness {
                 FleetWatch.Awaited key = watch.await(type, change.expect());
                 long committed = System.nanoTime();
                 mesh.flush(change);
-                Written w = new Written(watch, key, byNamespace.get(change.namespace()), committed);
+                Written w = new Written(watch, key, byNamespace.getOrDefault(change.namespace(), List.of()), committed);
                 pending.add(w);
                 all.add(w);
                 written++;
