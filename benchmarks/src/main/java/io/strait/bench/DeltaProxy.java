@@ -101,20 +101,19 @@ final class DeltaProxy extends SimulatedProxy {
     private void onResponse(DeltaDiscoveryResponse response) {
         String typeUrl = response.getTypeUrl();
         int type = XdsTypes.index(typeUrl);
-        FleetWatch watch = received(type, response.getSerializedSize(), response::toByteArray, true);
-        String expect = watch != null && watch.type == type ? watch.expect : null;
+        List<FleetWatch.Awaited> awaited = received(type, response.getSerializedSize(), response::toByteArray, true);
+        List<FleetWatch.Awaited> held = awaited.isEmpty() ? List.of() : new ArrayList<>(1);
         boolean wildcard = type == XdsTypes.CDS_INDEX || type == XdsTypes.LDS_INDEX;
-        boolean holds = false;
-        List<ResourceFacts> added = wildcard || expect != null ? new ArrayList<>(response.getResourcesCount()) : null;
+        List<ResourceFacts> added = wildcard || !awaited.isEmpty() ? new ArrayList<>(response.getResourcesCount()) : null;
         for (Resource resource : response.getResourcesList()) {
             if (added != null) {
                 ResourceFacts facts = ResourceFacts.of(typeUrl, resource.getResource());
                 added.add(facts);
-                holds |= expect != null && facts.holds(expect);
+                match(facts, awaited, held);
             }
         }
         send(DeltaDiscoveryRequest.newBuilder().setTypeUrl(typeUrl).setResponseNonce(response.getNonce()));
-        acked(watch, holds);
+        acked(held);
         if (!wildcard) {
             return;
         }

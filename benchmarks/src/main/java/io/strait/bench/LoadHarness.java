@@ -131,7 +131,7 @@ public final class LoadHarness {
     }
 
     /** One timed revision: what it waited for, the fan-out measured (ms) and the bytes one proxy received. */
-    private record Timed(int revision, String kind, FleetWatch watch, long fanOutMs) {
+    private record Timed(int revision, String kind, FleetWatch watch, FleetWatch.Awaited key, long fanOutMs) {
     }
 
     /**
@@ -256,11 +256,12 @@ public final class LoadHarness {
             frontCpu.add(f.cpuNanos());
         }
         int reopenedBefore = SimulatedProxy.RECONNECTS.get();
-        FleetWatch watch = new FleetWatch(type, change.expect());
+        FleetWatch watch = new FleetWatch();
+        FleetWatch.Awaited key = watch.await(type, change.expect());
         FleetWatch.current = watch;
         long commit = System.nanoTime();
         mesh.flush(change);
-        awaitFleet("revision " + (r + 1), affected, p -> p.holds(watch), commit);
+        awaitFleet("revision " + (r + 1), affected, p -> p.holds(key), commit);
         long cpu = 0;
         List<String> perFront = new ArrayList<>();
         for (int f = 0; f < fronts.size(); f++) {
@@ -274,8 +275,8 @@ public final class LoadHarness {
         List<Long> latencies = new ArrayList<>();
         long lastAck = 0;
         for (SimulatedProxy p : affected) {
-            latencies.add((p.ackedAt() - commit) / 1_000_000);
-            lastAck = Math.max(lastAck, p.ackedAt());
+            latencies.add((p.ackedAt(key) - commit) / 1_000_000);
+            lastAck = Math.max(lastAck, p.ackedAt(key));
         }
         latencies.sort(null);
         long fanOut = (lastAck - watch.firstResponseAt.get()) / 1_000_000;
@@ -287,7 +288,7 @@ public final class LoadHarness {
                 latencies.get(latencies.size() / 2), p99, latencies.get(latencies.size() - 1), fanOut, bytes,
                 (coreCpuNanos() - coreCpu) / 1_000_000, String.join("/", perFront), perProxyResponses(watch, affected.size())
                 + reopened(SimulatedProxy.RECONNECTS.get() - reopenedBefore));
-        return new Timed(r + 1, kind, watch, fanOut);
+        return new Timed(r + 1, kind, watch, key, fanOut);
     }
 
     /** Streams the fronts ended and the proxies reopened: each costs a full resend (a sign of overload). */
@@ -323,12 +324,13 @@ public final class LoadHarness {
             List<Double> ratios = new ArrayList<>();
             for (Timed t : timed) {
                 List<FleetWatch.Captured> captured = List.copyOf(t.watch().captured);
-                FleetWatch watch = new FleetWatch(t.watch().type, t.watch().expect);
+                FleetWatch watch = new FleetWatch();
+                FleetWatch.Awaited key = watch.await(t.key().type, t.key().expect);
                 FleetWatch.current = watch;
                 plain.fanOut(captured);
-                awaitFleet("plain revision " + t.revision(), fleet.proxies, p -> p.holds(watch), System.nanoTime());
+                awaitFleet("plain revision " + t.revision(), fleet.proxies, p -> p.holds(key), System.nanoTime());
                 FleetWatch.current = null;
-                long lastAck = fleet.proxies.stream().mapToLong(SimulatedProxy::ackedAt).max().orElseThrow();
+                long lastAck = fleet.proxies.stream().mapToLong(p -> p.ackedAt(key)).max().orElseThrow();
                 long fanOut = Math.max(1, (lastAck - watch.firstResponseAt.get()) / 1_000_000);
                 double ratio = (double) t.fanOutMs() / fanOut;
                 ratios.add(ratio);

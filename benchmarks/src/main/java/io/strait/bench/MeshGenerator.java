@@ -5,18 +5,27 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A generated mesh: services spread over namespaces, each a ServiceEntry with two endpoints, a DestinationRule with
  * two subsets and a VirtualService splitting traffic 90/10 between them. It also makes the revisions the harness
- * commits: a subset added, a weight shift, a new service, an endpoint moved.
+ * commits: a subset added, a weight shift, a new service, an endpoint moved. A <b>steady</b> mesh (the soak's
+ * {@code --steady 1}) never grows: each DestinationRule has a third subset, {@code flip-a} or {@code flip-b}, and its
+ * revisions shift an existing VirtualService's weights or flip an existing DestinationRule's third subset to the
+ * other name, in turn, so the objects (and clusters) stay as many as at the start.
  */
 final class MeshGenerator {
     private final Path dir;
     private final int services;
     private final int namespaces;
+    /** Whether revisions change existing objects only (the mesh keeps its size). */
+    private final boolean steady;
+    /** Steady: the services whose third subset is {@code flip-b} now (the others have {@code flip-a}). */
+    private final Set<Integer> flippedToB = new HashSet<>();
     private int added;
     private int moves;
     private final Map<Integer, List<String>> extraSubsets = new HashMap<>();
@@ -30,9 +39,20 @@ final class MeshGenerator {
     }
 
     MeshGenerator(Path dir, int services, int namespaces) {
+        this(dir, services, namespaces, false);
+    }
+
+    /** @param steady revisions change existing objects only: weight shifts and subset flips (see the class comment) */
+    MeshGenerator(Path dir, int services, int namespaces, boolean steady) {
         this.dir = dir;
         this.services = services;
         this.namespaces = namespaces;
+        this.steady = steady;
+    }
+
+    /** Clusters each service makes: its own and one per subset (two, or three in a steady mesh). */
+    int clustersPerService() {
+        return steady ? 4 : 3;
     }
 
     private String ns(int service) {
@@ -71,8 +91,14 @@ final class MeshGenerator {
         return services / namespaces;
     }
 
-    /** Revision {@code n} of the config stream: a subset added, a weight shift or a new service, in turn. */
+    /**
+     * Revision {@code n} of the config stream: a subset added, a weight shift or a new service, in turn; in a steady
+     * mesh a weight shift or a subset flip, in turn.
+     */
     Change configChange(int n) {
+        if (steady) {
+            return n % 2 == 0 ? shiftWeight(n) : flipSubset(n);
+        }
         return switch (n % 3) {
             case 0 -> addSubset(n);
             case 1 -> shiftWeight(n);
@@ -80,6 +106,12 @@ final class MeshGenerator {
         };
     }
 
+    /** The kind of revision {@code n} of this mesh's config stream, as {@link #configChange} makes it. */
+    String kind(int n) {
+        return steady ? (n % 2 == 0 ? "weights" : "flip") : kindOf(n);
+    }
+
+    /** The kind of revision {@code n} of a growing mesh's config stream. */
     static String kindOf(int n) {
         return switch (n % 3) {
             case 0 -> "subset";
@@ -104,6 +136,19 @@ final class MeshGenerator {
         return new Change(service, ns(service), "outbound|8080|v1|" + host(service) + "=" + weight);
     }
 
+    /**
+     * Flips the third subset of service {@code n % services} to the other name ({@code flip-a} ↔ {@code flip-b}):
+     * the DestinationRule keeps three subsets; proxies must receive the cluster of the new one.
+     */
+    private Change flipSubset(int n) {
+        int service = n % services;
+        boolean toB = !flippedToB.remove(service);
+        if (toB) {
+            flippedToB.add(service);
+        }
+        return new Change(service, ns(service), "outbound|8080|" + (toB ? "flip-b" : "flip-a") + "|" + host(service));
+    }
+
     /** A service that did not exist; proxies of its namespace must receive its cluster. */
     private Change addService() {
         int service = services + added++;
@@ -126,6 +171,9 @@ final class MeshGenerator {
 
     private void write(int i) throws Exception {
         StringBuilder subsets = new StringBuilder("  - {name: v1, labels: {version: v1}}\n  - {name: v2, labels: {version: v2}}\n");
+        if (steady) {
+            subsets.append("  - {name: ").append(flippedToB.contains(i) ? "flip-b" : "flip-a").append(", labels: {version: v1}}\n");
+        }
         for (String s : extraSubsets.getOrDefault(i, List.of())) {
             subsets.append("  - {name: ").append(s).append(", labels: {version: v1}}\n");
         }

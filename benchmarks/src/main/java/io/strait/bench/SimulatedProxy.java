@@ -1,12 +1,14 @@
 package io.strait.bench;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.strait.cli.bootstrap.EnvoyBootstrap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -14,7 +16,7 @@ import java.util.function.Supplier;
  * One simulated Envoy sidecar: its own connection and ADS stream, subscribing to all clusters and listeners, then
  * to the endpoints of its EDS clusters and the route configurations of its listeners by name, ACKing every response
  * with its nonce — state of the world ({@link SotwProxy}) or delta ({@link DeltaProxy}). A proxy keeps only counts,
- * shared name lists and the ACK time of what the current {@link FleetWatch} waits for; what it learns of a resource
+ * shared name lists and the ACK times of the keys the current {@link FleetWatch} awaits; what it learns of a resource
  * comes from {@link ResourceFacts}, parsed once for the fleet. So 10,000 proxies of a 1,000-service mesh fit in one JVM.
  * A stream the front ends is reopened after a second, with nothing held (as Envoy without its cache would).
  */
@@ -28,8 +30,8 @@ abstract class SimulatedProxy implements AutoCloseable {
     final String namespace;
     /** Whether this proxy keeps the bytes of what it receives during a watch (one proxy of the fleet does). */
     volatile boolean capture;
-    private volatile FleetWatch seen;
-    private volatile long seenAt;
+    /** Per key awaited now, System.nanoTime of the first ACK of a response that held it. */
+    private final ConcurrentHashMap<FleetWatch.Awaited, Long> heldAt = new ConcurrentHashMap<>(2);
     private volatile boolean closed;
     /** Streams the fronts ended (reset, GOAWAY, error) that the fleet reopened, as Envoy does. */
     static final java.util.concurrent.atomic.AtomicInteger RECONNECTS = new java.util.concurrent.atomic.AtomicInteger();
@@ -43,12 +45,8 @@ abstract class SimulatedProxy implements AutoCloseable {
     SimulatedProxy(ManagedChannel channel, String id, String namespace, String app) {
         this.namespace = namespace;
         this.channel = channel;
-        this.node = Node.newBuilder().setId("sidecar~10.0.0.1~" + id + "." + namespace + "~" + namespace + ".svc.cluster.local")
-                .setMetadata(Struct.newBuilder()
-                        .putFields("NAMESPACE", Value.newBuilder().setStringValue(namespace).build())
-                        .putFields("LABELS", Value.newBuilder().setStructValue(Struct.newBuilder()
-                                .putFields("app", Value.newBuilder().setStringValue(app).build())).build()))
-                .build();
+        // the node an Istio sidecar sends, built where the CLI's Envoy bootstrap builds it
+        this.node = EnvoyBootstrap.sidecarNode("10.0.0.1", id, namespace, Map.of("app", app));
     }
 
     /**
@@ -84,36 +82,61 @@ abstract class SimulatedProxy implements AutoCloseable {
     abstract int clusters();
 
     /**
-     * Notes a response of {@code type} on the current watch, if any, and returns that watch: the ACK of this
-     * response is compared against it, not against one set meanwhile.
+     * Notes a response of {@code type} on the current watch, if any, and returns the keys of that type it awaited
+     * then: the ACK of this response is compared against those, not against keys added meanwhile. Empty when nothing
+     * of that type is awaited (then the response's resources need not be read).
      */
-    final FleetWatch received(int type, int size, Supplier<byte[]> wire, boolean delta) {
+    final List<FleetWatch.Awaited> received(int type, int size, Supplier<byte[]> wire, boolean delta) {
         FleetWatch watch = FleetWatch.current;
-        if (watch != null) {
-            watch.received(type, size, System.nanoTime());
-            if (capture) {
-                watch.captured.add(new FleetWatch.Captured(delta, wire.get()));
+        if (watch == null) {
+            return List.of();
+        }
+        watch.received(type, size, System.nanoTime());
+        if (capture) {
+            watch.captured.add(new FleetWatch.Captured(delta, wire.get()));
+        }
+        return watch.awaited(type);
+    }
+
+    /** Adds to {@code held} the keys of {@code awaited} that {@code facts} holds (once each). */
+    static void match(ResourceFacts facts, List<FleetWatch.Awaited> awaited, List<FleetWatch.Awaited> held) {
+        for (FleetWatch.Awaited key : awaited) {
+            if (facts.holds(key.expect) && !held.contains(key)) {
+                held.add(key);
             }
         }
-        return watch;
     }
 
-    /** After the ACK was sent: records its time if the response held what the watch waits for (the first time only). */
-    final void acked(FleetWatch watch, boolean holds) {
-        if (holds && seen != watch) {
-            seenAt = System.nanoTime();
-            seen = watch;
+    /**
+     * After the ACK was sent: records its time for each key the response held (the first time only), and forgets the
+     * times of keys no longer awaited, so a proxy holds at most one time per key in flight.
+     */
+    final void acked(List<FleetWatch.Awaited> held) {
+        FleetWatch watch = FleetWatch.current;
+        if (watch == null) {
+            return; // between revisions: what was recorded stays readable
+        }
+        if (!heldAt.isEmpty()) {
+            heldAt.keySet().removeIf(k -> !watch.awaits(k));
+        }
+        if (!held.isEmpty()) {
+            long now = System.nanoTime();
+            for (FleetWatch.Awaited key : held) {
+                if (watch.awaits(key)) {
+                    heldAt.putIfAbsent(key, now);
+                }
+            }
         }
     }
 
-    /** Whether this proxy ACKed a response holding what {@code watch} waits for. */
-    final boolean holds(FleetWatch watch) {
-        return seen == watch;
+    /** Whether this proxy ACKed a response holding {@code key} (received after the key was awaited). */
+    final boolean holds(FleetWatch.Awaited key) {
+        return heldAt.containsKey(key);
     }
 
-    /** System.nanoTime of that ACK (valid once {@link #holds} is true). */
-    final long ackedAt() {
-        return seenAt;
+    /** System.nanoTime of that ACK; -1 while it has not been ACKed. */
+    final long ackedAt(FleetWatch.Awaited key) {
+        return heldAt.getOrDefault(key, -1L);
     }
 
     /** Stops reopening the stream; the fleet shuts the connections down. */

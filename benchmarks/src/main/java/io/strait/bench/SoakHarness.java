@@ -1,5 +1,6 @@
 package io.strait.bench;
 
+import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.strait.bus.kafka.BusConfig;
 import io.strait.bus.kafka.EmbeddedKafka;
@@ -21,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,11 +29,14 @@ import java.util.regex.Pattern;
  * A long run of a steady fleet under steady change, to show what does not show in a five-revision benchmark: heap
  * that creeps, consumers that fall behind, proxies that silently stop receiving.
  *
- * <p>The broker runs in this JVM with the simulated fleet ({@link SoakProxy}); the core (ingest and translate:
+ * <p>The broker runs in this JVM with the simulated fleet (state-of-the-world {@link SotwProxy} sidecars, each change
+ * awaited through one shared {@link FleetWatch} with several keys in flight); the core (ingest and translate:
  * {@code strait run ingest translate}) and the xDS front ({@code strait run xds}) each run in their own JVM from the
  * packaged CLI, so the heap each reports after a full GC ({@code /debug/heap} on its admin port) is its own. Every
  * {@code --every-ms} a config revision is written, in turn a subset added, a weight shift and a new service (as
  * {@link MeshGenerator} makes them), and half a period later an endpoint moves ({@code --churn 0} turns the moves off).
+ * With {@code --steady 1} the mesh does not grow: the revisions shift an existing VirtualService's weights and flip an
+ * existing DestinationRule's third subset, in turn, so a heap slope is a leak rather than the mesh's growth.
  *
  * <p>Every minute it prints both heaps, the proxies that are <b>behind</b> (missing a change committed more than
  * {@code --grace-s} ago, from the fleet's own ACKs), the proxies {@code strait status} shows STALE or NACK (read
@@ -45,7 +48,8 @@ import java.util.regex.Pattern;
  *
  * <p>Usage (from the repository root, after {@code ./mvnw -q -o -pl benchmarks -am package -DskipTests}):
  * {@code java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" io.strait.bench.SoakHarness
- * --minutes 30 --proxies 1000 --services 1000 --namespaces 50 --apps 4}
+ * --minutes 30 --proxies 1000 --services 1000 --namespaces 50 --apps 4} (add {@code --steady 1} for a mesh that does not
+ * grow).
  */
 public final class SoakHarness {
     private static final Pattern LAG = Pattern.compile("^strait_consumer_lag\\{[^}]*loop=\"([^\"]+)\"[^}]*} ([0-9.eE+-]+)$", Pattern.MULTILINE);
@@ -62,33 +66,64 @@ public final class SoakHarness {
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> opts = new HashMap<>(Map.of("minutes", 30, "proxies", 1000, "services", 1000, "namespaces", 50,
-                "apps", 4, "every-ms", 2000, "churn", 1, "grace-s", 10));
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            opts.put(args[i].replaceFirst("^--", ""), Integer.parseInt(args[i + 1]));
+                "apps", 4, "every-ms", 2000, "churn", 1, "grace-s", 10, "steady", 0));
+        for (int i = 0; i < args.length; i += 2) {
+            String name = args[i].replaceFirst("^--", "");
+            if (!opts.containsKey(name) || i + 1 >= args.length || !args[i + 1].matches("\\d+")) {
+                System.err.println("SoakHarness: '" + args[i] + "' is not an option with a number; options: "
+                        + new java.util.TreeSet<>(opts.keySet()) + " (e.g. --minutes 30)");
+                System.exit(2);
+            }
+            opts.put(name, Integer.parseInt(args[i + 1]));
         }
         GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
         new SoakHarness(opts).run();
         System.exit(0);
     }
 
-    /** One change written: what its affected proxies must come to hold, and when it was committed. */
-    private record Written(MeshGenerator.Change change, Function<SoakProxy, Map<String, Long>> held,
-                           List<SoakProxy> affected, long committedAt) {
-        boolean heldBy(SoakProxy p) {
-            return held.apply(p).containsKey(change.expect());
+    /**
+     * One change written: the key its affected proxies must come to hold, awaited on the fleet's watch until they all
+     * do, and when it was committed. Read by the driving thread only.
+     */
+    private static final class Written {
+        final FleetWatch.Awaited key;
+        final List<SimulatedProxy> affected;
+        final long committedAt;
+        private final FleetWatch watch;
+        /** Nanos from commit to the last affected proxy's ACK, once every one held it; -1 until then. */
+        private long completedAfter = -1;
+
+        Written(FleetWatch watch, FleetWatch.Awaited key, List<SimulatedProxy> affected, long committedAt) {
+            this.watch = watch;
+            this.key = key;
+            this.affected = affected;
+            this.committedAt = committedAt;
         }
 
-        /** Nanos from commit to the last affected proxy's ACK, or -1 while one does not hold it yet. */
+        /**
+         * Nanos from commit to the last affected proxy's ACK, or -1 while one does not hold it yet. The first time
+         * every proxy holds it, the key is no longer awaited (the proxies forget its time).
+         */
         long completedAfter() {
+            if (completedAfter >= 0) {
+                return completedAfter;
+            }
             long last = committedAt;
-            for (SoakProxy p : affected) {
-                Long at = held.apply(p).get(change.expect());
-                if (at == null) {
+            for (SimulatedProxy p : affected) {
+                long at = p.ackedAt(key);
+                if (at < 0) {
                     return -1;
                 }
                 last = Math.max(last, at);
             }
-            return last - committedAt;
+            completedAfter = last - committedAt;
+            watch.done(key);
+            return completedAfter;
+        }
+
+        /** Whether {@code p} holds the change (every affected proxy does once it completed). */
+        boolean heldBy(SimulatedProxy p) {
+            return completedAfter >= 0 || p.holds(key);
         }
     }
 
@@ -101,16 +136,15 @@ public final class SoakHarness {
         int namespaces = opts.get("namespaces");
         Path dir = Files.createTempDirectory("strait-soak");
         Path config = dir.resolve("config");
-        MeshGenerator mesh = new MeshGenerator(config, opts.get("services"), namespaces);
+        boolean steady = opts.get("steady") == 1;
+        MeshGenerator mesh = new MeshGenerator(config, opts.get("services"), namespaces, steady);
         mesh.writeAll();
         mesh.writeSidecars();
-        System.out.printf("soak: %d min, %d proxies, %d services in %d namespaces (namespace Sidecars), a config revision every %d ms%s%n",
+        System.out.printf("soak: %d min, %d proxies, %d services in %d namespaces (namespace Sidecars), a config revision every %d ms%s%s%n",
                 opts.get("minutes"), proxies, opts.get("services"), namespaces, opts.get("every-ms"),
-                opts.get("churn") == 1 ? " and an endpoint move between each two" : "");
+                opts.get("churn") == 1 ? " and an endpoint move between each two" : "",
+                steady ? "; steady: weight shifts and subset flips of existing objects, the mesh does not grow" : "");
         System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, load average at start " + loadAverage());
-        // what the fleet reads: routes and endpoints of every response, so each kind of change can be checked
-        SoakProxy.readRoutes = true;
-        SoakProxy.readEndpoints = true;
         try (EmbeddedKafka broker = new EmbeddedKafka(dir.resolve("broker"), 0).start();
              CoreProcess core = new CoreProcess(broker.bootstrapServers(), config, dir.resolve("core"));
              LoadHarness.FrontProcess front = new LoadHarness.FrontProcess(broker.bootstrapServers(), dir.resolve("front"))) {
@@ -124,17 +158,22 @@ public final class SoakHarness {
         int namespaces = opts.get("namespaces");
         NioEventLoopGroup loop = new NioEventLoopGroup(2);
         ExecutorService executor = Executors.newFixedThreadPool(4);
-        List<SoakProxy> fleet = new ArrayList<>();
-        Map<String, List<SoakProxy>> byNamespace = new HashMap<>();
+        List<SimulatedProxy> fleet = new ArrayList<>();
+        List<ManagedChannel> channels = new ArrayList<>();
+        Map<String, List<SimulatedProxy>> byNamespace = new HashMap<>();
+        // one watch for the whole run: each change adds its key, which leaves once every affected proxy holds it
+        FleetWatch watch = new FleetWatch();
+        FleetWatch.current = watch;
+        int reconnectsBefore = SimulatedProxy.RECONNECTS.get();
         try {
             long t0 = System.nanoTime();
             for (int i = 0; i < proxies; i++) {
-                SoakProxy p = connect(i, front, loop, executor);
+                SimulatedProxy p = connect(i, front, loop, executor, channels);
                 fleet.add(p);
                 byNamespace.computeIfAbsent(p.namespace, k -> new ArrayList<>()).add(p);
             }
-            int clusters = mesh.servicesPerNamespace() * 3;
-            LoadHarness.waitUntil(() -> fleet.stream().allMatch(p -> p.clustersAckedAt.size() >= clusters), 900);
+            int clusters = mesh.servicesPerNamespace() * mesh.clustersPerService();
+            LoadHarness.waitUntil(() -> fleet.stream().allMatch(p -> p.clusters() >= clusters), 900);
             System.out.printf("all %d proxies connected and holding %d clusters after %d ms%n", proxies, clusters,
                     (System.nanoTime() - t0) / 1_000_000);
             System.out.printf("%-6s %-14s %-13s %-8s %-8s %-7s %-13s %-10s %-10s %-11s %-6s%n", "minute", "front heap MB",
@@ -149,7 +188,6 @@ public final class SoakHarness {
             double maxFrontLag = 0;
             double maxCoreLag = 0;
             int written = 0;
-            int reconnects = 0;
             Map<String, Integer> kinds = new java.util.TreeMap<>();
             int held = 0;
             long every = opts.get("every-ms") * 1_000_000L;
@@ -167,17 +205,18 @@ public final class SoakHarness {
                     r = tick;
                 }
                 sleepUntil(due);
+                String kind = move ? "endpoint" : mesh.kind(r);
                 MeshGenerator.Change change = move ? mesh.moveEndpoint(r) : mesh.configChange(r);
-                Function<SoakProxy, Map<String, Long>> map = move ? p -> p.addressesAckedAt
-                        : MeshGenerator.kindOf(r).equals("weights") ? p -> p.weightsAckedAt : p -> p.clustersAckedAt;
+                // an endpoint arrives in EDS, a weight in RDS, a subset or a service as a cluster in CDS
+                int type = move ? XdsTypes.EDS_INDEX : kind.equals("weights") ? XdsTypes.RDS_INDEX : XdsTypes.CDS_INDEX;
+                FleetWatch.Awaited key = watch.await(type, change.expect());
                 long committed = System.nanoTime();
                 mesh.flush(change);
-                Written w = new Written(change, map, byNamespace.get(change.namespace()), committed);
+                Written w = new Written(watch, key, byNamespace.getOrDefault(change.namespace(), List.of()), committed);
                 pending.add(w);
                 all.add(w);
                 written++;
-                reconnects += reconnectRecycled(fleet, byNamespace, front, loop, executor);
-                kinds.merge(move ? "endpoint" : MeshGenerator.kindOf(r), 1, Integer::sum);
+                kinds.merge(kind, 1, Integer::sum);
                 tick++;
                 // completed changes leave the pending set; their commit → last ACK is this minute's figure
                 for (var it = pending.iterator(); it.hasNext(); ) {
@@ -193,8 +232,8 @@ public final class SoakHarness {
                     nextSample += 60_000_000_000L;
                     Sample s = sample(minute, front, core);
                     samples.add(s);
-                    double[] lags = print(s, written, held, behind(List.copyOf(pending), opts.get("grace-s")), staleInStatus(bus) + " r" + reconnects,
-                            front, core, minuteCompletions);
+                    double[] lags = print(s, written, held, behind(List.copyOf(pending), opts.get("grace-s")),
+                            staleInStatus(bus) + " r" + (SimulatedProxy.RECONNECTS.get() - reconnectsBefore), front, core, minuteCompletions);
                     maxFrontLag = Math.max(maxFrontLag, lags[0]);
                     maxCoreLag = Math.max(maxCoreLag, lags[1]);
                     minuteCompletions.clear();
@@ -208,11 +247,11 @@ public final class SoakHarness {
                 System.out.println("not settled within 60 s after the last change");
             }
             System.out.printf("settled %d ms after the last change%n", (System.nanoTime() - settleFrom) / 1_000_000);
-            Set<SoakProxy> stale = new HashSet<>();
+            Set<SimulatedProxy> stale = new HashSet<>();
             int received = 0;
             for (Written w : all) {
                 boolean everyone = true;
-                for (SoakProxy p : w.affected()) {
+                for (SimulatedProxy p : w.affected) {
                     if (!w.heldBy(p)) {
                         stale.add(p);
                         everyone = false;
@@ -228,46 +267,33 @@ public final class SoakHarness {
                     steady.get(0).coreHeap() / 1e6, steady.get(steady.size() - 1).coreHeap() / 1e6, slopeKbPerMinute(steady, Sample::coreHeap));
             System.out.printf("largest consumer lag seen (strait_consumer_lag): front %.0f, core %.0f records%n", maxFrontLag, maxCoreLag);
             System.out.println("front refusals (strait_xds_refused_total, e.g. the per-stream request rate): " + refusals(front.adminPort));
-            System.out.printf("proxies reconnected after the front recycled their connection (max connection age): %d%n", reconnects);
-            System.out.println("changes by kind " + kinds + " (each service change adds a service, each subset change a subset: the mesh grows)");
+            System.out.printf("streams the front ended (e.g. its max connection age) that the proxies reopened: %d%n",
+                    SimulatedProxy.RECONNECTS.get() - reconnectsBefore);
+            System.out.println("changes by kind " + kinds + (opts.get("steady") == 1 ? " (steady: existing objects changed, the mesh does not grow)"
+                    : " (each service change adds a service, each subset change a subset: the mesh grows)"));
             System.out.printf("changes written %d, received by every affected proxy %d; proxies left STALE %d of %d; status shows %s STALE/NACK%n",
                     written, received, stale.size(), proxies, staleInStatus(bus));
         } finally {
-            fleet.forEach(SoakProxy::close);
+            FleetWatch.current = null;
+            fleet.forEach(SimulatedProxy::close);
+            channels.forEach(ManagedChannel::shutdownNow);
             loop.shutdownGracefully();
             executor.shutdownNow();
         }
     }
 
-    /** Proxy {@code i} of the fleet: its namespace and app (its scope) follow from {@code i}, as in the load harness. */
-    private SoakProxy connect(int i, LoadHarness.Front front, NioEventLoopGroup loop, ExecutorService executor) {
+    /**
+     * Proxy {@code i} of the fleet, on its own connection: its namespace and app (its scope) follow from {@code i}, as
+     * in the load harness. A stream the front ends (a connection recycled at its max age, 30 min + 1 min grace as
+     * istiod) is reopened by the proxy a second later, as Envoy does, and receives the whole current state.
+     */
+    private SimulatedProxy connect(int i, LoadHarness.Front front, NioEventLoopGroup loop, ExecutorService executor,
+                                   List<ManagedChannel> channels) {
         String ns = "ns-" + (i % opts.get("namespaces"));
         String app = "app-" + ((i / opts.get("namespaces")) % opts.get("apps"));
-        return new SoakProxy("127.0.0.1", front.xdsPort(), app + "-" + i, ns, app, loop, executor);
-    }
-
-    /**
-     * Reconnects, as Envoy does, every proxy whose stream the front ended: the front recycles each connection at its
-     * max connection age (30 min + 1 min grace, as istiod), and a simulated proxy does not reconnect by itself. Its
-     * channel going idle (no stream left) says so. The new proxy has the same id and receives the whole current
-     * state, which holds every change written so far (no service changes twice within a run of this length).
-     */
-    private int reconnectRecycled(List<SoakProxy> fleet, Map<String, List<SoakProxy>> byNamespace, LoadHarness.Front front,
-                                  NioEventLoopGroup loop, ExecutorService executor) {
-        int count = 0;
-        for (int i = 0; i < fleet.size(); i++) {
-            SoakProxy p = fleet.get(i);
-            io.grpc.ConnectivityState state = p.channel.getState(false);
-            if (state == io.grpc.ConnectivityState.IDLE || state == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
-                p.close();
-                SoakProxy fresh = connect(i, front, loop, executor);
-                fleet.set(i, fresh);
-                List<SoakProxy> peers = byNamespace.get(fresh.namespace);
-                peers.set(peers.indexOf(p), fresh);
-                count++;
-            }
-        }
-        return count;
+        ManagedChannel channel = SimulatedProxy.channel("127.0.0.1", front.xdsPort(), loop, executor);
+        channels.add(channel);
+        return SimulatedProxy.connect(false, channel, app + "-" + i, ns, app);
     }
 
     private Sample sample(int minute, LoadHarness.Front front, CoreProcess core) throws Exception {
@@ -290,10 +316,10 @@ public final class SoakHarness {
     /** Proxies missing a change committed more than {@code graceSeconds} ago. */
     private static int behind(List<Written> pending, int graceSeconds) {
         long before = System.nanoTime() - graceSeconds * 1_000_000_000L;
-        Set<SoakProxy> late = new HashSet<>();
+        Set<SimulatedProxy> late = new HashSet<>();
         for (Written w : pending) {
-            if (w.committedAt() < before) {
-                w.affected().stream().filter(p -> !w.heldBy(p)).forEach(late::add);
+            if (w.committedAt < before) {
+                w.affected.stream().filter(p -> !w.heldBy(p)).forEach(late::add);
             }
         }
         return late.size();

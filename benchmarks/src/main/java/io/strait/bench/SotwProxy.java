@@ -10,13 +10,17 @@ import java.util.List;
 
 /**
  * A state-of-the-world simulated sidecar: CDS and LDS wildcard; EDS for its EDS clusters and RDS for the route
- * configurations its listeners name, resubscribed when those names change; every response ACKed with its nonce.
+ * configurations its listeners name, resubscribed when those names change (with the last version and nonce received
+ * for the type, as Envoy does); every response ACKed with its nonce.
  */
 final class SotwProxy extends SimulatedProxy {
     private volatile StreamObserver<DiscoveryRequest> requests;
     private volatile List<String> edsNames = List.of();
     private volatile List<String> rdsNames = List.of();
     private volatile int clusters;
+    /** Per type, the version and nonce of the last response received on this stream ("" before the first). */
+    private final String[] lastVersion = {"", "", "", ""};
+    private final String[] lastNonce = {"", "", "", ""};
 
     SotwProxy(io.grpc.ManagedChannel channel, String id, String namespace, String app) {
         super(channel, id, namespace, app);
@@ -28,6 +32,8 @@ final class SotwProxy extends SimulatedProxy {
         edsNames = List.of();
         rdsNames = List.of();
         clusters = 0;
+        java.util.Arrays.fill(lastVersion, "");
+        java.util.Arrays.fill(lastNonce, "");
         requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
             @Override
             public void onNext(DiscoveryResponse response) {
@@ -60,15 +66,16 @@ final class SotwProxy extends SimulatedProxy {
 
     private void onResponse(DiscoveryResponse response) {
         int type = XdsTypes.index(response.getTypeUrl());
-        FleetWatch watch = received(type, response.getSerializedSize(), response::toByteArray, false);
-        String expect = watch != null && watch.type == type ? watch.expect : null;
-        boolean holds = false;
+        List<FleetWatch.Awaited> awaited = received(type, response.getSerializedSize(), response::toByteArray, false);
+        List<FleetWatch.Awaited> held = awaited.isEmpty() ? List.of() : new ArrayList<>(1);
+        lastVersion[type] = response.getVersionInfo();
+        lastNonce[type] = response.getNonce();
         if (type == XdsTypes.CDS_INDEX || type == XdsTypes.LDS_INDEX) {
             // CDS names the EDS clusters to ask endpoints for, LDS the route configurations (as Envoy does)
             List<String> names = new ArrayList<>();
             for (var any : response.getResourcesList()) {
                 ResourceFacts facts = ResourceFacts.of(response.getTypeUrl(), any);
-                holds |= expect != null && facts.holds(expect);
+                match(facts, awaited, held);
                 if (type == XdsTypes.CDS_INDEX && facts.eds()) {
                     names.add(facts.name());
                 } else {
@@ -80,7 +87,7 @@ final class SotwProxy extends SimulatedProxy {
                 }
             }
             send(response.getTypeUrl(), List.of(), response.getVersionInfo(), response.getNonce());
-            acked(watch, holds);
+            acked(held);
             boolean eds = type == XdsTypes.CDS_INDEX;
             if (eds) {
                 clusters = response.getResourcesCount();
@@ -93,17 +100,26 @@ final class SotwProxy extends SimulatedProxy {
                 } else {
                     rdsNames = shared;
                 }
-                send(eds ? XdsTypes.EDS : XdsTypes.RDS, shared, "", "");
+                resubscribe(eds ? XdsTypes.EDS_INDEX : XdsTypes.RDS_INDEX, shared);
             }
         } else {
-            // EDS, RDS: ACK what arrived, keeping the current subscription; read only what a watch waits for
-            if (expect != null) {
+            // EDS, RDS: ACK what arrived, keeping the current subscription; read only what a watch awaits
+            if (!awaited.isEmpty()) {
                 for (var any : response.getResourcesList()) {
-                    holds |= ResourceFacts.of(response.getTypeUrl(), any).holds(expect);
+                    match(ResourceFacts.of(response.getTypeUrl(), any), awaited, held);
                 }
             }
             send(response.getTypeUrl(), type == XdsTypes.EDS_INDEX ? edsNames : rdsNames, response.getVersionInfo(), response.getNonce());
-            acked(watch, holds);
+            acked(held);
         }
+    }
+
+    /**
+     * Asks for a new set of EDS or RDS names as Envoy does: with the version and nonce it last received for the type
+     * (empty before the first response), so the front reads a subscription change on a stream it is serving, and
+     * sends only what the new names add, not a new subscription's full state.
+     */
+    private void resubscribe(int type, List<String> names) {
+        send(type == XdsTypes.EDS_INDEX ? XdsTypes.EDS : XdsTypes.RDS, names, lastVersion[type], lastNonce[type]);
     }
 }

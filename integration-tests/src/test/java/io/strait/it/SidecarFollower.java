@@ -1,7 +1,5 @@
 package io.strait.it;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -12,6 +10,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.strait.cli.bootstrap.EnvoyBootstrap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +39,7 @@ final class SidecarFollower implements AutoCloseable {
 
     SidecarFollower(int port, String namespace, String app) {
         this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        this.node = Node.newBuilder().setId("sidecar~10.0.0.1~" + app + "-0." + namespace + "~" + namespace + ".svc.cluster.local")
-                .setMetadata(Struct.newBuilder()
-                        .putFields("NAMESPACE", Value.newBuilder().setStringValue(namespace).build())
-                        .putFields("LABELS", Value.newBuilder().setStructValue(Struct.newBuilder()
-                                .putFields("app", Value.newBuilder().setStringValue(app).build())).build()))
-                .build();
+        this.node = EnvoyBootstrap.sidecarNode("10.0.0.1", app + "-0", namespace, Map.of("app", app));
         this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new StreamObserver<>() {
             @Override
             public void onNext(DiscoveryResponse response) {

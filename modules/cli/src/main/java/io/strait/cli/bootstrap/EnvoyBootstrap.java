@@ -56,14 +56,6 @@ public record EnvoyBootstrap(String xds, ProxyIdentity identity, String sdsSocke
         }
         String host = xds.substring(0, colon);
         int port = Integer.parseInt(xds.substring(colon + 1));
-        Struct.Builder labels = Struct.newBuilder();
-        identity.labels().forEach((k, v) -> labels.putFields(k, string(v)));
-        Struct metadata = Struct.newBuilder()
-                .putFields("NAMESPACE", string(identity.namespace()))
-                .putFields("SERVICE_ACCOUNT", string(identity.serviceAccount()))
-                .putFields("CLUSTER_ID", string(identity.clusterId()))
-                .putFields("LABELS", Value.newBuilder().setStructValue(labels).build())
-                .build();
         ConfigSource ads = ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance())
                 .setResourceApiVersion(ApiVersion.V3).build();
         boolean literal = host.matches("[0-9.]+") || host.contains(":");
@@ -80,9 +72,7 @@ public record EnvoyBootstrap(String xds, ProxyIdentity identity, String sdsSocke
                                 Endpoint.newBuilder().setAddress(socket(host.replace("[", "").replace("]", ""), port))))))
                 .build();
         return Bootstrap.newBuilder()
-                .setNode(Node.newBuilder().setId(identity.proxyId())
-                        .setCluster(identity.labels().getOrDefault("app", identity.podName()) + "." + identity.namespace())
-                        .setMetadata(metadata))
+                .setNode(node(identity))
                 .setAdmin(Admin.newBuilder().setAddress(socket("127.0.0.1", 15000)))
                 .setDynamicResources(Bootstrap.DynamicResources.newBuilder()
                         .setAdsConfig(ApiConfigSource.newBuilder().setApiType(ApiConfigSource.ApiType.GRPC)
@@ -121,6 +111,33 @@ public record EnvoyBootstrap(String xds, ProxyIdentity identity, String sdsSocke
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The node a proxy of {@code identity} sends on its ADS stream, in Istio's form: its id, cluster
+     * {@code <app>.<namespace>}, and NAMESPACE, SERVICE_ACCOUNT, CLUSTER_ID and LABELS metadata (what a front reads).
+     */
+    public static Node node(ProxyIdentity identity) {
+        Struct.Builder labels = Struct.newBuilder();
+        identity.labels().forEach((k, v) -> labels.putFields(k, string(v)));
+        Struct metadata = Struct.newBuilder()
+                .putFields("NAMESPACE", string(identity.namespace()))
+                .putFields("SERVICE_ACCOUNT", string(identity.serviceAccount()))
+                .putFields("CLUSTER_ID", string(identity.clusterId()))
+                .putFields("LABELS", Value.newBuilder().setStructValue(labels).build())
+                .build();
+        return Node.newBuilder().setId(identity.proxyId())
+                .setCluster(identity.labels().getOrDefault("app", identity.podName()) + "." + identity.namespace())
+                .setMetadata(metadata).build();
+    }
+
+    /**
+     * The node of an Istio sidecar: pod {@code pod} of {@code namespace} at {@code ip}, id
+     * {@code sidecar~<ip>~<pod>.<namespace>~<namespace>.svc.cluster.local}, with these labels (as {@link #node}).
+     * What simulated sidecars (the load harness, the integration tests' followers) send.
+     */
+    public static Node sidecarNode(String ip, String pod, String namespace, Map<String, String> labels) {
+        return node(identity("sidecar~" + ip + "~" + pod + "." + namespace + "~" + namespace + ".svc.cluster.local", namespace, labels));
     }
 
     /** The identity of a node id, checked as a front checks it; labels as given. */

@@ -3,10 +3,15 @@ package io.strait.cli.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.strait.model.proxy.ProxyIdentity;
 import io.strait.model.proxy.ProxyType;
+import io.strait.xds.NodeIdentities;
 import io.strait.translate.xds.EnvoyConstraints;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -40,6 +45,24 @@ class EnvoyBootstrapTest {
         assertThat(xds.getType().name()).as("a DNS name is resolved").isEqualTo("STRICT_DNS");
         assertThat(xds.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress()
                 .getSocketAddress().getPortValue()).isEqualTo(15010);
+    }
+
+    @Test
+    void aSidecarNodeReadsBackAtAFrontAsThePodNamespaceAndLabelsGivenInTheScopeOfAMinimalNode() {
+        Node node = EnvoyBootstrap.sidecarNode("10.0.0.1", "app-3-7", "ns-2", Map.of("app", "app-3"));
+        assertThat(node.getId()).isEqualTo("sidecar~10.0.0.1~app-3-7.ns-2~ns-2.svc.cluster.local");
+        ProxyIdentity read = NodeIdentities.of(node);
+        assertThat(read.type()).isEqualTo(ProxyType.SIDECAR);
+        assertThat(read.podName()).isEqualTo("app-3-7");
+        assertThat(read.namespace()).isEqualTo("ns-2");
+        assertThat(read.labels()).isEqualTo(Map.of("app", "app-3"));
+        // the defaults it spells out (service account, cluster id) are a front's own: the scope of the id, NAMESPACE
+        // and LABELS alone, which simulated sidecars sent before they used this node
+        Node minimal = Node.newBuilder().setId(node.getId()).setMetadata(Struct.newBuilder()
+                .putFields("NAMESPACE", Value.newBuilder().setStringValue("ns-2").build())
+                .putFields("LABELS", Value.newBuilder().setStructValue(Struct.newBuilder()
+                        .putFields("app", Value.newBuilder().setStringValue("app-3").build())).build())).build();
+        assertThat(read.scopeId()).isEqualTo(NodeIdentities.of(minimal).scopeId());
     }
 
     @Test

@@ -92,7 +92,13 @@ public final class FolderIngest implements AutoCloseable {
         try {
             loaded = ConfigLoader.load(root, parses, meshConfig);
         } catch (IOException e) {
-            EVENTS.error("cannot read config folder {}: {}", root, e.getMessage());
+            java.nio.file.NoSuchFileException gone = FolderWatcher.vanished(e);
+            if (gone != null) {
+                // a file renamed into place between listing the folder and reading it: the rename is a change, read next
+                EVENTS.warn("{} disappeared while {} was read; reading it again on the next change", gone.getFile(), root);
+            } else {
+                EVENTS.error("cannot read config folder {}: {}", root, e.getMessage());
+            }
             return;
         }
         try {

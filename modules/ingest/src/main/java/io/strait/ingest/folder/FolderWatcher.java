@@ -5,8 +5,10 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a folder tree and calls {@code onChange} once a burst of changes has been quiet for the debounce
  * interval (an editor's save is often several events). Also calls it every {@code resync} interval, so an event
- * the OS dropped delays a change but never loses it. Callbacks run on one thread, one at a time.
+ * the OS dropped delays a change but never loses it. Callbacks run on one thread, one at a time. A file that
+ * disappears while the callback reads the tree (an editor's rename-into-place) is one warning naming it: the rename
+ * that follows is a change, read in turn.
  */
 public final class FolderWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FolderWatcher.class);
@@ -80,7 +84,7 @@ public final class FolderWatcher implements AutoCloseable {
                     if (event.kind() == ENTRY_CREATE && event.context() instanceof Path name) {
                         Path created = dir.resolve(name);
                         if (Files.isDirectory(created)) {
-                            registerTree(created);
+                            registerCreated(created);
                         }
                     }
                 }
@@ -105,8 +109,43 @@ public final class FolderWatcher implements AutoCloseable {
         try {
             onChange.run();
         } catch (RuntimeException e) {
-            LOG.error("reconciling {} failed; will retry on the next change or resync", root, e);
+            NoSuchFileException gone = vanished(e);
+            if (gone != null) {
+                // an editor saving by rename-into-place, or a checkout: the rename that follows is a change, read anew
+                LOG.warn("{} disappeared while {} was read; reading it again on the next change", gone.getFile(), root);
+            } else {
+                LOG.error("reconciling {} failed; will retry on the next change or resync", root, e);
+            }
         }
+    }
+
+    /** Watches a folder created in the tree; one removed again before it was walked is no longer there to watch. */
+    private void registerCreated(Path created) throws IOException {
+        try {
+            registerTree(created);
+        } catch (IOException | UncheckedIOException e) {
+            NoSuchFileException gone = vanished(e);
+            if (gone == null) {
+                throw e;
+            }
+            LOG.warn("{} disappeared before it could be watched; its parent's next change is read as usual", gone.getFile());
+        }
+    }
+
+    /**
+     * The missing file when {@code e} is a file that disappeared between listing a folder and reading it (directly,
+     * or wrapped as {@link java.nio.file.Files#walk} wraps it); null for any other failure.
+     */
+    static NoSuchFileException vanished(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NoSuchFileException gone) {
+                return gone;
+            }
+            if (!(t instanceof UncheckedIOException)) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private void registerTree(Path dir) throws IOException {
