@@ -75,6 +75,7 @@ public final class HostileLoad {
             System.exit(1);
         }
         System.out.println("READY");
+        System.out.println("COUNTS " + load.counts); // the baseline a figure's phase starts from
         System.out.flush();
         while (true) {
             Thread.sleep(1_000); // a generator's report period, not a test's wait

@@ -40,7 +40,7 @@ final class HostileLoadProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
         try {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> output().contains("READY") || !process.isAlive());
+                    .until(() -> output().lines().anyMatch("READY"::equals) && !lastCounts().isEmpty() || !process.isAlive());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -52,6 +52,11 @@ final class HostileLoadProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** CPU time the generator has used so far (0 where the platform does not say). */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     long pid() {

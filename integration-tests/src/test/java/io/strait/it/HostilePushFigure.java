@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostilePushFigure {
     private static final int CLIENTS = 50;
     private static final int REVISIONS = 20;
+    private static final int WARM_UP = 10;
 
     /** A well-behaved client: ACKs at once and records when each routes version first arrived. */
     private static final class Client {
@@ -85,22 +86,33 @@ class HostilePushFigure {
             }
             await().atMost(60, TimeUnit.SECONDS).until(() -> clients.stream().allMatch(c -> !c.arrived.isEmpty()));
             int[] weight = {0};
-            measure("warm-up", mesh, clients, 3, weight);
+            // 10, not 3: with 3, the clean phase's first revisions were still warming (each run's slowest-per-revision line
+            // fell over them), which flattered the hostile phase that follows
+            measure("warm-up", mesh, clients, WARM_UP, weight);
             String loadClean = loadAverage();
+            long cpu0 = processCpuNanos();
+            long wall0 = System.nanoTime();
             List<Long> clean = measure("clean", mesh, clients, REVISIONS, weight);
+            double cpuClean = (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
             loadClean += " → " + loadAverage();
             List<Long> underAttack;
             java.util.Map<String, Long> atStart;
             java.util.Map<String, Long> atEnd;
             String loadHostile;
             long hostileNanos;
+            double cpuHostile;
+            String generatorCpu;
             try (HostileLoadProcess hostile = new HostileLoadProcess(front.port(), tmp.resolve("hostile"))) {
                 System.out.println("hostile load generator: pid " + hostile.pid() + (hostile.niced ? ", nice 19" : ", not niced (no nice)"));
                 loadHostile = loadAverage();
                 atStart = hostile.lastCounts();
+                long generatorCpu0 = hostile.cpuNanos();
+                long cpu1 = processCpuNanos();
                 long started = System.nanoTime();
                 underAttack = measure("hostile", mesh, clients, REVISIONS, weight);
                 hostileNanos = System.nanoTime() - started;
+                cpuHostile = (processCpuNanos() - cpu1) / (double) hostileNanos;
+                generatorCpu = String.format("%.2f", (hostile.cpuNanos() - generatorCpu0) / (double) hostileNanos);
                 loadHostile += " → " + loadAverage();
                 if (!hostile.isAlive()) {
                     throw new IllegalStateException("the hostile load generator died during the phase:\n" + hostile.output());
@@ -111,11 +123,15 @@ class HostilePushFigure {
             long p99Clean = p99(clean);
             long p99Hostile = p99(underAttack);
             System.out.printf("FIGURE clean: p50 %.1f ms p99 %.1f ms (%d samples, load %s); with hostile clients: p50 %.1f ms p99 %.1f ms"
-                            + " (%d samples, load %s); p99 ratio %.2f%n", p50(clean) / 1e6, p99Clean / 1e6, clean.size(), loadClean,
-                    p50(underAttack) / 1e6, p99Hostile / 1e6, underAttack.size(), loadHostile, (double) p99Hostile / p99Clean);
+                            + " (%d samples, load %s); p99 ratio %.2f (p90 %.1f / %.1f ms, ratio %.2f)%n", p50(clean) / 1e6, p99Clean / 1e6,
+                    clean.size(), loadClean, p50(underAttack) / 1e6, p99Hostile / 1e6, underAttack.size(), loadHostile,
+                    (double) p99Hostile / p99Clean, percentile(clean, 0.9) / 1e6, percentile(underAttack, 0.9) / 1e6,
+                    (double) percentile(underAttack, 0.9) / percentile(clean, 0.9));
             System.out.printf("FIGURE hostile phase %.1f s; what the generator made the front handle, a second (from its counts"
                     + " at the phase's start, up to 1 s early, and its final ones): %s; since it started: %s%n", hostileNanos / 1e9,
                     rates(atStart, atEnd, hostileNanos), atEnd);
+            System.out.printf("FIGURE CPU (cores busy, of 2): test JVM (front, node, 50 clients) clean %.2f, hostile %.2f;"
+                    + " generator during the hostile phase %s%n", cpuClean, cpuHostile, generatorCpu);
             System.out.println("FIGURE front: refused " + refusals(metrics) + ", stuck closed "
                     + metrics.counter("strait_xds_stuck_closed_total").count() + ", most pending bytes on one stream "
                     + metrics.get("strait_xds_pending_bytes_max").gauge().value());
@@ -128,6 +144,12 @@ class HostilePushFigure {
         java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
         to.forEach((k, v) -> out.put(k, String.format("%.1f", (v - from.getOrDefault(k, 0L)) / (nanos / 1e9))));
         return out;
+    }
+
+    /** CPU time this JVM has used, all threads. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** The front's refusals by status code. */
