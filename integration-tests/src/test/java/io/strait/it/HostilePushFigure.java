@@ -75,6 +75,8 @@ class HostilePushFigure {
     void pushLatencyOfWellBehavedClientsWithAndWithoutHostileOnes(@TempDir Path tmp) throws Exception {
         // the production limits: 100 requests a second per stream (burst 200), 8 MiB / 30 s of unsent responses
         FrontLimits limits = FrontLimits.defaults();
+        // -Dstrait.figure.rounds=N repeats clean + hostile N times in one run and pools the samples (default 1)
+        int rounds = Integer.getInteger("strait.figure.rounds", 1);
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         try (MeshFixture mesh = new MeshFixture(tmp.resolve("config"));
              StraitNode node = InProcess.start(tmp.resolve("data"), mesh.configDir, "front-main", false);
@@ -89,54 +91,75 @@ class HostilePushFigure {
             // 10, not 3: with 3, the clean phase's first revisions were still warming (each run's slowest-per-revision line
             // fell over them), which flattered the hostile phase that follows
             measure("warm-up", mesh, clients, WARM_UP, weight);
-            String loadClean = loadAverage();
-            long cpu0 = processCpuNanos();
-            long wall0 = System.nanoTime();
-            List<Long> clean = measure("clean", mesh, clients, REVISIONS, weight);
-            double cpuClean = (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
-            loadClean += " → " + loadAverage();
-            List<Long> underAttack;
-            java.util.Map<String, Long> atStart;
-            java.util.Map<String, Long> atEnd;
-            String loadHostile;
-            long hostileNanos;
-            double cpuHostile;
-            String generatorCpu;
-            try (HostileLoadProcess hostile = new HostileLoadProcess(front.port(), tmp.resolve("hostile"))) {
-                System.out.println("hostile load generator: pid " + hostile.pid() + (hostile.niced ? ", nice 19" : ", not niced (no nice)"));
-                loadHostile = loadAverage();
-                atStart = hostile.lastCounts();
-                long generatorCpu0 = hostile.cpuNanos();
-                long cpu1 = processCpuNanos();
-                long started = System.nanoTime();
-                underAttack = measure("hostile", mesh, clients, REVISIONS, weight);
-                hostileNanos = System.nanoTime() - started;
-                cpuHostile = (processCpuNanos() - cpu1) / (double) hostileNanos;
-                generatorCpu = String.format("%.2f", (hostile.cpuNanos() - generatorCpu0) / (double) hostileNanos);
-                loadHostile += " → " + loadAverage();
-                if (!hostile.isAlive()) {
-                    throw new IllegalStateException("the hostile load generator died during the phase:\n" + hostile.output());
-                }
-                hostile.close();
-                atEnd = hostile.lastCounts();
+            List<Long> allClean = new ArrayList<>();
+            List<Long> allHostile = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                round(round, tmp.resolve("hostile-" + round), mesh, front, metrics, clients, weight, allClean, allHostile);
             }
-            long p99Clean = p99(clean);
-            long p99Hostile = p99(underAttack);
-            System.out.printf("FIGURE clean: p50 %.1f ms p99 %.1f ms (%d samples, load %s); with hostile clients: p50 %.1f ms p99 %.1f ms"
-                            + " (%d samples, load %s); p99 ratio %.2f (p90 %.1f / %.1f ms, ratio %.2f)%n", p50(clean) / 1e6, p99Clean / 1e6,
-                    clean.size(), loadClean, p50(underAttack) / 1e6, p99Hostile / 1e6, underAttack.size(), loadHostile,
-                    (double) p99Hostile / p99Clean, percentile(clean, 0.9) / 1e6, percentile(underAttack, 0.9) / 1e6,
-                    (double) percentile(underAttack, 0.9) / percentile(clean, 0.9));
-            System.out.printf("FIGURE hostile phase %.1f s; what the generator made the front handle, a second (from its counts"
-                    + " at the phase's start, up to 1 s early, and its final ones): %s; since it started: %s%n", hostileNanos / 1e9,
-                    rates(atStart, atEnd, hostileNanos), atEnd);
-            System.out.printf("FIGURE CPU (cores busy, of 2): test JVM (front, node, 50 clients) clean %.2f, hostile %.2f;"
-                    + " generator during the hostile phase %s%n", cpuClean, cpuHostile, generatorCpu);
-            System.out.println("FIGURE front: refused " + refusals(metrics) + ", stuck closed "
-                    + metrics.counter("strait_xds_stuck_closed_total").count() + ", most pending bytes on one stream "
-                    + metrics.get("strait_xds_pending_bytes_max").gauge().value());
+            if (rounds > 1) {
+                System.out.printf("FIGURE all %d rounds: clean p50 %.1f ms p99 %.1f ms (%d samples); with hostile clients p50 %.1f ms"
+                                + " p99 %.1f ms (%d samples); p99 ratio %.2f%n", rounds, p50(allClean) / 1e6, p99(allClean) / 1e6,
+                        allClean.size(), p50(allHostile) / 1e6, p99(allHostile) / 1e6, allHostile.size(),
+                        (double) p99(allHostile) / p99(allClean));
+            }
             clients.forEach(c -> c.channel.shutdownNow());
         }
+    }
+
+    /** One clean phase, then one with the hostile clients (a generator of its own, stopped after it); samples added to the pools. */
+    private static void round(int round, Path dir, MeshFixture mesh, XdsFront front, SimpleMeterRegistry metrics, List<Client> clients,
+                              int[] weight, List<Long> allClean, List<Long> allHostile) throws Exception {
+        String loadClean = loadAverage();
+        long cpu0 = processCpuNanos();
+        long wall0 = System.nanoTime();
+        List<Long> clean = measure("clean " + round, mesh, clients, REVISIONS, weight);
+        double cpuClean = (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
+        loadClean += " → " + loadAverage();
+        List<Long> underAttack;
+        java.util.Map<String, Long> atStart;
+        java.util.Map<String, Long> atEnd;
+        String loadHostile;
+        long hostileNanos;
+        double cpuHostile;
+        String generatorCpu;
+        int streamsBefore = front.openStreams();
+        try (HostileLoadProcess hostile = new HostileLoadProcess(front.port(), dir)) {
+            System.out.println("hostile load generator: pid " + hostile.pid() + (hostile.niced ? ", nice 19" : ", not niced (no nice)"));
+            loadHostile = loadAverage();
+            atStart = hostile.lastCounts();
+            long generatorCpu0 = hostile.cpuNanos();
+            long cpu1 = processCpuNanos();
+            long started = System.nanoTime();
+            underAttack = measure("hostile " + round, mesh, clients, REVISIONS, weight);
+            hostileNanos = System.nanoTime() - started;
+            cpuHostile = (processCpuNanos() - cpu1) / (double) hostileNanos;
+            generatorCpu = String.format("%.2f", (hostile.cpuNanos() - generatorCpu0) / (double) hostileNanos);
+            loadHostile += " → " + loadAverage();
+            if (!hostile.isAlive()) {
+                throw new IllegalStateException("the hostile load generator died during the phase:\n" + hostile.output());
+            }
+            hostile.close();
+            atEnd = hostile.lastCounts();
+        }
+        // the next round's clean phase starts once the front has let go of every hostile stream
+        await().atMost(60, TimeUnit.SECONDS).until(() -> front.openStreams() <= streamsBefore);
+        long p99Clean = p99(clean);
+        long p99Hostile = p99(underAttack);
+        System.out.printf("FIGURE round " + round + " clean: p50 %.1f ms p99 %.1f ms (%d samples, load %s); with hostile clients: p50 %.1f ms p99 %.1f ms"
+                        + " (%d samples, load %s); p99 ratio %.2f (p90 %.1f / %.1f ms, ratio %.2f)%n", p50(clean) / 1e6, p99Clean / 1e6,
+                clean.size(), loadClean, p50(underAttack) / 1e6, p99Hostile / 1e6, underAttack.size(), loadHostile,
+                (double) p99Hostile / p99Clean, percentile(clean, 0.9) / 1e6, percentile(underAttack, 0.9) / 1e6,
+                (double) percentile(underAttack, 0.9) / percentile(clean, 0.9));
+        System.out.printf("FIGURE hostile phase %.1f s; what the generator made the front handle, a second (from its counts"
+                + " at the phase's start, up to 1 s early, and its final ones): %s; since it started: %s%n", hostileNanos / 1e9,
+                rates(atStart, atEnd, hostileNanos), atEnd);
+        System.out.printf("FIGURE CPU (cores busy, of 2): test JVM (front, node, 50 clients) clean %.2f, hostile %.2f;"
+                + " generator during the hostile phase %s%n", cpuClean, cpuHostile, generatorCpu);
+        System.out.println("FIGURE front: refused " + refusals(metrics) + ", stuck closed "
+                + metrics.counter("strait_xds_stuck_closed_total").count() + ", most pending bytes on one stream "
+                + metrics.get("strait_xds_pending_bytes_max").gauge().value());
+        allClean.addAll(clean);
+        allHostile.addAll(underAttack);
     }
 
     /** Per second over {@code nanos}: each count's growth from {@code from} to {@code to}. */
