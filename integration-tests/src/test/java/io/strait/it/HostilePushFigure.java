@@ -204,9 +204,13 @@ class HostilePushFigure {
             int before = out.size();
             java.util.Set<String> seen = new java.util.HashSet<>();
             clients.forEach(c -> seen.addAll(c.arrived.keySet()));
-            weight[0] = (weight[0] + 1) % 60;
+            // every revision's routes differ from all before it (a repeat would carry a version the clients have seen):
+            // v1 cycles over 60 values, v2 moves on by one each cycle
+            weight[0]++;
+            int w = weight[0] % 60;
+            int k = weight[0] / 60;
             long t0 = System.nanoTime();
-            mesh.writeVirtualService(MeshFixture.split(20 + weight[0], 10, 70 - weight[0]));
+            mesh.writeVirtualService(MeshFixture.split(20 + w, 10 + k, 70 - w - k));
             await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(5))
                     .until(() -> clients.stream().allMatch(c -> c.arrived.keySet().stream().anyMatch(v -> !seen.contains(v))));
             for (Client c : clients) {
