@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostilePushFigure {
     private static final int CLIENTS = 50;
     private static final int REVISIONS = 20;
-    private static final int WARM_UP = 10;
+    private static final int WARM_UP = 40;
 
     /** A well-behaved client: ACKs at once and records when each routes version first arrived. */
     private static final class Client {
@@ -88,8 +88,8 @@ class HostilePushFigure {
             }
             await().atMost(60, TimeUnit.SECONDS).until(() -> clients.stream().allMatch(c -> !c.arrived.isEmpty()));
             int[] weight = {0};
-            // 10, not 3: with 3, the clean phase's first revisions were still warming (each run's slowest-per-revision line
-            // fell over them), which flattered the hostile phase that follows
+            // 40, not 3: the JIT is still warming for some 50 revisions (a run's first clean phase had twice the p50 of its
+            // second), and a warming clean phase flatters the hostile phase that follows it
             measure("warm-up", mesh, clients, WARM_UP, weight);
             List<Long> allClean = new ArrayList<>();
             List<Long> allHostile = new ArrayList<>();
