@@ -88,7 +88,10 @@ final class HostileLoadProcess implements AutoCloseable {
         return Files.exists(output) ? Files.readString(output) : "";
     }
 
-    /** SIGTERM by pid (its shutdown hook prints the final counts), then SIGKILL if it has not ended in 10 s. */
+    /**
+     * SIGTERM by pid (its shutdown hook prints the final counts), then SIGKILL if it has not ended in 10 s. {@code nice}
+     * execs the JVM, so the pid is the generator's own.
+     */
     @Override
     public void close() throws IOException {
         process.destroy();
