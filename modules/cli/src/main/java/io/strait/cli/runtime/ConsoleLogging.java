@@ -27,6 +27,7 @@ public final class ConsoleLogging {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
+        RefusedMessageLog.install();
     }
 
     /** @param logFile where the full log goes */
