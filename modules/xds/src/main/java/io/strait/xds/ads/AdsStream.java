@@ -192,13 +192,18 @@ public final class AdsStream {
 
     /**
      * Sends type {@code i} what it is due, if it can be sent now. A response of the scope's types is the scope's shared
-     * one for this stream's state; a stream waiting for an ACK holds on to the one it will be due (see
+     * one for this stream's state, held by the stream until its client answers it (another stream in that state
+     * meanwhile is sent the same bytes); a stream waiting for an ACK also holds the one it will be due next (see
      * {@link ScopeStreams}). Secrets, and a delta client that holds something of its own, are built for this stream.
      */
     private void send(int i, ScopeStreams.Pass pass) {
         TypeStream t = types[i];
         if (t == null) {
             return;
+        }
+        if (!t.awaiting && t.inFlight != null) {
+            scope.release(t.inFlight); // answered (ACK, NACK, a new subscription): this stream no longer needs it
+            t.inFlight = null;
         }
         ScopeView view = scope.view();
         TypeView current = current(i, view);
@@ -215,10 +220,15 @@ public final class AdsStream {
         }
         ScopeStreams.Shared shared = key == null ? null : scope.acquire(key, pass);
         await(t, null); // it is sent what it is due now, whatever it waited for before
+        boolean sent = false;
         try {
-            deliver(i, t, view, current, shared == null ? own(t, current) : shared.response());
+            sent = deliver(i, t, view, current, shared == null ? own(t, current) : shared.response());
         } finally {
-            scope.release(shared);
+            if (sent && shared != null) {
+                t.inFlight = shared;
+            } else {
+                scope.release(shared);
+            }
         }
     }
 
@@ -244,10 +254,10 @@ public final class AdsStream {
         return secrets.isEmpty() ? null : PreparedResponse.sotw(t.typeUrl, t.sub.sotwVersion(current), secrets);
     }
 
-    /** Sends {@code p} with a new nonce, unless it says nothing this client needs to hear. */
-    private void deliver(int i, TypeStream t, ScopeView view, TypeView current, PreparedResponse p) {
+    /** Sends {@code p} with a new nonce, unless it says nothing this client needs to hear; whether it was sent. */
+    private boolean deliver(int i, TypeStream t, ScopeView view, TypeView current, PreparedResponse p) {
         if (p == null) {
-            return;
+            return false;
         }
         if (!delta) {
             boolean partial = i == EDS || i == RDS;
@@ -255,7 +265,7 @@ public final class AdsStream {
                 if (t.sent != null) {
                     t.holds(current); // only the subscription moved, and nothing it adds exists: nothing to say
                 }
-                return;
+                return false;
             }
         } else if (p.resources() == 0 && p.removed() == 0) {
             if (t.sent == null && t.exceptions != null) {
@@ -263,7 +273,7 @@ public final class AdsStream {
                 engine.events().holds(id, t.typeUrl, current.version(), i == SDS || view == null ? null : view.manifest());
             }
             t.holds(current);
-            return;
+            return false;
         }
         String nonce = Long.toString(++nonces);
         t.sentAs(current, p.version(), nonce);
@@ -271,6 +281,7 @@ public final class AdsStream {
         out.send(response);
         ScopeManifest from = i == SDS || view == null ? null : view.manifest();
         engine.events().sent(id, t.typeUrl, nonce, p.version(), response.size(), from);
+        return true;
     }
 
     /** The stream ended: its subscriptions are released and the engine forgets it. */
@@ -285,8 +296,10 @@ public final class AdsStream {
         for (int i = 0; i < types.length; i++) {
             if (types[i] != null) {
                 types[i].release(subscriptions(i));
-                scope.release(types[i].due); // a response it was waiting for is one fewer stream's
+                scope.release(types[i].due); // a response it was waiting for, or was sent, is one fewer stream's
+                scope.release(types[i].inFlight);
                 types[i].due = null;
+                types[i].inFlight = null;
             }
         }
         engine.leave(this, scope);

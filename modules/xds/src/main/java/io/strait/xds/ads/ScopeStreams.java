@@ -16,13 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * subscriptions then and now); every stream in the same state is sent the same {@link PreparedResponse}, built and
  * serialized once — when 10,000 proxies of a scope hold view V and V' arrives, V→V' is built once per type.
  *
- * <p>A shared response is held only while some stream still has to be sent it, never because it was once built: a
- * scope's initial sync is megabytes, and a front with hundreds of scopes cannot keep each of them after every proxy
- * took it. Two kinds of holder keep a {@link Shared} response alive: a fan-out {@link Pass}, which holds every response
- * it builds until it has visited every stream of the scope (so streams in the same state share one serialization),
- * and a stream that was waiting for an ACK when the view arrived and will be sent its diff once the ACK comes. When
- * the last holder lets go, the response is forgotten; a stream that needs it later (a proxy connecting afterwards, a
- * NACK's retry) has it built again.
+ * <p>A shared response is held only while some stream still needs it, never because it was once built: a scope's
+ * initial sync is megabytes, and a front with hundreds of scopes cannot keep each of them after every proxy took it.
+ * Three kinds of holder keep a {@link Shared} response alive: a fan-out {@link Pass}, which holds every response it
+ * builds until it has visited every stream of the scope (so streams in the same state share one serialization); a
+ * stream that was waiting for an ACK when the view arrived, for the diff it will be sent once the ACK comes; and a
+ * stream that was sent it, until its client answers (so proxies connecting at the same time share their initial
+ * sync). When the last holder lets go, the response is forgotten; a stream that needs it later (a proxy connecting
+ * once the others have ACKed) has it built again.
  */
 final class ScopeStreams {
     /** What a shared response depends on; views and subscriptions compare by identity (both are shared instances). */

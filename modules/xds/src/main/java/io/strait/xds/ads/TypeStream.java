@@ -44,6 +44,8 @@ final class TypeStream {
      * the streams in that state share one build; null when none.
      */
     ScopeStreams.Shared due;
+    /** The shared response sent and not yet answered, held so that a stream arriving in the same state shares it. */
+    ScopeStreams.Shared inFlight;
 
     TypeStream(String typeUrl) {
         this.typeUrl = typeUrl;
