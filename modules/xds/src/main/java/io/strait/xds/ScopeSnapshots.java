@@ -294,16 +294,18 @@ final class ScopeSnapshots {
             return m;
         }
         String eds = XdsType.EDS.typeUrl();
-        List<ScopeManifest.NamedHash> entries = new ArrayList<>(m.resources().getOrDefault(eds, List.of()));
+        HeldAssignments.Served byName = assignments.served(m.endpoints()); // shared by the scopes naming the same clusters
+        List<ScopeManifest.NamedHash> carried = m.resources().getOrDefault(eds, List.of());
+        List<ScopeManifest.NamedHash> entries = byName.entries();
+        if (!carried.isEmpty()) {
+            entries = new ArrayList<>(carried);
+            entries.addAll(byName.entries());
+        }
         Map<String, String> revisions = m.revisions();
         long revisionAt = m.revisionAt();
-        for (String cluster : m.endpoints()) {
-            HeldAssignments.Assignment a = assignments.get(cluster);
-            entries.add(new ScopeManifest.NamedHash(cluster, a.hash()));
-            if (a.revisionAt() > revisionAt) {
-                revisions = a.revisions();
-                revisionAt = a.revisionAt();
-            }
+        if (byName.newest() != null && byName.newest().revisionAt() > revisionAt) {
+            revisions = byName.newest().revisions();
+            revisionAt = byName.newest().revisionAt();
         }
         Map<String, List<ScopeManifest.NamedHash>> byType = new java.util.TreeMap<>(m.resources());
         byType.put(eds, entries);
