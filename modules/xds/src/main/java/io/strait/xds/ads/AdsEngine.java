@@ -52,7 +52,7 @@ public final class AdsEngine {
     public void publish(ScopeView view) {
         ScopeStreams scope = scopes.computeIfAbsent(view.scope(), ScopeStreams::new);
         scope.install(view);
-        // the pass holds what it builds until every stream was visited, then only waiting streams keep it
+        // the pass holds what it builds until every stream was visited; then only streams that still need it keep it
         try (ScopeStreams.Pass pass = scope.pass()) {
             for (AdsStream stream : scope.streams) {
                 try {
@@ -120,7 +120,7 @@ public final class AdsEngine {
         return secretAccess;
     }
 
-    /** How many shared responses the scope holds for streams that have yet to be sent them (tests). */
+    /** How many shared responses the scope holds: for streams that are yet to be sent them or to answer them (tests). */
     int responsesHeld(String scope) {
         ScopeStreams s = scopes.get(scope);
         return s == null ? 0 : s.responsesHeld();
