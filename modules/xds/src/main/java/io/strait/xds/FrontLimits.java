@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * What one xDS front accepts from one client, in one place: transport limits applied to its Netty servers (the
  * plaintext port and the front's own secure port, the same {@link TransportLimits} the CA's secure port applies),
- * request limits checked before java-control-plane sees a request, and the bound on responses a stream may hold
+ * request limits checked before the ADS engine sees a request, and the bound on responses a stream may hold
  * unsent. {@link #defaults()} holds the numbers a front runs with; each is well above what a real Envoy or gRPC client
  * needs and low enough that a hostile or broken client cannot make the front hold much for it.
  *

@@ -8,14 +8,15 @@ import io.grpc.Status;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One xDS stream as java-control-plane sees it: every response it sends passes here, so the responses a client has
- * not taken can be counted. The library sends whenever a watch fires and never looks at {@code isReady()}, so for a
- * client that stops reading, gRPC and Netty would queue responses without bound once the client's HTTP/2 window is
- * full. A response sent while the stream is not ready is counted as pending until gRPC says it is ready again; a
- * stream whose pending bytes would pass the limit, or that has held pending responses too long, is reset.
+ * One xDS stream as the ADS engine sees it: every response it sends passes here, so the responses a client has not
+ * taken can be counted. The engine sends a stream what it is due whenever a view changes, one response per type
+ * awaiting its ACK, and never looks at {@code isReady()}: for a client that stops reading, gRPC and Netty queue what
+ * was sent once the client's HTTP/2 window is full, and a large mesh's full-state clusters are megabytes. A response
+ * sent while the stream is not ready is counted as pending until gRPC says it is ready again; a stream whose pending
+ * bytes would pass the limit, or that has held pending responses too long, is reset.
  *
- * <p>Closing is idempotent: once the front refused or reset a stream, the library's own close and any late response
- * are dropped rather than failing with "call already closed".
+ * <p>Closing is idempotent: once the front refused or reset a stream, the engine's own close (a half-close, a failed
+ * request) and any late response are dropped rather than failing with "call already closed".
  */
 final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
     private final StreamGuard guard;

@@ -25,8 +25,8 @@ final class PeerIdentityInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         SecureCaller caller = new SecureCaller(spiffeUris(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)));
-        // java-control-plane runs its callbacks and watches from the request observer's onNext, which gRPC invokes with
-        // this context attached, so ProxyTracker and the watcher read the caller with SecureCaller.current()
+        // the engine serves each request from the call listener's onMessage, which gRPC invokes with this context
+        // attached, so ProxyTracker (a stream's first request) and NamespaceSecrets (SDS) read SecureCaller.current()
         return Contexts.interceptCall(Context.current().withValue(SecureCaller.KEY, caller), call, headers, next);
     }
 

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns manifests and content-addressed resources from the bus into {@link ScopeView}s, one per scope. Each unique
- * resource is held once ({@link HeldResources}), whatever the number of scopes naming it. A manifest is applied only
- * when every resource it names has arrived (make-before-break), and versions are derived from the hashes, so every
- * front reports the same version for the same config. Not thread-safe: called from the front's poll thread.
+ * resource is held once ({@link HeldResources}), whatever the number of scopes naming it, and so is each type's view
+ * of the same content ({@link HeldViews}). A manifest is applied only when every resource it names has arrived
+ * (make-before-break), and versions are derived from the hashes, so every front reports the same version for the same
+ * config. Not thread-safe: called from the front's poll thread.
  *
  * <p>Assignments served by name ({@link ScopeManifest#endpoints()}) come from {@code strait.xds.endpoints.v1}
  * ({@link HeldAssignments}): a new assignment re-serves exactly the scopes that name its cluster, with no manifest
@@ -46,6 +47,8 @@ final class ScopeSnapshots {
     private final Map<String, ScopeManifest> applied = new ConcurrentHashMap<>();
     /** Per scope, the view last built: a type whose version did not move keeps its view instance. */
     private final Map<String, ScopeView> views = new HashMap<>();
+    /** Every scope's type views, one instance per content whatever the number of scopes serving it. */
+    private final HeldViews typeViews = new HeldViews();
     /** Scopes whose assignments changed since the last {@link #flush()}. */
     private final Set<String> dirty = new LinkedHashSet<>();
     /** Something arrived since the last {@link #flush()}: waiting manifests may be complete now. */
@@ -162,6 +165,11 @@ final class ScopeSnapshots {
         return resources.size();
     }
 
+    /** How many distinct type views the front's scopes serve (for tests and the debug view). */
+    int typeViewsHeld() {
+        return typeViews.size();
+    }
+
     void manifest(ScopeManifest manifest) {
         ScopeManifest current = base.get(manifest.scope());
         ScopeManifest waiting = pending.get(manifest.scope());
@@ -243,7 +251,14 @@ final class ScopeSnapshots {
         for (XdsType type : XdsType.values()) {
             String version = version(m, type);
             TypeView kept = before == null ? null : before.type(type);
-            types.put(type, kept != null && kept.version().equals(version) ? kept : typeView(m, type, version));
+            if (kept != null && kept.version().equals(version)) {
+                types.put(type, kept);
+                continue;
+            }
+            types.put(type, typeViews.use(type, version, () -> typeView(m, type, version)));
+            if (kept != null) {
+                typeViews.release(type, kept);
+            }
         }
         ScopeView view = new ScopeView(m, types);
         views.put(m.scope(), view);
@@ -279,16 +294,18 @@ final class ScopeSnapshots {
             return m;
         }
         String eds = XdsType.EDS.typeUrl();
-        List<ScopeManifest.NamedHash> entries = new ArrayList<>(m.resources().getOrDefault(eds, List.of()));
+        HeldAssignments.Served byName = assignments.served(m.endpoints()); // shared by the scopes naming the same clusters
+        List<ScopeManifest.NamedHash> carried = m.resources().getOrDefault(eds, List.of());
+        List<ScopeManifest.NamedHash> entries = byName.entries();
+        if (!carried.isEmpty()) {
+            entries = new ArrayList<>(carried);
+            entries.addAll(byName.entries());
+        }
         Map<String, String> revisions = m.revisions();
         long revisionAt = m.revisionAt();
-        for (String cluster : m.endpoints()) {
-            HeldAssignments.Assignment a = assignments.get(cluster);
-            entries.add(new ScopeManifest.NamedHash(cluster, a.hash()));
-            if (a.revisionAt() > revisionAt) {
-                revisions = a.revisions();
-                revisionAt = a.revisionAt();
-            }
+        if (byName.newest() != null && byName.newest().revisionAt() > revisionAt) {
+            revisions = byName.newest().revisions();
+            revisionAt = byName.newest().revisionAt();
         }
         Map<String, List<ScopeManifest.NamedHash>> byType = new java.util.TreeMap<>(m.resources());
         byType.put(eds, entries);

@@ -21,13 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stands between gRPC and java-control-plane on every discovery stream of a front: holds each stream to its request
- * rate ({@link RequestRate}, {@link FrontLimits#requestsPerSecond()} with a burst), screens each request
- * ({@link RequestScreen}) and bounds what each stream may hold unsent ({@link GuardedCall}). A refused request ends
- * its stream with a one-line status; java-control-plane is told the stream was cancelled, so it drops its watches
- * and its callbacks unregister the proxy, and it logs nothing at ERROR. The listener's methods are called under its
- * lock: gRPC calls them one at a time, and the front's own ending of a stuck stream (from the sweep thread) must not
- * run beside them.
+ * Stands between gRPC and the front's ADS engine ({@link io.strait.xds.ads.AdsServices}) on every discovery stream:
+ * holds each stream to its request rate ({@link RequestRate}, {@link FrontLimits#requestsPerSecond()} with a burst),
+ * screens each request ({@link RequestScreen}) and bounds what each stream may hold unsent ({@link GuardedCall}). A
+ * refused request ends its stream with a one-line status; the engine is told the stream was cancelled, so it forgets
+ * the stream (its subscriptions, and any shared response it was waiting for) and the proxy tracker unregisters the
+ * proxy, and nothing is logged at ERROR. The listener's methods are called under its lock: gRPC calls them one at a
+ * time, and the front's own ending of a stuck stream (from the sweep thread) must not run beside them.
  *
  * <p>Metrics: {@code strait_xds_streams} (open discovery streams), {@code strait_xds_refused_total{reason}} (streams
  * ended for a request, by status code: INVALID_ARGUMENT, RESOURCE_EXHAUSTED for too many names or too many requests),
@@ -134,7 +134,7 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
                 case LEAVE_UNANSWERED -> {
                     LOG.info("proxy {} asked for {}, which Strait does not serve: left unanswered", call.proxyId(),
                             RequestScreen.echo(typeUrl));
-                    call.request(1); // the library would have asked for the next request; nobody else will
+                    call.request(1); // the engine's handler asks for the next request after each it serves; this one never reaches it
                 }
                 case REFUSE -> {
                     String reason = outcome.status().getDescription();
@@ -144,7 +144,7 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
                             .increment();
                     call.refuse(outcome.status());
                     end();
-                    // the library holds this stream's watches; as a cancelled stream it drops them and runs its callbacks
+                    // as a cancelled stream, the engine forgets it and tells the proxy tracker it closed
                     super.onCancel();
                 }
             }
@@ -189,7 +189,7 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
             }
         }
 
-        /** The front ended the stream (its client stopped reading): the library drops it as a cancelled one. */
+        /** The front ended the stream (its client stopped reading): the engine drops it as a cancelled one. */
         synchronized void endedByFront() {
             if (!ended) {
                 end();

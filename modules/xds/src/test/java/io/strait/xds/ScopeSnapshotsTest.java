@@ -196,4 +196,33 @@ class ScopeSnapshotsTest {
         snapshots.flush();
         assertThat(snapshots.held()).isEqualTo(2);
     }
+
+    @Test
+    void scopesServingTheSameContentShareOneViewOfItUntilOneMovesOn() {
+        Map<String, io.strait.xds.ads.ScopeView> cache = new java.util.HashMap<>();
+        ScopeSnapshots snapshots = new ScopeSnapshots(v -> cache.put(v.scope(), v), new Direct(), m -> { });
+        Cluster a = Cluster.newBuilder().setName("a").build();
+        Cluster b = Cluster.newBuilder().setName("b").build();
+        String ha = ContentHash.of(ContentHash.serialize(a));
+        String hb = ContentHash.of(ContentHash.serialize(b));
+        snapshots.resource(ha, encode(a));
+        snapshots.resource(hb, encode(b));
+        String other = "web.sidecar.ba9876543210";
+        List<ScopeManifest.NamedHash> one = List.of(new ScopeManifest.NamedHash("a", ha));
+        List<ScopeManifest.NamedHash> two = List.of(new ScopeManifest.NamedHash("a", ha), new ScopeManifest.NamedHash("b", hb));
+        for (String scope : List.of(SCOPE, other)) {
+            snapshots.manifest(new ScopeManifest(1, scope, 1, Map.of(), Map.of(XdsType.CDS.typeUrl(), one), List.of(), Map.of(), 1, 1));
+        }
+        snapshots.goLive();
+        assertThat(cache.get(other).type(XdsType.CDS)).as("the same clusters: one view").isSameAs(cache.get(SCOPE).type(XdsType.CDS));
+        assertThat(snapshots.typeViewsHeld()).as("clusters, and the empty views of the other three types").isEqualTo(4);
+
+        snapshots.manifest(new ScopeManifest(1, SCOPE, 2, Map.of(), Map.of(XdsType.CDS.typeUrl(), two), List.of(), Map.of(), 2, 2));
+        assertThat(cache.get(SCOPE).type(XdsType.CDS).resources()).containsOnlyKeys("a", "b");
+        assertThat(cache.get(other).type(XdsType.CDS).resources()).containsOnlyKeys("a");
+        assertThat(snapshots.typeViewsHeld()).isEqualTo(5);
+        snapshots.manifest(new ScopeManifest(1, other, 2, Map.of(), Map.of(XdsType.CDS.typeUrl(), two), List.of(), Map.of(), 2, 2));
+        assertThat(cache.get(other).type(XdsType.CDS)).isSameAs(cache.get(SCOPE).type(XdsType.CDS));
+        assertThat(snapshots.typeViewsHeld()).as("the view no scope serves is forgotten").isEqualTo(4);
+    }
 }

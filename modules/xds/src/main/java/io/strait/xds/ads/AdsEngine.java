@@ -52,11 +52,14 @@ public final class AdsEngine {
     public void publish(ScopeView view) {
         ScopeStreams scope = scopes.computeIfAbsent(view.scope(), ScopeStreams::new);
         scope.install(view);
-        for (AdsStream stream : scope.streams) {
-            try {
-                stream.push();
-            } catch (RuntimeException e) {
-                LOG.error("pushing scope {} to stream {} failed", view.scope(), stream.id(), e);
+        // the pass holds what it builds until every stream was visited; then only streams that still need it keep it
+        try (ScopeStreams.Pass pass = scope.pass()) {
+            for (AdsStream stream : scope.streams) {
+                try {
+                    stream.push(pass);
+                } catch (RuntimeException e) {
+                    LOG.error("pushing scope {} to stream {} failed", view.scope(), stream.id(), e);
+                }
             }
         }
     }
@@ -117,9 +120,15 @@ public final class AdsEngine {
         return secretAccess;
     }
 
-    /** How many responses the scope holds built (tests). */
+    /** How many shared responses the scope holds: for streams that are yet to be sent them or to answer them (tests). */
     int responsesHeld(String scope) {
         ScopeStreams s = scopes.get(scope);
         return s == null ? 0 : s.responsesHeld();
+    }
+
+    /** How many shared responses were serialized for the scope so far (tests). */
+    long responsesBuilt(String scope) {
+        ScopeStreams s = scopes.get(scope);
+        return s == null ? 0 : s.responsesBuilt();
     }
 }

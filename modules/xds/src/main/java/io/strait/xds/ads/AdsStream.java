@@ -110,7 +110,7 @@ public final class AdsStream {
         }
         TypeStream t = typeStream(i, typeUrl);
         String sentVersion = t.sentVersion;
-        TypeStream.Outcome outcome = t.delta(r, subscriptions(i), i == CDS || i == LDS);
+        TypeStream.Outcome outcome = t.delta(r, subscriptions(i), i == CDS || i == LDS, current(i, scope.view()));
         if (i == SDS) {
             secretsAllowed = engine.secretAccess().allowed(nodeId, t.sub.names());
         }
@@ -166,13 +166,16 @@ public final class AdsStream {
         return true;
     }
 
-    /** A new view of the stream's scope: each type that is due, in order. Called on the fan-out thread. */
-    synchronized void push() {
+    /**
+     * A new view of the stream's scope: each type that is due, in order. Called on the fan-out thread, within
+     * {@code pass}, which holds the responses it builds for the other streams of the pass.
+     */
+    synchronized void push(ScopeStreams.Pass pass) {
         if (closed || !opened) {
             return;
         }
         for (int i = CDS; i <= RDS; i++) {
-            send(i);
+            send(i, pass);
         }
     }
 
@@ -184,53 +187,93 @@ public final class AdsStream {
     }
 
     private void send(int i) {
+        send(i, null);
+    }
+
+    /**
+     * Sends type {@code i} what it is due, if it can be sent now. A response of the scope's types is the scope's shared
+     * one for this stream's state, held by the stream until its client answers it (another stream in that state
+     * meanwhile is sent the same bytes); a stream waiting for an ACK also holds the one it will be due next (see
+     * {@link ScopeStreams}). Secrets, and a delta client that holds something of its own, are built for this stream.
+     */
+    private void send(int i, ScopeStreams.Pass pass) {
         TypeStream t = types[i];
         if (t == null) {
             return;
+        }
+        if (!t.awaiting && t.inFlight != null) {
+            scope.release(t.inFlight); // answered (ACK, NACK, a new subscription): this stream no longer needs it
+            t.inFlight = null;
         }
         ScopeView view = scope.view();
         TypeView current = current(i, view);
         if (i == SDS && (!secretsAllowed || t.sub == null || t.sub.wildcard() || t.sub.names().isEmpty())) {
             return; // secrets go by name, to an authenticated stream, or not at all
         }
-        PreparedResponse p;
+        boolean behind = delta ? t.deltaBehind(current) : t.sotwBehind(current);
+        ScopeStreams.Key key = !behind || i == SDS || (delta && t.exceptions != null) ? null
+                : delta ? ScopeStreams.deltaKey(SCOPE_TYPES[i], t.sent, t.sentSub, current, t.sub)
+                : ScopeStreams.sotwKey(SCOPE_TYPES[i], t.sent, t.sentSub, current, t.sub);
+        if (!behind || t.awaiting) {
+            await(t, key);
+            return;
+        }
+        ScopeStreams.Shared shared = key == null ? null : scope.acquire(key, pass);
+        await(t, null); // it is sent what it is due now, whatever it waited for before
+        boolean sent = false;
+        try {
+            sent = deliver(i, t, view, current, shared == null ? own(t, current) : shared.response());
+        } finally {
+            if (sent && shared != null) {
+                t.inFlight = shared;
+            } else {
+                scope.release(shared);
+            }
+        }
+    }
+
+    /** What a stream waiting for an ACK will be due ({@code key}; null: nothing shared): held until it is sent. */
+    private void await(TypeStream t, ScopeStreams.Key key) {
+        if (key == null) {
+            scope.release(t.due);
+            t.due = null;
+        } else if (t.due == null || !t.due.key.equals(key)) {
+            ScopeStreams.Shared next = scope.acquire(key, null);
+            scope.release(t.due);
+            t.due = next;
+        }
+    }
+
+    /** This stream's own response (secrets; delta with exceptions), or null when there is nothing to send. */
+    private PreparedResponse own(TypeStream t, TypeView current) {
+        if (delta) {
+            return PreparedResponse.delta(t.typeUrl, current.version(), Diffs.delta(t.sent, t.sentSub, t.exceptions, current, t.sub));
+        }
+        List<ServedResource> secrets = Diffs.sotw(null, null, current, t.sub, true);
+        // none of them exists here (yet): nothing to send; else per stream, never shared
+        return secrets.isEmpty() ? null : PreparedResponse.sotw(t.typeUrl, t.sub.sotwVersion(current), secrets);
+    }
+
+    /** Sends {@code p} with a new nonce, unless it says nothing this client needs to hear; whether it was sent. */
+    private boolean deliver(int i, TypeStream t, ScopeView view, TypeView current, PreparedResponse p) {
+        if (p == null) {
+            return false;
+        }
         if (!delta) {
-            if (!t.sotwDue(current)) {
-                return;
-            }
-            if (i == SDS) {
-                List<ServedResource> secrets = Diffs.sotw(null, null, current, t.sub, true);
-                if (secrets.isEmpty()) {
-                    return; // none of them exists here (yet)
+            boolean partial = i == EDS || i == RDS;
+            if (partial && p.resources() == 0 && (t.sent == null || TypeView.sameContent(t.sent, current))) {
+                if (t.sent != null) {
+                    t.holds(current); // only the subscription moved, and nothing it adds exists: nothing to say
                 }
-                p = PreparedResponse.sotw(t.typeUrl, t.sub.sotwVersion(current), secrets); // per stream: never shared
-            } else {
-                p = scope.sotw(SCOPE_TYPES[i], t.sent, t.sentSub, current, t.sub);
-                boolean partial = i == EDS || i == RDS;
-                if (partial && p.resources() == 0 && (t.sent == null || TypeView.sameContent(t.sent, current))) {
-                    if (t.sent != null) {
-                        t.holds(current); // only the subscription moved, and nothing it adds exists: nothing to say
-                    }
-                    return;
-                }
+                return false;
             }
-        } else {
-            if (!t.deltaDue(current)) {
-                return;
+        } else if (p.resources() == 0 && p.removed() == 0) {
+            if (t.sent == null && t.exceptions != null) {
+                // it (re)connected holding exactly what is served here
+                engine.events().holds(id, t.typeUrl, current.version(), i == SDS || view == null ? null : view.manifest());
             }
-            if (i == SDS || t.exceptions != null) {
-                p = PreparedResponse.delta(t.typeUrl, current.version(), Diffs.delta(t.sent, t.sentSub, t.exceptions, current, t.sub));
-            } else {
-                p = scope.delta(SCOPE_TYPES[i], t.sent, t.sentSub, current, t.sub);
-            }
-            if (p.resources() == 0 && p.removed() == 0) {
-                if (t.sent == null && t.exceptions != null) {
-                    // it (re)connected holding exactly what is served here
-                    engine.events().holds(id, t.typeUrl, current.version(), i == SDS || view == null ? null : view.manifest());
-                }
-                t.holds(current);
-                return;
-            }
+            t.holds(current);
+            return false;
         }
         String nonce = Long.toString(++nonces);
         t.sentAs(current, p.version(), nonce);
@@ -238,6 +281,7 @@ public final class AdsStream {
         out.send(response);
         ScopeManifest from = i == SDS || view == null ? null : view.manifest();
         engine.events().sent(id, t.typeUrl, nonce, p.version(), response.size(), from);
+        return true;
     }
 
     /** The stream ended: its subscriptions are released and the engine forgets it. */
@@ -252,13 +296,17 @@ public final class AdsStream {
         for (int i = 0; i < types.length; i++) {
             if (types[i] != null) {
                 types[i].release(subscriptions(i));
+                scope.release(types[i].due); // a response it was waiting for, or was sent, is one fewer stream's
+                scope.release(types[i].inFlight);
+                types[i].due = null;
+                types[i].inFlight = null;
             }
         }
         engine.leave(this, scope);
         engine.events().closed(id);
     }
 
-    /** The client is done sending: the stream is completed, as java-control-plane did. */
+    /** The client is done sending: the stream is completed (as Envoy expects of a server, and istiod does). */
     public synchronized void halfClosed() {
         boolean wasOpen = !closed;
         closed();

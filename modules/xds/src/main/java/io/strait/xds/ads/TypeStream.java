@@ -39,6 +39,13 @@ final class TypeStream {
     boolean awaiting;
     String acked;
     String nacked;
+    /**
+     * The shared response this stream is due once its ACK comes (it was waiting when the view arrived), held so that
+     * the streams in that state share one build; null when none.
+     */
+    ScopeStreams.Shared due;
+    /** The shared response sent and not yet answered, held so that a stream arriving in the same state shares it. */
+    ScopeStreams.Shared inFlight;
 
     TypeStream(String typeUrl) {
         this.typeUrl = typeUrl;
@@ -51,7 +58,7 @@ final class TypeStream {
             return Outcome.STALE; // the client has not seen the latest response yet; its answer to that one will come
         }
         if (!sameNames(r)) {
-            resubscribe(subs, subs.intern(r.getResourceNamesCount() == 0, new HashSet<>(r.getResourceNamesList())));
+            resubscribe(subs, subs.intern(r.getResourceNamesCount() == 0, new HashSet<>(r.getResourceNamesList()), current));
         }
         if (r.hasErrorDetail()) {
             awaiting = false;
@@ -79,14 +86,17 @@ final class TypeStream {
         return Outcome.ACK;
     }
 
-    /** A delta request; {@code wildcardByDefault} for types whose empty first subscription means everything. */
-    Outcome delta(DeltaDiscoveryRequest r, Subscriptions subs, boolean wildcardByDefault) {
+    /**
+     * A delta request; {@code wildcardByDefault} for types whose empty first subscription means everything, {@code current}
+     * the view served now (or null).
+     */
+    Outcome delta(DeltaDiscoveryRequest r, Subscriptions subs, boolean wildcardByDefault, TypeView current) {
         if (sub == null) {
             boolean wildcard = (r.getResourceNamesSubscribeCount() == 0 && wildcardByDefault)
                     || r.getResourceNamesSubscribeList().contains("*");
             Set<String> names = new HashSet<>(r.getResourceNamesSubscribeList());
             names.remove("*");
-            sub = subs.intern(wildcard, names);
+            sub = subs.intern(wildcard, names, current);
             if (r.getInitialResourceVersionsCount() > 0) {
                 exceptions = new HashMap<>(r.getInitialResourceVersionsMap()); // what it holds from before
             }
@@ -125,7 +135,7 @@ final class TypeStream {
                     names.remove(u);
                 }
             }
-            resubscribe(subs, subs.intern(wildcard, names));
+            resubscribe(subs, subs.intern(wildcard, names, current));
             for (String u : r.getResourceNamesUnsubscribeList()) {
                 if (!sub.covers(u) && sentSub != null && sentSub.covers(u)) {
                     // the client forgets what it unsubscribed: if it asks again, it is sent again
@@ -167,15 +177,14 @@ final class TypeStream {
         }
     }
 
-    /** Whether a state-of-the-world response is due now that {@code current} is served. */
-    boolean sotwDue(TypeView current) {
-        return sub != null && current != null && !awaiting
-                && !(sent != null && sentSub == sub && TypeView.sameContent(sent, current));
+    /** Whether the client lacks {@code current} (state of the world): a response is due, now or after the ACK. */
+    boolean sotwBehind(TypeView current) {
+        return sub != null && current != null && !(sent != null && sentSub == sub && TypeView.sameContent(sent, current));
     }
 
-    /** Whether a delta response may be due (its content may still turn out empty). */
-    boolean deltaDue(TypeView current) {
-        return sub != null && current != null && !awaiting
+    /** Whether a delta response may be due, now or after the ACK (its content may still turn out empty). */
+    boolean deltaBehind(TypeView current) {
+        return sub != null && current != null
                 && !(exceptions == null && sent != null && sentSub == sub && TypeView.sameContent(sent, current));
     }
 

@@ -267,7 +267,8 @@ class AdsEngineTest {
         var body = outs.get(0).sent.get(1).prepared().body();
         assertThat(outs).allSatisfy(o -> assertThat(o.sent.get(1).prepared().body()).isSameAs(body));
         assertThat(outs).allSatisfy(o -> assertThat(names(o.last())).containsExactly("r1"));
-        assertThat(engine.responsesHeld(SCOPE)).as("the first responses, for an older view, are dropped").isEqualTo(1);
+        assertThat(engine.responsesHeld(SCOPE)).as("the first responses, for an older view, are dropped; this one is "
+                + "held until every stream answers it").isEqualTo(1);
         // per-stream nonces on shared bytes
         assertThat(outs.stream().map(o -> {
             try {
@@ -276,8 +277,75 @@ class AdsEngineTest {
                 throw new IllegalStateException(e);
             }
         }).distinct()).containsExactly("2");
+        for (int i = 0; i < streams.size(); i++) {
+            streams.get(i).onRequest(ack(outs.get(i).last(), "r1", "r2"));
+        }
+        assertThat(engine.responsesHeld(SCOPE)).as("every stream has ACKed it: nothing is kept").isZero();
         streams.forEach(AdsStream::closed);
         assertThat(engine.streams(SCOPE)).isZero();
+    }
+
+    @Test
+    void streamsWaitingForAnAckShareWhatTheyAreDueAndTheLastOfThemReleasesIt() throws Exception {
+        AdsEngine engine = new AdsEngine(StreamEvents.NONE, SecretAccess.NONE);
+        Views views = routes().put(XdsType.RDS, "r1", "1").put(XdsType.RDS, "r2", "1");
+        engine.publish(views.build());
+        List<Recorded> waiting = new ArrayList<>();
+        List<AdsStream> streams = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Recorded out = new Recorded();
+            AdsStream s = engine.open(out, null, false);
+            s.onRequest(sotw(RDS, "", "", "r1", "r2")); // not ACKed yet
+            waiting.add(out);
+            streams.add(s);
+        }
+        Recorded ready = new Recorded();
+        AdsStream acked = engine.open(ready, null, false);
+        acked.onRequest(sotw(RDS, "", "", "r1", "r2"));
+        acked.onRequest(ack(ready.last(), "r1", "r2"));
+        assertThat(engine.responsesHeld(SCOPE)).as("the initial response, three streams still to answer it").isEqualTo(1);
+
+        long built = engine.responsesBuilt(SCOPE);
+        engine.publish(views.put(XdsType.RDS, "r1", "2").build());
+        assertThat(ready.sent).hasSize(2);
+        assertThat(waiting).allSatisfy(o -> assertThat(o.sent).hasSize(1));
+        assertThat(engine.responsesHeld(SCOPE)).as("kept for the three streams still to ACK").isEqualTo(1);
+        for (int i = 0; i < 2; i++) {
+            streams.get(i).onRequest(ack(waiting.get(i).last(), "r1", "r2"));
+            assertThat(waiting.get(i).sent).hasSize(2);
+            assertThat(waiting.get(i).sent.get(1).prepared().body()).isSameAs(ready.sent.get(1).prepared().body());
+            assertThat(names(waiting.get(i).last())).containsExactly("r1");
+        }
+        assertThat(engine.responsesHeld(SCOPE)).isEqualTo(1);
+        streams.get(2).closed();
+        acked.onRequest(ack(ready.last(), "r1", "r2"));
+        for (int i = 0; i < 2; i++) {
+            streams.get(i).onRequest(ack(waiting.get(i).last(), "r1", "r2"));
+        }
+        assertThat(engine.responsesHeld(SCOPE)).as("one stream due it is gone, the others have ACKed it").isZero();
+        assertThat(engine.responsesBuilt(SCOPE) - built).as("built once for the pass and both ACKs").isEqualTo(1);
+    }
+
+    @Test
+    void proxiesConnectingTogetherShareTheirInitialSyncAndOneConnectingLaterHasItBuiltAgain() throws Exception {
+        AdsEngine engine = new AdsEngine(StreamEvents.NONE, SecretAccess.NONE);
+        engine.publish(new Views().put(XdsType.CDS, "a", "1").put(XdsType.CDS, "b", "1").build());
+        Recorded first = new Recorded();
+        AdsStream one = engine.open(first, null, false);
+        one.onRequest(sotw(CDS, "", ""));
+        Recorded second = new Recorded();
+        AdsStream two = engine.open(second, null, false);
+        two.onRequest(sotw(CDS, "", "")); // before the first has answered
+        assertThat(second.sent.get(0).prepared().body()).isSameAs(first.sent.get(0).prepared().body());
+        assertThat(engine.responsesBuilt(SCOPE)).isEqualTo(1);
+        one.onRequest(ack(first.last()));
+        assertThat(engine.responsesHeld(SCOPE)).as("the second has not answered yet").isEqualTo(1);
+        two.onRequest(ack(second.last()));
+        assertThat(engine.responsesHeld(SCOPE)).isZero();
+        Recorded later = new Recorded();
+        engine.open(later, null, false).onRequest(sotw(CDS, "", ""));
+        assertThat(names(later.last())).containsExactly("a", "b");
+        assertThat(engine.responsesBuilt(SCOPE)).isEqualTo(2);
     }
 
     @Test
