@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -28,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Sidecars, so every scope sees every service. {@link #oneSidecar} translates one Envoy sidecar's scope,
  * {@link #oneGrpc} one proxyless gRPC client's; {@link #revision} does what the translator does for a revision of
  * row D's fleet ({@code --apps 4}: 200 sidecar scopes): groups them by {@link ScopeTranslator#inputsOf} and
- * translates each distinct input once, on this thread. The model is built once, as the translator builds it once
- * per revision for all its scopes.
+ * translates each distinct input once, on this thread. Each invocation gets a new model of the same resources, as
+ * each revision does, so what the translations of a revision share ({@link MeshModel#derived}) is computed anew.
  *
  * <p>Run from the repository root: see BENCHMARKS.md, "Row D: translating a 1,000-service scope".
  */
@@ -45,20 +46,32 @@ public class ScopeTranslationBenchmark {
     static final int APPS = 4;
 
     private final ScopeTranslator translator = new ScopeTranslator();
+    private List<io.strait.model.istio.IstioResource> resources;
+    /** The revision's model, built afresh for every invocation: nothing derived from it is carried over. */
     private MeshModel model;
     private List<ProxyIdentity> fleet;
+    private List<ProxyIdentity> grpcFleet;
 
     @Setup
     public void generate() throws Exception {
         Path dir = Files.createTempDirectory("strait-rowd");
         new MeshGenerator(dir, SERVICES, NAMESPACES).writeAll();
-        model = AuthzTranslationBenchmark.load(dir);
+        resources = List.copyOf(AuthzTranslationBenchmark.load(dir).resources());
+        fresh();
         fleet = new ArrayList<>();
+        grpcFleet = new ArrayList<>();
         for (int ns = 0; ns < NAMESPACES; ns++) {
             for (int app = 0; app < APPS; app++) {
                 fleet.add(proxy(ProxyType.SIDECAR, ns, app));
+                grpcFleet.add(proxy(ProxyType.GRPC, ns, app));
             }
         }
+    }
+
+    /** A new model of the same resources, as the translator builds one per revision. */
+    @Setup(Level.Invocation)
+    public void fresh() {
+        model = MeshModel.of(resources);
     }
 
     /** A workload {@code app-<app>} in {@code ns-<ns>}, labelled as the load harness's simulated proxies are. */
@@ -83,8 +96,19 @@ public class ScopeTranslationBenchmark {
     /** A revision for row D's 200 sidecar scopes: each distinct translation input once, as the translator does. */
     @Benchmark
     public int revision() {
+        return revision(fleet);
+    }
+
+    /** The same for 200 proxyless gRPC scopes (no namespace of row D is distinguished for them). */
+    @Benchmark
+    public int revisionGrpc() {
+        return revision(grpcFleet);
+    }
+
+    /** Translates each distinct input of {@code scopes} once; returns distinct inputs × 10^6 + clusters per scope. */
+    private int revision(List<ProxyIdentity> scopes) {
         Map<ScopeTranslator.Inputs, ProxyIdentity> representative = new LinkedHashMap<>();
-        for (ProxyIdentity p : fleet) {
+        for (ProxyIdentity p : scopes) {
             representative.putIfAbsent(ScopeTranslator.inputsOf(model, p), p);
         }
         int resources = 0;
@@ -92,6 +116,19 @@ public class ScopeTranslationBenchmark {
             resources += translator.translate(model, p).clusters().size();
         }
         return representative.size() * 1_000_000 + resources / representative.size();
+    }
+
+    /**
+     * Wall and CPU time of one call on a fresh model: CPU time of this thread beside the wall clock, which on a
+     * shared machine measures the neighbours too.
+     */
+    private String timed(Runnable call) {
+        fresh();
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long wall = System.nanoTime();
+        long used = cpu.getCurrentThreadCpuTime();
+        call.run();
+        return (System.nanoTime() - wall) / 1_000_000 + " ms (cpu " + (cpu.getCurrentThreadCpuTime() - used) / 1_000_000 + " ms)";
     }
 
     /** Times each benchmark a few times without JMH (a quick look, and a target for a profiler). */
@@ -103,15 +140,11 @@ public class ScopeTranslationBenchmark {
                 b.model.resources().size(), (System.nanoTime() - t0) / 1_000_000);
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         for (int i = 0; i < rounds; i++) {
-            long s = System.nanoTime();
-            b.oneSidecar();
-            long g = System.nanoTime();
-            b.oneGrpc();
-            long r = System.nanoTime();
-            int scopes = b.revision() / 1_000_000;
-            long e = System.nanoTime();
-            System.out.printf("round %d: sidecar %d ms, grpc %d ms, revision (%d distinct inputs) %d ms%n", i,
-                    (g - s) / 1_000_000, (r - g) / 1_000_000, scopes, (e - r) / 1_000_000);
+            int[] scopes = new int[2];
+            System.out.printf("round %d: sidecar %s, grpc %s, sidecar revision %s (%d distinct inputs),"
+                            + " grpc revision %s (%d distinct inputs)%n", i, b.timed(b::oneSidecar), b.timed(b::oneGrpc),
+                    b.timed(() -> scopes[0] = b.revision() / 1_000_000), scopes[0],
+                    b.timed(() -> scopes[1] = b.revisionGrpc() / 1_000_000), scopes[1]);
         }
     }
 }

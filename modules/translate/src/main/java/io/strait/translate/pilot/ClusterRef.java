@@ -50,6 +50,9 @@ public record ClusterRef(String host, int port, String subset) implements Compar
         // the names share "outbound|<port>|": compare "<subset>|<host>" char by char
         String s1 = subset == null ? "" : subset;
         String s2 = o.subset == null ? "" : o.subset;
+        if (s1.equals(s2)) {
+            return host.compareTo(o.host);
+        }
         int n1 = s1.length() + 1 + host.length();
         int n2 = s2.length() + 1 + o.host.length();
         for (int i = 0, n = Math.min(n1, n2); i < n; i++) {
