@@ -38,10 +38,14 @@ public final class MeshModel {
     private final List<IstioResource> sidecars;
     private final List<IstioResource> workloadEntries;
     private final List<IstioResource> gateways;
+    /** The config resources by the type of their spec, each list in key order: lookups read one kind, not all. */
+    private final Map<Class<?>, List<IstioResource>> byKind;
     private final boolean usesLocality;
     private final MeshConfig meshConfig;
     /** Computed on first use: most models are read by ingest, which never asks. */
     private volatile Networks networks;
+    /** Values derived from this model alone, each computed once ({@link #derived}); every view has its own. */
+    private final Map<Object, Object> derived = new java.util.concurrent.ConcurrentHashMap<>();
     /** The clusters' services merged in ({@link #withRegistry}); their synthetic resources by {@code Service/ns/name}. */
     private final ServiceRegistry registry;
     private final Map<ResourceKey, IstioResource> registryResources;
@@ -105,9 +109,18 @@ public final class MeshModel {
         this.services = svc;
         this.destinationRules = drs;
         this.virtualServices = vss;
-        this.sidecars = resources.values().stream().filter(r -> r.spec() instanceof Sidecar).toList();
-        this.workloadEntries = resources.values().stream().filter(r -> r.spec() instanceof WorkloadEntry).toList();
-        this.gateways = resources.values().stream().filter(r -> r.spec() instanceof Gateway).toList();
+        Map<Class<?>, List<IstioResource>> kinds = new HashMap<>();
+        for (IstioResource r : resources.values()) {
+            if (r.spec() == null) {
+                continue;
+            }
+            kinds.computeIfAbsent(r.spec().getClass(), k -> new ArrayList<>()).add(r);
+        }
+        kinds.replaceAll((k, list) -> List.copyOf(list));
+        this.byKind = Map.copyOf(kinds);
+        this.sidecars = ofKind(Sidecar.class);
+        this.workloadEntries = ofKind(WorkloadEntry.class);
+        this.gateways = ofKind(Gateway.class);
         this.usesLocality = drs.values().stream().map(r -> (DestinationRule) r.spec()).anyMatch(dr ->
                 localityAware(dr.trafficPolicy()) || dr.subsets().stream().anyMatch(s -> s != null && localityAware(s.trafficPolicy())));
     }
@@ -121,6 +134,7 @@ public final class MeshModel {
         this.sidecars = base.sidecars;
         this.workloadEntries = base.workloadEntries;
         this.gateways = base.gateways;
+        this.byKind = base.byKind;
         this.usesLocality = base.usesLocality;
         this.meshConfig = base.meshConfig;
         this.registry = base.registry;
@@ -199,6 +213,32 @@ public final class MeshModel {
 
     public Collection<IstioResource> resources() {
         return resources.values();
+    }
+
+    /**
+     * The config resources whose spec is a {@code specType} (e.g. {@code PeerAuthentication.class}), in key order:
+     * indexed once per model, so a lookup of one kind does not scan the whole revision.
+     */
+    public List<IstioResource> ofKind(Class<?> specType) {
+        return byKind.getOrDefault(specType, List.of());
+    }
+
+    /**
+     * A value derived from this model and {@code key} alone, computed on first use and then shared by every caller
+     * (the translations of one revision share what does not depend on their scope, e.g. a cluster). {@code compute}
+     * must be a pure function of this model and the key; keys should be records of the caller's own type, so two
+     * callers' keys are never equal. Safe for concurrent callers (two may compute the same value; one is kept), and
+     * {@code compute} may itself derive values.
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> V derived(K key, java.util.function.Function<? super K, ? extends V> compute) {
+        Object known = derived.get(key);
+        if (known != null) {
+            return (V) known;
+        }
+        V value = java.util.Objects.requireNonNull(compute.apply(key), "a derived value");
+        Object raced = derived.putIfAbsent(key, value);
+        return raced != null ? (V) raced : value;
     }
 
     /** The revision's MeshConfig ({@code mesh.yaml}), or Istio's defaults when the revision has none. */
@@ -404,7 +444,7 @@ public final class MeshModel {
      * from its own namespace) and exported to the namespace of the gateway proxy, ordered by key.
      */
     public List<IstioResource> virtualServicesBoundTo(IstioResource gateway, String proxyNamespace) {
-        return resources.values().stream()
+        return ofKind(VirtualService.class).stream()
                 .filter(r -> r.spec() instanceof VirtualService vs
                         && vs.gateways().stream().anyMatch(g -> names(g, r.namespace(), gateway))
                         && exportedTo(orDefault(vs.exportTo(), meshConfig.defaultVirtualServiceExportTo()), r.namespace(), proxyNamespace))
@@ -456,7 +496,7 @@ public final class MeshModel {
         if (tlsMode != null) {
             out.add("label security.istio.io/tlsMode=" + tlsMode); // a gRPC server's PERMISSIVE reads it
         }
-        for (IstioResource r : resources.values()) {
+        for (IstioResource r : ofKinds(SELECTING_KINDS)) {
             if (r.spec() instanceof ServiceEntry se && se.workloadSelector() != null
                     && r.namespace().equals(proxy.namespace()) && se.workloadSelector().matches(proxy.labels())) {
                 out.add(r.key() + " workloadSelector");
@@ -489,6 +529,17 @@ public final class MeshModel {
         return out;
     }
 
+    /** The kinds whose selectors {@link #selectorsPicking} reads. */
+    private static final List<Class<?>> SELECTING_KINDS = List.of(ServiceEntry.class,
+            io.strait.model.istio.PeerAuthentication.class, io.strait.model.istio.AuthorizationPolicy.class,
+            WorkloadEntry.class, io.strait.model.istio.RequestAuthentication.class, Gateway.class, VirtualService.class);
+
+    private List<IstioResource> ofKinds(List<Class<?>> kinds) {
+        List<IstioResource> out = new ArrayList<>();
+        kinds.forEach(k -> out.addAll(ofKind(k)));
+        return out;
+    }
+
     /** The label naming a Kubernetes Gateway's deployment: what an AuthorizationPolicy's Gateway targetRef selects by. */
     public static final String GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 
@@ -502,7 +553,7 @@ public final class MeshModel {
      */
     public List<IstioResource> authorizationPoliciesFor(String namespace, Map<String, String> labels) {
         List<IstioResource> out = new ArrayList<>();
-        for (IstioResource r : resources.values()) {
+        for (IstioResource r : ofKind(io.strait.model.istio.AuthorizationPolicy.class)) {
             if (r.spec() instanceof io.strait.model.istio.AuthorizationPolicy ap && picks(r, ap, namespace, labels)) {
                 out.add(r);
             }
@@ -545,7 +596,7 @@ public final class MeshModel {
      */
     public List<IstioResource> requestAuthenticationsFor(String namespace, Map<String, String> labels) {
         List<IstioResource> out = new ArrayList<>();
-        for (IstioResource r : resources.values()) {
+        for (IstioResource r : ofKind(io.strait.model.istio.RequestAuthentication.class)) {
             if (r.spec() instanceof io.strait.model.istio.RequestAuthentication ra
                     && picks(r, ra.selector(), ra.allTargetRefs(), namespace, labels)) {
                 out.add(r);

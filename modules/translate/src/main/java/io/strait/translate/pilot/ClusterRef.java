@@ -38,8 +38,36 @@ public record ClusterRef(String host, int port, String subset) implements Compar
         return "outbound|" + port + "|" + (subset == null ? "" : subset) + "|" + host;
     }
 
+    /**
+     * The order of {@link #name()}s, as {@code String.compareTo} has it, without building them when the ports are
+     * equal (the common case: a scope sorts thousands of clusters, and names were most of that cost).
+     */
     @Override
     public int compareTo(ClusterRef o) {
-        return name().compareTo(o.name());
+        if (port != o.port) {
+            return name().compareTo(o.name());
+        }
+        // the names share "outbound|<port>|": compare "<subset>|<host>" char by char
+        String s1 = subset == null ? "" : subset;
+        String s2 = o.subset == null ? "" : o.subset;
+        if (s1.equals(s2)) {
+            return host.compareTo(o.host);
+        }
+        int n1 = s1.length() + 1 + host.length();
+        int n2 = s2.length() + 1 + o.host.length();
+        for (int i = 0, n = Math.min(n1, n2); i < n; i++) {
+            char c1 = charAt(s1, host, i);
+            char c2 = charAt(s2, o.host, i);
+            if (c1 != c2) {
+                return c1 - c2;
+            }
+        }
+        return n1 - n2;
+    }
+
+    /** The i-th char of {@code subset + "|" + host}. */
+    private static char charAt(String subset, String host, int i) {
+        int s = subset.length();
+        return i < s ? subset.charAt(i) : i == s ? '|' : host.charAt(i - s - 1);
     }
 }

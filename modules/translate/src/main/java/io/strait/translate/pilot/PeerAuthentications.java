@@ -78,7 +78,7 @@ final class PeerAuthentications {
     }
 
     private static Optional<PeerAuthentication> oldest(MeshModel model, java.util.function.Predicate<IstioResource> which) {
-        return model.resources().stream().filter(r -> r.spec() instanceof PeerAuthentication).filter(which)
+        return model.ofKind(PeerAuthentication.class).stream().filter(which)
                 .min(Comparator.comparing((IstioResource r) -> created(r)).thenComparing(IstioResource::key))
                 .map(PeerAuthentications::spec);
     }

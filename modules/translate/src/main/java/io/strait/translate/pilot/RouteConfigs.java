@@ -12,6 +12,7 @@ import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,6 +41,32 @@ final class RouteConfigs {
     /** The routes of one service port for mesh proxies: its VirtualService's, else straight to the service. */
     static List<Route> meshRoutes(MeshModel.Service service, int port, MeshModel model, RouteContext ctx,
                                   Set<ClusterRef> referenced) {
+        if (ctx.gateway() != null) {
+            return computeMeshRoutes(service, port, model, ctx, referenced);
+        }
+        // the same for every proxy whose namespace and labels no VirtualService tells apart: computed once per model
+        MeshRoutesKey key = new MeshRoutesKey(service.host(), port, ctx.proxy(),
+                NamespaceSharing.routeNamespace(model, ctx.namespace()),
+                NamespaceSharing.routesReadLabels(model) ? ctx.labels() : Map.of(), ctx.port(), ctx.defaults());
+        MeshRoutes routes = model.derived(key, k -> {
+            Set<ClusterRef> named = new java.util.TreeSet<>();
+            return new MeshRoutes(List.copyOf(computeMeshRoutes(service, port, model, ctx, named)), Set.copyOf(named));
+        });
+        referenced.addAll(routes.referenced());
+        return routes.routes();
+    }
+
+    /** What a service port's mesh routes depend on beyond the model ({@link #meshRoutes}). */
+    private record MeshRoutesKey(String host, int port, ProxyType proxy, String namespace, Map<String, String> labels,
+                                 Integer listenerPort, RouteDefaults defaults) {
+    }
+
+    /** A service port's mesh routes and the clusters they name. */
+    private record MeshRoutes(List<Route> routes, Set<ClusterRef> referenced) {
+    }
+
+    private static List<Route> computeMeshRoutes(MeshModel.Service service, int port, MeshModel model, RouteContext ctx,
+                                                 Set<ClusterRef> referenced) {
         Optional<IstioResource> vs = model.virtualServiceFor(service.host(), ctx.namespace());
         if (vs.isPresent()) {
             return routes(vs.get(), ctx, model, referenced);

@@ -47,8 +47,9 @@ public final class ScopeTranslator {
     }
 
     /**
-     * Everything of a proxy that its translation depends on: its kind, its namespace (visibility, exported
-     * VirtualServices), the Sidecar that applies to it, and the other selectors of the mesh that pick its labels
+     * Everything of a proxy that its translation depends on: its kind, its namespace when config makes it matter
+     * (visibility, exported VirtualServices, policies; else {@link NamespaceSharing#SHARED}, see
+     * {@link NamespaceSharing}), the Sidecar that applies to it, and the other selectors of the mesh that pick its labels
      * ({@link MeshModel#selectorsPicking}), and its locality when locality-aware load balancing is in use, and its
      * network when the mesh has several (split-horizon EDS), and its cluster when a registry service is cluster-local
      * ({@link MeshModel#forCluster}). Scopes with equal inputs get identical resources, so a translator computes each
@@ -58,8 +59,17 @@ public final class ScopeTranslator {
                          String locality, String network, String cluster) {
     }
 
+    /** What an outbound cluster is computed from, beyond the model ({@link MeshModel#derived}). */
+    private record ClusterKey(ClusterRef ref, ProxyType type, String locality, String network) {
+    }
+
+    /** What an outbound cluster's assignment is computed from, beyond the model. */
+    private record AssignmentKey(ClusterRef ref, String locality, String network) {
+    }
+
     public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {
-        return new Inputs(proxy.type(), proxy.namespace(), model.sidecarFor(proxy), model.selectorsPicking(proxy),
+        return new Inputs(proxy.type(), NamespaceSharing.inputNamespace(model, proxy.type(), proxy.namespace()),
+                model.sidecarFor(proxy), model.selectorsPicking(proxy),
                 locality(model, proxy), network(model, proxy), model.hasClusterLocalServices() ? proxy.clusterId() : "");
     }
 
@@ -174,10 +184,14 @@ public final class ScopeTranslator {
         String locality = locality(model, proxy);
         String network = network(model, proxy);
         for (ClusterRef ref : clusters) {
-            Cluster cluster = Clusters.of(ref, model, proxy.type(), locality, network);
+            // a cluster and its assignment depend on the model and these alone: every scope of the revision shares them
+            Cluster cluster = model.derived(new ClusterKey(ref, proxy.type(), locality, network),
+                    k -> Clusters.of(k.ref(), model, k.type(), k.locality(), k.network()));
             cds.add(cluster);
             if (cluster.getType() == Cluster.DiscoveryType.EDS) {
-                eds.add(Endpoints.of(ref, model, locality, network)); // DNS clusters carry their names; passthrough has none
+                // DNS clusters carry their names; passthrough has none
+                eds.add(model.derived(new AssignmentKey(ref, locality, network),
+                        k -> Endpoints.of(k.ref(), model, k.locality(), k.network())));
             }
         }
         for (ClusterRef ref : sniDnat) {

@@ -106,6 +106,11 @@ final class SidecarOutbound {
                 .build());
     }
 
+    /** What a sidecar's outbound virtual host is built from ({@link MeshModel#derived}). */
+    private record VirtualHostKey(String host, int port, List<String> domains,
+                                  List<io.envoyproxy.envoy.config.route.v3.Route> routes) {
+    }
+
     /** Route configuration {@code <port>}: a virtual host per HTTP service on the port, then the fallback. */
     @SuppressWarnings("deprecation") // max_grpc_timeout, which Istio sets (see Timeouts)
     private static RouteConfiguration routeConfig(int port, List<MeshModel.Service> services, MeshModel model,
@@ -118,10 +123,13 @@ final class SidecarOutbound {
             if (domains.isEmpty()) {
                 continue; // every name already belongs to a service before it
             }
-            // the attempt count header (x-envoy-attempt-count) lets the application tell a retry, as in Istio
-            rc.addVirtualHosts(VirtualHost.newBuilder().setName(service.host() + ":" + port).addAllDomains(domains)
-                    .setIncludeRequestAttemptCount(true)
-                    .addAllRoutes(RouteConfigs.meshRoutes(service, port, model, ctx, referenced)));
+            List<io.envoyproxy.envoy.config.route.v3.Route> serviceRoutes = RouteConfigs.meshRoutes(service, port, model, ctx, referenced);
+            // the attempt count header (x-envoy-attempt-count) lets the application tell a retry, as in Istio;
+            // built once per model for each host, domains and routes: the scopes of a revision share most of them
+            VirtualHost vhost = model.derived(new VirtualHostKey(service.host(), port, domains, serviceRoutes),
+                    k -> VirtualHost.newBuilder().setName(k.host() + ":" + k.port()).addAllDomains(k.domains())
+                            .setIncludeRequestAttemptCount(true).addAllRoutes(k.routes()).build());
+            rc.addVirtualHosts(vhost);
         }
         if (!taken.contains("*")) {
             Route.Builder route = Route.newBuilder().setName(registryOnly ? "block_all" : "allow_any")

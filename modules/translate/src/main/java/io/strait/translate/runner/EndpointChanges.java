@@ -106,7 +106,7 @@ final class EndpointChanges {
     }
 
     static boolean hasWorkloadPeerAuthentication(MeshModel model) {
-        return model.resources().stream().anyMatch(r -> r.spec() instanceof io.strait.model.istio.PeerAuthentication pa
+        return model.ofKind(io.strait.model.istio.PeerAuthentication.class).stream().anyMatch(r -> r.spec() instanceof io.strait.model.istio.PeerAuthentication pa
                 && !pa.namespaceWide());
     }
 
