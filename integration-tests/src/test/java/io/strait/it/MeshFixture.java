@@ -30,7 +30,7 @@ final class MeshFixture implements AutoCloseable {
 
     final Path configDir;
     final Backends backends = new Backends();
-    private final int[] ports = {EmbeddedKafka.freePort(), EmbeddedKafka.freePort(), EmbeddedKafka.freePort()};
+    private final int[] ports = EmbeddedKafka.freePorts(3);
 
     MeshFixture(Path configDir) throws IOException {
         this.configDir = configDir;

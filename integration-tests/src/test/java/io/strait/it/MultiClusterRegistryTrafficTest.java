@@ -77,7 +77,7 @@ class MultiClusterRegistryTrafficTest {
 
     @Test
     void aServiceInTwoClustersIsServedFromBothAndEndpointMovesGoByName(@TempDir Path tmp) throws Exception {
-        int[] ports = {EmbeddedKafka.freePort(), EmbeddedKafka.freePort(), EmbeddedKafka.freePort()};
+        int[] ports = EmbeddedKafka.freePorts(3);
         Path config = tmp.resolve("config");
         Files.createDirectories(config);
         Files.writeString(config.resolve("reviews.yaml"), ROUTES);
@@ -136,7 +136,7 @@ class MultiClusterRegistryTrafficTest {
 
     @Test
     void localityFailoverCrossesClusters(@TempDir Path tmp) throws Exception {
-        int[] ports = {EmbeddedKafka.freePort(), EmbeddedKafka.freePort()};
+        int[] ports = EmbeddedKafka.freePorts(2);
         Path config = tmp.resolve("config");
         Files.createDirectories(config);
         Files.writeString(config.resolve("reviews.yaml"), """

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShiftWithoutFailuresTest {
     private static final String HOST = "orders.shop.svc.cluster.local";
-    private final int[] ports = {EmbeddedKafka.freePort(), EmbeddedKafka.freePort(), EmbeddedKafka.freePort()};
+    private final int[] ports = EmbeddedKafka.freePorts(3);
     private Path config;
     private Backends backends;
     private StraitNode node;

@@ -38,7 +38,7 @@ class VisibilityTrafficTest {
 
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
-        int[] ports = {EmbeddedKafka.freePort(), EmbeddedKafka.freePort(), EmbeddedKafka.freePort()};
+        int[] ports = EmbeddedKafka.freePorts(3);
         backends = new Backends();
         backends.start("127.0.0.1", ports[0], "cart");
         backends.start("127.0.0.1", ports[1], "search");

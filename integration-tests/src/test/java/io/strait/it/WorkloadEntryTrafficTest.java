@@ -30,7 +30,7 @@ class WorkloadEntryTrafficTest {
 
     @Test
     void workloadEntriesSelectedByAServiceEntryServeItsTraffic(@TempDir Path tmp) throws Exception {
-        int[] ports = {EmbeddedKafka.freePort(), EmbeddedKafka.freePort(), EmbeddedKafka.freePort()};
+        int[] ports = EmbeddedKafka.freePorts(3);
         Path config = tmp.resolve("config");
         Files.createDirectories(config);
         Files.writeString(config.resolve("billing.yaml"), """

@@ -138,6 +138,37 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** A port that is free on 127.0.0.1 right now. */
+    /**
+     * {@code n} distinct free ports of 127.0.0.1, all held open while they are picked: {@link #freePort} called
+     * several times in a row may return the same port twice (nothing holds it between calls), and two servers meant
+     * for two ports would then collide.
+     */
+    public static int[] freePorts(int n) {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket();
+                held[i].setReuseAddress(true);
+                held[i].bind(new InetSocketAddress("127.0.0.1", 0));
+                ports[i] = held[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // closing a socket only bound: nothing to lose
+                    }
+                }
+            }
+        }
+    }
+
     public static int freePort() {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Backends implements AutoCloseable {
     private final List<Server> servers = new ArrayList<>();
-    private final List<String> started = new ArrayList<>();
+    /** Each started address:port and the name it answers, in start order. */
+    private final java.util.Map<String, String> started = new java.util.LinkedHashMap<>();
 
     /** Starts a backend at every loopback endpoint of every STATIC ServiceEntry of the model. */
     public static Backends forModel(MeshModel model) throws IOException {
@@ -32,26 +33,37 @@ public final class Backends implements AutoCloseable {
                 for (ServiceEntry.ServicePort port : service.entry().ports()) {
                     int target = e.ports().getOrDefault(port.name(), port.targetPort() != null ? port.targetPort() : port.number());
                     String name = e.labels().getOrDefault("version", e.address() + ":" + target);
-                    backends.start(e.address(), target, name);
+                    if (!backends.started.containsKey(e.address() + ":" + target)) {
+                        backends.start(e.address(), target, name); // an endpoint two services share: its first name
+                    }
                 }
             }
         }
         return backends;
     }
 
-    /** Starts one backend answering {@code name}. */
+    /**
+     * Starts one backend answering {@code name}; asked again for the same address, port and name, does nothing. An
+     * address and port that already answer another name is refused: silently keeping the first would make every call
+     * meant for {@code name} answered by the other (a test whose two free ports came out equal once saw its v2 subset
+     * served by v1).
+     */
     public void start(String address, int port, String name) throws IOException {
         String key = address + ":" + port;
-        if (started.contains(key)) {
+        String answering = started.get(key);
+        if (answering != null) {
+            if (!answering.equals(name)) {
+                throw new IllegalStateException(key + " already answers " + answering + ", so it cannot answer " + name);
+            }
             return;
         }
         servers.add(NettyServerBuilder.forAddress(new InetSocketAddress(address, port))
                 .addService(EchoService.answering(name)).build().start());
-        started.add(key);
+        started.put(key, name);
     }
 
     public List<String> addresses() {
-        return List.copyOf(started);
+        return List.copyOf(started.keySet());
     }
 
     @Override
