@@ -137,7 +137,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.debug("format: {}", out.toString(StandardCharsets.UTF_8).trim());
     }
 
-    /** A port that is free on 127.0.0.1 right now. */
     /**
      * {@code n} distinct free ports of 127.0.0.1, all held open while they are picked: {@link #freePort} called
      * several times in a row may return the same port twice (nothing holds it between calls), and two servers meant
@@ -169,13 +168,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** A port that is free on 127.0.0.1 right now. */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return freePorts(1)[0];
     }
 }
