@@ -145,15 +145,24 @@ public final class LoadHarness {
         private final NioEventLoopGroup loop = new NioEventLoopGroup(opts.get("client-threads"));
         private final ExecutorService executor = Executors.newFixedThreadPool(2 * opts.get("client-threads"));
 
-        Fleet(List<Integer> ports) {
-            int namespaces = opts.get("namespaces");
-            int perConnection = Math.max(1, opts.get("streams-per-connection"));
-            List<ManagedChannel> open = new ArrayList<>();
+        private final List<Integer> ports;
+        private final List<ManagedChannel> open = new ArrayList<>();
+
+        /** The fleet's proxies from {@code 0} to {@code connected} connect now; {@link #connect} opens the others. */
+        Fleet(List<Integer> ports, int connected) {
+            this.ports = ports;
             ports.forEach(p -> {
                 byFront.add(new ArrayList<>());
                 open.add(null);
             });
-            for (int i = 0; i < opts.get("proxies"); i++) {
+            connect(0, connected);
+        }
+
+        /** Connects proxies {@code from} (inclusive) to {@code to} (exclusive) of the fleet. */
+        void connect(int from, int to) {
+            int namespaces = opts.get("namespaces");
+            int perConnection = Math.max(1, opts.get("streams-per-connection"));
+            for (int i = from; i < to; i++) {
                 String ns = "ns-" + (i % namespaces);
                 String app = "app-" + ((i / namespaces) % opts.get("apps"));
                 int f = i % ports.size();
@@ -190,10 +199,26 @@ public final class LoadHarness {
         }
         long cpuBefore = totalCpu(fronts);
         long t0 = System.nanoTime();
-        try (Fleet fleet = new Fleet(fronts.stream().map(Front::xdsPort).toList())) {
+        // a first part of the fleet that holds every scope (proxy i is of scope i mod namespaces x apps), so what the
+        // rest adds to a front's heap is what a connected proxy costs beside the scopes' shared resources
+        int scopes = opts.get("namespaces") * opts.get("apps");
+        int firstPart = proxies >= 2 * scopes ? proxies / 2 : proxies;
+        try (Fleet fleet = new Fleet(fronts.stream().map(Front::xdsPort).toList(), firstPart)) {
             fleet.proxies.get(0).capture = core != null;
             // each service: its cluster and two subsets; with namespace Sidecars, the own namespace's services only
             int clusters = (opts.get("sidecars") == 1 ? mesh.servicesPerNamespace() : opts.get("services")) * 3;
+            List<Long> heapFirstPart = new ArrayList<>();
+            List<Integer> firstOnFront = new ArrayList<>();
+            if (firstPart < proxies) {
+                awaitFleet("initial sync of the first " + firstPart, fleet.proxies, p -> p.clusters() >= clusters, t0);
+                System.out.printf("initial sync: the first %d proxies (every scope) hold %d clusters after %d ms%n",
+                        firstPart, clusters, (System.nanoTime() - t0) / 1_000_000);
+                for (int f = 0; f < fronts.size(); f++) {
+                    heapFirstPart.add(fronts.get(f).heap());
+                    firstOnFront.add(fleet.byFront.get(f).size());
+                }
+                fleet.connect(firstPart, proxies);
+            }
             awaitFleet("initial sync", fleet.proxies, p -> p.clusters() >= clusters, t0);
             System.out.printf("initial sync: all %d proxies connected and holding %d clusters after %d ms (fronts' CPU %d ms)%s%n",
                     proxies, clusters, (System.nanoTime() - t0) / 1_000_000, (totalCpu(fronts) - cpuBefore) / 1_000_000,
@@ -206,6 +231,12 @@ public final class LoadHarness {
                 perProxy += kb / fronts.size();
                 System.out.printf("front %d heap: %.1f MB before, %.1f MB with %d proxies: %.1f KB per connected proxy%n",
                         f, heapBefore.get(f) / 1e6, after / 1e6, connected, kb);
+                if (!heapFirstPart.isEmpty()) {
+                    System.out.printf("front %d heap: %.1f MB with the first %d proxies (every scope served), %.1f MB with %d: "
+                                    + "%.1f KB per proxy beyond the scopes' shared resources%n", f, heapFirstPart.get(f) / 1e6,
+                            firstOnFront.get(f), after / 1e6, connected,
+                            (after - heapFirstPart.get(f)) / 1024.0 / Math.max(1, connected - firstOnFront.get(f)));
+                }
             }
             System.gc();
             Runtime rt = Runtime.getRuntime();
@@ -317,7 +348,7 @@ public final class LoadHarness {
     private void plainFanOut(PlainProcess plain, List<Timed> timed) throws Exception {
         System.out.printf("%n== plain gRPC fan-out (same bytes, no control-plane logic; a second fleet of %d proxies) ==%n",
                 opts.get("proxies"));
-        try (Fleet fleet = new Fleet(List.of(plain.xdsPort()))) {
+        try (Fleet fleet = new Fleet(List.of(plain.xdsPort()), opts.get("proxies"))) {
             waitUntil(() -> plain.streams() >= opts.get("proxies"), opts.get("timeout"));
             System.out.printf("%-9s %-9s %-18s %-16s %-14s %s%n", "revision", "kind", "strait fan-out ms", "plain fan-out ms",
                     "strait/plain", "bytes resent per stream");

@@ -4,6 +4,7 @@ import io.strait.bus.envelope.ResourceBundle;
 import io.strait.bus.envelope.ScopeManifest;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,9 +50,11 @@ final class HeldSweep {
     /** Every hash and cluster name a live or waiting manifest names (a waiting one's bundles expanded). */
     static void referenced(Collection<ScopeManifest> live, Collection<ScopeManifest> waiting, HeldResources resources,
                            Set<String> hashes, Set<String> names) {
-        live.forEach(m -> references(m, hashes, names));
+        // scopes translated alike hold the same bundles' lists (one instance each): each list is read once
+        Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        live.forEach(m -> references(m, hashes, names, seen));
         for (ScopeManifest m : waiting) {
-            references(m, hashes, names);
+            references(m, hashes, names, seen);
             for (String b : m.bundles().values()) {
                 ResourceBundle bundle = resources.bundle(b);
                 if (bundle != null) {
@@ -62,8 +65,15 @@ final class HeldSweep {
         }
     }
 
-    private static void references(ScopeManifest m, Set<String> hashes, Set<String> names) {
-        hashes.addAll(m.contentHashes());
-        names.addAll(m.endpoints());
+    private static void references(ScopeManifest m, Set<String> hashes, Set<String> names, Set<Object> seen) {
+        for (List<ScopeManifest.NamedHash> list : m.resources().values()) {
+            if (seen.add(list)) {
+                list.forEach(r -> hashes.add(r.hash()));
+            }
+        }
+        hashes.addAll(m.bundles().values());
+        if (seen.add(m.endpoints())) {
+            names.addAll(m.endpoints());
+        }
     }
 }

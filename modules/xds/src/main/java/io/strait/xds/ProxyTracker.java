@@ -200,15 +200,15 @@ final class ProxyTracker implements StreamEvents {
      * A new manifest is live for a scope: types whose version it does not change are now known to reflect its
      * revisions too (nothing is re-sent for them), so proxies that a revision does not touch are on it at once.
      */
-    void manifestApplied(ScopeManifest m) {
-        Map<String, String> versions = new java.util.HashMap<>(); // per type, computed once for the scope's proxies
+    void manifestApplied(io.strait.xds.ads.ScopeView view) {
+        ScopeManifest m = view.manifest();
         for (Proxy proxy : byScope.getOrDefault(m.scope(), Set.of())) {
             synchronized (proxy) {
                 proxy.types.replaceAll((type, t) -> {
                     if (!fromScope(type)) {
                         return t; // secrets are the front's, not the scope's: no revision of the bus reaches them
                     }
-                    String version = versions.computeIfAbsent(type, k -> ScopeSnapshots.version(m, XdsType.valueOf(k)));
+                    String version = view.type(XdsType.valueOf(type)).version();
                     boolean unchanged = t.sent() != null && version.equals(base(t.sent()));
                     return unchanged ? new ProxyStatus.TypeStatus(t.sent(), t.acked(), t.nackError(), t.sentAt(), t.ackedAt(),
                             m.revisions(), m.revisionAt()) : t;

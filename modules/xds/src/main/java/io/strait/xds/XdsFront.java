@@ -106,7 +106,7 @@ public final class XdsFront implements AutoCloseable {
         secrets.start(security.reloadEvery());
         // a scope's new view is fanned out on the front's own thread, one pass over the scope's streams; a stream that
         // asks before its scope's first view is simply answered when that view arrives
-        ScopeSnapshots snapshots = new ScopeSnapshots(engine[0]::publish, fanOut, m -> tracker.manifestApplied(m));
+        ScopeSnapshots snapshots = new ScopeSnapshots(views -> engine[0].publish(views), fanOut, tracker::manifestApplied);
         java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
         loop = follow(snapshots, caughtUp);
         // serve nothing before the bus has been read to its end: a front catching up would serve stale scopes

@@ -32,7 +32,7 @@ class FrontRecordsTest {
     void poisonIsSkippedAndTheRestOfTheBatchIsServed() {
         List<ScopeManifest> served = new ArrayList<>();
         ScopeSnapshots snapshots = new ScopeSnapshots(v -> { },
-                com.google.common.util.concurrent.MoreExecutors.newDirectExecutorService(), served::add);
+                com.google.common.util.concurrent.MoreExecutors.newDirectExecutorService(), v -> served.add(v.manifest()));
         snapshots.goLive();
         Map<String, Long> before = PoisonRecords.counts();
 

@@ -72,7 +72,7 @@ class ScopeSnapshotsFootprintTest {
     @Test
     void aScopeOfTheSameContentAsOthersCostsItsManifestNotAnotherCopyOfTheViews() {
         Map<String, ScopeView> served = new HashMap<>();
-        ScopeSnapshots snapshots = new ScopeSnapshots(v -> served.put(v.scope(), v), new Direct(), m -> { });
+        ScopeSnapshots snapshots = new ScopeSnapshots(vs -> vs.forEach(v -> served.put(v.scope(), v)), new Direct(), m -> { });
         List<ScopeManifest.NamedHash> cds = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < CLUSTERS; i++) {

@@ -70,7 +70,7 @@ class ScopeSnapshotsTest {
     void aManifestIsServedOnceItsBundlesResourcesAndAssignmentsHaveArrived() throws Exception {
         Map<String, io.strait.xds.ads.ScopeView> cache = new java.util.HashMap<>();
         List<ScopeManifest> served = new ArrayList<>();
-        ScopeSnapshots snapshots = new ScopeSnapshots(v -> cache.put(v.scope(), v), new Direct(), served::add);
+        ScopeSnapshots snapshots = new ScopeSnapshots(vs -> vs.forEach(v -> cache.put(v.scope(), v)), new Direct(), v -> served.add(v.manifest()));
 
         Map<String, byte[]> clusters = new LinkedHashMap<>();
         List<ScopeManifest.NamedHash> cds = new ArrayList<>();
@@ -127,7 +127,7 @@ class ScopeSnapshotsTest {
     void whatNoManifestHasNamedForTheGracePeriodIsForgotten() {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
         Map<String, io.strait.xds.ads.ScopeView> cache = new java.util.HashMap<>();
-        ScopeSnapshots snapshots = new ScopeSnapshots(v -> cache.put(v.scope(), v), new Direct(), m -> { },
+        ScopeSnapshots snapshots = new ScopeSnapshots(vs -> vs.forEach(v -> cache.put(v.scope(), v)), new Direct(), m -> { },
                 java.time.Duration.ofSeconds(60), now::get);
         Cluster a = Cluster.newBuilder().setName("a").build();
         Cluster b = Cluster.newBuilder().setName("b").build();
@@ -164,7 +164,7 @@ class ScopeSnapshotsTest {
     @Test
     void aTombstoneForgetsAtOnceWhatNoManifestNamesAndKeepsWhatOneStillNames() {
         Map<String, io.strait.xds.ads.ScopeView> cache = new java.util.HashMap<>();
-        ScopeSnapshots snapshots = new ScopeSnapshots(v -> cache.put(v.scope(), v), new Direct(), m -> { });
+        ScopeSnapshots snapshots = new ScopeSnapshots(vs -> vs.forEach(v -> cache.put(v.scope(), v)), new Direct(), m -> { });
         Cluster a = Cluster.newBuilder().setName("a").build();
         Cluster old = Cluster.newBuilder().setName("old").build();
         String ha = ContentHash.of(ContentHash.serialize(a));
@@ -200,7 +200,7 @@ class ScopeSnapshotsTest {
     @Test
     void scopesServingTheSameContentShareOneViewOfItUntilOneMovesOn() {
         Map<String, io.strait.xds.ads.ScopeView> cache = new java.util.HashMap<>();
-        ScopeSnapshots snapshots = new ScopeSnapshots(v -> cache.put(v.scope(), v), new Direct(), m -> { });
+        ScopeSnapshots snapshots = new ScopeSnapshots(vs -> vs.forEach(v -> cache.put(v.scope(), v)), new Direct(), m -> { });
         Cluster a = Cluster.newBuilder().setName("a").build();
         Cluster b = Cluster.newBuilder().setName("b").build();
         String ha = ContentHash.of(ContentHash.serialize(a));
@@ -218,10 +218,12 @@ class ScopeSnapshotsTest {
         assertThat(snapshots.typeViewsHeld()).as("clusters, and the empty views of the other three types").isEqualTo(4);
 
         snapshots.manifest(new ScopeManifest(1, SCOPE, 2, Map.of(), Map.of(XdsType.CDS.typeUrl(), two), List.of(), Map.of(), 2, 2));
+        snapshots.flush(); // the end of the batch: its views are published
         assertThat(cache.get(SCOPE).type(XdsType.CDS).resources()).containsOnlyKeys("a", "b");
         assertThat(cache.get(other).type(XdsType.CDS).resources()).containsOnlyKeys("a");
         assertThat(snapshots.typeViewsHeld()).isEqualTo(5);
         snapshots.manifest(new ScopeManifest(1, other, 2, Map.of(), Map.of(XdsType.CDS.typeUrl(), two), List.of(), Map.of(), 2, 2));
+        snapshots.flush();
         assertThat(cache.get(other).type(XdsType.CDS)).isSameAs(cache.get(SCOPE).type(XdsType.CDS));
         assertThat(snapshots.typeViewsHeld()).as("the view no scope serves is forgotten").isEqualTo(4);
     }

@@ -25,6 +25,8 @@ final class PublishedHashes {
     /** How many live manifests name each hash, and each cluster served by name. */
     private final Map<String, Integer> hashRefs = new HashMap<>();
     private final Map<String, Integer> clusterRefs = new HashMap<>();
+    /** How many live manifests name each bundled list (type and bundle hash), whose entries are counted once above. */
+    private final Map<String, Integer> bundledLists = new HashMap<>();
 
     boolean contains(String hash) {
         return hashes.contains(hash);
@@ -48,26 +50,54 @@ final class PublishedHashes {
     /**
      * A scope's live manifest changed from {@code before} to {@code after} (either may be null: a new scope, a
      * departed one); what no live manifest names any more is forgotten.
+     *
+     * <p>A list carried in a bundle is counted by its bundle's hash, which is its content: its entries are counted once,
+     * when the first live manifest names that bundle, and uncounted when the last one stops. Row D's 200 scopes name
+     * the same few bundles of 3,000 entries, so a revision costs the lists it changed, not 200 × 5,000 entries.
      */
     void replaced(ScopeManifest before, ScopeManifest after) {
         // count the new references first, so what both name never drops to zero on the way
         if (after != null) {
-            after.contentHashes().forEach(h -> hashRefs.merge(h, 1, Integer::sum));
-            after.endpoints().forEach(c -> clusterRefs.merge(c, 1, Integer::sum));
+            count(after, 1);
         }
         if (before != null) {
-            for (String h : before.contentHashes()) {
-                if (hashRefs.merge(h, -1, Integer::sum) <= 0) {
-                    hashRefs.remove(h);
-                    hashes.remove(h);
-                }
+            count(before, -1);
+        }
+    }
+
+    private void count(ScopeManifest m, int by) {
+        m.resources().forEach((type, list) -> {
+            String bundle = m.bundles().get(type);
+            if (bundle == null || firstOrLast(type + " " + bundle, by)) {
+                list.forEach(r -> reference(r.hash(), by));
             }
-            for (String c : before.endpoints()) {
-                if (clusterRefs.merge(c, -1, Integer::sum) <= 0) {
+        });
+        m.bundles().values().forEach(h -> reference(h, by));
+        String bundle = m.bundles().get(ScopeManifest.ENDPOINTS_BUNDLE);
+        if (bundle == null || firstOrLast(ScopeManifest.ENDPOINTS_BUNDLE + " " + bundle, by)) {
+            for (String c : m.endpoints()) {
+                if (clusterRefs.merge(c, by, Integer::sum) <= 0) {
                     clusterRefs.remove(c);
                     assignments.remove(c);
                 }
             }
+        }
+    }
+
+    /** One manifest more (or less) names this bundled list; true when it is the first (or was the last). */
+    private boolean firstOrLast(String list, int by) {
+        int now = bundledLists.merge(list, by, Integer::sum);
+        if (now <= 0) {
+            bundledLists.remove(list);
+            return true;
+        }
+        return by > 0 && now == 1;
+    }
+
+    private void reference(String hash, int by) {
+        if (hashRefs.merge(hash, by, Integer::sum) <= 0) {
+            hashRefs.remove(hash);
+            hashes.remove(hash);
         }
     }
 

@@ -404,7 +404,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
                 if (ScopeTranslator.hostOf(cluster).filter(hosts::contains).isPresent()) {
                     Message cla = ScopeTranslator.assignment(model, cluster);
                     byte[] bytes = ContentHash.serialize(cla);
-                    assignIfChanged(cluster, cla, bytes, ContentHash.of(bytes), changed);
+                    assignIfChanged(cluster, cla, bytes, ContentHash.of(bytes), changed, null);
                 }
             }
         } catch (RuntimeException e) {
@@ -452,6 +452,11 @@ public final class Translator implements ScopeListener, AutoCloseable {
             }
         });
         Map<ScopeTranslator.Inputs, Hashed> computed = new HashMap<>();
+        // the translations of one model share their resources (MeshModel.derived): each instance is serialized and
+        // hashed once, not once per distinct input naming it (row D: 50 inputs of the same 4,000 clusters and assignments)
+        Map<Message, Serialized> serialized = new java.util.IdentityHashMap<>();
+        // and each part of them is checked against Envoy's constraints once (parts found clean, by identity)
+        java.util.Set<Message> clean = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Map.Entry<String, ScopeTranslator.Inputs> entry : inputsOf.entrySet()) {
             String scope = entry.getKey();
             try {
@@ -464,7 +469,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
                     // an assignment is the same for every scope unless it is arranged by the caller's locality
                     // and while a revision is held: the canaries' assignments by name would reach the held scopes too
                     boolean byName = entry.getValue().locality().isEmpty() && !hold.held();
-                    hashed = hashes((XdsResources) result, byName, newResources, newAssignments);
+                    hashed = hashes((XdsResources) result, byName, serialized, clean, newResources, newAssignments);
                     computed.put(entry.getValue(), hashed);
                 }
                 ScopeManifest manifest = manifest(scope, hashed);
@@ -534,25 +539,26 @@ public final class Translator implements ScopeListener, AutoCloseable {
      * {@code byName}, assignments are left out of the hashes and served by cluster name instead; those whose
      * content changed are collected as new assignments.
      */
-    private Hashed hashes(XdsResources resources, boolean byName, Map<String, byte[]> newResources,
-                          Map<String, EndpointAssignment> newAssignments) {
+    private Hashed hashes(XdsResources resources, boolean byName, Map<Message, Serialized> serialized, java.util.Set<Message> clean,
+                          Map<String, byte[]> newResources, Map<String, EndpointAssignment> newAssignments) {
         Map<String, List<ScopeManifest.NamedHash>> byType = new TreeMap<>();
         List<String> endpoints = new ArrayList<>();
         for (Map.Entry<XdsType, Map<String, Message>> type : resources.byType().entrySet()) {
             List<ScopeManifest.NamedHash> entries = new ArrayList<>();
             boolean assignments = byName && type.getKey() == XdsType.EDS;
             for (Map.Entry<String, Message> r : type.getValue().entrySet()) {
-                byte[] bytes = ContentHash.serialize(r.getValue());
-                String hash = ContentHash.of(bytes);
+                Serialized s = serialized.computeIfAbsent(r.getValue(), Serialized::of);
+                byte[] bytes = s.bytes();
+                String hash = s.hash();
                 String name = r.getKey();
                 if (assignments && !clusterLocal(name)) {
                     endpoints.add(name);
-                    assignIfChanged(name, r.getValue(), bytes, hash, newAssignments);
+                    assignIfChanged(name, r.getValue(), bytes, hash, newAssignments, clean);
                     continue;
                 }
                 // a hash already published (or already checked in this batch) passed the check: same bytes, same verdict
                 if (!publishedHashes.contains(hash) && !newResources.containsKey(hash)) {
-                    checkConstraints(type.getKey(), name, r.getValue());
+                    checkConstraints(type.getKey(), name, r.getValue(), clean);
                     newResources.put(hash, ResourceCodec.encode(bytes));
                 }
                 entries.add(new ScopeManifest.NamedHash(name, hash));
@@ -572,6 +578,14 @@ public final class Translator implements ScopeListener, AutoCloseable {
         return new Hashed(byType, List.copyOf(endpoints), bundles);
     }
 
+    /** A resource's deterministic serialization and its content hash. */
+    private record Serialized(byte[] bytes, String hash) {
+        static Serialized of(Message resource) {
+            byte[] bytes = ContentHash.serialize(resource);
+            return new Serialized(bytes, ContentHash.of(bytes));
+        }
+    }
+
     /** Whether a cluster is of a cluster-local host: its endpoints are the caller's cluster's, so not served by name. */
     private boolean clusterLocal(String cluster) {
         return model.hasClusterLocalServices()
@@ -582,15 +596,16 @@ public final class Translator implements ScopeListener, AutoCloseable {
      * Collects the assignment of a cluster served by name unless the bus already has it from us (or this batch
      * holds it), after Envoy's constraints check.
      */
-    private void assignIfChanged(String cluster, Message cla, byte[] bytes, String hash, Map<String, EndpointAssignment> into) {
+    private void assignIfChanged(String cluster, Message cla, byte[] bytes, String hash, Map<String, EndpointAssignment> into,
+                                 java.util.Set<Message> clean) {
         if (!publishedHashes.assignmentIs(cluster, hash) && !into.containsKey(cluster)) {
-            checkConstraints(XdsType.EDS, cluster, cla);
+            checkConstraints(XdsType.EDS, cluster, cla, clean);
             into.put(cluster, new EndpointAssignment(1, cluster, hash, ResourceCodec.encode(bytes), revisions, revisionAt));
         }
     }
 
-    private static void checkConstraints(XdsType type, String name, Message resource) {
-        List<String> violations = EnvoyConstraints.violations(resource);
+    private static void checkConstraints(XdsType type, String name, Message resource, java.util.Set<Message> clean) {
+        List<String> violations = EnvoyConstraints.violations(resource, clean);
         if (!violations.isEmpty()) {
             throw new IllegalStateException("translator bug: " + type + " " + name
                     + " breaks Envoy's constraints, so it is not sent: " + violations);

@@ -50,12 +50,21 @@ public final class EnvoyConstraints {
 
     /** Every violation in the resource, as {@code path: rule}; empty when it is valid. */
     public static List<String> violations(Message resource) {
+        return violations(resource, null);
+    }
+
+    /**
+     * Every violation in the resource; {@code clean}, when given, holds (by identity) messages already found to have
+     * none, which are not walked again, and gains those found clean here. The resources of one revision share most of
+     * their parts (50 route configurations of the same 1,000 virtual hosts), so each part is walked once.
+     */
+    public static List<String> violations(Message resource, java.util.Set<Message> clean) {
         List<String> out = new ArrayList<>();
-        check(resource, resource.getDescriptorForType().getName(), out);
+        check(resource, resource.getDescriptorForType().getName(), out, clean);
         return out;
     }
 
-    private static void check(Message m, String path, List<String> out) {
+    private static void check(Message m, String path, List<String> out, java.util.Set<Message> clean) {
         for (OneofDescriptor oneof : m.getDescriptorForType().getOneofs()) {
             if (oneof.getOptions().getExtension(Validate.required) && !m.hasOneof(oneof)) {
                 out.add(path + "." + oneof.getName() + ": one of its fields is required");
@@ -89,7 +98,7 @@ public final class EnvoyConstraints {
                         value(f, v, rules.getRepeated().getItems(), pi, out);
                     }
                     if (v instanceof Message child) {
-                        nested(child, pi, out);
+                        nested(child, pi, out, clean);
                     }
                 }
                 continue;
@@ -112,7 +121,7 @@ public final class EnvoyConstraints {
                 value(f, v, rules, p, out);
             }
             if (present && v instanceof Message child) {
-                nested(child, p, out);
+                nested(child, p, out, clean);
             }
         }
     }
@@ -131,19 +140,34 @@ public final class EnvoyConstraints {
         return provider != null && m.hasField(provider);
     }
 
-    private static void nested(Message child, String path, List<String> out) {
+    private static void nested(Message child, String path, List<String> out, java.util.Set<Message> clean) {
+        if (clean == null) {
+            walk(child, path, out, null);
+            return;
+        }
+        if (clean.contains(child)) {
+            return;
+        }
+        int before = out.size();
+        walk(child, path, out, clean);
+        if (out.size() == before) {
+            clean.add(child);
+        }
+    }
+
+    private static void walk(Message child, String path, List<String> out, java.util.Set<Message> clean) {
         if (child instanceof Any any) {
             Message type = PACKED.get(any.getTypeUrl());
             if (type != null) {
                 try {
-                    check(type.getParserForType().parseFrom(any.getValue()), path + "<" + type.getDescriptorForType().getName() + ">", out);
+                    check(type.getParserForType().parseFrom(any.getValue()), path + "<" + type.getDescriptorForType().getName() + ">", out, clean);
                 } catch (InvalidProtocolBufferException e) {
                     out.add(path + ": cannot unpack " + any.getTypeUrl());
                 }
             }
             return;
         }
-        check(child, path, out);
+        check(child, path, out, clean);
     }
 
     /** Scalar, string, enum, duration and wrapper rules of one value. */

@@ -19,13 +19,14 @@ class PublishedHashesTest {
     void remembersOnlyWhatLiveManifestsName() {
         PublishedHashes hashes = new PublishedHashes();
         hashes.published(List.of("a", "b", "c"));
-        hashes.replaced(null, manifest("s1", "a", "b"));
+        ScopeManifest s1 = manifest("s1", "a", "b");
+        hashes.replaced(null, s1);
         hashes.replaced(null, manifest("s2", "c"));
         assertThat(hashes.size()).isEqualTo(3);
 
         // revision 2: s1 moved from b to d; b is history now
         hashes.published(List.of("d"));
-        hashes.replaced(manifest("s1", "a", "b"), manifest("s1", "a", "d"));
+        hashes.replaced(s1, manifest("s1", "a", "d"));
         assertThat(hashes.contains("b")).isFalse();
         assertThat(hashes.contains("a")).isTrue();
         assertThat(hashes.contains("d")).isTrue();
@@ -37,8 +38,9 @@ class PublishedHashesTest {
         PublishedHashes hashes = new PublishedHashes();
         hashes.published(List.of("shared", "only-s2"));
         hashes.replaced(null, manifest("s1", "shared"));
-        hashes.replaced(null, manifest("s2", "shared", "only-s2"));
-        hashes.replaced(manifest("s2", "shared", "only-s2"), null);
+        ScopeManifest s2 = manifest("s2", "shared", "only-s2");
+        hashes.replaced(null, s2);
+        hashes.replaced(s2, null);
         assertThat(hashes.contains("shared")).isTrue();
         assertThat(hashes.contains("only-s2")).isFalse();
     }
@@ -61,5 +63,29 @@ class PublishedHashesTest {
         assertThat(hashes.assignmentIs("outbound|80||a", "h1")).isTrue();
         assertThat(hashes.assignmentIs("outbound|80||a", "h9")).isFalse();
         assertThat(hashes.assignmentIs("outbound|80||b", "h2")).isFalse();
+    }
+
+    @Test
+    void aBundledListIsCountedOnceForEveryManifestNamingItAndKeptUntilTheLastGoes() {
+        PublishedHashes hashes = new PublishedHashes();
+        hashes.published(List.of("a", "b", "e", "bundle-1"));
+        List<ScopeManifest.NamedHash> cds = List.of(new ScopeManifest.NamedHash("r-a", "a"), new ScopeManifest.NamedHash("r-b", "b"));
+        ScopeManifest one = new ScopeManifest(1, "s1", 1, Map.of(), Map.of("cds", cds), List.of(), Map.of("cds", "bundle-1"), 0, 0);
+        // another scope's manifest naming the same bundle: its list is the same content (a copy here)
+        ScopeManifest two = new ScopeManifest(1, "s2", 1, Map.of(), Map.of("cds", List.copyOf(cds)), List.of(),
+                Map.of("cds", "bundle-1"), 0, 0);
+        ScopeManifest other = manifest("s3", "a", "e");
+        hashes.replaced(null, one);
+        hashes.replaced(null, two);
+        hashes.replaced(null, other);
+        hashes.replaced(one, null);
+        assertThat(hashes.contains("b")).as("s2 still names b through the bundle").isTrue();
+        assertThat(hashes.contains("bundle-1")).isTrue();
+        hashes.replaced(two, null);
+        assertThat(hashes.contains("b")).isFalse();
+        assertThat(hashes.contains("bundle-1")).isFalse();
+        assertThat(hashes.contains("a")).as("s3 names a inline").isTrue();
+        hashes.replaced(other, null);
+        assertThat(hashes.size()).isZero();
     }
 }

@@ -1,5 +1,8 @@
 package io.strait.xds.ads;
 
+import io.strait.bus.wire.XdsType;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +30,9 @@ public final class AdsEngine {
     private final Map<String, TypeView> secrets = new ConcurrentHashMap<>();
     private final Map<String, Set<AdsStream>> secretStreams = new ConcurrentHashMap<>();
     private final Subscriptions secretSubscriptions = new Subscriptions();
+    /** The scopes' subscriptions, interned front-wide per type: streams of any scope asking the same names share one. */
+    private final Map<XdsType, Subscriptions> subscriptions = new EnumMap<>(XdsType.class);
+    private final SharedResponses responses = new SharedResponses();
     private final AtomicLong ids = new AtomicLong();
 
     /**
@@ -36,6 +42,9 @@ public final class AdsEngine {
     public AdsEngine(StreamEvents events, SecretAccess secretAccess) {
         this.events = events;
         this.secretAccess = secretAccess;
+        for (XdsType t : XdsType.values()) {
+            subscriptions.put(t, new Subscriptions());
+        }
     }
 
     /**
@@ -50,15 +59,26 @@ public final class AdsEngine {
 
     /** A scope's new view: every stream of the scope is sent what it is due, in one pass. */
     public void publish(ScopeView view) {
-        ScopeStreams scope = scopes.computeIfAbsent(view.scope(), ScopeStreams::new);
-        scope.install(view);
+        publish(List.of(view));
+    }
+
+    /**
+     * Scopes' new views, one pass over all their streams: a response built for one scope's streams is held until the
+     * pass has visited every scope, so scopes serving the same content (a one-service change in a mesh where every
+     * proxy sees every service: hundreds of scopes) share one build, whether or not the first ones have answered.
+     */
+    public void publish(List<ScopeView> views) {
         // the pass holds what it builds until every stream was visited; then only streams that still need it keep it
-        try (ScopeStreams.Pass pass = scope.pass()) {
-            for (AdsStream stream : scope.streams) {
-                try {
-                    stream.push(pass);
-                } catch (RuntimeException e) {
-                    LOG.error("pushing scope {} to stream {} failed", view.scope(), stream.id(), e);
+        try (SharedResponses.Pass pass = responses.pass()) {
+            for (ScopeView view : views) {
+                ScopeStreams scope = scopes.computeIfAbsent(view.scope(), ScopeStreams::new);
+                scope.install(view);
+                for (AdsStream stream : scope.streams) {
+                    try {
+                        stream.push(pass);
+                    } catch (RuntimeException e) {
+                        LOG.error("pushing scope {} to stream {} failed", view.scope(), stream.id(), e);
+                    }
                 }
             }
         }
@@ -108,6 +128,14 @@ public final class AdsEngine {
         return namespace == null ? null : secrets.get(namespace);
     }
 
+    Subscriptions subscriptions(XdsType type) {
+        return subscriptions.get(type);
+    }
+
+    SharedResponses responses() {
+        return responses;
+    }
+
     Subscriptions secretSubscriptions() {
         return secretSubscriptions;
     }
@@ -120,15 +148,13 @@ public final class AdsEngine {
         return secretAccess;
     }
 
-    /** How many shared responses the scope holds: for streams that are yet to be sent them or to answer them (tests). */
-    int responsesHeld(String scope) {
-        ScopeStreams s = scopes.get(scope);
-        return s == null ? 0 : s.responsesHeld();
+    /** How many shared responses the front holds: for streams that are yet to be sent them or to answer them (tests). */
+    public int responsesHeld() {
+        return responses.held();
     }
 
-    /** How many shared responses were serialized for the scope so far (tests). */
-    long responsesBuilt(String scope) {
-        ScopeStreams s = scopes.get(scope);
-        return s == null ? 0 : s.responsesBuilt();
+    /** How many shared responses were serialized so far (tests). */
+    public long responsesBuilt() {
+        return responses.built();
     }
 }

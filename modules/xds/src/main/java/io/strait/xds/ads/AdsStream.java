@@ -134,7 +134,7 @@ public final class AdsStream {
     }
 
     private Subscriptions subscriptions(int i) {
-        return i == SDS ? engine.secretSubscriptions() : scope.subscriptions(SCOPE_TYPES[i]);
+        return i == SDS ? engine.secretSubscriptions() : engine.subscriptions(SCOPE_TYPES[i]);
     }
 
     private TypeView current(int i, ScopeView view) {
@@ -170,7 +170,7 @@ public final class AdsStream {
      * A new view of the stream's scope: each type that is due, in order. Called on the fan-out thread, within
      * {@code pass}, which holds the responses it builds for the other streams of the pass.
      */
-    synchronized void push(ScopeStreams.Pass pass) {
+    synchronized void push(SharedResponses.Pass pass) {
         if (closed || !opened) {
             return;
         }
@@ -194,15 +194,15 @@ public final class AdsStream {
      * Sends type {@code i} what it is due, if it can be sent now. A response of the scope's types is the scope's shared
      * one for this stream's state, held by the stream until its client answers it (another stream in that state
      * meanwhile is sent the same bytes); a stream waiting for an ACK also holds the one it will be due next (see
-     * {@link ScopeStreams}). Secrets, and a delta client that holds something of its own, are built for this stream.
+     * {@link SharedResponses}). Secrets, and a delta client that holds something of its own, are built for this stream.
      */
-    private void send(int i, ScopeStreams.Pass pass) {
+    private void send(int i, SharedResponses.Pass pass) {
         TypeStream t = types[i];
         if (t == null) {
             return;
         }
         if (!t.awaiting && t.inFlight != null) {
-            scope.release(t.inFlight); // answered (ACK, NACK, a new subscription): this stream no longer needs it
+            engine.responses().release(t.inFlight); // answered (ACK, NACK, a new subscription): this stream no longer needs it
             t.inFlight = null;
         }
         ScopeView view = scope.view();
@@ -211,14 +211,14 @@ public final class AdsStream {
             return; // secrets go by name, to an authenticated stream, or not at all
         }
         boolean behind = delta ? t.deltaBehind(current) : t.sotwBehind(current);
-        ScopeStreams.Key key = !behind || i == SDS || (delta && t.exceptions != null) ? null
-                : delta ? ScopeStreams.deltaKey(SCOPE_TYPES[i], t.sent, t.sentSub, current, t.sub)
-                : ScopeStreams.sotwKey(SCOPE_TYPES[i], t.sent, t.sentSub, current, t.sub);
+        SharedResponses.Key key = !behind || i == SDS || (delta && t.exceptions != null) ? null
+                : delta ? SharedResponses.deltaKey(SCOPE_TYPES[i], t.sent, t.sentSub, current, t.sub)
+                : SharedResponses.sotwKey(SCOPE_TYPES[i], t.sent, t.sentSub, current, t.sub);
         if (!behind || t.awaiting) {
             await(t, key);
             return;
         }
-        ScopeStreams.Shared shared = key == null ? null : scope.acquire(key, pass);
+        SharedResponses.Shared shared = key == null ? null : engine.responses().acquire(key, pass);
         await(t, null); // it is sent what it is due now, whatever it waited for before
         boolean sent = false;
         try {
@@ -227,19 +227,19 @@ public final class AdsStream {
             if (sent && shared != null) {
                 t.inFlight = shared;
             } else {
-                scope.release(shared);
+                engine.responses().release(shared);
             }
         }
     }
 
     /** What a stream waiting for an ACK will be due ({@code key}; null: nothing shared): held until it is sent. */
-    private void await(TypeStream t, ScopeStreams.Key key) {
+    private void await(TypeStream t, SharedResponses.Key key) {
         if (key == null) {
-            scope.release(t.due);
+            engine.responses().release(t.due);
             t.due = null;
         } else if (t.due == null || !t.due.key.equals(key)) {
-            ScopeStreams.Shared next = scope.acquire(key, null);
-            scope.release(t.due);
+            SharedResponses.Shared next = engine.responses().acquire(key, null);
+            engine.responses().release(t.due);
             t.due = next;
         }
     }
@@ -296,8 +296,8 @@ public final class AdsStream {
         for (int i = 0; i < types.length; i++) {
             if (types[i] != null) {
                 types[i].release(subscriptions(i));
-                scope.release(types[i].due); // a response it was waiting for, or was sent, is one fewer stream's
-                scope.release(types[i].inFlight);
+                engine.responses().release(types[i].due); // a response it was waiting for, or was sent, is one fewer stream's
+                engine.responses().release(types[i].inFlight);
                 types[i].due = null;
                 types[i].inFlight = null;
             }

@@ -74,20 +74,30 @@ final class Diffs {
                 changed.add(r);
             }
         }
+        List<String> removed = new ArrayList<>();
+        if (exceptions == null) {
+            // what it holds is the basis as subscribed then: gone is what the basis had, both subscriptions cover,
+            // and the new view lacks (no set of thousands of held names built for a one-cluster change)
+            if (basis != null && basisSub != null) {
+                for (String name : basis.resources().keySet()) {
+                    if (basisSub.covers(name) && toSub.covers(name) && !to.resources().containsKey(name)) {
+                        removed.add(name);
+                    }
+                }
+            }
+            return new Delta(changed, removed);
+        }
         Set<String> heldNames = new LinkedHashSet<>();
         if (basis != null && basisSub != null) {
             basis.resources().keySet().stream().filter(basisSub::covers).forEach(heldNames::add);
         }
-        if (exceptions != null) {
-            exceptions.forEach((name, version) -> {
-                if (version == null) {
-                    heldNames.remove(name);
-                } else {
-                    heldNames.add(name);
-                }
-            });
-        }
-        List<String> removed = new ArrayList<>();
+        exceptions.forEach((name, version) -> {
+            if (version == null) {
+                heldNames.remove(name);
+            } else {
+                heldNames.add(name);
+            }
+        });
         for (String name : heldNames) {
             if (toSub.covers(name) && !to.resources().containsKey(name)) {
                 removed.add(name);

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a stream asks for of one type: everything (wildcard), a set of names, or (delta) both. Interned per scope and
- * type by {@link Subscriptions}, so that 10,000 proxies asking for the same names hold one instance, and a shared
+ * What a stream asks for of one type: everything (wildcard), a set of names, or (delta) both. Interned per type
+ * at a front by {@link Subscriptions}, so that 10,000 proxies asking for the same names hold one instance, and a shared
  * response can be keyed by the subscription's identity.
  */
 public final class Subscription {
@@ -19,6 +19,14 @@ public final class Subscription {
     /** The first 8 hex digits of a hash of the sorted names: a state-of-the-world version depends on them. */
     private final String namesHash;
     int references;
+    /** How many changes of this subscription {@link #moves} remembers. */
+    static final int MOVES_KEPT = 8;
+    /** Changes of this subscription seen from delta requests, and the subscription each led to (under the interner's lock). */
+    final java.util.Map<Move, Subscription> moves = new java.util.HashMap<>(2);
+
+    /** A delta request's change of names: subscribed, unsubscribed. */
+    record Move(List<String> subscribe, List<String> unsubscribe) {
+    }
 
     Subscription(boolean wildcard, Set<String> names) {
         this.wildcard = wildcard;

@@ -43,9 +43,9 @@ final class TypeStream {
      * The shared response this stream is due once its ACK comes (it was waiting when the view arrived), held so that
      * the streams in that state share one build; null when none.
      */
-    ScopeStreams.Shared due;
+    SharedResponses.Shared due;
     /** The shared response sent and not yet answered, held so that a stream arriving in the same state shares it. */
-    ScopeStreams.Shared inFlight;
+    SharedResponses.Shared inFlight;
 
     TypeStream(String typeUrl) {
         this.typeUrl = typeUrl;
@@ -119,23 +119,7 @@ final class TypeStream {
             }
         }
         if (r.getResourceNamesSubscribeCount() > 0 || r.getResourceNamesUnsubscribeCount() > 0) {
-            boolean wildcard = sub.wildcard();
-            Set<String> names = new HashSet<>(sub.names());
-            for (String s : r.getResourceNamesSubscribeList()) {
-                if (s.equals("*")) {
-                    wildcard = true;
-                } else {
-                    names.add(s);
-                }
-            }
-            for (String u : r.getResourceNamesUnsubscribeList()) {
-                if (u.equals("*")) {
-                    wildcard = false;
-                } else {
-                    names.remove(u);
-                }
-            }
-            resubscribe(subs, subs.intern(wildcard, names, current));
+            resubscribe(subs, subs.moved(sub, r.getResourceNamesSubscribeList(), r.getResourceNamesUnsubscribeList(), current));
             for (String u : r.getResourceNamesUnsubscribeList()) {
                 if (!sub.covers(u) && sentSub != null && sentSub.covers(u)) {
                     // the client forgets what it unsubscribed: if it asks again, it is sent again

@@ -101,11 +101,11 @@ class AdsEngineFootprintTest {
         long built = 0;
         for (int round = 2; round <= 6; round++) {
             ScopeView next = view(scope, round, 7);
-            long builtBefore = engine.responsesBuilt(scope);
+            long builtBefore = engine.responsesBuilt();
             long t0 = System.nanoTime();
             engine.publish(next);
             fanOutMicros = (System.nanoTime() - t0) / 1_000;
-            built = engine.responsesBuilt(scope) - builtBefore;
+            built = engine.responsesBuilt() - builtBefore;
             for (int i = 0; i < STREAMS; i++) {
                 streams.get(i).onRequest(subscribe.toBuilder().setVersionInfo(outs.get(i).version)
                         .setResponseNonce(outs.get(i).nonce).build());
@@ -113,10 +113,10 @@ class AdsEngineFootprintTest {
         }
         System.out.printf("engine state per stream (%d streams of one scope, %d EDS names each): ~%d bytes; a one-cluster change "
                 + "fanned out to all in %d µs (%d response built, %d held once all ACKed)%n", STREAMS, CLUSTERS, perStream, fanOutMicros,
-                built, engine.responsesHeld(scope));
+                built, engine.responsesHeld());
         assertThat(perStream).as("bytes of engine state per stream").isLessThan(4_096);
         assertThat(built).as("one response serialized for every stream in the same state").isEqualTo(1);
-        assertThat(engine.responsesHeld(scope)).as("released once every stream was sent it").isZero();
+        assertThat(engine.responsesHeld()).as("released once every stream was sent it").isZero();
         streams.forEach(AdsStream::closed);
     }
 }

@@ -267,7 +267,7 @@ class AdsEngineTest {
         var body = outs.get(0).sent.get(1).prepared().body();
         assertThat(outs).allSatisfy(o -> assertThat(o.sent.get(1).prepared().body()).isSameAs(body));
         assertThat(outs).allSatisfy(o -> assertThat(names(o.last())).containsExactly("r1"));
-        assertThat(engine.responsesHeld(SCOPE)).as("the first responses, for an older view, are dropped; this one is "
+        assertThat(engine.responsesHeld()).as("the first responses, for an older view, are dropped; this one is "
                 + "held until every stream answers it").isEqualTo(1);
         // per-stream nonces on shared bytes
         assertThat(outs.stream().map(o -> {
@@ -280,7 +280,7 @@ class AdsEngineTest {
         for (int i = 0; i < streams.size(); i++) {
             streams.get(i).onRequest(ack(outs.get(i).last(), "r1", "r2"));
         }
-        assertThat(engine.responsesHeld(SCOPE)).as("every stream has ACKed it: nothing is kept").isZero();
+        assertThat(engine.responsesHeld()).as("every stream has ACKed it: nothing is kept").isZero();
         streams.forEach(AdsStream::closed);
         assertThat(engine.streams(SCOPE)).isZero();
     }
@@ -303,27 +303,29 @@ class AdsEngineTest {
         AdsStream acked = engine.open(ready, null, false);
         acked.onRequest(sotw(RDS, "", "", "r1", "r2"));
         acked.onRequest(ack(ready.last(), "r1", "r2"));
-        assertThat(engine.responsesHeld(SCOPE)).as("the initial response, three streams still to answer it").isEqualTo(1);
+        assertThat(engine.responsesHeld()).as("the initial response, three streams still to answer it").isEqualTo(1);
 
-        long built = engine.responsesBuilt(SCOPE);
+        long built = engine.responsesBuilt();
         engine.publish(views.put(XdsType.RDS, "r1", "2").build());
         assertThat(ready.sent).hasSize(2);
         assertThat(waiting).allSatisfy(o -> assertThat(o.sent).hasSize(1));
-        assertThat(engine.responsesHeld(SCOPE)).as("kept for the three streams still to ACK").isEqualTo(1);
+        assertThat(engine.responsesHeld()).as("what the three streams still to ACK are due, and the initial response they "
+                + "have not answered yet").isEqualTo(2);
         for (int i = 0; i < 2; i++) {
             streams.get(i).onRequest(ack(waiting.get(i).last(), "r1", "r2"));
             assertThat(waiting.get(i).sent).hasSize(2);
             assertThat(waiting.get(i).sent.get(1).prepared().body()).isSameAs(ready.sent.get(1).prepared().body());
             assertThat(names(waiting.get(i).last())).containsExactly("r1");
         }
-        assertThat(engine.responsesHeld(SCOPE)).isEqualTo(1);
+        assertThat(engine.responsesHeld()).as("the change, sent and due; the initial response, unanswered by the third")
+                .isEqualTo(2);
         streams.get(2).closed();
         acked.onRequest(ack(ready.last(), "r1", "r2"));
         for (int i = 0; i < 2; i++) {
             streams.get(i).onRequest(ack(waiting.get(i).last(), "r1", "r2"));
         }
-        assertThat(engine.responsesHeld(SCOPE)).as("one stream due it is gone, the others have ACKed it").isZero();
-        assertThat(engine.responsesBuilt(SCOPE) - built).as("built once for the pass and both ACKs").isEqualTo(1);
+        assertThat(engine.responsesHeld()).as("one stream due it is gone, the others have ACKed it").isZero();
+        assertThat(engine.responsesBuilt() - built).as("built once for the pass and both ACKs").isEqualTo(1);
     }
 
     @Test
@@ -337,15 +339,15 @@ class AdsEngineTest {
         AdsStream two = engine.open(second, null, false);
         two.onRequest(sotw(CDS, "", "")); // before the first has answered
         assertThat(second.sent.get(0).prepared().body()).isSameAs(first.sent.get(0).prepared().body());
-        assertThat(engine.responsesBuilt(SCOPE)).isEqualTo(1);
+        assertThat(engine.responsesBuilt()).isEqualTo(1);
         one.onRequest(ack(first.last()));
-        assertThat(engine.responsesHeld(SCOPE)).as("the second has not answered yet").isEqualTo(1);
+        assertThat(engine.responsesHeld()).as("the second has not answered yet").isEqualTo(1);
         two.onRequest(ack(second.last()));
-        assertThat(engine.responsesHeld(SCOPE)).isZero();
+        assertThat(engine.responsesHeld()).isZero();
         Recorded later = new Recorded();
         engine.open(later, null, false).onRequest(sotw(CDS, "", ""));
         assertThat(names(later.last())).containsExactly("a", "b");
-        assertThat(engine.responsesBuilt(SCOPE)).isEqualTo(2);
+        assertThat(engine.responsesBuilt()).isEqualTo(2);
     }
 
     @Test
@@ -391,6 +393,53 @@ class AdsEngineTest {
                 .putInitialResourceVersions("b", "old").putInitialResourceVersions("gone", "x").build());
         assertThat(stale.lastDelta().getResourcesList()).extracting(Resource::getName).containsExactly("b");
         assertThat(stale.lastDelta().getRemovedResourcesList()).containsExactly("gone");
+    }
+
+    @Test
+    void scopesServingTheSameViewsShareOneResponseAndOneSubscriptionAcrossScopes() throws Exception {
+        AdsEngine engine = new AdsEngine(StreamEvents.NONE, SecretAccess.NONE);
+        Node other = Node.newBuilder().setId("sidecar~10.0.0.2~api-1.shop2~shop2.svc.cluster.local").build();
+        String otherScope = NodeIdentities.of(other).scopeId();
+        Views views = routes().put(XdsType.RDS, "r1", "1").put(XdsType.RDS, "r2", "1");
+        ScopeView first = views.build();
+        // the front keeps one view per type and content (HeldViews): both scopes serve the same instances
+        java.util.function.Function<ScopeView, ScopeView> alsoOther = v -> new ScopeView(new ScopeManifest(1, otherScope,
+                v.manifest().generation(), v.manifest().revisions(), v.manifest().resources(), List.of(), Map.of(), 0, 0), v.types());
+        engine.publish(first);
+        engine.publish(alsoOther.apply(first));
+        List<Recorded> outs = new ArrayList<>();
+        List<AdsStream> streams = new ArrayList<>();
+        for (Node node : List.of(NODE, other, NODE, other)) {
+            Recorded out = new Recorded();
+            AdsStream s = engine.open(out, null, true);
+            s.onDeltaRequest(DeltaDiscoveryRequest.newBuilder().setNode(node).setTypeUrl(RDS).addResourceNamesSubscribe("r1").build());
+            outs.add(out);
+            streams.add(s);
+        }
+        assertThat(engine.responsesBuilt()).as("one initial response for the four streams of both scopes").isEqualTo(1);
+        for (int i = 0; i < streams.size(); i++) {
+            streams.get(i).onDeltaRequest(DeltaDiscoveryRequest.newBuilder().setTypeUrl(RDS)
+                    .setResponseNonce(outs.get(i).lastDelta().getNonce()).build());
+        }
+
+        ScopeView second = views.put(XdsType.RDS, "r1", "2").build();
+        long built = engine.responsesBuilt();
+        engine.publish(second);
+        engine.publish(alsoOther.apply(second));
+        var body = outs.get(0).sent.get(1).prepared().body();
+        assertThat(outs).allSatisfy(o -> assertThat(o.sent.get(1).prepared().body()).isSameAs(body));
+        assertThat(engine.responsesBuilt() - built).as("the change built once for both scopes").isEqualTo(1);
+
+        // every stream then subscribes to r2: one subscription instance, reached by each stream from the one they share
+        for (int i = 0; i < streams.size(); i++) {
+            streams.get(i).onDeltaRequest(DeltaDiscoveryRequest.newBuilder().setTypeUrl(RDS)
+                    .setResponseNonce(outs.get(i).lastDelta().getNonce()).addResourceNamesSubscribe("r2").build());
+            assertThat(outs.get(i).lastDelta().getResourcesList()).extracting(Resource::getName).containsExactly("r2");
+        }
+        assertThat(streams).allSatisfy(s -> assertThat(s.state(RDS).sub).isSameAs(streams.get(0).state(RDS).sub));
+        assertThat(streams.get(0).state(RDS).sub.names()).containsExactlyInAnyOrder("r1", "r2");
+        streams.forEach(AdsStream::closed);
+        assertThat(engine.responsesHeld()).isZero();
     }
 
     @Test
