@@ -3,6 +3,7 @@ package io.strait.xds.ads;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
+import com.google.protobuf.CodedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,8 +44,12 @@ final class ResponseMarshaller implements MethodDescriptor.Marshaller<OutboundRe
             }
             drained = true;
             int n = left;
-            value.prepared().body().writeTo(target);
-            target.write(value.tail());
+            // ByteString.writeTo(OutputStream) hands the stream a copy of the body (megabytes for an initial sync, per
+            // stream); through a CodedOutputStream the shared array goes to gRPC's buffer as it is, copied once there
+            CodedOutputStream out = CodedOutputStream.newInstance(target, 256);
+            out.writeRawBytes(value.prepared().body());
+            out.writeRawBytes(value.tail());
+            out.flush();
             left = 0;
             return n;
         }
