@@ -45,7 +45,10 @@ import org.apache.kafka.common.TopicPartition;
  * (java-control-plane, a snapshot per proxy), ratios printed; {@code --client-threads N} the fleet's Netty event
  * loops (default 2; callbacks run on twice as many executor threads); {@code --streams-per-connection N} N proxies'
  * ADS streams share a connection (default 1, as Envoy; more when the fleet needs more sockets than this process may
- * open, {@code ulimit -n}); {@code --timeout S} per wait (default 900).
+ * open, {@code ulimit -n}); {@code --connect-wave N} the fleet connects N proxies at a time, each wave once the one
+ * before holds its config (default 0: all at once; a restarted fleet of 10,000 proxies of 3.5 MB each is more than one
+ * machine's client side can read at once, and Envoys reconnecting to a front do not all come in the same second);
+ * {@code --timeout S} per wait (default 900).
  * Each front's heap: {@code -Dstrait.front.xmx=4g} (the default).
  *
  * <p>Usage (from the repository root, after {@code ./mvnw -q -o -pl benchmarks -am package -DskipTests}):
@@ -63,7 +66,8 @@ public final class LoadHarness {
     public static void main(String[] args) throws Exception {
         Map<String, Integer> opts = new HashMap<>(Map.of("proxies", 1000, "services", 100, "namespaces", 10, "apps", 20,
                 "revisions", 5, "baseline", 1, "sidecars", 0, "churn", 0));
-        opts.putAll(Map.of("delta", 0, "plain", 0, "fronts", 1, "client-threads", 2, "timeout", 900, "streams-per-connection", 1));
+        opts.putAll(Map.of("delta", 0, "plain", 0, "fronts", 1, "client-threads", 2, "timeout", 900, "streams-per-connection", 1,
+                "connect-wave", 0));
         for (int i = 0; i < args.length; i += 2) {
             String name = args[i].replaceFirst("^--", "");
             if (!opts.containsKey(name) || i + 1 >= args.length || !args[i + 1].matches("\\d+")) {
@@ -203,21 +207,29 @@ public final class LoadHarness {
         // rest adds to a front's heap is what a connected proxy costs beside the scopes' shared resources
         int scopes = opts.get("namespaces") * opts.get("apps");
         int firstPart = proxies >= 2 * scopes ? proxies / 2 : proxies;
-        try (Fleet fleet = new Fleet(fronts.stream().map(Front::xdsPort).toList(), firstPart)) {
+        int wave = opts.get("connect-wave") > 0 ? opts.get("connect-wave") : proxies;
+        try (Fleet fleet = new Fleet(fronts.stream().map(Front::xdsPort).toList(), Math.min(wave, firstPart))) {
             fleet.proxies.get(0).capture = core != null;
             // each service: its cluster and two subsets; with namespace Sidecars, the own namespace's services only
             int clusters = (opts.get("sidecars") == 1 ? mesh.servicesPerNamespace() : opts.get("services")) * 3;
             List<Long> heapFirstPart = new ArrayList<>();
             List<Integer> firstOnFront = new ArrayList<>();
-            if (firstPart < proxies) {
-                awaitFleet("initial sync of the first " + firstPart, fleet.proxies, p -> p.clusters() >= clusters, t0);
-                System.out.printf("initial sync: the first %d proxies (every scope) hold %d clusters after %d ms%n",
-                        firstPart, clusters, (System.nanoTime() - t0) / 1_000_000);
-                for (int f = 0; f < fronts.size(); f++) {
-                    heapFirstPart.add(fronts.get(f).heap());
-                    firstOnFront.add(fleet.byFront.get(f).size());
+            int joined = fleet.proxies.size();
+            while (joined < proxies) {
+                if (joined == firstPart) {
+                    awaitFleet("initial sync of the first " + firstPart, fleet.proxies, p -> p.clusters() >= clusters, t0);
+                    System.out.printf("initial sync: the first %d proxies (every scope) hold %d clusters after %d ms%n",
+                            firstPart, clusters, (System.nanoTime() - t0) / 1_000_000);
+                    for (int f = 0; f < fronts.size(); f++) {
+                        heapFirstPart.add(fronts.get(f).heap());
+                        firstOnFront.add(fleet.byFront.get(f).size());
+                    }
+                } else {
+                    awaitFleet("initial sync of a wave", fleet.proxies, p -> p.clusters() >= clusters, t0);
                 }
-                fleet.connect(firstPart, proxies);
+                int next = Math.min(joined + wave, joined < firstPart ? firstPart : proxies);
+                fleet.connect(joined, next);
+                joined = next;
             }
             awaitFleet("initial sync", fleet.proxies, p -> p.clusters() >= clusters, t0);
             System.out.printf("initial sync: all %d proxies connected and holding %d clusters after %d ms (fronts' CPU %d ms)%s%n",
