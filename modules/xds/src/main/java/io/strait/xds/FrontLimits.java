@@ -30,39 +30,64 @@ import java.time.Duration;
  * @param requestBurst                requests a stream may send at once above the sustained rate (default 200): an
  *                                    Envoy's start (CDS and LDS, then EDS, RDS and SDS as clusters and listeners
  *                                    warm, each ACKed) or a burst of revisions is a few tens
+ * @param maxUnsentBytes              response bytes all streams together may hold that their clients have not read
+ *                                    (default half the process's direct memory, where Netty holds them); above it a
+ *                                    new stream is refused UNAVAILABLE and its client reconnects a moment later, so a
+ *                                    fleet reconnecting at once (10,000 proxies of a 3.5 MB mesh after a front's
+ *                                    restart) is served in turns instead of filling the front's memory. Open streams
+ *                                    are never refused for it
  */
 public record FrontLimits(TransportLimits transport, int maxResourceNamesPerRequest, int maxNodeIdChars,
-                          long maxPendingBytesPerStream, Duration stuckAfter, int requestsPerSecond, int requestBurst) {
+                          long maxPendingBytesPerStream, Duration stuckAfter, int requestsPerSecond, int requestBurst,
+                          long maxUnsentBytes) {
 
     public FrontLimits {
         if (transport == null) {
             throw new IllegalArgumentException("front limits need transport limits");
         }
         if (maxResourceNamesPerRequest <= 0 || maxNodeIdChars <= 0 || maxPendingBytesPerStream <= 0 || requestsPerSecond <= 0
-                || requestBurst <= 0) {
+                || requestBurst <= 0 || maxUnsentBytes <= 0) {
             throw new IllegalArgumentException("front limits must be positive");
         }
     }
 
     /** The limits a front runs with unless told otherwise. */
     public static FrontLimits defaults() {
-        return new FrontLimits(TransportLimits.defaults(), 10_000, 1_024, 8L * 1024 * 1024, Duration.ofSeconds(30), 100, 200);
+        return new FrontLimits(TransportLimits.defaults(), 10_000, 1_024, 8L * 1024 * 1024, Duration.ofSeconds(30), 100, 200,
+                maxDirectMemory() / 2);
+    }
+
+    /** Netty's limit on the direct memory it allocates (the JVM's {@code -XX:MaxDirectMemorySize}, else the heap's size). */
+    private static long maxDirectMemory() {
+        try {
+            return io.grpc.netty.shaded.io.netty.util.internal.PlatformDependent.maxDirectMemory();
+        } catch (RuntimeException | LinkageError e) {
+            return Runtime.getRuntime().maxMemory();
+        }
+    }
+
+    /** The same limits with another bound on what all streams together may hold unsent (tests use small ones). */
+    public FrontLimits withUnsent(long maxUnsent) {
+        return new FrontLimits(transport, maxResourceNamesPerRequest, maxNodeIdChars, maxPendingBytesPerStream, stuckAfter, requestsPerSecond,
+                requestBurst, maxUnsent);
     }
 
     /** The same limits with another bound on unsent responses (tests use short ones). */
     public FrontLimits withPending(long maxPendingBytes, Duration stuck) {
-        return new FrontLimits(transport, maxResourceNamesPerRequest, maxNodeIdChars, maxPendingBytes, stuck, requestsPerSecond, requestBurst);
+        return new FrontLimits(transport, maxResourceNamesPerRequest, maxNodeIdChars, maxPendingBytes, stuck, requestsPerSecond, requestBurst,
+                maxUnsentBytes);
     }
 
     /** The same limits with another request rate per stream (tests use low ones). */
     public FrontLimits withRequestRate(int perSecond, int burst) {
-        return new FrontLimits(transport, maxResourceNamesPerRequest, maxNodeIdChars, maxPendingBytesPerStream, stuckAfter, perSecond, burst);
+        return new FrontLimits(transport, maxResourceNamesPerRequest, maxNodeIdChars, maxPendingBytesPerStream, stuckAfter, perSecond, burst,
+                maxUnsentBytes);
     }
 
     /** The same limits with other transport limits. */
     public FrontLimits withTransport(TransportLimits limits) {
         return new FrontLimits(limits, maxResourceNamesPerRequest, maxNodeIdChars, maxPendingBytesPerStream, stuckAfter, requestsPerSecond,
-                requestBurst);
+                requestBurst, maxUnsentBytes);
     }
 
     /** Largest request message; see {@link TransportLimits#maxInboundMessageBytes()}. */

@@ -26,6 +26,9 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
     private int pending;
     private long pendingBytes;
     private long blockedSince;
+    /** Bytes sent that left the stream not ready, counted in the front's total until gRPC says it is ready again. */
+    private long unsent;
+    private boolean released;
 
     GuardedCall(ServerCall<ReqT, RespT> call, StreamGuard guard) {
         super(call);
@@ -67,6 +70,20 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
             guard.pendingBytes(pendingBytes);
         }
         super.sendMessage(message);
+        if (!released && !delegate().isReady()) {
+            // gRPC holds what the client has not read beyond its window: the front's total counts it until onReady
+            long size = message instanceof io.strait.xds.ads.OutboundResponse r ? r.size()
+                    : message instanceof MessageLite m ? m.getSerializedSize() : 0;
+            unsent += size;
+            guard.unsent(size);
+        }
+    }
+
+    /** The stream ended: what it held unsent is no longer the front's to count. */
+    synchronized void releaseUnsent() {
+        released = true;
+        guard.unsent(-unsent);
+        unsent = 0;
     }
 
     /** gRPC says the stream can take more: what was pending has gone out. */
@@ -76,6 +93,8 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
             pendingBytes = 0;
             blockedSince = 0;
             guard.unblocked(this);
+            guard.unsent(-unsent);
+            unsent = 0;
         }
     }
 

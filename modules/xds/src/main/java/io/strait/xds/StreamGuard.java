@@ -30,8 +30,10 @@ import org.slf4j.LoggerFactory;
  * time, and the front's own ending of a stuck stream (from the sweep thread) must not run beside them.
  *
  * <p>Metrics: {@code strait_xds_streams} (open discovery streams), {@code strait_xds_refused_total{reason}} (streams
- * ended for a request, by status code: INVALID_ARGUMENT, RESOURCE_EXHAUSTED for too many names or too many requests),
- * {@code strait_xds_stuck_closed_total}, {@code strait_xds_pending_bytes_max} (the most response bytes any stream
+ * ended for a request, by status code: INVALID_ARGUMENT, RESOURCE_EXHAUSTED for too many names or too many requests,
+ * UNAVAILABLE for a new stream while the front holds more unread bytes than {@link FrontLimits#maxUnsentBytes()}),
+ * {@code strait_xds_stuck_closed_total}, {@code strait_xds_unsent_bytes} (what all streams hold unread: above
+ * {@link FrontLimits#maxUnsentBytes()} new streams are refused UNAVAILABLE), {@code strait_xds_pending_bytes_max} (the most response bytes any stream
  * has held unsent since the front started: never above {@link FrontLimits#maxPendingBytesPerStream()}).
  */
 final class StreamGuard implements ServerInterceptor, AutoCloseable {
@@ -42,6 +44,8 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
     private final MeterRegistry metrics;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong pendingMax = new AtomicLong();
+    /** Response bytes all streams hold that their clients have not read ({@link FrontLimits#maxUnsentBytes()}). */
+    private final AtomicLong unsent = new AtomicLong();
     private final Counter stuckClosed;
     private final Set<GuardedCall<?, ?>> blocked = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sweep = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -57,6 +61,8 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
         Gauge.builder("strait_xds_streams", open, AtomicInteger::get).description("Open discovery streams").register(metrics);
         Gauge.builder("strait_xds_pending_bytes_max", pendingMax, AtomicLong::get).baseUnit("bytes")
                 .description("Most response bytes one stream has held that its client had not taken").register(metrics);
+        Gauge.builder("strait_xds_unsent_bytes", unsent, AtomicLong::get).baseUnit("bytes")
+                .description("Response bytes all streams hold that their clients have not read yet").register(metrics);
         stuckClosed = Counter.builder("strait_xds_stuck_closed_total").description("Streams reset because their client stopped reading")
                 .register(metrics);
         long every = Math.max(50, limits.stuckAfter().toMillis() / 4);
@@ -112,7 +118,14 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
                 super.onMessage(message); // load reports and anything else keep their own handling
                 return;
             }
-            if (!rate.take(System.nanoTime())) {
+            if (first && unsent.get() > limits.maxUnsentBytes()) {
+                // before the screen: a new stream of a fleet reconnecting at once waits its turn, with a status its
+                // client retries on (Envoy and gRPC reconnect with a backoff)
+                outcome = RequestScreen.Outcome.refuse(io.grpc.Status.Code.UNAVAILABLE, "the front holds " + unsent.get()
+                        + " bytes of responses its clients have not read yet (limit " + limits.maxUnsentBytes()
+                        + "): a new stream waits its turn; reconnect in a moment");
+                typeUrl = "";
+            } else if (!rate.take(System.nanoTime())) {
                 // checked before the screen, so a looping client costs the front a comparison per request, no parsing
                 outcome = RequestScreen.Outcome.refuse(io.grpc.Status.Code.RESOURCE_EXHAUSTED, "more than "
                         + limits.requestsPerSecond() + " discovery requests a second (burst " + limits.requestBurst()
@@ -138,7 +151,13 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
                 }
                 case REFUSE -> {
                     String reason = outcome.status().getDescription();
-                    LOG.warn("refusing the stream of proxy {}: {} ({})", call.proxyId(), reason, outcome.status().getCode());
+                    if (outcome.status().getCode() == io.grpc.Status.Code.UNAVAILABLE) {
+                        // the front's own load, not the client's fault, and thousands at once in a reconnect storm:
+                        // counted below and in strait_xds_unsent_bytes, logged only at debug
+                        LOG.debug("refusing the stream of proxy {} for now: {}", call.proxyId(), reason);
+                    } else {
+                        LOG.warn("refusing the stream of proxy {}: {} ({})", call.proxyId(), reason, outcome.status().getCode());
+                    }
                     Counter.builder("strait_xds_refused_total").tag("reason", outcome.status().getCode().name())
                             .description("Discovery streams ended for a request the front does not take").register(metrics)
                             .increment();
@@ -202,6 +221,7 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
                 ended = true;
                 open.decrementAndGet();
                 blocked.remove(call);
+                call.releaseUnsent();
             }
         }
     }
@@ -221,6 +241,17 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
 
     void unblocked(GuardedCall<?, ?> call) {
         blocked.remove(call);
+    }
+
+    void unsent(long delta) {
+        if (delta != 0) {
+            unsent.addAndGet(delta);
+        }
+    }
+
+    /** Bytes all streams hold unsent (tests, debug). */
+    long unsentBytes() {
+        return unsent.get();
     }
 
     void pendingBytes(long bytes) {
