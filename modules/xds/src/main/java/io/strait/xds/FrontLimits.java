@@ -31,7 +31,9 @@ import java.time.Duration;
  *                                    Envoy's start (CDS and LDS, then EDS, RDS and SDS as clusters and listeners
  *                                    warm, each ACKed) or a burst of revisions is a few tens
  * @param maxUnsentBytes              response bytes all streams together may hold that their clients have not read
- *                                    (default half the process's direct memory, where Netty holds them); above it a
+ *                                    (default 512 MiB, or half the process's direct memory where Netty holds them if
+ *                                    that is less — as istiod bounds its concurrent pushes; a client that takes
+ *                                    longer than the stuck timer to be served is reset and starts over); above it a
  *                                    new stream is refused UNAVAILABLE and its client reconnects a moment later, so a
  *                                    fleet reconnecting at once (10,000 proxies of a 3.5 MB mesh after a front's
  *                                    restart) is served in turns instead of filling the front's memory. Open streams
@@ -54,7 +56,7 @@ public record FrontLimits(TransportLimits transport, int maxResourceNamesPerRequ
     /** The limits a front runs with unless told otherwise. */
     public static FrontLimits defaults() {
         return new FrontLimits(TransportLimits.defaults(), 10_000, 1_024, 8L * 1024 * 1024, Duration.ofSeconds(30), 100, 200,
-                maxDirectMemory() / 2);
+                Math.min(512L << 20, maxDirectMemory() / 2));
     }
 
     /** Netty's limit on the direct memory it allocates (the JVM's {@code -XX:MaxDirectMemorySize}, else the heap's size). */
