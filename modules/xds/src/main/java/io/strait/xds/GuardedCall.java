@@ -76,6 +76,12 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
                     : message instanceof MessageLite m ? m.getSerializedSize() : 0;
             unsent += size;
             guard.unsent(size);
+            if (blockedSince == 0) {
+                // a client that stalls on its first large response is held to the stuck timer too: else a few such
+                // clients would keep the front's budget full, and every new stream refused, for good
+                blockedSince = System.nanoTime();
+                guard.blocked(this);
+            }
         }
     }
 

@@ -39,7 +39,7 @@ final class ScopeSnapshots {
 
     private final Consumer<List<ScopeView>> publish;
     /** Views served since the last {@link #flush()}: published together, in one fan-out pass. */
-    private final List<ScopeView> toPublish = new ArrayList<>();
+    private final Map<String, ScopeView> toPublish = new java.util.LinkedHashMap<>();
     private final ExecutorService fanOut;
     private final HeldResources resources = new HeldResources();
     private final HeldAssignments assignments = new HeldAssignments();
@@ -122,22 +122,26 @@ final class ScopeSnapshots {
      * once per resource), and the scopes whose assignments changed are re-served, once each.
      */
     void flush() {
-        if (live && retryPending && !pending.isEmpty()) {
-            for (ScopeManifest m : List.copyOf(pending.values())) {
-                tryApply(m);
+        try {
+            if (live && retryPending && !pending.isEmpty()) {
+                for (ScopeManifest m : List.copyOf(pending.values())) {
+                    tryApply(m);
+                }
             }
-        }
-        retryPending = false;
-        for (String scope : dirty) {
-            ScopeManifest m = base.get(scope);
-            if (m != null && !pending.containsKey(scope)) {
-                serve(m);
+            retryPending = false;
+            for (String scope : dirty) {
+                ScopeManifest m = base.get(scope);
+                if (m != null && !pending.containsKey(scope)) {
+                    serve(m);
+                }
             }
+        } finally {
+            // whatever one scope threw, what the others were served goes out, and the batch's memos end with it
+            dirty.clear();
+            publishServed();
+            versions.clear();
+            complete.clear();
         }
-        dirty.clear();
-        publishServed();
-        versions.clear();
-        complete.clear();
         if (live) {
             forgetGone();
             long now = clock.getAsLong();
@@ -185,6 +189,7 @@ final class ScopeSnapshots {
         return typeViews.size();
     }
 
+    /** A manifest from the bus; once it is complete and live, its scope's view goes out at the next {@link #flush()}. */
     void manifest(ScopeManifest manifest) {
         ScopeManifest current = base.get(manifest.scope());
         ScopeManifest waiting = pending.get(manifest.scope());
@@ -209,6 +214,8 @@ final class ScopeSnapshots {
         }
         forgetGone();
         publishServed();
+        versions.clear();
+        complete.clear();
     }
 
     /** The manifest live for a scope, or null. */
@@ -286,7 +293,7 @@ final class ScopeSnapshots {
         ScopeView view = new ScopeView(m, types);
         views.put(m.scope(), view);
         applied.put(m.scope(), m);
-        toPublish.add(view);
+        toPublish.put(m.scope(), view); // a scope served twice in a batch (its manifest, then an assignment) goes out once
     }
 
     /** Hands the views served since the last call to the fan-out executor, in one task. */
@@ -294,7 +301,7 @@ final class ScopeSnapshots {
         if (toPublish.isEmpty()) {
             return;
         }
-        List<ScopeView> batch = List.copyOf(toPublish);
+        List<ScopeView> batch = List.copyOf(toPublish.values());
         toPublish.clear();
         fanOut.execute(() -> {
             try {

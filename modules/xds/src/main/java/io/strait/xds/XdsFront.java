@@ -104,8 +104,8 @@ public final class XdsFront implements AutoCloseable {
         secrets = new NamespaceSecrets(security.secretDir(), (namespace, view) -> engine[0].secretsChanged(namespace, view));
         engine[0] = new AdsEngine(tracker, secrets);
         secrets.start(security.reloadEvery());
-        // a scope's new view is fanned out on the front's own thread, one pass over the scope's streams; a stream that
-        // asks before its scope's first view is simply answered when that view arrives
+        // the scopes' new views of one batch of records are fanned out on the front's own thread, one pass over all their
+        // streams; a stream that asks before its scope's first view is simply answered when that view arrives
         ScopeSnapshots snapshots = new ScopeSnapshots(views -> engine[0].publish(views), fanOut, tracker::manifestApplied);
         java.util.concurrent.CountDownLatch caughtUp = new java.util.concurrent.CountDownLatch(1);
         loop = follow(snapshots, caughtUp);

@@ -19,15 +19,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A shared response is held only while some stream still needs it, never because it was once built: an initial
  * sync is megabytes, and a front cannot keep each of them after every proxy took it. Three kinds of holder keep a
  * {@link Shared} response alive: a fan-out {@link Pass}, which holds every response it builds until it has visited
- * every stream of its scope (so streams in the same state share one serialization); a stream that was waiting for an
+ * every stream of the batch's scopes (so streams in the same state share one serialization); a stream that was waiting for an
  * ACK when the view arrived, for the diff it will be sent once the ACK comes; and a stream that was sent it, until its
  * client answers (so proxies connecting at the same time share their initial sync). When the last holder lets go, the
  * response is forgotten; a stream that needs it later (a proxy connecting once the others have ACKed) has it built
  * again — except a small answer to a new subscription of the same view: the last of those released are kept
  * ({@link #RECENT} of them, none over {@link #RECENT_MAX_BYTES}), because proxies ask one after another and each
  * answers in milliseconds, so without them a new cluster's assignment, asked for by every proxy once it has the
- * cluster, would be diffed again for each. They pin no older view (their view is the one served) and their old
- * subscription only until they are pushed out.
+ * cluster, would be diffed again for each. They keep their view and both subscriptions alive until newer ones push
+ * them out.
  */
 final class SharedResponses {
     /** What a shared response depends on; views and subscriptions compare by identity (both are shared instances). */
@@ -66,8 +66,8 @@ final class SharedResponses {
     }
 
     /**
-     * One fan-out pass over a scope's streams: holds every response acquired through it until closed, so that each is
-     * built once for all the streams the pass visits. Used by the fan-out thread only.
+     * One fan-out pass over the streams of a batch's scopes: holds every response acquired through it until closed, so
+     * that each is built once for all the streams the pass visits. Used by the fan-out thread only.
      */
     final class Pass implements AutoCloseable {
         private final Set<Shared> held = new HashSet<>();
@@ -87,10 +87,10 @@ final class SharedResponses {
 
     private final Map<Key, Shared> responses = new ConcurrentHashMap<>();
     private final AtomicLong built = new AtomicLong();
-    /** Released change responses, oldest first; guarded by itself, never taken before a map bin's lock is released. */
+    /** Released answers, oldest first; guarded by itself, which may be taken under a map bin's lock but never takes one. */
     private final java.util.LinkedHashMap<Key, Shared> recent = new java.util.LinkedHashMap<>(16, 0.75f, true);
 
-    /** A fan-out pass: close it once every stream of the scope was visited. */
+    /** A fan-out pass: close it once every stream of the batch's scopes was visited. */
     Pass pass() {
         return new Pass();
     }
