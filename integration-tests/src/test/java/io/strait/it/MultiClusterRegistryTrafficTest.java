@@ -119,8 +119,10 @@ class MultiClusterRegistryTrafficTest {
                 // cluster-1 loses its endpoints: within 2 s every call goes to cluster-2
                 publish(registry, record("cluster-1", 9080));
                 long emptied = System.nanoTime();
+                // 40 calls per look: with 10, a look could see only cluster-2 by chance before the change arrived
+                // ((2/3)^10 ≈ 2 % a look; CI once passed the wait at 58 ms and then met c1-pod)
                 await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> Set.of("c2-pod", "c2-pod-b").containsAll(Traffic.count(client, Map.of(), 10).keySet()));
+                        .until(() -> Set.of("c2-pod", "c2-pod-b").containsAll(Traffic.count(client, Map.of(), 40).keySet()));
                 System.out.printf("cluster-1 emptied -> all calls to cluster-2 after %d ms%n", (System.nanoTime() - emptied) / 1_000_000);
                 assertThat(Traffic.count(client, Map.of(), 40).keySet()).isSubsetOf(Set.of("c2-pod", "c2-pod-b"));
                 assertThat(ends(node, Topics.XDS_SCOPES)).isEqualTo(scopesAt);
