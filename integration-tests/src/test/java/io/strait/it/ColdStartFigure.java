@@ -49,7 +49,12 @@ import org.junit.jupiter.api.io.TempDir;
  * translator holding partition 0 runs — has tombstoned what no manifest names for 2 s and compaction has run again.
  * Compaction is forced by lowering the topics' segment.ms / max.compaction.lag.ms / min.cleanable.dirty.ratio for the
  * run (the embedded broker's cleaner backs off 1 s) and appending one tombstone per partition to roll the active
- * segment. Not a {@code *Test}: it runs only when named.
+ * segment.
+ *
+ * <p>After the janitor, the same start again with a class-data archive, as the {@code strait} launcher runs a role
+ * (its first {@code up} or {@code run} writes one when it exits): the janitor row's front writes it
+ * ({@code -XX:ArchiveClassesAtExit}, after its times are taken), a second front maps it, and the empty-bus floor is
+ * measured again with it. Not a {@code *Test}: it runs only when named.
  */
 class ColdStartFigure {
     private static final int SERVICES = Integer.getInteger("strait.figure.services", 1_000);
@@ -74,7 +79,8 @@ class ColdStartFigure {
             write(config, i);
         }
         List<String> rows = new ArrayList<>();
-        rows.add(emptyBus(tmp));
+        rows.add(emptyBus(tmp, "empty bus (the floor)", List.of()));
+        Path archive = tmp.resolve("strait-cli.jsa");
         try (StraitNode node = new StraitNode(new NodeOptions(EnumSet.of(Role.INGEST, Role.TRANSLATE, Role.XDS), null, 0,
                 tmp.resolve("data"), config, "127.0.0.1", EmbeddedKafka.freePort(), -1, "front-live",
                 BusConfig.DEFAULT_GROUP_SESSION_TIMEOUT_MS)).start();
@@ -104,7 +110,7 @@ class ColdStartFigure {
 
             forceCompaction(bus);
             Bytes compacted = awaitCleaned(bus, history.total);
-            rows.add(coldStart("compaction, no janitor", tmp.resolve("front-baseline"), bus, live, compacted));
+            rows.add(coldStart("compaction, no janitor", tmp.resolve("front-baseline"), bus, live, compacted, List.of()));
 
             var metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
             try (BusJanitor janitor = new BusJanitor(bus, RETENTION, metrics, System::currentTimeMillis).start()) {
@@ -112,23 +118,37 @@ class ColdStartFigure {
                 await().atMost(Duration.ofSeconds(120)).until(() -> tombstones(metrics) > 0);
                 Bytes swept = awaitCleaned(bus, compacted.total);
                 System.out.printf("the janitor wrote %.0f tombstones%n", tombstones(metrics));
-                rows.add(coldStart("janitor (2 s retention) + compaction", tmp.resolve("front-janitor"), bus, live, swept));
+                rows.add(coldStart("janitor (2 s retention) + compaction", tmp.resolve("front-janitor"), bus, live, swept,
+                        List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off")));
+                rows.add(coldStart("janitor + compaction, class-data archive", tmp.resolve("front-janitor-cds"), bus, live, swept,
+                        withArchive(archive)));
             }
         }
+        rows.add(emptyBus(tmp, "empty bus, class-data archive", withArchive(archive)));
         System.out.println("| bus after " + (REVISIONS + REPLAYED) + " revisions | read from the xDS topics | live set | ratio "
                 + "| front's catch-up (its log) | start → /readyz 200 | start → full config ACKed |");
         System.out.println("|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
     }
 
+    /** The JVM options that map the class-data archive a front wrote at its exit (none if it wrote none). */
+    private static List<String> withArchive(Path archive) {
+        if (!Files.isRegularFile(archive)) {
+            System.out.println("no class-data archive was written at " + archive);
+            return List.of();
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off");
+    }
+
     /** The floor: a front's start on a bus with the topics and nothing on them (JVM, roles, consumer, ports). */
-    private static String emptyBus(Path tmp) throws Exception {
-        try (EmbeddedKafka kafka = new EmbeddedKafka(tmp.resolve("empty-broker"), 0).start()) {
+    private static String emptyBus(Path tmp, String label, List<String> jvm) throws Exception {
+        Path dir = tmp.resolve("empty-" + label.hashCode());
+        try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("broker"), 0).start()) {
             BusConfig bus = new BusConfig(kafka.bootstrapServers(), "figure");
             try (Admin admin = Admin.create(bus.admin())) {
                 io.strait.bus.topic.TopicInstaller.ensure(admin, io.strait.bus.topic.TopicDefinition.all(), (short) 1);
             }
-            return coldStart("empty bus (the floor)", tmp.resolve("front-empty"), bus, null, new Bytes(0, 0, 0, 0));
+            return coldStart(label, dir.resolve("front"), bus, null, new Bytes(0, 0, 0, 0), jvm);
         }
     }
 
@@ -184,14 +204,15 @@ class ColdStartFigure {
         return metrics.find("strait.janitor.tombstones").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
-    /** One cold start: a front in its own JVM, timed to /readyz and to a follower holding the live config. */
-    private static String coldStart(String label, Path dir, BusConfig bus, Map<String, String> live, Bytes read) throws Exception {
+    /** One cold start: a front in its own JVM ({@code jvm}: more options for it), timed to /readyz and to a follower holding the live config. */
+    private static String coldStart(String label, Path dir, BusConfig bus, Map<String, String> live, Bytes read, List<String> jvm)
+            throws Exception {
         int xdsPort = EmbeddedKafka.freePort();
         int adminPort = EmbeddedKafka.freePort();
         long start = System.nanoTime();
-        try (RoleProcess front = new RoleProcess("xds", dir, List.of("--kafka", bus.bootstrapServers(), "--xds-port",
+        try (RoleProcess front = new RoleProcess("xds", dir, jvm, List.of("--kafka", bus.bootstrapServers(), "--xds-port",
                 String.valueOf(xdsPort), "--admin-port", String.valueOf(adminPort), "--front-id", "front-" + dir.getFileName(),
-                "--data-dir", dir.toString()))) {
+                "--data-dir", dir.toString()), Map.of())) {
             HttpClient http = HttpClient.newHttpClient();
             try {
                 awaitReady(http, adminPort);

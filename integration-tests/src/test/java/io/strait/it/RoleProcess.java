@@ -22,13 +22,20 @@ final class RoleProcess implements AutoCloseable {
 
     /** @param env more environment variables for the role's JVM (a test-only crash point, say) */
     RoleProcess(String role, Path workDir, List<String> args, java.util.Map<String, String> env) throws IOException {
+        this(role, workDir, List.of(), args, env);
+    }
+
+    /** @param jvm more options for the role's JVM, before {@code -jar} (a class-data archive, say) */
+    RoleProcess(String role, Path workDir, List<String> jvm, List<String> args, java.util.Map<String, String> env) throws IOException {
         this.role = role;
         Path jar = Path.of("..", "modules", "cli", "target", "strait-cli.jar").toAbsolutePath().normalize();
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the whole build (./mvnw verify), which packages it first");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "run", role));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1"));
+        command.addAll(jvm);
+        command.addAll(List.of("-jar", jar.toString(), "run", role));
         command.addAll(args);
         Files.createDirectories(workDir);
         this.output = workDir.resolve(role + ".out");
