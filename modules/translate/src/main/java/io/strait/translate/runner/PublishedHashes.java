@@ -56,14 +56,24 @@ final class PublishedHashes {
      * the same few bundles of 3,000 entries, so a revision costs the lists it changed, not 200 × 5,000 entries.
      */
     void replaced(ScopeManifest before, ScopeManifest after) {
+        ScopeManifest any = after != null ? after : before;
+        if (any == null) {
+            return;
+        }
+        // what is taken back is the scope's manifest as counted here, never one it did not count (that would take
+        // other manifests' references): `before` names the scope when `after` is null
+        ScopeManifest old = after != null ? counted.put(any.scope(), after) : counted.remove(any.scope());
         // count the new references first, so what both name never drops to zero on the way
         if (after != null) {
             count(after, 1);
         }
-        if (before != null) {
-            count(before, -1);
+        if (old != null) {
+            count(old, -1);
         }
     }
+
+    /** The manifest counted per scope: the one {@link #replaced} takes back. */
+    private final Map<String, ScopeManifest> counted = new HashMap<>();
 
     private void count(ScopeManifest m, int by) {
         m.resources().forEach((type, list) -> {

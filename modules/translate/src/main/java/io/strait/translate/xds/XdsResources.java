@@ -36,7 +36,9 @@ public record XdsResources(List<Cluster> clusters, List<ClusterLoadAssignment> e
     }
 
     private static <T extends Message> Map<String, Message> index(List<T> list, java.util.function.Function<T, String> name) {
-        Map<String, Message> m = new TreeMap<>();
+        // the lists are sorted by name already: insertion order is the name order a TreeMap would give, without
+        // its 12 string comparisons per entry (row D: 50 scopes' 4,000 resources per revision)
+        Map<String, Message> m = new java.util.LinkedHashMap<>(list.size() * 4 / 3 + 1);
         list.forEach(r -> m.put(name.apply(r), r));
         return m;
     }

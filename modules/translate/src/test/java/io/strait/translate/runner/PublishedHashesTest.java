@@ -88,4 +88,17 @@ class PublishedHashesTest {
         hashes.replaced(other, null);
         assertThat(hashes.size()).isZero();
     }
+
+    @Test
+    void aBundledManifestNeverCountedTakesNothingBack() {
+        PublishedHashes hashes = new PublishedHashes();
+        hashes.published(List.of("a", "bundle-1"));
+        hashes.replaced(null, manifest("s1", "a"));
+        ScopeManifest stranger = new ScopeManifest(1, "s9", 1, Map.of(),
+                Map.of("cds", List.of(new ScopeManifest.NamedHash("r-a", "a"))), List.of(), Map.of("cds", "bundle-1"), 0, 0);
+        hashes.replaced(stranger, null);
+        assertThat(hashes.contains("a")).as("s1 still names a inline").isTrue();
+        hashes.replaced(null, stranger);
+        assertThat(hashes.contains("bundle-1")).as("counted from zero, not from below it").isTrue();
+    }
 }
