@@ -104,6 +104,13 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
         }
     }
 
+    /** The front was draining other streams' backlog for {@code nanos}: that wait does not count towards stuck. */
+    synchronized void waitedBehindOthers(long nanos, long now) {
+        if (blockedSince != 0) {
+            blockedSince = Math.min(now, blockedSince + nanos);
+        }
+    }
+
     /** Resets the stream if it has held responses unsent for longer than {@code stuckNanos}. */
     synchronized void resetIfStuck(long now, long stuckNanos) {
         if (!closed && blockedSince != 0 && now - blockedSince >= stuckNanos) {

@@ -48,6 +48,8 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
     private final AtomicLong unsent = new AtomicLong();
     private final Counter stuckClosed;
     private final Set<GuardedCall<?, ?>> blocked = ConcurrentHashMap.newKeySet();
+    /** Blocked streams that became ready again: while it moves, the front is draining a backlog. */
+    private final AtomicLong drained = new AtomicLong();
     private final ScheduledExecutorService sweep = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "strait-xds-stuck-sweep");
         t.setDaemon(true);
@@ -67,10 +69,26 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
                 .register(metrics);
         long every = Math.max(50, limits.stuckAfter().toMillis() / 4);
         long stuckNanos = limits.stuckAfter().toNanos();
+        long[] last = {System.nanoTime(), 0};
         // only blocked streams are visited: a healthy fleet costs the sweep nothing
         sweep.scheduleWithFixedDelay(() -> {
             long now = System.nanoTime();
-            blocked.forEach(c -> c.resetIfStuck(now, stuckNanos));
+            long drainedNow = drained.get();
+            long since = now - last[0];
+            boolean draining = drainedNow != last[1];
+            last[0] = now;
+            last[1] = drainedNow;
+            // While blocked streams are still getting their bytes out (some became ready since the last sweep), the
+            // front is working through a backlog — a change resent in full to 10,000 streams, a saturated link — and a
+            // stream waiting its turn is not stuck: the clocks of the blocked stand still. A client that never reads
+            // is still bounded by the pending-bytes limit, and is reset once the backlog is gone and its clock runs.
+            blocked.forEach(c -> {
+                if (draining) {
+                    c.waitedBehindOthers(since, now);
+                } else {
+                    c.resetIfStuck(now, stuckNanos);
+                }
+            });
         }, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -240,7 +258,9 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
     }
 
     void unblocked(GuardedCall<?, ?> call) {
-        blocked.remove(call);
+        if (blocked.remove(call)) {
+            drained.incrementAndGet(); // a blocked stream's bytes went out: the front is moving its backlog
+        }
     }
 
     void unsent(long delta) {
