@@ -209,11 +209,10 @@ public final class Translator implements ScopeListener, AutoCloseable {
     public void scopeUp(String scope, ProxyIdentity identity) {
         worker.execute(() -> {
             if (scopes.putIfAbsent(scope, identity) == null && model != null) {
-                arriving.add(scope);
-                if (!arrivalsScheduled) {
-                    arrivalsScheduled = true;
-                    worker.execute(this::publishArrivals);
+                if (arriving.isEmpty()) {
+                    worker.execute(this::publishArrivals); // the first since the last batch: its batch is queued now
                 }
+                arriving.add(scope);
             }
         });
     }
@@ -225,10 +224,8 @@ public final class Translator implements ScopeListener, AutoCloseable {
      * worker is busy are published together: one translation per distinct input, one serialization per resource.
      */
     private final java.util.Set<String> arriving = new java.util.LinkedHashSet<>();
-    private boolean arrivalsScheduled;
 
     private void publishArrivals() {
-        arrivalsScheduled = false;
         List<String> batch = new ArrayList<>();
         for (String scope : arriving) {
             // gone again, or published meanwhile by a revision (a scope without a manifest is in every revision's pass)
