@@ -94,6 +94,11 @@ final class DeltaProxy extends SimulatedProxy {
         return clustersHeld.byName.size();
     }
 
+    @Override
+    String describe() {
+        return node.getId() + ": clusters=" + clusters();
+    }
+
     private synchronized void send(DeltaDiscoveryRequest.Builder request) {
         requests.onNext(request.setNode(node).build());
     }

@@ -400,6 +400,10 @@ public final class LoadHarness {
                 nextReport = System.nanoTime() + 60_000_000_000L;
                 System.out.printf("  %s: %d of %d proxies done after %d s%s%n", what, fleet.stream().filter(done).count(), fleet.size(),
                         (System.nanoTime() - from) / 1_000_000_000L, reopened(SimulatedProxy.RECONNECTS.get()));
+                List<SimulatedProxy> waiting = fleet.stream().filter(done.negate()).limit(21).toList();
+                if (waiting.size() <= 20) {
+                    waiting.forEach(p -> System.out.println("    still waiting: " + p.describe()));
+                }
             }
             Thread.sleep(20);
         }

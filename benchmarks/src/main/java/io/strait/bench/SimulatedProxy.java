@@ -81,6 +81,9 @@ abstract class SimulatedProxy implements AutoCloseable {
     /** How many clusters the proxy holds now. */
     abstract int clusters();
 
+    /** What the stream holds per type (versions, nonces), for a report of the proxies a wait still waits for. */
+    abstract String describe();
+
     /**
      * Notes a response of {@code type} on the current watch, if any, and returns the keys of that type it awaited
      * then: the ACK of this response is compared against those, not against keys added meanwhile. Empty when nothing

@@ -59,6 +59,15 @@ final class SotwProxy extends SimulatedProxy {
         return clusters;
     }
 
+    @Override
+    String describe() {
+        StringBuilder out = new StringBuilder(node.getId()).append(':');
+        for (int t = 0; t < 4; t++) {
+            out.append(' ').append(XdsTypes.SHORT[t]).append(" v=").append(lastVersion[t]).append(" n=").append(lastNonce[t]);
+        }
+        return out.append(" clusters=").append(clusters).append(" eds=").append(edsNames.size()).toString();
+    }
+
     private synchronized void send(String type, List<String> names, String version, String nonce) {
         requests.onNext(DiscoveryRequest.newBuilder().setNode(node).setTypeUrl(type).addAllResourceNames(names)
                 .setVersionInfo(version).setResponseNonce(nonce).build());

@@ -30,14 +30,16 @@ import java.time.Duration;
  * @param requestBurst                requests a stream may send at once above the sustained rate (default 200): an
  *                                    Envoy's start (CDS and LDS, then EDS, RDS and SDS as clusters and listeners
  *                                    warm, each ACKed) or a burst of revisions is a few tens
- * @param maxUnsentBytes              response bytes all streams together may hold that their clients have not read
- *                                    (default 512 MiB, or half the process's direct memory where Netty holds them if
- *                                    that is less — as istiod bounds its concurrent pushes; a client that takes
- *                                    longer than the stuck timer to be served is reset and starts over); above it a
- *                                    new stream is refused UNAVAILABLE and its client reconnects a moment later, so a
- *                                    fleet reconnecting at once (10,000 proxies of a 3.5 MB mesh after a front's
- *                                    restart) is served in turns instead of filling the front's memory. Open streams
- *                                    are never refused for it
+ * @param maxUnsentBytes              the front's budget of response bytes in flight (default 512 MiB, or half the
+ *                                    process's direct memory where Netty holds them if that is less — as istiod
+ *                                    bounds its concurrent pushes): what all streams together may have handed to gRPC
+ *                                    and not yet written out. A response beyond it waits on its stream, as a
+ *                                    reference to the bytes the engine built, and streams take turns (a revision
+ *                                    resending 2.5 MB of clusters to 10,000 streams once asked Netty for 25 GB of
+ *                                    direct memory). While what streams hold unread, waiting or in flight, is above
+ *                                    it, a new stream is refused UNAVAILABLE and its client reconnects a moment later,
+ *                                    so a fleet reconnecting at once is served in turns too. Open streams are never
+ *                                    refused for it
  */
 public record FrontLimits(TransportLimits transport, int maxResourceNamesPerRequest, int maxNodeIdChars,
                           long maxPendingBytesPerStream, Duration stuckAfter, int requestsPerSecond, int requestBurst,

@@ -5,15 +5,21 @@ import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.Status;
-import java.util.concurrent.TimeoutException;
+import java.util.ArrayDeque;
 
 /**
- * One xDS stream as the ADS engine sees it: every response it sends passes here, so the responses a client has not
- * taken can be counted. The engine sends a stream what it is due whenever a view changes, one response per type
- * awaiting its ACK, and never looks at {@code isReady()}: for a client that stops reading, gRPC and Netty queue what
- * was sent once the client's HTTP/2 window is full, and a large mesh's full-state clusters are megabytes. A response
- * sent while the stream is not ready is counted as pending until gRPC says it is ready again; a stream whose pending
- * bytes would pass the limit, or that has held pending responses too long, is reset.
+ * One xDS stream as the ADS engine sees it: every response it sends passes here, so what a client has not taken is
+ * counted and what the front hands to gRPC at once is bounded. The engine sends a stream what it is due whenever a
+ * view changes, one response per type awaiting its ACK, and never looks at {@code isReady()}. Here a response is
+ * handed to gRPC only while the stream is ready (its client reads) and the front's bytes in flight — handed to gRPC
+ * and Netty, in direct memory, and not yet written out — leave room for it ({@link StreamGuard#reserve}); otherwise
+ * it waits on the stream, in order, as a reference to the (mostly shared) bytes the engine built. So a revision that
+ * resends 2.5 MB of full-state clusters to 10,000 streams is written out in turns within the front's budget instead
+ * of asking Netty for 25 GB of direct memory at once.
+ *
+ * <p>A stream whose client does not read is held to two bounds: its waiting bytes may not pass the per-stream limit,
+ * and it may not stay not ready past the stuck timer (see {@link StreamGuard}); either resets it. Waiting for the
+ * front's budget is the front's doing and counts towards neither.
  *
  * <p>Closing is idempotent: once the front refused or reset a stream, the engine's own close (a half-close, a failed
  * request) and any late response are dropped rather than failing with "call already closed".
@@ -23,11 +29,14 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
     private volatile Runnable onEnded = () -> { };
     private volatile String proxyId = "(no node yet)";
     private boolean closed;
-    private int pending;
-    private long pendingBytes;
+    /** Responses sent by the engine and not handed to gRPC yet, in order, with their bytes. */
+    private final ArrayDeque<RespT> waiting = new ArrayDeque<>(2);
+    private long waitingBytes;
+    /** Bytes handed to gRPC that left the stream not ready: in the front's in-flight total until gRPC says it is ready. */
+    private long inFlight;
     private long blockedSince;
-    /** Bytes sent that left the stream not ready, counted in the front's total until gRPC says it is ready again. */
-    private long unsent;
+    /** Whether the stream is in the guard's queue of streams waiting for the front's budget. */
+    private boolean queued;
     private boolean released;
 
     GuardedCall(ServerCall<ReqT, RespT> call, StreamGuard guard) {
@@ -48,59 +57,96 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
         return proxyId;
     }
 
+    private static long sizeOf(Object message) {
+        return message instanceof io.strait.xds.ads.OutboundResponse r ? r.size()
+                : message instanceof MessageLite m ? m.getSerializedSize() : 0;
+    }
+
     @Override
     public synchronized void sendMessage(RespT message) {
-        if (closed) {
+        if (closed || released) {
+            return; // ended: nothing more goes out, and nothing more is counted
+        }
+        long size = sizeOf(message);
+        boolean ready = delegate().isReady();
+        if (!ready && waitingBytes + size > guard.limits().maxPendingBytesPerStream()) {
+            end(waiting.size() + " responses (" + waitingBytes + " bytes, limit " + guard.limits().maxPendingBytesPerStream()
+                    + ") waiting for " + seconds() + " s");
             return;
         }
-        if (!delegate().isReady()) {
-            long size = message instanceof MessageLite m ? m.getSerializedSize()
-                    : message instanceof io.strait.xds.ads.OutboundResponse r ? r.size() : 0;
-            if (pendingBytes + size > guard.limits().maxPendingBytesPerStream()) {
-                end(pending + " responses (" + pendingBytes + " bytes, limit " + guard.limits().maxPendingBytesPerStream()
-                        + ") pending for " + seconds() + " s");
-                return;
-            }
-            pending++;
-            pendingBytes += size;
-            if (blockedSince == 0) {
-                blockedSince = System.nanoTime();
-                guard.blocked(this);
-            }
-            guard.pendingBytes(pendingBytes);
+        waiting.add(message);
+        waitingBytes += size;
+        guard.unsent(size);
+        if (!ready) {
+            guard.pendingBytes(waitingBytes); // what a stream has held while its client did not read
         }
-        super.sendMessage(message);
-        if (!released && !delegate().isReady()) {
-            // gRPC holds what the client has not read beyond its window: the front's total counts it until onReady
-            long size = message instanceof io.strait.xds.ads.OutboundResponse r ? r.size()
-                    : message instanceof MessageLite m ? m.getSerializedSize() : 0;
-            unsent += size;
-            guard.unsent(size);
-            if (blockedSince == 0) {
-                // a client that stalls on its first large response is held to the stuck timer too: else a few such
-                // clients would keep the front's budget full, and every new stream refused, for good
-                blockedSince = System.nanoTime();
-                guard.blocked(this);
-            }
+        if (!ready && blockedSince == 0) {
+            blockedSince = System.nanoTime();
+            guard.blocked(this);
         }
+        flush();
     }
 
-    /** The stream ended: what it held unsent is no longer the front's to count. */
+    /**
+     * Hands waiting responses to gRPC while the stream is ready and the front's budget has room; whether nothing is
+     * left waiting for that budget (the stream may still wait for its client).
+     */
+    synchronized boolean flush() {
+        while (!closed && !waiting.isEmpty() && delegate().isReady()) {
+            RespT next = waiting.peek();
+            long size = sizeOf(next);
+            // a stream not yet in the queue does not pass those that are: they are served in turn
+            if ((!queued && guard.othersAwaitBudget()) || !guard.reserve(size)) {
+                if (!queued) {
+                    queued = true;
+                    guard.awaitBudget(this);
+                }
+                return false;
+            }
+            waiting.poll();
+            waitingBytes -= size;
+            super.sendMessage(next);
+            if (delegate().isReady()) {
+                guard.release(size); // gRPC took it within its buffer: on its way out
+                guard.unsent(-size);
+            } else {
+                inFlight += size; // counted until onReady says it has gone out
+                if (blockedSince == 0) {
+                    // a client that stalls on a large response is held to the stuck timer too: else a few such
+                    // clients would keep the front's budget full, and every other stream waiting, for good
+                    blockedSince = System.nanoTime();
+                    guard.blocked(this);
+                }
+            }
+        }
+        queued = false;
+        return true;
+    }
+
+    /** Called by the guard's queue: this stream's turn for the front's budget; false: it keeps its place. */
+    synchronized boolean takeTurn() {
+        return flush();
+    }
+
+    /** The stream ended: what it held, waiting or in flight, is no longer the front's to count. */
     synchronized void releaseUnsent() {
         released = true;
-        guard.unsent(-unsent);
-        unsent = 0;
+        guard.unsent(-(inFlight + waitingBytes));
+        guard.release(inFlight);
+        inFlight = 0;
+        waiting.clear();
+        waitingBytes = 0;
     }
 
-    /** gRPC says the stream can take more: what was pending has gone out. */
+    /** gRPC says the stream can take more: what was in flight has gone out; what waits goes next. */
     synchronized void ready() {
-        if (delegate().isReady()) {
-            pending = 0;
-            pendingBytes = 0;
+        if (!released && delegate().isReady()) {
             blockedSince = 0;
             guard.unblocked(this);
-            guard.unsent(-unsent);
-            unsent = 0;
+            guard.unsent(-inFlight);
+            guard.release(inFlight);
+            inFlight = 0;
+            flush();
         }
     }
 
@@ -111,10 +157,11 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
         }
     }
 
-    /** Resets the stream if it has held responses unsent for longer than {@code stuckNanos}. */
+    /** Resets the stream if its client has not been ready for longer than {@code stuckNanos}. */
     synchronized void resetIfStuck(long now, long stuckNanos) {
         if (!closed && blockedSince != 0 && now - blockedSince >= stuckNanos) {
-            end(pending + " responses (" + pendingBytes + " bytes) pending for " + seconds() + " s");
+            end(waiting.size() + " responses (" + waitingBytes + " bytes) waiting and " + inFlight + " bytes unread for "
+                    + seconds() + " s");
         }
     }
 
@@ -125,8 +172,6 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
     private void end(String what) {
         closed = true;
         guard.stuck(this, "proxy " + proxyId + " stopped reading: " + what + "; closing its stream");
-        pending = 0;
-        pendingBytes = 0;
         blockedSince = 0;
         super.close(io.grpc.Status.DEADLINE_EXCEEDED.withDescription("the client stopped reading its responses"), new Metadata());
         guard.later(onEnded);

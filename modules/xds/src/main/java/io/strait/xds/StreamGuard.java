@@ -32,9 +32,12 @@ import org.slf4j.LoggerFactory;
  * <p>Metrics: {@code strait_xds_streams} (open discovery streams), {@code strait_xds_refused_total{reason}} (streams
  * ended for a request, by status code: INVALID_ARGUMENT, RESOURCE_EXHAUSTED for too many names or too many requests,
  * UNAVAILABLE for a new stream while the front holds more unread bytes than {@link FrontLimits#maxUnsentBytes()}),
- * {@code strait_xds_stuck_closed_total}, {@code strait_xds_unsent_bytes} (what all streams hold unread: above
- * {@link FrontLimits#maxUnsentBytes()} new streams are refused UNAVAILABLE), {@code strait_xds_pending_bytes_max} (the most response bytes any stream
- * has held unsent since the front started: never above {@link FrontLimits#maxPendingBytesPerStream()}).
+ * {@code strait_xds_stuck_closed_total}, {@code strait_xds_unsent_bytes} (what all streams hold unread, waiting on
+ * the stream or in flight: above {@link FrontLimits#maxUnsentBytes()} new streams are refused UNAVAILABLE),
+ * {@code strait_xds_in_flight_bytes} (handed to gRPC and not yet written out: streams take turns to keep it within
+ * {@link FrontLimits#maxUnsentBytes()}, see {@link GuardedCall}), {@code strait_xds_pending_bytes_max} (the most
+ * response bytes any stream has held while its client was not reading, since the front started: never above
+ * {@link FrontLimits#maxPendingBytesPerStream()}).
  */
 final class StreamGuard implements ServerInterceptor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamGuard.class);
@@ -48,6 +51,16 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
     private final AtomicLong unsent = new AtomicLong();
     private final Counter stuckClosed;
     private final Set<GuardedCall<?, ?>> blocked = ConcurrentHashMap.newKeySet();
+    /**
+     * Bytes handed to gRPC that have not gone out yet (Netty holds them in direct memory): at most
+     * {@link FrontLimits#maxUnsentBytes()}, beyond one response ({@link #reserve}).
+     */
+    private final AtomicLong inFlight = new AtomicLong();
+    /** Streams with a response waiting for room in {@link #inFlight}, in the order they asked. */
+    private final java.util.Queue<GuardedCall<?, ?>> awaitingBudget = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean admitting = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Counts releases of in-flight bytes, so a turn that found no room knows whether room was made meanwhile. */
+    private final AtomicLong releases = new AtomicLong();
     /** Blocked streams that became ready again: while it moves, the front is draining a backlog. */
     private final AtomicLong drained = new AtomicLong();
     private final ScheduledExecutorService sweep = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -65,6 +78,9 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
                 .description("Most response bytes one stream has held that its client had not taken").register(metrics);
         Gauge.builder("strait_xds_unsent_bytes", unsent, AtomicLong::get).baseUnit("bytes")
                 .description("Response bytes all streams hold that their clients have not read yet").register(metrics);
+        Gauge.builder("strait_xds_in_flight_bytes", inFlight, AtomicLong::get).baseUnit("bytes")
+                .description("Response bytes handed to gRPC that have not gone out yet (bounded by the front's budget)")
+                .register(metrics);
         stuckClosed = Counter.builder("strait_xds_stuck_closed_total").description("Streams reset because their client stopped reading")
                 .register(metrics);
         long every = Math.max(50, limits.stuckAfter().toMillis() / 4);
@@ -261,6 +277,79 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
         if (blocked.remove(call)) {
             drained.incrementAndGet(); // a blocked stream's bytes went out: the front is moving its backlog
         }
+    }
+
+    /**
+     * Takes room for {@code size} bytes in flight: false when the front's budget has none (a response larger than the
+     * whole budget still goes out, alone).
+     */
+    boolean reserve(long size) {
+        while (true) {
+            long now = inFlight.get();
+            if (now > 0 && now + size > limits.maxUnsentBytes()) {
+                return false;
+            }
+            if (inFlight.compareAndSet(now, now + size)) {
+                return true;
+            }
+        }
+    }
+
+    /** {@code size} bytes in flight have gone out (or their stream ended): streams waiting for room take their turns. */
+    void release(long size) {
+        if (size != 0) {
+            inFlight.addAndGet(-size);
+            releases.incrementAndGet();
+            if (!awaitingBudget.isEmpty()) {
+                admitLater();
+            }
+        }
+    }
+
+    /** Whether some stream waits for room in the budget (a newcomer queues behind it). */
+    boolean othersAwaitBudget() {
+        return !awaitingBudget.isEmpty();
+    }
+
+    /** {@code call} has a response waiting for room in the budget: it is given its turn once there is. */
+    void awaitBudget(GuardedCall<?, ?> call) {
+        awaitingBudget.add(call);
+        admitLater();
+    }
+
+    private void admitLater() {
+        if (admitting.compareAndSet(false, true)) {
+            later(this::admit);
+        }
+    }
+
+    /**
+     * Gives waiting streams their turns, first come first served, until the budget is full; on the guard's thread, so
+     * no stream's lock is taken while another's is held.
+     */
+    private void admit() {
+        long releasedBefore = releases.get();
+        boolean full = false;
+        try {
+            for (GuardedCall<?, ?> next; (next = awaitingBudget.peek()) != null; ) {
+                if (!next.takeTurn()) {
+                    full = true;
+                    break;
+                }
+                awaitingBudget.poll();
+            }
+        } finally {
+            admitting.set(false);
+        }
+        // room made, or a stream queued, while this ran (their own call found it running): another round
+        if (!awaitingBudget.isEmpty() && (!full || releases.get() != releasedBefore)) {
+            admitLater();
+        }
+    }
+
+    /** Bytes in flight now (tests, debug). */
+    long inFlightBytes() {
+        return inFlight.get();
     }
 
     void unsent(long delta) {

@@ -16,6 +16,7 @@ import java.util.List;
  * decisions and sends happen one at a time and in order. Sends are pre-built bytes with this stream's nonce.
  */
 public final class AdsStream {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdsStream.class);
     /** Where a stream's responses go: the gRPC call, or a test. */
     public interface Outbound {
         void send(OutboundResponse response);
@@ -174,7 +175,7 @@ public final class AdsStream {
         if (closed || !opened) {
             return;
         }
-        for (int i = CDS; i <= RDS; i++) {
+        for (int i = CDS; i <= RDS && !closed; i++) {
             send(i, pass);
         }
     }
@@ -276,9 +277,18 @@ public final class AdsStream {
             return false;
         }
         String nonce = Long.toString(++nonces);
-        t.sentAs(current, p.version(), nonce);
         OutboundResponse response = new OutboundResponse(p, nonce);
-        out.send(response);
+        try {
+            out.send(response);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // Netty could not take it (out of direct memory, say): the client never gets this nonce, so the stream must
+            // not wait for its ACK. It ends; its client reconnects and is served whole. The other streams go on.
+            LOG.warn("could not send {} to stream {} ({}): ending the stream, its client reconnects", t.typeUrl, id, e.toString());
+            closed();
+            out.close(Status.UNAVAILABLE.withDescription("the front could not send a response; reconnect"));
+            return false;
+        }
+        t.sentAs(current, p.version(), nonce);
         ScopeManifest from = i == SDS || view == null ? null : view.manifest();
         engine.events().sent(id, t.typeUrl, nonce, p.version(), response.size(), from);
         return true;
