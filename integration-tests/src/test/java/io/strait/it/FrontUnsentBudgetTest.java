@@ -8,9 +8,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.strait.cli.runtime.StraitNode;
 import io.strait.xds.FrontLimits;
-import io.strait.xds.FrontSecurity;
 import io.strait.xds.XdsFront;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,26 +31,26 @@ class FrontUnsentBudgetTest {
             .withRequestRate(5_000, 10_000).withUnsent(BUDGET);
     @TempDir
     static Path tmp;
+    private static LimitedFront fixture;
     private static MeshFixture mesh;
-    private static StraitNode node;
     private static XdsFront front;
-    private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
+    private static SimpleMeterRegistry metrics;
 
     @BeforeAll
     static void start() throws Exception {
-        mesh = new MeshFixture(tmp.resolve("config"));
-        node = InProcess.start(tmp.resolve("data"), mesh.configDir, "front-main", false);
-        front = new XdsFront(node.bus(), "127.0.0.1", 0, "front-budget", METRICS, 6_000, FrontSecurity.plaintextOnly(), LIMITS)
-                .start();
+        fixture = new LimitedFront(tmp, "front-budget", LIMITS);
+        mesh = fixture.mesh;
+        front = fixture.front;
+        metrics = fixture.metrics;
     }
 
     @AfterAll
     static void stop() {
-        InProcess.close(front, node, mesh);
+        fixture.close();
     }
 
     private static double unsent() {
-        return METRICS.get("strait_xds_unsent_bytes").gauge().value();
+        return metrics.get("strait_xds_unsent_bytes").gauge().value();
     }
 
     @Test

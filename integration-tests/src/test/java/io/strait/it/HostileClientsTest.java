@@ -21,9 +21,7 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.strait.cli.runtime.StraitNode;
 import io.strait.xds.FrontLimits;
-import io.strait.xds.FrontSecurity;
 import io.strait.xds.XdsFront;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,31 +42,31 @@ import org.slf4j.LoggerFactory;
  * keeps serving a well-behaved client after each one.
  */
 class HostileClientsTest {
-    /** Pending responses are bounded low and a stuck stream is reset after 2 s, so the test sees both quickly. */
     /**
-     * Short send bounds; a request rate above what the never-reading client's demands need (a few hundred a second,
-     * paced by the pushes) and far below what a tight request loop sends, so each test meets the limit it is about.
+     * Pending responses are bounded low and a stuck stream is reset after 2 s, so the test sees both quickly; a request
+     * rate above what the never-reading client's demands need (a few hundred a second, paced by the pushes) and far
+     * below what a tight request loop sends, so each test meets the limit it is about.
      */
     private static final FrontLimits LIMITS = FrontLimits.defaults().withPending(256 * 1024, Duration.ofSeconds(2))
             .withRequestRate(2_000, 4_000);
     @TempDir
     static Path tmp;
+    private static LimitedFront fixture;
     private static MeshFixture mesh;
-    private static StraitNode node;
     private static XdsFront front;
-    private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
+    private static SimpleMeterRegistry metrics;
 
     @BeforeAll
     static void start() throws Exception {
-        mesh = new MeshFixture(tmp.resolve("config"));
-        node = InProcess.start(tmp.resolve("data"), mesh.configDir, "front-main", false);
-        front = new XdsFront(node.bus(), "127.0.0.1", 0, "front-hostile", METRICS, 6_000, FrontSecurity.plaintextOnly(), LIMITS)
-                .start();
+        fixture = new LimitedFront(tmp, "front-hostile", LIMITS);
+        mesh = fixture.mesh;
+        front = fixture.front;
+        metrics = fixture.metrics;
     }
 
     @AfterAll
     static void stop() {
-        InProcess.close(front, node, mesh);
+        fixture.close();
     }
 
     /** A client that behaves: its LDS arrives. */
@@ -227,7 +225,7 @@ class HostileClientsTest {
 
     @Test
     void aClientThatStopsReadingIsClosedWithItsPendingBytesBoundedAndOthersGetEveryPush() throws Exception {
-        double stuckBefore = METRICS.counter("strait_xds_stuck_closed_total").count();
+        double stuckBefore = metrics.counter("strait_xds_stuck_closed_total").count();
         try (RawAdsStream good = new RawAdsStream(front.port());
              HostileClients.NeverReads stuck = new HostileClients.NeverReads(front.port(), HostileClients.STUCK)) {
             good.send(DiscoveryRequest.newBuilder().setNode(RawAdsStream.GRPC_CLIENT).setTypeUrl(RDS)
@@ -243,7 +241,7 @@ class HostileClientsTest {
             // front's counter says when
             int next = Integer.parseInt(first.getNonce());
             int round = 0;
-            while (METRICS.counter("strait_xds_stuck_closed_total").count() == stuckBefore
+            while (metrics.counter("strait_xds_stuck_closed_total").count() == stuckBefore
                     && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
                 stuck.demand(next, next + 199);
                 next += 200;
@@ -253,8 +251,8 @@ class HostileClientsTest {
                 routes = ackNewRoutes(good, routes);
             }
             double took = (System.nanoTime() - started) / 1e9;
-            double pendingMax = METRICS.get("strait_xds_pending_bytes_max").gauge().value();
-            assertThat(METRICS.counter("strait_xds_stuck_closed_total").count()).isEqualTo(stuckBefore + 1);
+            double pendingMax = metrics.get("strait_xds_pending_bytes_max").gauge().value();
+            assertThat(metrics.counter("strait_xds_stuck_closed_total").count()).isEqualTo(stuckBefore + 1);
             await().atMost(10, TimeUnit.SECONDS).until(() -> front.openStreams() <= streamsBefore - 1);
             stuck.call.request(Integer.MAX_VALUE); // now read: what was delivered, then the reset
             Status end = stuck.ended.get(30, TimeUnit.SECONDS);
@@ -331,7 +329,7 @@ class HostileClientsTest {
     }
 
     private static double refused(String reason) {
-        var counter = METRICS.find("strait_xds_refused_total").tag("reason", reason).counter();
+        var counter = metrics.find("strait_xds_refused_total").tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
     }
 
