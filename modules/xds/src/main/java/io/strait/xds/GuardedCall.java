@@ -105,7 +105,14 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
             }
             waiting.poll();
             waitingBytes -= size;
-            super.sendMessage(next);
+            try {
+                super.sendMessage(next);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                guard.release(size);
+                guard.unsent(-size);
+                failed(e);
+                break;
+            }
             if (delegate().isReady()) {
                 guard.release(size); // gRPC took it within its buffer: on its way out
                 guard.unsent(-size);
@@ -174,6 +181,22 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
         guard.stuck(this, "proxy " + proxyId + " stopped reading: " + what + "; closing its stream");
         blockedSince = 0;
         super.close(io.grpc.Status.DEADLINE_EXCEEDED.withDescription("the client stopped reading its responses"), new Metadata());
+        guard.later(onEnded);
+    }
+
+    /**
+     * gRPC or Netty could not take a response (out of direct memory, say): the client will never get it, so the stream
+     * ends with UNAVAILABLE (its client reconnects and is served whole), and the streams waiting behind it go on.
+     */
+    private void failed(Throwable e) {
+        closed = true;
+        guard.sendFailed(this, "could not send a response to proxy " + proxyId + " (" + e + "); closing its stream");
+        blockedSince = 0;
+        try {
+            super.close(Status.UNAVAILABLE.withDescription("the front could not send a response; reconnect"), new Metadata());
+        } catch (RuntimeException closing) {
+            // the transport is gone with it: nothing more to tell the client
+        }
         guard.later(onEnded);
     }
 

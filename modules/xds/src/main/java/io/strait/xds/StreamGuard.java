@@ -367,6 +367,11 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
         pendingMax.accumulateAndGet(bytes, Math::max);
     }
 
+    void sendFailed(GuardedCall<?, ?> call, String reason) {
+        blocked.remove(call);
+        LOG.warn(reason);
+    }
+
     void stuck(GuardedCall<?, ?> call, String reason) {
         blocked.remove(call);
         stuckClosed.increment();

@@ -61,6 +61,27 @@ class BudgetTurnsTest {
     }
 
     @Test
+    void aStreamThatCannotBeSentToWhenItsTurnComesEndsAndTheNextStillGetsItsTurn() {
+        FrontLimits limits = FrontLimits.defaults().withUnsent(RESPONSE);
+        try (StreamGuard guard = new StreamGuard(limits, new SimpleMeterRegistry())) {
+            GuardedStream first = new GuardedStream(guard);
+            GuardedStream failing = new GuardedStream(guard);
+            GuardedStream last = new GuardedStream(guard);
+            first.fillsOnEachResponse = true;
+            failing.sendFails = true;
+            for (GuardedStream s : List.of(first, failing, last)) {
+                s.send(GuardedStream.response(RESPONSE, 1));
+            }
+            assertThat(failing.handed).isEmpty();
+            first.drained();
+            await().atMost(Duration.ofSeconds(5)).until(() -> last.handed.size() == 1);
+            assertThat(failing.closed.getCode()).as("its client reconnects and is served whole")
+                    .isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+            await().atMost(Duration.ofSeconds(5)).until(() -> guard.inFlightBytes() == 0 && guard.unsentBytes() == 0);
+        }
+    }
+
+    @Test
     void aResponseLargerThanTheWholeBudgetStillGoesOutAlone() {
         FrontLimits limits = FrontLimits.defaults().withUnsent(1_000);
         try (StreamGuard guard = new StreamGuard(limits, new SimpleMeterRegistry())) {

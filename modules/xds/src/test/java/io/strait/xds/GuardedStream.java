@@ -31,6 +31,8 @@ final class GuardedStream {
     final List<BytesValue> handed = new CopyOnWriteArrayList<>();
     /** Whether each response handed leaves the call not ready until {@link #drained}. */
     volatile boolean fillsOnEachResponse;
+    /** Whether gRPC cannot take a response (Netty out of direct memory). */
+    volatile boolean sendFails;
 
     GuardedStream(StreamGuard guard) {
         listener = guard.interceptCall(call, new Metadata(), (c, headers) -> {
@@ -85,6 +87,9 @@ final class GuardedStream {
 
         @Override
         public void sendMessage(BytesValue message) {
+            if (sendFails) {
+                throw new OutOfMemoryError("Cannot reserve 2097152 bytes of direct buffer memory");
+            }
             handed.add(message);
             if (fillsOnEachResponse) {
                 ready = false;
