@@ -131,21 +131,15 @@ public final class ScopeTranslator {
 
     public XdsResources translate(MeshModel whole, ProxyIdentity proxy) {
         MeshModel model = whole.forCluster(proxy.clusterId()); // cluster-local services: the proxy's own cluster only
-        SortedSet<ClusterRef> clusters = new TreeSet<>();
+        List<MeshModel.Service> services = model.servicesFor(proxy);
+        // every service port's cluster and its subsets' (shared by the scopes that see the same services), and what
+        // the routes and filters below add beyond them
+        VisibleClusters visible = VisibleClusters.of(model, services);
+        VisibleClusters.Gathered clusters = visible.gather();
         SortedSet<ClusterRef> sniDnat = new TreeSet<>(); // an east-west gateway's AUTO_PASSTHROUGH clusters
         List<Listener> listeners = new ArrayList<>();
         List<RouteConfiguration> routes = new ArrayList<>();
         List<Cluster> otherClusters = new ArrayList<>();
-        List<MeshModel.Service> services = model.servicesFor(proxy);
-        for (MeshModel.Service service : services) {
-            for (ServiceEntry.ServicePort port : service.entry().ports()) {
-                clusters.add(new ClusterRef(service.host(), port.number(), null));
-                for (DestinationRule.Subset subset : model.destinationRule(service.host())
-                        .map(DestinationRule::subsets).orElse(List.of())) {
-                    clusters.add(new ClusterRef(service.host(), port.number(), subset.name()));
-                }
-            }
-        }
         RouteContext mesh = RouteContext.mesh(proxy.type(), proxy.namespace(), proxy.labels(),
                 defaults != null ? defaults : RouteDefaults.of(model.meshConfig()));
         InboundAuthz authz = InboundAuthz.of(model, proxy.namespace(), proxy.labels());
@@ -179,21 +173,13 @@ public final class ScopeTranslator {
                     JwtAuthn.of(model, proxy.namespace(), proxy.labels(), true), clusters, listeners, routes,
                     services, sniDnat);
         }
-        List<Cluster> cds = new ArrayList<>();
-        List<ClusterLoadAssignment> eds = new ArrayList<>();
         String locality = locality(model, proxy);
         String network = network(model, proxy);
-        for (ClusterRef ref : clusters) {
-            // a cluster and its assignment depend on the model and these alone: every scope of the revision shares them
-            Cluster cluster = model.derived(new ClusterKey(ref, proxy.type(), locality, network),
-                    k -> Clusters.of(k.ref(), model, k.type(), k.locality(), k.network()));
-            cds.add(cluster);
-            if (cluster.getType() == Cluster.DiscoveryType.EDS) {
-                // DNS clusters carry their names; passthrough has none
-                eds.add(model.derived(new AssignmentKey(ref, locality, network),
-                        k -> Endpoints.of(k.ref(), model, k.locality(), k.network())));
-            }
-        }
+        VisibleClusters.Built built = clusters.onlyVisible()
+                ? visible.built(model, proxy.type(), locality, network, refs -> build(model, refs, proxy.type(), locality, network))
+                : build(model, clusters.all(), proxy.type(), locality, network);
+        List<Cluster> cds = new ArrayList<>(built.clusters());
+        List<ClusterLoadAssignment> eds = new ArrayList<>(built.assignments());
         for (ClusterRef ref : sniDnat) {
             Cluster cluster = EastWestGateway.cluster(ref, model, network);
             cds.add(cluster);
@@ -203,5 +189,24 @@ public final class ScopeTranslator {
         }
         cds.addAll(otherClusters);
         return new XdsResources(cds, eds, listeners, routes);
+    }
+
+    /** The clusters {@code refs} name and the assignments of those served by EDS, in their order. */
+    private static VisibleClusters.Built build(MeshModel model, List<ClusterRef> refs, ProxyType type, String locality,
+                                               String network) {
+        List<Cluster> cds = new ArrayList<>(refs.size());
+        List<ClusterLoadAssignment> eds = new ArrayList<>(refs.size());
+        for (ClusterRef ref : refs) {
+            // a cluster and its assignment depend on the model and these alone: every scope of the revision shares them
+            Cluster cluster = model.derived(new ClusterKey(ref, type, locality, network),
+                    k -> Clusters.of(k.ref(), model, k.type(), k.locality(), k.network()));
+            cds.add(cluster);
+            if (cluster.getType() == Cluster.DiscoveryType.EDS) {
+                // DNS clusters carry their names; passthrough has none
+                eds.add(model.derived(new AssignmentKey(ref, locality, network),
+                        k -> Endpoints.of(k.ref(), model, k.locality(), k.network())));
+            }
+        }
+        return new VisibleClusters.Built(List.copyOf(cds), List.copyOf(eds));
     }
 }

@@ -119,7 +119,8 @@ final class SidecarOutbound {
         RouteConfiguration.Builder rc = RouteConfiguration.newBuilder().setName(String.valueOf(port));
         Set<String> taken = new HashSet<>();
         for (MeshModel.Service service : services) {
-            List<String> domains = domains(service, port, mesh.namespace()).stream().filter(taken::add).toList();
+            List<String> domains = unclaimed(model.derived(new DomainsKey(service.host(), port,
+                    answersToShortName(service.host(), mesh.namespace())), k -> domains(k.host(), k.port(), k.shortName())), taken);
             if (domains.isEmpty()) {
                 continue; // every name already belongs to a service before it
             }
@@ -148,14 +149,50 @@ final class SidecarOutbound {
         return rc.build();
     }
 
+    /** What a service port's domains depend on: whether the viewer's namespace is the service's (a short name). */
+    private record DomainsKey(String host, int port, boolean shortName) {
+    }
+
+    /**
+     * The domains no service before this one claimed ({@code taken} gains them): the shared list itself when none
+     * was, as for nearly every service, so virtual hosts of a revision are found by that list's identity.
+     */
+    private static List<String> unclaimed(List<String> domains, Set<String> taken) {
+        List<String> kept = null;
+        for (int i = 0; i < domains.size(); i++) {
+            if (!taken.add(domains.get(i))) {
+                if (kept == null) {
+                    kept = new ArrayList<>(domains.subList(0, i));
+                }
+            } else if (kept != null) {
+                kept.add(domains.get(i));
+            }
+        }
+        return kept == null ? domains : List.copyOf(kept);
+    }
+
+    /**
+     * Whether a sidecar of {@code viewerNamespace} also answers to the short name of {@code host}: a Kubernetes host
+     * {@code name.<viewerNamespace>.svc.cluster.local} (what {@link #domains} reads, without building its parts).
+     */
+    static boolean answersToShortName(String host, String viewerNamespace) {
+        String suffix = ".svc.cluster.local";
+        int ns = host.length() - suffix.length() - viewerNamespace.length();
+        return ns > 1 && host.endsWith(suffix) && host.charAt(ns - 1) == '.' && host.startsWith(viewerNamespace, ns)
+                && host.lastIndexOf('.', ns - 2) < 0;
+    }
+
     /**
      * The names a workload may use for a service, as Istio generates them: the host, and for a Kubernetes-style
      * host ({@code name.ns.svc.cluster.local}) the shorter forms {@code name.ns.svc} and {@code name.ns}, plus
      * {@code name} from the same namespace; each with and without {@code :port}.
      */
     static List<String> domains(MeshModel.Service service, int port, String viewerNamespace) {
+        return domains(service.host(), port, answersToShortName(service.host(), viewerNamespace));
+    }
+
+    private static List<String> domains(String host, int port, boolean shortName) {
         Set<String> names = new LinkedHashSet<>();
-        String host = service.host();
         names.add(host);
         String suffix = ".svc.cluster.local";
         if (host.endsWith(suffix)) {
@@ -164,7 +201,7 @@ final class SidecarOutbound {
             if (dot > 0 && nameNs.indexOf('.', dot + 1) < 0) {
                 names.add(nameNs + ".svc");
                 names.add(nameNs);
-                if (nameNs.substring(dot + 1).equals(viewerNamespace)) {
+                if (shortName) {
                     names.add(nameNs.substring(0, dot));
                 }
             }
@@ -174,7 +211,7 @@ final class SidecarOutbound {
             out.add(n);
             out.add(n + ":" + port);
         }
-        return out;
+        return List.copyOf(out);
     }
 
     static CidrRange cidr(String address) {

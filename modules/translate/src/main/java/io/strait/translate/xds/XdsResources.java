@@ -43,9 +43,31 @@ public record XdsResources(List<Cluster> clusters, List<ClusterLoadAssignment> e
         return m;
     }
 
+    /**
+     * The list in name order (stable). Each name is read once: a comparator reading both names per comparison read
+     * each twice, and a name held as UTF-8 bytes is decoded on every read (row D: 50 scopes of 6,000 resources per
+     * revision); most lists arrive in order already, and are only copied.
+     */
     private static <T> List<T> sorted(List<T> list, java.util.function.Function<T, String> name) {
-        List<T> copy = new ArrayList<>(list);
-        copy.sort(Comparator.comparing(name));
-        return List.copyOf(copy);
+        int n = list.size();
+        String[] names = new String[n];
+        boolean inOrder = true;
+        for (int i = 0; i < n; i++) {
+            names[i] = name.apply(list.get(i));
+            inOrder &= i == 0 || names[i - 1].compareTo(names[i]) <= 0;
+        }
+        if (inOrder) {
+            return List.copyOf(list);
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparing(i -> names[i]));
+        List<T> out = new ArrayList<>(n);
+        for (Integer i : order) {
+            out.add(list.get(i));
+        }
+        return List.copyOf(out);
     }
 }

@@ -1,0 +1,143 @@
+package io.strait.translate.pilot;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.strait.model.istio.DestinationRule;
+import io.strait.model.istio.ServiceEntry;
+import io.strait.model.mesh.MeshModel;
+import io.strait.model.proxy.ProxyType;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The clusters of the services a scope sees — a cluster per service port and one per DestinationRule subset — in
+ * name order, computed once per model for every scope that sees the same services ({@link MeshModel#derived}), with
+ * the clusters and assignments built from them per proxy kind, locality and network. In a mesh where every proxy sees
+ * every service (row D: 50 translation inputs of the same 1,000 services), each input used to gather its 3,000
+ * clusters into a sorted set and look each cluster and assignment up again; now an input whose routes name no
+ * cluster beyond them takes the lists as they are. {@link Gathered} is what one translation adds to them.
+ */
+final class VisibleClusters {
+    /** The clusters, in name order. */
+    final List<ClusterRef> sorted;
+    private final Set<ClusterRef> index;
+
+    private VisibleClusters(List<ClusterRef> sorted) {
+        this.sorted = sorted;
+        this.index = new HashSet<>(sorted);
+    }
+
+    /** What the clusters of a list of services are keyed by: the services themselves, element by element. */
+    private static final class Key {
+        private final List<MeshModel.Service> services;
+        private final int hash;
+
+        Key(List<MeshModel.Service> services) {
+            this.services = services;
+            int h = services.size();
+            for (MeshModel.Service s : services) {
+                h = 31 * h + System.identityHashCode(s); // a model's services are its own instances: no deep hash
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Key k) || k.hash != hash || k.services.size() != services.size()) {
+                return false;
+            }
+            for (int i = 0; i < services.size(); i++) {
+                if (k.services.get(i) != services.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** The clusters and assignments built from these clusters for one proxy kind, locality and network. */
+    record Built(List<Cluster> clusters, List<ClusterLoadAssignment> assignments) {
+    }
+
+    /** What {@link Built} is keyed by; the clusters compare by identity (one instance per model and services). */
+    private record BuiltKey(VisibleClusters visible, ProxyType type, String locality, String network) {
+    }
+
+    /** The clusters of {@code services} in {@code model} (the same instance for every caller with the same services). */
+    static VisibleClusters of(MeshModel model, List<MeshModel.Service> services) {
+        return model.derived(new Key(services), k -> {
+            TreeSet<ClusterRef> refs = new TreeSet<>();
+            for (MeshModel.Service service : services) {
+                for (ServiceEntry.ServicePort port : service.entry().ports()) {
+                    refs.add(new ClusterRef(service.host(), port.number(), null));
+                    for (DestinationRule.Subset subset : model.destinationRule(service.host())
+                            .map(DestinationRule::subsets).orElse(List.of())) {
+                        refs.add(new ClusterRef(service.host(), port.number(), subset.name()));
+                    }
+                }
+            }
+            return new VisibleClusters(List.copyOf(refs));
+        });
+    }
+
+    /** These clusters built for one proxy kind, locality and network, by {@code build} (once per model). */
+    Built built(MeshModel model, ProxyType type, String locality, String network, Function<List<ClusterRef>, Built> build) {
+        return model.derived(new BuiltKey(this, type, locality, network), k -> build.apply(sorted));
+    }
+
+    /** A translation's clusters: these, and the ones its routes and filters add beyond them. */
+    Gathered gather() {
+        return new Gathered();
+    }
+
+    /** The set a translation adds the clusters it names to; only those beyond the visible ones are kept apart. */
+    final class Gathered extends AbstractSet<ClusterRef> {
+        private final TreeSet<ClusterRef> extra = new TreeSet<>();
+
+        @Override
+        public boolean add(ClusterRef ref) {
+            return !index.contains(ref) && extra.add(ref);
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return index.contains(o) || extra.contains(o);
+        }
+
+        @Override
+        public Iterator<ClusterRef> iterator() {
+            return all().iterator();
+        }
+
+        @Override
+        public int size() {
+            return sorted.size() + extra.size();
+        }
+
+        /** Whether the translation named no cluster beyond the visible ones. */
+        boolean onlyVisible() {
+            return extra.isEmpty();
+        }
+
+        /** Every cluster, in name order. */
+        List<ClusterRef> all() {
+            if (extra.isEmpty()) {
+                return sorted;
+            }
+            TreeSet<ClusterRef> merged = new TreeSet<>(extra);
+            merged.addAll(sorted);
+            return new ArrayList<>(merged);
+        }
+    }
+}
