@@ -4,7 +4,6 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.strait.model.istio.DestinationRule;
 import io.strait.model.istio.ServiceEntry;
 import io.strait.model.istio.Sidecar;
 import io.strait.model.mesh.MeshModel;

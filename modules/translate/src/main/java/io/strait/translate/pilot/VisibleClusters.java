@@ -112,7 +112,7 @@ final class VisibleClusters {
 
         @Override
         public boolean contains(Object o) {
-            return index.contains(o) || extra.contains(o);
+            return o instanceof ClusterRef ref && (index.contains(ref) || extra.contains(ref));
         }
 
         @Override
