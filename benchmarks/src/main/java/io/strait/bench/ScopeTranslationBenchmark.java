@@ -124,11 +124,7 @@ public class ScopeTranslationBenchmark {
      */
     private String timed(Runnable call) {
         fresh();
-        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
-        long wall = System.nanoTime();
-        long used = cpu.getCurrentThreadCpuTime();
-        call.run();
-        return (System.nanoTime() - wall) / 1_000_000 + " ms (cpu " + (cpu.getCurrentThreadCpuTime() - used) / 1_000_000 + " ms)";
+        return measured(call);
     }
 
     /**
@@ -138,6 +134,11 @@ public class ScopeTranslationBenchmark {
     private String timedWarm(Runnable call) {
         fresh();
         call.run();
+        return measured(call);
+    }
+
+    /** Wall and CPU time of one call, on the model as it is. */
+    private static String measured(Runnable call) {
         java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         long wall = System.nanoTime();
         long used = cpu.getCurrentThreadCpuTime();
@@ -156,11 +157,8 @@ public class ScopeTranslationBenchmark {
             // only the part of a revision that is not the derived values (one model, computed once): a profiler's target
             b.fresh();
             b.revision();
-            java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int i = 0; i < Integer.parseInt(args[1]); i++) {
-                long used = cpu.getCurrentThreadCpuTime();
-                b.revision();
-                System.out.printf("sidecar revision again on the same model: cpu %d ms%n", (cpu.getCurrentThreadCpuTime() - used) / 1_000_000);
+                System.out.printf("sidecar revision again on the same model: %s%n", measured(b::revision));
             }
             return;
         }

@@ -79,17 +79,18 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
         guard.unsent(size);
         if (!ready) {
             guard.pendingBytes(waitingBytes); // what a stream has held while its client did not read
-        }
-        if (!ready && blockedSince == 0) {
-            blockedSince = System.nanoTime();
-            guard.blocked(this);
+            if (blockedSince == 0) {
+                blockedSince = System.nanoTime();
+                guard.blocked(this);
+            }
         }
         flush();
     }
 
     /**
      * Hands waiting responses to gRPC while the stream is ready and the front's budget has room; whether nothing is
-     * left waiting for that budget (the stream may still wait for its client).
+     * left waiting for that budget (the stream may still wait for its client). Also the stream's turn when the guard's
+     * queue gives it one: false then, and it keeps its place.
      */
     synchronized boolean flush() {
         while (!closed && !waiting.isEmpty() && delegate().isReady()) {
@@ -108,14 +109,14 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
             try {
                 super.sendMessage(next);
             } catch (RuntimeException | OutOfMemoryError e) {
-                guard.release(size);
-                guard.unsent(-size);
-                failed(e);
+                goneOut(size);
+                guard.sendFailed(this, "could not send a response to proxy " + proxyId + " (" + e + "); closing its stream");
+                // the client will never get it: it reconnects and is served whole, and the streams behind it go on
+                endStream(Status.UNAVAILABLE.withDescription("the front could not send a response; reconnect"));
                 break;
             }
             if (delegate().isReady()) {
-                guard.release(size); // gRPC took it within its buffer: on its way out
-                guard.unsent(-size);
+                goneOut(size); // gRPC took it within its buffer: on its way out
             } else {
                 inFlight += size; // counted until onReady says it has gone out
                 if (blockedSince == 0) {
@@ -130,9 +131,10 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
         return true;
     }
 
-    /** Called by the guard's queue: this stream's turn for the front's budget; false: it keeps its place. */
-    synchronized boolean takeTurn() {
-        return flush();
+    /** Bytes in flight that left it (written out, or never to be): no longer unread, and room in the budget. */
+    private void goneOut(long bytes) {
+        guard.unsent(-bytes);
+        guard.release(bytes);
     }
 
     /** The stream ended: what it held, waiting or in flight, is no longer the front's to count. */
@@ -150,8 +152,7 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
         if (!released && delegate().isReady()) {
             blockedSince = 0;
             guard.unblocked(this);
-            guard.unsent(-inFlight);
-            guard.release(inFlight);
+            goneOut(inFlight);
             inFlight = 0;
             flush();
         }
@@ -177,25 +178,18 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
     }
 
     private void end(String what) {
-        closed = true;
         guard.stuck(this, "proxy " + proxyId + " stopped reading: " + what + "; closing its stream");
-        blockedSince = 0;
-        super.close(io.grpc.Status.DEADLINE_EXCEEDED.withDescription("the client stopped reading its responses"), new Metadata());
-        guard.later(onEnded);
+        endStream(io.grpc.Status.DEADLINE_EXCEEDED.withDescription("the client stopped reading its responses"));
     }
 
-    /**
-     * gRPC or Netty could not take a response (out of direct memory, say): the client will never get it, so the stream
-     * ends with UNAVAILABLE (its client reconnects and is served whole), and the streams waiting behind it go on.
-     */
-    private void failed(Throwable e) {
+    /** The front ends the stream with {@code status}; the engine hears of it on the guard's thread. */
+    private void endStream(Status status) {
         closed = true;
-        guard.sendFailed(this, "could not send a response to proxy " + proxyId + " (" + e + "); closing its stream");
         blockedSince = 0;
         try {
-            super.close(Status.UNAVAILABLE.withDescription("the front could not send a response; reconnect"), new Metadata());
+            super.close(status, new Metadata());
         } catch (RuntimeException closing) {
-            // the transport is gone with it: nothing more to tell the client
+            // the transport is gone (a send that failed may have taken it along): nothing more to tell the client
         }
         guard.later(onEnded);
     }

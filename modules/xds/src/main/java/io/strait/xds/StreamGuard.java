@@ -332,7 +332,7 @@ final class StreamGuard implements ServerInterceptor, AutoCloseable {
         boolean full = false;
         try {
             for (GuardedCall<?, ?> next; (next = awaitingBudget.peek()) != null; ) {
-                if (!next.takeTurn()) {
+                if (!next.flush()) {
                     full = true;
                     break;
                 }
