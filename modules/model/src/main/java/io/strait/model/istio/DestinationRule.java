@@ -5,12 +5,21 @@ import java.util.Map;
 
 /**
  * {@code networking.istio.io/DestinationRule}: named subsets of a service's endpoints and the traffic policies of
- * the service, its subsets and its ports. The record carries what the translator reads; the schema validates the
- * rest, which ingest reports as not translated yet.
+ * the service, its subsets and its ports, for the namespaces it is exported to ({@code exportTo}) or, with a
+ * {@code workloadSelector}, for the selected workloads of its own namespace only. Which rule a proxy gets for a
+ * host is Istio's resolution ({@link io.strait.model.mesh.DestinationRules}). The record carries what the
+ * translator reads; the schema validates the rest.
  */
-public record DestinationRule(String host, TrafficPolicy trafficPolicy, List<Subset> subsets) implements Spec {
+public record DestinationRule(String host, TrafficPolicy trafficPolicy, List<Subset> subsets, List<String> exportTo,
+                              PeerAuthentication.WorkloadSelector workloadSelector) implements Spec {
     public DestinationRule {
         subsets = Lists.copy(subsets);
+        exportTo = Lists.copy(exportTo);
+    }
+
+    /** Whether the rule selects workloads (then it applies only to those of its namespace, and is never exported). */
+    public boolean selectsWorkloads() {
+        return workloadSelector != null && !workloadSelector.matchLabels().isEmpty();
     }
 
     /** The endpoints whose labels include all of {@code labels}, with a policy of their own. */

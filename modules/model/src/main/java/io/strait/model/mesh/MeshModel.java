@@ -33,7 +33,8 @@ public final class MeshModel {
 
     private final SortedMap<ResourceKey, IstioResource> resources;
     private final SortedMap<String, Service> services;
-    private final Map<String, IstioResource> destinationRules;
+    /** Computed on first use, as {@link #networks}. */
+    private volatile DestinationRules destinationRules;
     private final Map<String, List<IstioResource>> virtualServices;
     private final List<IstioResource> sidecars;
     private final List<IstioResource> workloadEntries;
@@ -86,7 +87,6 @@ public final class MeshModel {
         });
         this.registryResources = fromRegistry;
         this.clusterLocal = java.util.Set.copyOf(local);
-        Map<String, IstioResource> drs = new HashMap<>();
         Map<String, List<IstioResource>> vss = new LinkedHashMap<>();
         for (IstioResource r : resources.values()) {
             if (r.spec() instanceof ServiceEntry se) {
@@ -96,8 +96,6 @@ public final class MeshModel {
                         svc.putIfAbsent(host, new Service(host, r.namespace(), se, r.key()));
                     }
                 }
-            } else if (r.spec() instanceof DestinationRule dr && dr.host() != null) {
-                drs.putIfAbsent(fqdn(dr.host(), r.namespace()), r);
             } else if (r.spec() instanceof VirtualService vs) {
                 for (String h : vs.hosts()) {
                     if (h != null) {
@@ -107,7 +105,6 @@ public final class MeshModel {
             }
         }
         this.services = svc;
-        this.destinationRules = drs;
         this.virtualServices = vss;
         Map<Class<?>, List<IstioResource>> kinds = new HashMap<>();
         for (IstioResource r : resources.values()) {
@@ -121,7 +118,7 @@ public final class MeshModel {
         this.sidecars = ofKind(Sidecar.class);
         this.workloadEntries = ofKind(WorkloadEntry.class);
         this.gateways = ofKind(Gateway.class);
-        this.usesLocality = drs.values().stream().map(r -> (DestinationRule) r.spec()).anyMatch(dr ->
+        this.usesLocality = ofKind(DestinationRule.class).stream().map(r -> (DestinationRule) r.spec()).anyMatch(dr ->
                 localityAware(dr.trafficPolicy()) || dr.subsets().stream().anyMatch(s -> s != null && localityAware(s.trafficPolicy())));
     }
 
@@ -129,7 +126,7 @@ public final class MeshModel {
     private MeshModel(MeshModel base, String viewerCluster) {
         this.resources = base.resources;
         this.services = base.services;
-        this.destinationRules = base.destinationRules;
+        this.destinationRules = base.destinationRules(); // the same rules and services: resolved once
         this.virtualServices = base.virtualServices;
         this.sidecars = base.sidecars;
         this.workloadEntries = base.workloadEntries;
@@ -291,9 +288,29 @@ public final class MeshModel {
         return Optional.ofNullable(services.get(fqdn));
     }
 
-    /** The DestinationRule for a host (the first by key when several claim it). */
+    /**
+     * The DestinationRule of a host as a proxy of a namespace no rule names gets it ({@link DestinationRules}: the
+     * service namespace's exported rule, else the root namespace's; wildcard hosts and merging included). What a
+     * particular proxy gets is {@link #destinationRulesFor}.
+     */
     public Optional<DestinationRule> destinationRule(String fqdn) {
-        return Optional.ofNullable(destinationRules.get(fqdn)).map(r -> (DestinationRule) r.spec());
+        return destinationRules().shared().forHost(fqdn).map(DestinationRules.Resolved::rule);
+    }
+
+    /** Istio's DestinationRule resolution over this model's rules and services. */
+    public DestinationRules destinationRules() {
+        DestinationRules d = destinationRules;
+        if (d == null) {
+            d = DestinationRules.of(ofKind(DestinationRule.class), services.values(), meshConfig.rootNamespace(),
+                    meshConfig.defaultDestinationRuleExportTo());
+            destinationRules = d;
+        }
+        return d;
+    }
+
+    /** The rules the proxies of {@code namespace} with {@code labels} get for each host ({@link DestinationRules#viewFor}). */
+    public DestinationRules.View destinationRulesFor(String namespace, Map<String, String> labels) {
+        return destinationRules().viewFor(namespace, labels);
     }
 
     /** Istio's exportTo: none or {@code *} means every namespace, {@code .} the owner's, else the names listed. */
@@ -401,7 +418,7 @@ public final class MeshModel {
         return List.copyOf(out);
     }
 
-    /** The subset of a host's DestinationRule, if defined. */
+    /** The subset of a host's DestinationRule ({@link #destinationRule}), if defined. */
     public Optional<DestinationRule.Subset> subset(String fqdn, String name) {
         return destinationRule(fqdn).flatMap(dr -> dr.subsets().stream()
                 .filter(s -> s != null && name.equals(s.name())).findFirst());
@@ -512,6 +529,9 @@ public final class MeshModel {
             } else if (r.spec() instanceof io.strait.model.istio.RequestAuthentication ra && !ra.namespaceWide()
                     && picks(r, ra.selector(), ra.allTargetRefs(), proxy.namespace(), proxy.labels())) {
                 out.add(r.key() + " selector");
+            } else if (r.spec() instanceof DestinationRule dr && dr.selectsWorkloads()
+                    && r.namespace().equals(proxy.namespace()) && dr.workloadSelector().matches(proxy.labels())) {
+                out.add(r.key() + " workloadSelector"); // its clusters' policy is this proxy's alone
             } else if (r.spec() instanceof Gateway gw && proxy.labels().entrySet().containsAll(gw.selector().entrySet())) {
                 out.add(r.key() + " selector");
             } else if (r.spec() instanceof VirtualService vs) {
@@ -532,7 +552,8 @@ public final class MeshModel {
     /** The kinds whose selectors {@link #selectorsPicking} reads. */
     private static final List<Class<?>> SELECTING_KINDS = List.of(ServiceEntry.class,
             io.strait.model.istio.PeerAuthentication.class, io.strait.model.istio.AuthorizationPolicy.class,
-            WorkloadEntry.class, io.strait.model.istio.RequestAuthentication.class, Gateway.class, VirtualService.class);
+            WorkloadEntry.class, io.strait.model.istio.RequestAuthentication.class, Gateway.class, VirtualService.class,
+            DestinationRule.class);
 
     private List<IstioResource> ofKinds(List<Class<?>> kinds) {
         List<IstioResource> out = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.strait.model.istio.DestinationRule.LoadBalancer;
 import io.strait.model.istio.DestinationRule.OutlierDetection;
 import io.strait.model.istio.DestinationRule.PortTrafficPolicy;
 import io.strait.model.istio.DestinationRule.TrafficPolicy;
+import io.strait.model.mesh.DestinationRules;
 import io.strait.model.mesh.MeshModel;
 
 /**
@@ -17,21 +18,29 @@ record ClusterPolicy(LoadBalancer loadBalancer, ConnectionPool connectionPool, O
                      DestinationRule.ClientTls tls, io.strait.model.istio.ServiceEntry.ServicePort port) {
     static final ClusterPolicy NONE = new ClusterPolicy(null, null, null, null, null);
 
-    /** The policy of a cluster, with the service port it serves (its protocol decides the upstream HTTP version). */
-    static ClusterPolicy of(ClusterRef ref, MeshModel model) {
-        ClusterPolicy policy = merged(ref, model);
+    /**
+     * The policy of a cluster as {@code rules} resolve its host's DestinationRule, with the service port it serves
+     * (its protocol decides the upstream HTTP version).
+     */
+    static ClusterPolicy of(ClusterRef ref, MeshModel model, DestinationRules.View rules) {
+        return of(ref, model, rules.forHost(ref.host()).orElse(null));
+    }
+
+    /** The policy of a cluster under {@code rule} (null: no DestinationRule). */
+    static ClusterPolicy of(ClusterRef ref, MeshModel model, DestinationRules.Resolved rule) {
+        ClusterPolicy policy = merged(ref, rule);
         var port = model.service(ref.host()).flatMap(s -> s.port(ref.port())).orElse(null);
         return new ClusterPolicy(policy.loadBalancer, policy.connectionPool, policy.outlierDetection, policy.tls, port);
     }
 
-    private static ClusterPolicy merged(ClusterRef ref, MeshModel model) {
-        DestinationRule dr = model.destinationRule(ref.host()).orElse(null);
-        if (dr == null) {
+    private static ClusterPolicy merged(ClusterRef ref, DestinationRules.Resolved rule) {
+        if (rule == null) {
             return NONE;
         }
+        DestinationRule dr = rule.rule();
         ClusterPolicy policy = NONE.with(dr.trafficPolicy(), ref.port());
         if (ref.subset() != null) {
-            policy = model.subset(ref.host(), ref.subset())
+            policy = rule.subset(ref.subset())
                     .map(s -> NONE.with(dr.trafficPolicy(), ref.port()).with(s.trafficPolicy(), ref.port()))
                     .orElse(policy);
         }

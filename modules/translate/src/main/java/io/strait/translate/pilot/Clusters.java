@@ -25,15 +25,16 @@ final class Clusters {
      * EDS cluster without endpoints there (calls fail UNAVAILABLE). Ingest warns about both.
      */
     static Cluster of(ClusterRef ref, io.strait.model.mesh.MeshModel model, ProxyType proxy, String callerLocality) {
-        return of(ref, model, proxy, callerLocality, "");
+        return of(ref, model, proxy, callerLocality, "", model.destinationRules().shared());
     }
 
     /**
      * The cluster for a caller in {@code network} ("" when networks change nothing): its assignment is the one of
-     * that network ({@link EdsNames}), and its endpoints, for DNS clusters, those the network reaches.
+     * that network ({@link EdsNames}), and its endpoints, for DNS clusters, those the network reaches; its policy is
+     * the host's DestinationRule as {@code rules} resolve it.
      */
     static Cluster of(ClusterRef ref, io.strait.model.mesh.MeshModel model, ProxyType proxy, String callerLocality,
-                      String network) {
+                      String network, io.strait.model.mesh.DestinationRules.View rules) {
         String resolution = model.service(ref.host()).map(s -> s.entry().resolution()).orElse("STATIC");
         Cluster.Builder cluster = Cluster.newBuilder().setName(ref.name()).setConnectTimeout(Duration.newBuilder().setSeconds(10))
                 .setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN);
@@ -43,14 +44,15 @@ final class Clusters {
         }
         if ("DNS".equals(resolution) || "DNS_ROUND_ROBIN".equals(resolution)) {
             boolean logical = proxy == ProxyType.GRPC || resolution.equals("DNS_ROUND_ROBIN");
-            ClusterLoadAssignment assignment = Endpoints.of(ref, model, callerLocality, network);
+            ClusterLoadAssignment assignment = Endpoints.of(ref, model, callerLocality, network, rules);
             cluster.setType(logical ? Cluster.DiscoveryType.LOGICAL_DNS : Cluster.DiscoveryType.STRICT_DNS)
                     .setLoadAssignment(inline(assignment.toBuilder().setClusterName(ref.name()).build(), logical));
         } else {
             cluster.setType(Cluster.DiscoveryType.EDS).setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder()
-                    .setEdsConfig(Listeners.ads()).setServiceName(EdsNames.of(ref.name(), network)));
+                    .setEdsConfig(Listeners.ads()).setServiceName(EdsNames.of(ref.name(), network,
+                    EdsNames.ruleOf(model, rules, ref.host()))));
         }
-        ClusterPolicy policy = ClusterPolicy.of(ref, model);
+        ClusterPolicy policy = ClusterPolicy.of(ref, model, rules);
         FEATURES.forEach(f -> f.apply(policy, proxy, cluster));
         ClusterMtls.apply(ref, model, proxy, policy, cluster); // reads the destination's workloads, not only the rule
         return cluster.build();

@@ -80,7 +80,7 @@ final class EastWestGateway {
      * outbound cluster renamed, without TLS, its assignment the gateway's local view.
      */
     static Cluster cluster(ClusterRef ref, MeshModel model, String network) {
-        Cluster outbound = Clusters.of(ref, model, ProxyType.ROUTER, "", network);
+        Cluster outbound = Clusters.of(ref, model, ProxyType.ROUTER, "", network, model.destinationRules().shared());
         Cluster.Builder c = outbound.toBuilder().setName(ref.sniName()).clearTransportSocket().clearTransportSocketMatches();
         if (outbound.getType() == Cluster.DiscoveryType.EDS) {
             c.setEdsClusterConfig(outbound.getEdsClusterConfig().toBuilder().setServiceName(EdsNames.of(ref.sniName(), network)));

@@ -11,11 +11,13 @@ import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.strait.model.istio.DestinationRule;
 import io.strait.model.istio.ServiceEntry;
+import io.strait.model.mesh.DestinationRules;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.mesh.Networks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -34,16 +36,26 @@ final class Endpoints {
     /** Who the endpoints are for: a caller (split horizon) or the east-west gateway's SNI-DNAT clusters. */
     enum View { CALLER, EAST_WEST_GATEWAY }
 
-    static ClusterLoadAssignment of(ClusterRef ref, MeshModel model) {
-        return of(ref, model, "", "");
+    /**
+     * The assignment for a caller in {@code callerLocality} and {@code network} ("" when networks change nothing) that
+     * resolves DestinationRules as {@code rules} do, arranged by the cluster's {@code localityLbSetting}.
+     */
+    static ClusterLoadAssignment of(ClusterRef ref, MeshModel model, String callerLocality, String network,
+                                    DestinationRules.View rules) {
+        return build(ref, EdsNames.of(ref.name(), network, EdsNames.ruleOf(model, rules, ref.host())), model, callerLocality,
+                network, View.CALLER, rules.forHost(ref.host()).orElse(null));
     }
 
     /**
-     * The assignment for a caller in {@code callerLocality} and {@code network} ("" when networks change nothing),
-     * arranged by the cluster's {@code localityLbSetting}.
+     * The assignment served by {@code name} (a caller's, see {@link EdsNames}): the host's DestinationRule is the
+     * name's rule part, or the one a namespace no rule names resolves.
      */
-    static ClusterLoadAssignment of(ClusterRef ref, MeshModel model, String callerLocality, String network) {
-        return build(ref, EdsNames.of(ref.name(), network), model, callerLocality, network, View.CALLER);
+    static ClusterLoadAssignment byName(ClusterRef ref, String name, MeshModel model) {
+        String rule = EdsNames.ruleOf(name);
+        DestinationRules.Resolved resolved = rule.isEmpty()
+                ? model.destinationRules().shared().forHost(ref.host()).orElse(null)
+                : model.destinationRules().byId(rule).orElse(null); // none, or a rule gone since: no rule
+        return build(ref, name, model, "", EdsNames.networkOf(name), View.CALLER, resolved);
     }
 
     /**
@@ -51,11 +63,12 @@ final class Endpoints {
      * {@code network}: the endpoints of its own network that take mTLS, as Istio filters them for AUTO_PASSTHROUGH.
      */
     static ClusterLoadAssignment eastWest(ClusterRef ref, MeshModel model, String network) {
-        return build(ref, EdsNames.of(ref.sniName(), network), model, "", network, View.EAST_WEST_GATEWAY);
+        return build(ref, EdsNames.of(ref.sniName(), network), model, "", network, View.EAST_WEST_GATEWAY,
+                model.destinationRules().shared().forHost(ref.host()).orElse(null));
     }
 
     private static ClusterLoadAssignment build(ClusterRef ref, String name, MeshModel model, String callerLocality,
-                                               String network, View view) {
+                                               String network, View view, DestinationRules.Resolved rule) {
         ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(name);
         MeshModel.Service service = model.service(ref.host()).orElse(null);
         String resolution = service == null ? null : service.entry().resolution();
@@ -64,7 +77,7 @@ final class Endpoints {
         }
         ServiceEntry.ServicePort port = service.port(ref.port()).orElse(null);
         Map<String, String> selector = ref.subset() == null ? Map.of()
-                : model.subset(ref.host(), ref.subset()).map(DestinationRule.Subset::labels).orElse(Map.of());
+                : Optional.ofNullable(rule).flatMap(r -> r.subset(ref.subset())).map(DestinationRule.Subset::labels).orElse(Map.of());
         Map<String, List<SplitHorizon.Candidate>> byLocality = new TreeMap<>();
         List<ServiceEntry.WorkloadEntry> endpoints = model.endpointsOf(service);
         if (endpoints.isEmpty() && !resolution.equals("STATIC") && service.entry().workloadSelector() == null) {
@@ -72,7 +85,7 @@ final class Endpoints {
             endpoints = List.of(new ServiceEntry.WorkloadEntry(service.host(), Map.of(), Map.of(), null, null, null, null));
         }
         Networks networks = model.networks();
-        ClusterPolicy policy = ClusterPolicy.of(ref, model);
+        ClusterPolicy policy = ClusterPolicy.of(ref, model, rule);
         for (ServiceEntry.WorkloadEntry e : endpoints) {
             if (port == null || !e.labels().entrySet().containsAll(selector.entrySet())) {
                 continue;

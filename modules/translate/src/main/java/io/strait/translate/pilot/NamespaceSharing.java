@@ -30,10 +30,13 @@ import java.util.Set;
  *   <li>a service there has a {@code workloadSelector} (its ports are inbound ports of the namespace's workloads);</li>
  *   <li>for Envoy sidecars only: a service has a Kubernetes host in it ({@code name.<ns>.svc.cluster.local}), since a
  *       sidecar of that namespace also answers to the short name {@code name} (Istio's virtual host domains).</li>
+ *   <li>a DestinationRule whose {@code exportTo} (or the MeshConfig's default) is not everywhere names it or is owned
+ *       by it; one there selects workloads; one there has a host matching a service of another namespace (its
+ *       proxies resolve it first, see {@link io.strait.model.mesh.DestinationRules}). A rule about its own
+ *       namespace's services, exported everywhere, is resolved alike from every namespace.</li>
  * </ul>
  * If a Sidecar in the root namespace applies mesh-wide its {@code ./} hosts mean each proxy's own namespace, so every
- * namespace is distinguished. Other namespaces share {@link #SHARED}. DestinationRules are looked up by host alone
- * (Strait reads no DestinationRule {@code exportTo}), so they never distinguish a namespace.
+ * namespace is distinguished. Other namespaces share {@link #SHARED}.
  */
 public final class NamespaceSharing {
     /** The translation-input namespace of every namespace not distinguished: no Kubernetes namespace is spelled so. */
@@ -92,12 +95,18 @@ public final class NamespaceSharing {
         boolean sourceLabels = false;
         List<String> serviceDefault = model.meshConfig().defaultServiceExportTo();
         List<String> vsDefault = model.meshConfig().defaultVirtualServiceExportTo();
+        List<String> drDefault = model.meshConfig().defaultDestinationRuleExportTo();
         for (IstioResource r : model.resources()) {
             if (r.spec() instanceof VirtualService vs) {
                 exportTo(vs.exportTo().isEmpty() ? vsDefault : vs.exportTo(), r.namespace(), any);
                 sourceNamespaces(vs, any);
                 sourceLabels |= hasSourceLabels(vs);
-            } else if (!(r.spec() instanceof ServiceEntry) && !(r.spec() instanceof DestinationRule)) {
+            } else if (r.spec() instanceof DestinationRule dr) {
+                exportTo(dr.exportTo().isEmpty() ? drDefault : dr.exportTo(), r.namespace(), any);
+                if (dr.selectsWorkloads() || concernsOthers(model, r, dr)) {
+                    any.add(r.namespace()); // its proxies resolve this rule where other namespaces' do not
+                }
+            } else if (!(r.spec() instanceof ServiceEntry)) {
                 any.add(r.namespace());
                 if (r.spec() instanceof io.strait.model.istio.Sidecar && r.namespace().equals(root)) {
                     all = true; // the mesh default Sidecar's "./" is each proxy's own namespace
@@ -112,6 +121,22 @@ public final class NamespaceSharing {
             kubernetesNamespace(s.host()).ifPresent(sidecars::add);
         }
         return new Distinguished(all, Set.copyOf(any), Set.copyOf(sidecars), sourceLabels);
+    }
+
+    /**
+     * Whether a DestinationRule's host matches a service of another namespace: a proxy of its namespace takes it for
+     * that service first, while other namespaces look in the service's namespace and the root namespace only.
+     */
+    private static boolean concernsOthers(MeshModel model, IstioResource r, DestinationRule dr) {
+        if (dr.host() == null) {
+            return false;
+        }
+        String host = MeshModel.fqdn(dr.host(), r.namespace());
+        if (!host.startsWith("*")) {
+            return model.service(host).map(s -> !s.namespace().equals(r.namespace())).orElse(false);
+        }
+        String suffix = host.substring(1);
+        return model.services().stream().anyMatch(s -> s.host().endsWith(suffix) && !s.namespace().equals(r.namespace()));
     }
 
     /** Istio's exportTo read for its namespaces: everywhere distinguishes none, else the owner and those named. */

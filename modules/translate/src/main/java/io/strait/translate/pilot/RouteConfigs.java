@@ -47,7 +47,8 @@ final class RouteConfigs {
         // the same for every proxy whose namespace and labels no VirtualService tells apart: computed once per model
         MeshRoutesKey key = new MeshRoutesKey(service.host(), port, ctx.proxy(),
                 NamespaceSharing.routeNamespace(model, ctx.namespace()),
-                NamespaceSharing.routesReadLabels(model) ? ctx.labels() : Map.of(), ctx.port(), ctx.defaults());
+                NamespaceSharing.routesReadLabels(model) ? ctx.labels() : Map.of(), ctx.port(), ctx.defaults(),
+                model.destinationRulesFor(ctx.namespace(), ctx.labels())); // session affinity: the rule's consistentHash
         MeshRoutes routes = model.derived(key, k -> {
             Set<ClusterRef> named = new java.util.TreeSet<>();
             return new MeshRoutes(List.copyOf(computeMeshRoutes(service, port, model, ctx, named)), Set.copyOf(named));
@@ -58,7 +59,7 @@ final class RouteConfigs {
 
     /** What a service port's mesh routes depend on beyond the model ({@link #meshRoutes}). */
     private record MeshRoutesKey(String host, int port, ProxyType proxy, String namespace, Map<String, String> labels,
-                                 Integer listenerPort, RouteDefaults defaults) {
+                                 Integer listenerPort, RouteDefaults defaults, io.strait.model.mesh.DestinationRules.View rules) {
     }
 
     /** A service port's mesh routes and the clusters they name. */
@@ -151,7 +152,8 @@ final class RouteConfigs {
         }
         RouteAction action = null;
         if (!http.route().isEmpty()) {
-            RouteAction.Builder forwarding = RouteDestinations.of(http.route(), ns, model, ctx.proxy(), referenced).toBuilder();
+            RouteAction.Builder forwarding = RouteDestinations.of(http.route(), ns, model, ctx.proxy(),
+                    model.destinationRulesFor(ctx.namespace(), ctx.labels()), referenced).toBuilder();
             if (ctx.proxy() != ProxyType.GRPC) {
                 Mirrors.apply(http, ns, model, referenced, forwarding); // gRPC does not mirror: no clusters for it
             }

@@ -24,7 +24,7 @@ final class RouteDestinations {
      * @param referenced   collects the clusters the action names, so the scope is sure to carry them
      */
     static RouteAction of(List<HttpRouteDestination> destinations, String namespace, MeshModel model, ProxyType proxy,
-                          Set<ClusterRef> referenced) {
+                          io.strait.model.mesh.DestinationRules.View rules, Set<ClusterRef> referenced) {
         List<WeightedCluster.ClusterWeight> weighted = new ArrayList<>();
         for (HttpRouteDestination d : destinations) {
             int weight = d.weight() == null ? (destinations.size() == 1 ? 100 : 0) : d.weight();
@@ -41,7 +41,7 @@ final class RouteDestinations {
         RouteAction.Builder action = RouteAction.newBuilder();
         // affinity follows the first destination's policy: Envoy hashes once per route, before picking a cluster
         destinations.stream().filter(d -> d.weight() == null || d.weight() > 0).findFirst().ifPresent(d -> {
-            ClusterPolicy policy = ClusterPolicy.of(resolve(d.destination(), namespace, model), model);
+            ClusterPolicy policy = ClusterPolicy.of(resolve(d.destination(), namespace, model), model, rules);
             SessionAffinity.apply(policy.loadBalancer() == null ? null : policy.loadBalancer().consistentHash(), proxy, action);
         });
         if (weighted.size() == 1) {

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.strait.model.istio.ServiceEntry;
 import io.strait.model.istio.Sidecar;
+import io.strait.model.mesh.DestinationRules;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyIdentity;
 import io.strait.model.proxy.ProxyType;
@@ -58,12 +59,17 @@ public final class ScopeTranslator {
                          String locality, String network, String cluster) {
     }
 
-    /** What an outbound cluster is computed from, beyond the model ({@link MeshModel#derived}). */
-    private record ClusterKey(ClusterRef ref, ProxyType type, String locality, String network) {
+    /**
+     * What an outbound cluster is computed from, beyond the model ({@link MeshModel#derived}): its host's
+     * DestinationRule as the scope resolves it (compared by identity; null for none) and the assignment name's rule part.
+     */
+    private record ClusterKey(ClusterRef ref, ProxyType type, String locality, String network,
+                              DestinationRules.Resolved rule, String ruleName) {
     }
 
     /** What an outbound cluster's assignment is computed from, beyond the model. */
-    private record AssignmentKey(ClusterRef ref, String locality, String network) {
+    private record AssignmentKey(ClusterRef ref, String locality, String network, DestinationRules.Resolved rule,
+                                 String ruleName) {
     }
 
     public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {
@@ -108,7 +114,7 @@ public final class ScopeTranslator {
         }
         ClusterRef ref = ClusterRef.parse(cluster)
                 .orElseThrow(() -> new IllegalArgumentException("not an outbound cluster name: " + clusterName));
-        return Endpoints.of(ref, model, "", network);
+        return Endpoints.byName(ref, clusterName, model);
     }
 
     /**
@@ -133,7 +139,9 @@ public final class ScopeTranslator {
         List<MeshModel.Service> services = model.servicesFor(proxy);
         // every service port's cluster and its subsets' (shared by the scopes that see the same services), and what
         // the routes and filters below add beyond them
-        VisibleClusters visible = VisibleClusters.of(model, services);
+        // the DestinationRules as this proxy resolves them (its namespace's own, exported ones, the root's; selectors)
+        DestinationRules.View rules = model.destinationRulesFor(proxy.namespace(), proxy.labels());
+        VisibleClusters visible = VisibleClusters.of(model, services, rules);
         VisibleClusters.Gathered clusters = visible.gather();
         SortedSet<ClusterRef> sniDnat = new TreeSet<>(); // an east-west gateway's AUTO_PASSTHROUGH clusters
         List<Listener> listeners = new ArrayList<>();
@@ -175,8 +183,8 @@ public final class ScopeTranslator {
         String locality = locality(model, proxy);
         String network = network(model, proxy);
         VisibleClusters.Built built = clusters.onlyVisible()
-                ? visible.built(model, proxy.type(), locality, network, refs -> build(model, refs, proxy.type(), locality, network))
-                : build(model, clusters.all(), proxy.type(), locality, network);
+                ? visible.built(model, proxy.type(), locality, network, refs -> build(model, refs, proxy.type(), locality, network, rules))
+                : build(model, clusters.all(), proxy.type(), locality, network, rules);
         List<Cluster> cds = new ArrayList<>(built.clusters());
         List<ClusterLoadAssignment> eds = new ArrayList<>(built.assignments());
         for (ClusterRef ref : sniDnat) {
@@ -192,18 +200,20 @@ public final class ScopeTranslator {
 
     /** The clusters {@code refs} name and the assignments of those served by EDS, in their order. */
     private static VisibleClusters.Built build(MeshModel model, List<ClusterRef> refs, ProxyType type, String locality,
-                                               String network) {
+                                               String network, DestinationRules.View rules) {
         List<Cluster> cds = new ArrayList<>(refs.size());
         List<ClusterLoadAssignment> eds = new ArrayList<>(refs.size());
         for (ClusterRef ref : refs) {
             // a cluster and its assignment depend on the model and these alone: every scope of the revision shares them
-            Cluster cluster = model.derived(new ClusterKey(ref, type, locality, network),
-                    k -> Clusters.of(k.ref(), model, k.type(), k.locality(), k.network()));
+            DestinationRules.Resolved rule = rules.forHost(ref.host()).orElse(null);
+            String ruleName = EdsNames.ruleOf(model, rules, ref.host());
+            Cluster cluster = model.derived(new ClusterKey(ref, type, locality, network, rule, ruleName),
+                    k -> Clusters.of(k.ref(), model, k.type(), k.locality(), k.network(), rules));
             cds.add(cluster);
             if (cluster.getType() == Cluster.DiscoveryType.EDS) {
                 // DNS clusters carry their names; passthrough has none
-                eds.add(model.derived(new AssignmentKey(ref, locality, network),
-                        k -> Endpoints.of(k.ref(), model, k.locality(), k.network())));
+                eds.add(model.derived(new AssignmentKey(ref, locality, network, rule, ruleName),
+                        k -> Endpoints.of(k.ref(), model, k.locality(), k.network(), rules)));
             }
         }
         return new VisibleClusters.Built(List.copyOf(cds), List.copyOf(eds));

@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.strait.model.istio.DestinationRule;
 import io.strait.model.istio.ServiceEntry;
+import io.strait.model.mesh.DestinationRules;
 import io.strait.model.mesh.MeshModel;
 import io.strait.model.proxy.ProxyType;
 import java.util.AbstractSet;
@@ -33,14 +34,19 @@ final class VisibleClusters {
         this.index = new HashSet<>(sorted);
     }
 
-    /** What the clusters of a list of services are keyed by: the services themselves, element by element. */
+    /**
+     * What the clusters of a list of services are keyed by: the services themselves, element by element, and the
+     * DestinationRules as the scope resolves them (one instance for every scope that resolves them alike).
+     */
     private static final class Key {
         private final List<MeshModel.Service> services;
+        private final DestinationRules.View rules;
         private final int hash;
 
-        Key(List<MeshModel.Service> services) {
+        Key(List<MeshModel.Service> services, DestinationRules.View rules) {
             this.services = services;
-            int h = services.size();
+            this.rules = rules;
+            int h = 31 * services.size() + System.identityHashCode(rules);
             for (MeshModel.Service s : services) {
                 h = 31 * h + System.identityHashCode(s); // a model's services are its own instances: no deep hash
             }
@@ -49,7 +55,7 @@ final class VisibleClusters {
 
         @Override
         public boolean equals(Object o) {
-            if (!(o instanceof Key k) || k.hash != hash || k.services.size() != services.size()) {
+            if (!(o instanceof Key k) || k.hash != hash || k.rules != rules || k.services.size() != services.size()) {
                 return false;
             }
             for (int i = 0; i < services.size(); i++) {
@@ -74,15 +80,18 @@ final class VisibleClusters {
     private record BuiltKey(VisibleClusters visible, ProxyType type, String locality, String network) {
     }
 
-    /** The clusters of {@code services} in {@code model} (the same instance for every caller with the same services). */
-    static VisibleClusters of(MeshModel model, List<MeshModel.Service> services) {
-        return model.derived(new Key(services), k -> {
+    /**
+     * The clusters of {@code services} in {@code model}, with the subsets of their DestinationRules as {@code rules}
+     * resolve them (the same instance for every caller with the same services and rules).
+     */
+    static VisibleClusters of(MeshModel model, List<MeshModel.Service> services, DestinationRules.View rules) {
+        return model.derived(new Key(services, rules), k -> {
             TreeSet<ClusterRef> refs = new TreeSet<>();
             for (MeshModel.Service service : services) {
                 for (ServiceEntry.ServicePort port : service.entry().ports()) {
                     refs.add(new ClusterRef(service.host(), port.number(), null));
-                    for (DestinationRule.Subset subset : model.destinationRule(service.host())
-                            .map(DestinationRule::subsets).orElse(List.of())) {
+                    for (DestinationRule.Subset subset : rules.forHost(service.host())
+                            .map(r -> r.rule().subsets()).orElse(List.of())) {
                         refs.add(new ClusterRef(service.host(), port.number(), subset.name()));
                     }
                 }
