@@ -153,7 +153,11 @@ public final class DestinationRules {
     /** Namespaces some rule names in its {@code exportTo}: visibility differs there. */
     private final Set<String> named = new java.util.HashSet<>();
     private final Map<Map<String, Resolved>, View> views = new ConcurrentHashMap<>();
+    /** Per namespace without selecting rules, its view (labels change nothing there); with them, per labels too. */
+    private final Map<String, View> byNamespace = new ConcurrentHashMap<>();
     private final Map<List<Object>, View> byViewer = new ConcurrentHashMap<>();
+    /** Namespaces with a rule that selects workloads: there a proxy's labels choose among the rules. */
+    private final Set<String> selecting = new java.util.HashSet<>();
     private final Map<String, String> serviceNamespaces;
     private final View shared;
 
@@ -169,6 +173,9 @@ public final class DestinationRules {
             }
             String host = MeshModel.fqdn(dr.host(), r.namespace());
             List<String> exportTo = dr.selectsWorkloads() ? List.of(".") : dr.exportTo();
+            if (dr.selectsWorkloads()) {
+                selecting.add(r.namespace());
+            }
             exportTo.stream().filter(ns -> ns != null && !ns.equals(".") && !ns.equals("*")).forEach(named::add);
             List<Consolidation> pool = byNamespace.computeIfAbsent(r.namespace(), ns -> new ArrayList<>());
             Consolidation into = pool.stream().filter(c -> c.accepts(host, exportTo, dr)).findFirst().orElse(null);
@@ -274,7 +281,12 @@ public final class DestinationRules {
         if (found == null) {
             return null;
         }
-        List<Resolved> visible = found.stream().filter(r -> visibleTo(r, viewerNamespace)).toList();
+        List<Resolved> visible = new ArrayList<>(found.size());
+        for (Resolved r : found) {
+            if (visibleTo(r, viewerNamespace)) {
+                visible.add(r);
+            }
+        }
         return visible.isEmpty() ? null : pick(visible, viewerNamespace, labels);
     }
 
@@ -328,12 +340,10 @@ public final class DestinationRules {
         if (!local.containsKey(namespace) && !named.contains(namespace) && !namespace.equals(root)) {
             return shared; // nothing here resolves differently from a namespace no rule names
         }
-        boolean selectors = local.containsKey(namespace) && local.get(namespace).exact.values().stream()
-                .flatMap(List::stream).anyMatch(r -> r.selector != null)
-                || local.containsKey(namespace) && local.get(namespace).wildcard.values().stream()
-                .flatMap(List::stream).anyMatch(r -> r.selector != null);
-        List<Object> viewer = List.of(namespace, selectors ? labels : Map.of());
-        return byViewer.computeIfAbsent(viewer, v -> intern(resolveAll(namespace, selectors ? labels : Map.of())));
+        if (!selecting.contains(namespace)) {
+            return byNamespace.computeIfAbsent(namespace, ns -> intern(resolveAll(ns, Map.of())));
+        }
+        return byViewer.computeIfAbsent(List.of(namespace, Map.copyOf(labels)), v -> intern(resolveAll(namespace, labels)));
     }
 
     /** The resolution for a namespace no rule names and no selector picks: what a rule served by name is read with. */

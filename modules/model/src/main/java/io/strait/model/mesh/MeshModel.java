@@ -418,12 +418,6 @@ public final class MeshModel {
         return List.copyOf(out);
     }
 
-    /** The subset of a host's DestinationRule ({@link #destinationRule}), if defined. */
-    public Optional<DestinationRule.Subset> subset(String fqdn, String name) {
-        return destinationRule(fqdn).flatMap(dr -> dr.subsets().stream()
-                .filter(s -> s != null && name.equals(s.name())).findFirst());
-    }
-
     /**
      * The VirtualService that routes a host. When several claim the same host the first by
      * {@code namespace/name} wins, so every translator picks the same one.
