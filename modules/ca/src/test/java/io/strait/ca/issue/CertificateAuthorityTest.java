@@ -24,7 +24,11 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CertificateAuthorityTest {
-    private static final Instant NOW = Instant.parse("2026-12-01T09:00:00Z");
+    /**
+     * The CA's clock: now, to the second (X.509 times have seconds). Not a fixed date: the test PKI's roots and
+     * intermediates start a day before the wall clock, so a fixed date falls before them a day after it was written.
+     */
+    private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private final CaKeys keys = SelfSignedRoot.create(KeyType.ECDSA, "cluster.local", Clock.offset(clock, Duration.ofDays(-1)));
     private final CertificateAuthority ca = new CertificateAuthority(keys, IssuancePolicy.ISTIO, clock);
