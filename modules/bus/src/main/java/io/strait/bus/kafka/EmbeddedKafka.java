@@ -48,6 +48,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             Path logDir = dataDir.resolve("kafka");
             Files.createDirectories(logDir);
             int controllerPort = freePort();
+            while (controllerPort == port) {
+                // the broker's port was picked earlier and is not held: the OS may hand it out again (seen in CI)
+                controllerPort = freePort();
+            }
             Properties props = brokerProperties(logDir, controllerPort);
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             formatStorage(logDir, 1, clusterId());
