@@ -297,13 +297,22 @@ public final class MeshModel {
         return destinationRules().shared().forHost(fqdn).map(DestinationRules.Resolved::rule);
     }
 
-    /** Istio's DestinationRule resolution over this model's rules and services. */
+    /**
+     * Istio's DestinationRule resolution over this model's rules and services: one instance per model, computed once
+     * under a lock (translations compare what it resolves by identity, so two racing instances would tell equal rules
+     * apart).
+     */
     public DestinationRules destinationRules() {
         DestinationRules d = destinationRules;
         if (d == null) {
-            d = DestinationRules.of(ofKind(DestinationRule.class), services.values(), meshConfig.rootNamespace(),
-                    meshConfig.defaultDestinationRuleExportTo());
-            destinationRules = d;
+            synchronized (this) {
+                d = destinationRules;
+                if (d == null) {
+                    d = DestinationRules.of(ofKind(DestinationRule.class), services.values(), meshConfig.rootNamespace(),
+                            meshConfig.defaultDestinationRuleExportTo());
+                    destinationRules = d;
+                }
+            }
         }
         return d;
     }
