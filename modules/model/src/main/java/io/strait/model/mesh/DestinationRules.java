@@ -190,7 +190,7 @@ public final class DestinationRules {
                 Resolved resolved = c.resolved();
                 byId.put(resolved.id(), resolved);
                 List<String> exportTo = c.exportTo.isEmpty() ? defaultExportTo : c.exportTo;
-                boolean visibleHere = exportTo.isEmpty() || exportTo.contains("*") || exportTo.contains(".") || exportTo.contains(ns);
+                boolean visibleHere = MeshModel.exportedTo(exportTo, ns, ns);
                 boolean privateOnly = exportTo.size() == 1 && (exportTo.contains(".") || exportTo.contains(ns));
                 if (visibleHere) {
                     local.computeIfAbsent(ns, n -> new Pool()).add(c.host, resolved);
@@ -291,9 +291,7 @@ public final class DestinationRules {
     }
 
     private boolean visibleTo(Resolved r, String viewerNamespace) {
-        List<String> exportTo = r.exportTo.isEmpty() ? defaultExportTo : r.exportTo;
-        return exportTo.isEmpty() || exportTo.contains("*") || exportTo.contains(viewerNamespace)
-                || (exportTo.contains(".") && r.namespace.equals(viewerNamespace));
+        return MeshModel.exportedTo(r.exportTo.isEmpty() ? defaultExportTo : r.exportTo, r.namespace, viewerNamespace);
     }
 
     /** Istio's sidecar-scope pick: the rule selecting the proxy (in its own namespace), else the last without selector. */
@@ -310,7 +308,7 @@ public final class DestinationRules {
     }
 
     /** Whether a DestinationRule host ({@code *}, {@code *.suffix} or a name) matches a service host. */
-    static boolean matches(String pattern, String host) {
+    public static boolean matches(String pattern, String host) {
         if (pattern.equals("*")) {
             return true;
         }
@@ -354,10 +352,5 @@ public final class DestinationRules {
     /** The consolidated rule of this {@link Resolved#id}, if the model has it. */
     public Optional<Resolved> byId(String id) {
         return Optional.ofNullable(byId.get(id));
-    }
-
-    /** Every consolidated rule. */
-    public Collection<Resolved> all() {
-        return byId.values();
     }
 }

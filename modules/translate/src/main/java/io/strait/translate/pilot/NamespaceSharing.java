@@ -135,8 +135,8 @@ public final class NamespaceSharing {
         if (!host.startsWith("*")) {
             return model.service(host).map(s -> !s.namespace().equals(r.namespace())).orElse(false);
         }
-        String suffix = host.substring(1);
-        return model.services().stream().anyMatch(s -> s.host().endsWith(suffix) && !s.namespace().equals(r.namespace()));
+        return model.services().stream().anyMatch(s -> io.strait.model.mesh.DestinationRules.matches(host, s.host())
+                && !s.namespace().equals(r.namespace()));
     }
 
     /** Istio's exportTo read for its namespaces: everywhere distinguishes none, else the owner and those named. */

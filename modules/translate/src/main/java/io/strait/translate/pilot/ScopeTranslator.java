@@ -61,15 +61,15 @@ public final class ScopeTranslator {
 
     /**
      * What an outbound cluster is computed from, beyond the model ({@link MeshModel#derived}): its host's
-     * DestinationRule as the scope resolves it (compared by identity; null for none) and the assignment name's rule part.
+     * DestinationRule as the scope resolves it (compared by identity; null for none), which with the model also
+     * decides its assignment's name ({@link EdsNames#ruleOf}).
      */
     private record ClusterKey(ClusterRef ref, ProxyType type, String locality, String network,
-                              DestinationRules.Resolved rule, String ruleName) {
+                              DestinationRules.Resolved rule) {
     }
 
     /** What an outbound cluster's assignment is computed from, beyond the model. */
-    private record AssignmentKey(ClusterRef ref, String locality, String network, DestinationRules.Resolved rule,
-                                 String ruleName) {
+    private record AssignmentKey(ClusterRef ref, String locality, String network, DestinationRules.Resolved rule) {
     }
 
     public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {
@@ -206,13 +206,12 @@ public final class ScopeTranslator {
         for (ClusterRef ref : refs) {
             // a cluster and its assignment depend on the model and these alone: every scope of the revision shares them
             DestinationRules.Resolved rule = rules.forHost(ref.host()).orElse(null);
-            String ruleName = EdsNames.ruleOf(model, rules, ref.host());
-            Cluster cluster = model.derived(new ClusterKey(ref, type, locality, network, rule, ruleName),
+            Cluster cluster = model.derived(new ClusterKey(ref, type, locality, network, rule),
                     k -> Clusters.of(k.ref(), model, k.type(), k.locality(), k.network(), rules));
             cds.add(cluster);
             if (cluster.getType() == Cluster.DiscoveryType.EDS) {
                 // DNS clusters carry their names; passthrough has none
-                eds.add(model.derived(new AssignmentKey(ref, locality, network, rule, ruleName),
+                eds.add(model.derived(new AssignmentKey(ref, locality, network, rule),
                         k -> Endpoints.of(k.ref(), model, k.locality(), k.network(), rules)));
             }
         }
