@@ -28,6 +28,11 @@ public final class Findings {
         list.add(new Finding(level, code, r.document().file(), at.line(), at.column(), r.displayName(), path, message));
     }
 
+    /** Adds findings made before (of a document validated alone, whose findings do not change with its neighbours). */
+    public void addAll(List<Finding> findings) {
+        list.addAll(findings);
+    }
+
     public List<Finding> all() {
         return List.copyOf(list);
     }

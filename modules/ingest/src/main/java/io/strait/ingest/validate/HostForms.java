@@ -177,11 +177,28 @@ final class HostForms {
             return false;
         }
         for (String p : parts) {
-            if (!p.matches("0|[1-9][0-9]{0,2}") || Integer.parseInt(p) > 255) {
+            if (!isOctet(p)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** {@code 0|[1-9][0-9]{0,2}} up to 255, without a regular expression (every endpoint address of a revision is read). */
+    private static boolean isOctet(String p) {
+        int n = p.length();
+        if (n == 0 || n > 3 || (n > 1 && p.charAt(0) == '0')) {
+            return false;
+        }
+        int value = 0;
+        for (int i = 0; i < n; i++) {
+            char c = p.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value <= 255;
     }
 
     private static boolean isIpv6(String s) {
