@@ -85,6 +85,12 @@ public final class DestinationRules {
             return rule.subsets().stream().filter(s -> s != null && name.equals(s.name())).findFirst();
         }
 
+        /** Whether the two are the same consolidation of the same rules (of two models). */
+        boolean sameAs(Resolved other) {
+            return id.equals(other.id) && rule.equals(other.rule) && sources.equals(other.sources)
+                    && exportTo.equals(other.exportTo) && java.util.Objects.equals(selector, other.selector);
+        }
+
         @Override
         public String toString() {
             return "DestinationRule " + id + (sources.size() > 1 ? " (merged with " + (sources.size() - 1) + " more)" : "");
@@ -159,10 +165,12 @@ public final class DestinationRules {
     /** Namespaces with a rule that selects workloads: there a proxy's labels choose among the rules. */
     private final Set<String> selecting = new java.util.HashSet<>();
     private final Map<String, String> serviceNamespaces;
+    /** Namespaces with rules that resolve every host as {@link #shared} does (see the constructor): no resolution of their own. */
+    private final Set<String> resolvesAsShared = new java.util.HashSet<>();
     private final View shared;
 
     private DestinationRules(Collection<IstioResource> rules, Collection<MeshModel.Service> services, String root,
-                             List<String> defaultExportTo) {
+                             List<String> defaultExportTo, DestinationRules earlier) {
         this.root = root;
         this.defaultExportTo = defaultExportTo;
         Map<String, List<Consolidation>> byNamespace = new HashMap<>();
@@ -188,6 +196,10 @@ public final class DestinationRules {
         byNamespace.forEach((ns, consolidations) -> {
             for (Consolidation c : consolidations) {
                 Resolved resolved = c.resolved();
+                Resolved before = earlier == null ? null : earlier.byId.get(resolved.id());
+                if (before != null && before.sameAs(resolved)) {
+                    resolved = before; // an unchanged rule is the same instance in both models: see MeshModel.adopt
+                }
                 byId.put(resolved.id(), resolved);
                 List<String> exportTo = c.exportTo.isEmpty() ? defaultExportTo : c.exportTo;
                 boolean visibleHere = MeshModel.exportedTo(exportTo, ns, ns);
@@ -205,13 +217,29 @@ public final class DestinationRules {
         Map<String, String> svcNs = new HashMap<>();
         services.forEach(s -> svcNs.put(s.host(), s.namespace()));
         this.serviceNamespaces = svcNs;
+        // a namespace whose rules are all exported everywhere, each about one of its own services' exact hosts, and
+        // selecting no workloads, resolves every host as a namespace no rule names does: its own rule for its own
+        // service is the one exported everywhere, and no other namespace's rule names it (row D's 50 namespaces)
+        byNamespace.forEach((ns, consolidations) -> {
+            boolean plain = !ns.equals(root) && !named.contains(ns) && !selecting.contains(ns);
+            for (Consolidation c : consolidations) {
+                List<String> exportTo = c.exportTo.isEmpty() ? defaultExportTo : c.exportTo;
+                plain &= (exportTo.isEmpty() || exportTo.contains("*")) && !c.host.startsWith("*") && ns.equals(svcNs.get(c.host));
+            }
+            if (plain) {
+                resolvesAsShared.add(ns);
+            }
+        });
         this.shared = intern(resolveAll(NOWHERE, Map.of()));
     }
 
-    /** The index of a model's DestinationRules (in key order) for its services. */
+    /**
+     * The index of a model's DestinationRules (in key order) for its services, taking {@code earlier}'s instance of each
+     * consolidated rule that is unchanged (null: none).
+     */
     static DestinationRules of(Collection<IstioResource> rules, Collection<MeshModel.Service> services, String rootNamespace,
-                               List<String> defaultExportTo) {
-        return new DestinationRules(rules, services, rootNamespace, defaultExportTo);
+                               List<String> defaultExportTo, DestinationRules earlier) {
+        return new DestinationRules(rules, services, rootNamespace, defaultExportTo, earlier);
     }
 
     /** Rules of one namespace being merged, as Istio's consolidated rule. */
@@ -335,7 +363,8 @@ public final class DestinationRules {
      * their own services and are exported everywhere).
      */
     public View viewFor(String namespace, Map<String, String> labels) {
-        if (!local.containsKey(namespace) && !named.contains(namespace) && !namespace.equals(root)) {
+        if ((!local.containsKey(namespace) && !named.contains(namespace) && !namespace.equals(root))
+                || resolvesAsShared.contains(namespace)) {
             return shared; // nothing here resolves differently from a namespace no rule names
         }
         if (!selecting.contains(namespace)) {

@@ -53,7 +53,11 @@ final class RouteConfigs {
             Set<ClusterRef> named = new java.util.TreeSet<>();
             return new MeshRoutes(List.copyOf(computeMeshRoutes(service, port, model, ctx, named)), Set.copyOf(named));
         });
-        referenced.addAll(routes.referenced());
+        if (referenced instanceof VisibleClusters.Gathered gathered) {
+            gathered.addDerived(routes.referenced()); // asked once per model and set, not per cluster
+        } else {
+            referenced.addAll(routes.referenced());
+        }
         return routes.routes();
     }
 

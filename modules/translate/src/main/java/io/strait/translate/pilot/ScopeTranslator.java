@@ -16,6 +16,7 @@ import io.strait.translate.xds.XdsResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -70,6 +71,19 @@ public final class ScopeTranslator {
 
     /** What an outbound cluster's assignment is computed from, beyond the model. */
     private record AssignmentKey(ClusterRef ref, String locality, String network, DestinationRules.Resolved rule) {
+    }
+
+    /**
+     * Which values a model derived for the translations this class makes may be taken over by the model after a
+     * revision about {@code hosts} alone ({@link MeshModel#adopt}): the clusters and assignments of every other host.
+     * A cluster and its assignment depend on the model through their host alone — its service, endpoints and
+     * workloads, and its DestinationRule, which is part of the key — and on what a host-scoped revision cannot change
+     * (MeshConfig, PeerAuthentications, networks, locality-aware balancing: any change of those translates from scratch,
+     * {@code ChangeImpact}). {@code ChangeImpactTest} checks that every proxy translates to the same either way.
+     */
+    public static java.util.function.Predicate<Object> unchangedBy(Set<String> hosts) {
+        return key -> (key instanceof ClusterKey c && !hosts.contains(c.ref().host()))
+                || (key instanceof AssignmentKey a && !hosts.contains(a.ref().host()));
     }
 
     public static Inputs inputsOf(MeshModel model, ProxyIdentity proxy) {

@@ -100,6 +100,12 @@ final class ChangeImpact {
     /** Whether a scope can be changed by changes about {@code hosts} and the security policies {@code policies}. */
     static boolean affects(Set<String> hosts, List<IstioResource> policies, ProxyIdentity proxy, MeshModel before,
                            MeshModel after, Collection<String> carried, java.util.Map<List<Object>, Boolean> seen) {
+        return affects(hosts, policies, proxy, before, after, carries(hosts, carried), seen);
+    }
+
+    /** {@link #affects(Set, List, ProxyIdentity, MeshModel, MeshModel, Collection, java.util.Map)}, knowing whether it carries one. */
+    static boolean affects(Set<String> hosts, List<IstioResource> policies, ProxyIdentity proxy, MeshModel before,
+                           MeshModel after, boolean carries, java.util.Map<List<Object>, Boolean> seen) {
         for (IstioResource p : policies) {
             if (before.authorizationPolicyApplies(p, proxy.namespace(), proxy.labels())
                     || after.authorizationPolicyApplies(p, proxy.namespace(), proxy.labels())
@@ -108,7 +114,7 @@ final class ChangeImpact {
                 return true;
             }
         }
-        return affects(hosts, proxy, before, after, carried, seen);
+        return affects(hosts, proxy, before, after, carries, seen);
     }
 
     /**
@@ -120,16 +126,37 @@ final class ChangeImpact {
      */
     static boolean affects(Set<String> hosts, ProxyIdentity proxy, MeshModel before, MeshModel after,
                            Collection<String> carried, java.util.Map<List<Object>, Boolean> seen) {
-        if (proxy.type() == ProxyType.ROUTER) {
+        return affects(hosts, proxy, before, after, carries(hosts, carried), seen);
+    }
+
+    /**
+     * Whether a scope can be changed by changes about {@code hosts}, knowing whether it carries a cluster of one
+     * ({@link #carries}: the scopes of one input share their manifest's cluster list, so the caller asks once per list).
+     */
+    static boolean affects(Set<String> hosts, ProxyIdentity proxy, MeshModel before, MeshModel after, boolean carries,
+                           java.util.Map<List<Object>, Boolean> seen) {
+        if (proxy.type() == ProxyType.ROUTER || carries) {
             return true;
-        }
-        for (String cluster : carried) {
-            if (ClusterRef.parse(cluster).map(ClusterRef::host).filter(hosts::contains).isPresent()) {
-                return true;
-            }
         }
         List<Object> visibility = List.of(proxy.namespace(), before.sidecarFor(proxy), after.sidecarFor(proxy));
         return seen.computeIfAbsent(visibility, k -> sees(hosts, proxy, before) || sees(hosts, proxy, after));
+    }
+
+    /**
+     * Whether one of the cluster names is an outbound cluster of one of the hosts. A name whose end is not
+     * {@code |<host>} is not parsed: row D's 200 scopes carry 3,000 clusters each, of which a change is about one host.
+     */
+    static boolean carries(Set<String> hosts, Collection<String> clusters) {
+        for (String cluster : clusters) {
+            for (String host : hosts) {
+                int at = cluster.length() - host.length() - 1;
+                if (at > 0 && cluster.charAt(at) == '|' && cluster.endsWith(host)
+                        && ClusterRef.parse(cluster).map(ClusterRef::host).filter(host::equals).isPresent()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean sees(Set<String> hosts, ProxyIdentity proxy, MeshModel model) {

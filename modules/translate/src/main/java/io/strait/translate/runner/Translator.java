@@ -343,9 +343,13 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private List<String> scopesReached(java.util.Set<String> hosts, MeshModel before) {
         List<String> affected = new ArrayList<>();
         Map<List<Object>, Boolean> seen = new HashMap<>();
+        // scopes of one input share their manifest's lists: whether they carry a host is asked once per pair of lists
+        Map<List<ScopeManifest.NamedHash>, Map<List<String>, Boolean>> carries = new java.util.IdentityHashMap<>();
         scopes.forEach((scope, identity) -> {
             ScopeManifest m = published.get(scope);
-            if (m == null || ChangeImpact.affects(hosts, identity, before, model, carried(m), seen)) {
+            if (m == null || ChangeImpact.affects(hosts, identity, before, model, carries
+                    .computeIfAbsent(m.resources().getOrDefault(XdsType.CDS.typeUrl(), List.of()), l -> new java.util.IdentityHashMap<>())
+                    .computeIfAbsent(m.endpoints(), e -> ChangeImpact.carries(hosts, carried(m))), seen)) {
                 affected.add(scope);
             }
         });
@@ -365,9 +369,13 @@ public final class Translator implements ScopeListener, AutoCloseable {
         }
         MeshModel before = model;
         model = next.model().withRegistry(registry);
+        long start = System.nanoTime();
+        java.util.Optional<java.util.Set<String>> hosts = before == null || next.changes() == null
+                ? java.util.Optional.empty() : ChangeImpact.hosts(next.changes(), before, model);
+        // a revision about some hosts leaves every other host's clusters and assignments as they were: take them over
+        hosts.ifPresent(h -> model.adopt(before, ScopeTranslator.unchangedBy(h)));
         setRevisions();
         hold = holdNow();
-        long start = System.nanoTime();
         java.util.Optional<java.util.Set<String>> endpointsOnly = before == null || next.changes() == null
                 ? java.util.Optional.empty() : EndpointChanges.affectedHosts(next.changes(), before, model);
         if (endpointsOnly.isPresent() && EndpointChanges.movesGrpcServers(scopes.values(), before, model)) {
@@ -383,7 +391,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
                     revisions.values(), reassigned, reassigned == 1 ? "" : "s", (System.nanoTime() - start) / 1_000_000);
             return;
         }
-        List<String> affected = affectedScopes(before, next);
+        List<String> affected = affectedScopes(before, next, hosts);
         int changed = publish(affected);
         if (!scopes.isEmpty()) {
             EVENTS.info("translated revision {} for {} of {} scope{} ({} changed) in {} ms: {}", revisions.values(), affected.size(),
@@ -392,20 +400,22 @@ public final class Translator implements ScopeListener, AutoCloseable {
     }
 
     /** The owned scopes a revision can change: those that see or carry a host it is about, or all of them. */
-    private List<String> affectedScopes(MeshModel before, ModelFollower.ModelRevision next) {
-        java.util.Optional<java.util.Set<String>> hosts = before == null || next.changes() == null
-                ? java.util.Optional.empty() : ChangeImpact.hosts(next.changes(), before, model);
+    private List<String> affectedScopes(MeshModel before, ModelFollower.ModelRevision next,
+                                        java.util.Optional<java.util.Set<String>> hosts) {
         if (hosts.isEmpty()) {
             return new ArrayList<>(scopes.keySet());
         }
         List<String> affected = new ArrayList<>();
         List<io.strait.model.istio.IstioResource> policies = ChangeImpact.policies(next.changes());
         Map<List<Object>, Boolean> seen = new HashMap<>();
+        // the scopes of one input share their manifest's cluster list: whether it carries a host is asked once per list
+        Map<List<ScopeManifest.NamedHash>, Boolean> carries = new java.util.IdentityHashMap<>();
         scopes.forEach((scope, identity) -> {
             ScopeManifest m = published.get(scope);
             // a scope without a live manifest (its translation failed) is always retried
-            if (m == null || ChangeImpact.affects(hosts.get(), policies, identity, before, model,
-                    m.resources().getOrDefault(XdsType.CDS.typeUrl(), List.of()).stream().map(ScopeManifest.NamedHash::name).toList(), seen)) {
+            if (m == null || ChangeImpact.affects(hosts.get(), policies, identity, before, model, carries.computeIfAbsent(
+                    m.resources().getOrDefault(XdsType.CDS.typeUrl(), List.of()), list -> ChangeImpact.carries(hosts.get(),
+                            list.stream().map(ScopeManifest.NamedHash::name).toList())), seen)) {
                 affected.add(scope);
             }
         });
@@ -449,6 +459,9 @@ public final class Translator implements ScopeListener, AutoCloseable {
                           Map<String, String> bundles) {
     }
 
+    /** The serialized clusters and assignments of the last publish, by instance (worker thread only). */
+    private Map<Message, Serialized> lastSerialized = new java.util.IdentityHashMap<>();
+
     /** Where the last {@link #publish} spent its time, for the revision's log line. */
     private String lastPublish = "";
 
@@ -482,7 +495,10 @@ public final class Translator implements ScopeListener, AutoCloseable {
         });
         long translatedAt = System.nanoTime();
         Map<ScopeTranslator.Inputs, Hashed> computed = new HashMap<>();
-        PublishMemo memo = new PublishMemo();
+        PublishMemo memo = new PublishMemo(lastSerialized);
+        // by identity: a scope's live lists before (resources, endpoints), then its input's translation now
+        Map<Map<String, List<ScopeManifest.NamedHash>>, Map<List<String>, Map<Hashed, Boolean>>> unchanged =
+                new java.util.IdentityHashMap<>();
         for (Map.Entry<String, ScopeTranslator.Inputs> entry : inputsOf.entrySet()) {
             String scope = entry.getKey();
             try {
@@ -498,12 +514,15 @@ public final class Translator implements ScopeListener, AutoCloseable {
                     hashed = hashes((XdsResources) result, byName, memo, newResources, newAssignments);
                     computed.put(entry.getValue(), hashed);
                 }
-                ScopeManifest manifest = manifest(scope, hashed);
                 ScopeManifest before = published.get(scope);
                 // a scope the revision did not change keeps its manifest: the coverage record says it is current
-                if (before == null || !before.resources().equals(manifest.resources())
-                        || !before.endpoints().equals(manifest.endpoints())) {
-                    manifests.add(manifest);
+                // (the scopes of one input had one manifest's lists before too: each pair is compared once)
+                Hashed compared = hashed;
+                if (before == null || !unchanged.computeIfAbsent(before.resources(), b -> new java.util.IdentityHashMap<>())
+                        .computeIfAbsent(before.endpoints(), b -> new java.util.IdentityHashMap<>())
+                        .computeIfAbsent(hashed, h -> before.resources().equals(compared.byType())
+                                && before.endpoints().equals(compared.endpoints()))) {
+                    manifests.add(manifest(scope, hashed));
                 }
             } catch (RuntimeException e) {
                 LOG.error("translating scope {} failed; it keeps its previous config", scope, e);
@@ -511,6 +530,7 @@ public final class Translator implements ScopeListener, AutoCloseable {
             }
         }
         long hashedAt = System.nanoTime();
+        lastSerialized = memo.clustersAndAssignments();
         commit(newResources, newAssignments, manifests);
         lastPublish = String.format("%d distinct input%s translated in %d ms, hashed and checked in %d ms, %d new resource%s "
                         + "and %d manifest%s written in %d ms", representative.size(), representative.size() == 1 ? "" : "s",
@@ -575,25 +595,31 @@ public final class Translator implements ScopeListener, AutoCloseable {
                           Map<String, byte[]> newResources, Map<String, EndpointAssignment> newAssignments) {
         Map<String, List<ScopeManifest.NamedHash>> byType = new TreeMap<>();
         List<String> endpoints = new ArrayList<>();
-        for (Map.Entry<XdsType, Map<String, Message>> type : resources.byType().entrySet()) {
-            List<ScopeManifest.NamedHash> entries = new ArrayList<>();
+        for (Map.Entry<XdsType, List<? extends Message>> type : resources.lists().entrySet()) {
+            List<ScopeManifest.NamedHash> entries = new ArrayList<>(type.getValue().size());
             boolean assignments = byName && type.getKey() == XdsType.EDS;
-            for (Map.Entry<String, Message> r : type.getValue().entrySet()) {
-                Serialized s = memo.serialized(r.getValue());
-                byte[] bytes = s.bytes();
-                String hash = s.hash();
-                String name = r.getKey();
+            for (Message r : type.getValue()) {
+                Serialized s = memo.serialized(r);
+                String name = s.named().name();
+                String hash = s.named().hash();
                 if (assignments && !clusterLocal(name)) {
                     endpoints.add(name);
-                    assignIfChanged(name, r.getValue(), bytes, hash, newAssignments, memo.clean);
+                    // an instance another input of this publish named was collected (or found on the bus) then
+                    if (!memo.assigned.contains(r)) {
+                        assignIfChanged(name, r, s.bytes(), hash, newAssignments, memo.clean);
+                        memo.assigned.add(r); // after the check: a resource refused fails every input naming it
+                    }
                     continue;
                 }
                 // a hash already published (or already checked in this batch) passed the check: same bytes, same verdict
-                if (!publishedHashes.contains(hash) && !newResources.containsKey(hash)) {
-                    checkConstraints(type.getKey(), name, r.getValue(), memo.clean);
-                    newResources.put(hash, ResourceCodec.encode(bytes));
+                if (!memo.collected.contains(r)) {
+                    if (!publishedHashes.contains(hash) && !newResources.containsKey(hash)) {
+                        checkConstraints(type.getKey(), name, r, memo.clean);
+                        newResources.put(hash, ResourceCodec.encode(s.bytes()));
+                    }
+                    memo.collected.add(r);
                 }
-                entries.add(new ScopeManifest.NamedHash(name, hash));
+                entries.add(s.named());
             }
             byType.put(type.getKey().typeUrl(), entries);
         }
@@ -610,8 +636,8 @@ public final class Translator implements ScopeListener, AutoCloseable {
         return new Hashed(byType, List.copyOf(endpoints), bundles);
     }
 
-    /** A resource's deterministic serialization and its content hash. */
-    private record Serialized(byte[] bytes, String hash) {
+    /** A resource's deterministic serialization, with its name and content hash as a manifest names it. */
+    private record Serialized(byte[] bytes, ScopeManifest.NamedHash named) {
     }
 
     /**
@@ -623,18 +649,46 @@ public final class Translator implements ScopeListener, AutoCloseable {
      */
     private static final class PublishMemo {
         private final Map<Message, Serialized> serialized = new java.util.IdentityHashMap<>();
+        /** The last publish's clusters and assignments: the next model takes most of them over ({@link MeshModel#adopt}). */
+        private final Map<Message, Serialized> earlier;
         private final RouteConfigurationBytes routes = new RouteConfigurationBytes();
-        final java.util.Set<Message> clean = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        final java.util.Set<Message> clean = identitySet();
+        /** Instances already collected as new resources or found on the bus, and assignments likewise: once a publish. */
+        final java.util.Set<Message> collected = identitySet();
+        final java.util.Set<Message> assigned = identitySet();
+
+        private static java.util.Set<Message> identitySet() {
+            return java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        }
         final Map<io.strait.bus.envelope.ResourceBundle, String> bundles = new HashMap<>();
+
+        PublishMemo(Map<Message, Serialized> earlier) {
+            this.earlier = earlier;
+        }
+
+        /** What the next publish may find again: clusters and assignments (a route configuration is new each model). */
+        Map<Message, Serialized> clustersAndAssignments() {
+            Map<Message, Serialized> out = new java.util.IdentityHashMap<>();
+            serialized.forEach((m, s) -> {
+                if (m instanceof io.envoyproxy.envoy.config.cluster.v3.Cluster
+                        || m instanceof io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment) {
+                    out.put(m, s);
+                }
+            });
+            return out;
+        }
 
         Serialized serialized(Message resource) {
             Serialized known = serialized.get(resource);
             if (known == null) {
+                known = earlier.get(resource);
+            }
+            if (known == null) {
                 byte[] bytes = resource instanceof io.envoyproxy.envoy.config.route.v3.RouteConfiguration route
                         ? routes.serialize(route) : ContentHash.serialize(resource);
-                known = new Serialized(bytes, ContentHash.of(bytes));
-                serialized.put(resource, known);
+                known = new Serialized(bytes, new ScopeManifest.NamedHash(XdsResources.nameOf(resource), ContentHash.of(bytes)));
             }
+            serialized.put(resource, known);
             return known;
         }
     }

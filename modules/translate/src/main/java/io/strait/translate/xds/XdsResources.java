@@ -35,6 +35,33 @@ public record XdsResources(List<Cluster> clusters, List<ClusterLoadAssignment> e
         return out;
     }
 
+    /** Every resource by type, in name order, as lists (what a translator hashes: no map per scope). */
+    public Map<XdsType, List<? extends Message>> lists() {
+        Map<XdsType, List<? extends Message>> out = new java.util.EnumMap<>(XdsType.class);
+        out.put(XdsType.CDS, clusters);
+        out.put(XdsType.EDS, endpoints);
+        out.put(XdsType.LDS, listeners);
+        out.put(XdsType.RDS, routes);
+        return out;
+    }
+
+    /** A resource's xDS name: a cluster's, an assignment's cluster, a listener's or a route configuration's name. */
+    public static String nameOf(Message resource) {
+        if (resource instanceof Cluster c) {
+            return c.getName();
+        }
+        if (resource instanceof ClusterLoadAssignment a) {
+            return a.getClusterName();
+        }
+        if (resource instanceof Listener l) {
+            return l.getName();
+        }
+        if (resource instanceof RouteConfiguration r) {
+            return r.getName();
+        }
+        throw new IllegalArgumentException("not an xDS resource of a scope: " + resource.getDescriptorForType().getFullName());
+    }
+
     private static <T extends Message> Map<String, Message> index(List<T> list, java.util.function.Function<T, String> name) {
         // the lists are sorted by name already: insertion order is the name order a TreeMap would give, without
         // its 12 string comparisons per entry (row D: 50 scopes' 4,000 resources per revision)

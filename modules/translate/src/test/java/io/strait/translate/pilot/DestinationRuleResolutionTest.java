@@ -124,6 +124,33 @@ class DestinationRuleResolutionTest {
     }
 
     @Test
+    void aNamespaceWhoseRulesAreAboutItsOwnServicesAndExportedEverywhereSharesTheMeshsView() {
+        MeshModel own = GoldenFilesTest.model(Map.of("mesh.yaml", MESH + """
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: ratings, namespace: other}
+                spec:
+                  host: ratings
+                  subsets: [{name: v1, labels: {version: v1}}]
+                ---
+                # a rule for another namespace's service, exported everywhere: its own namespace reads it first
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: reviews, namespace: borrower}
+                spec:
+                  host: reviews.apps.svc.cluster.local
+                  trafficPolicy: {loadBalancer: {simple: RANDOM}}
+                """));
+        DestinationRules.View shared = own.destinationRules().shared();
+        assertThat(own.destinationRulesFor("other", Map.of())).isSameAs(shared);
+        assertThat(id(shared, "ratings.other.svc.cluster.local")).contains("other/ratings");
+        assertThat(id(own.destinationRulesFor("borrower", Map.of()), "reviews.apps.svc.cluster.local")).contains("borrower/reviews");
+        assertThat(id(own.destinationRulesFor("plain", Map.of()), "reviews.apps.svc.cluster.local")).contains("apps/apps-default");
+        assertThat(own.destinationRulesFor("borrower", Map.of())).isNotSameAs(shared);
+    }
+
+    @Test
     void wildcardRulesReachTheClustersOfEveryProxy() {
         XdsResources plain = translator.translate(model, proxy(ProxyType.SIDECAR, "plain", Map.of()));
         assertThat(cluster(plain, "outbound|9080||reviews.apps.svc.cluster.local").getOutlierDetection()

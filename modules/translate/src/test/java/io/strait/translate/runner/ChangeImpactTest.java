@@ -192,6 +192,18 @@ class ChangeImpactTest {
               exportTo: ["."]
               endpoints: [{address: 10.0.4.1}]
             """,
+            // the same service resolved by DNS now, its workload with an identity: its cluster changes under its name
+            """
+            apiVersion: networking.istio.io/v1
+            kind: ServiceEntry
+            metadata: {name: stock, namespace: c}
+            spec:
+              hosts: [stock.c.svc.cluster.local]
+              ports: [{number: 80, name: http, protocol: HTTP}]
+              resolution: DNS
+              exportTo: ["."]
+              endpoints: [{address: stock.internal.example.com, serviceAccount: stock}]
+            """,
             // a gateway route
             """
             apiVersion: networking.istio.io/v1
@@ -264,6 +276,46 @@ class ChangeImpactTest {
         }
         assertThat(scoped).isEqualTo(EDITS.size());
         assertThat(leftOut).as("the edits leave most scopes alone").isGreaterThan(EDITS.size() * PROXIES.size() / 3);
+    }
+
+    /**
+     * The same promise, per host: a model after an edit about some hosts that takes over the earlier model's clusters
+     * and assignments of every other host ({@link MeshModel#adopt}) translates every proxy to exactly what a model
+     * built from scratch does — and does take them over (the same instances as before the edit).
+     */
+    @Test
+    void aModelTakingOverTheClustersOfHostsAnEditIsNotAboutTranslatesAsOneBuiltFromScratch() {
+        ScopeTranslator translator = new ScopeTranslator();
+        Map<ResourceKey, IstioResource> live = parse(MESH);
+        MeshModel before = MeshModel.of(live.values());
+        int reused = 0;
+        for (String edit : EDITS) {
+            Map<ResourceKey, IstioResource> next = new LinkedHashMap<>(live);
+            List<ConfigChange> changes = new ArrayList<>();
+            parse(edit).forEach((key, r) -> {
+                changes.add(new ConfigChange(live.get(key), r));
+                next.put(key, r);
+            });
+            Map<String, XdsResources> was = new HashMap<>();
+            for (ProxyIdentity p : PROXIES) {
+                was.put(p.proxyId(), translator.translate(before, p));
+            }
+            MeshModel adopting = MeshModel.of(next.values());
+            Set<String> hosts = ChangeImpact.hosts(changes, before, adopting).orElseThrow();
+            adopting.adopt(before, ScopeTranslator.unchangedBy(hosts));
+            MeshModel fresh = MeshModel.of(next.values());
+            for (ProxyIdentity proxy : PROXIES) {
+                XdsResources now = translator.translate(adopting, proxy);
+                assertThat(now).as("%s after\n%s", proxy.proxyId(), edit).isEqualTo(translator.translate(fresh, proxy));
+                Set<Object> earlier = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                earlier.addAll(was.get(proxy.proxyId()).clusters());
+                reused += (int) now.clusters().stream().filter(earlier::contains).count();
+            }
+            live.clear();
+            live.putAll(next);
+            before = adopting; // the next edit takes over from this one, as the translator does
+        }
+        assertThat(reused).as("clusters taken over from the model before each edit").isGreaterThan(EDITS.size() * PROXIES.size());
     }
 
     @Test
