@@ -41,14 +41,30 @@ final class RouteConfigs {
     /** The routes of one service port for mesh proxies: its VirtualService's, else straight to the service. */
     static List<Route> meshRoutes(MeshModel.Service service, int port, MeshModel model, RouteContext ctx,
                                   Set<ClusterRef> referenced) {
+        return meshRoutes(service, port, model, ctx, Viewer.of(model, ctx), referenced);
+    }
+
+    /**
+     * What of the proxy a service port's mesh routes are keyed by: the same for every service of one route
+     * configuration, so a sidecar's 1,000 virtual hosts ask for it once ({@link SidecarOutbound}).
+     */
+    record Viewer(String namespace, Map<String, String> labels, io.strait.model.mesh.DestinationRules.View rules) {
+        static Viewer of(MeshModel model, RouteContext ctx) {
+            return new Viewer(NamespaceSharing.routeNamespace(model, ctx.namespace()),
+                    NamespaceSharing.routesReadLabels(model) ? ctx.labels() : Map.of(),
+                    model.destinationRulesFor(ctx.namespace(), ctx.labels())); // session affinity: the rule's consistentHash
+        }
+    }
+
+    /** {@link #meshRoutes(MeshModel.Service, int, MeshModel, RouteContext, Set)} for {@code viewer}, of {@code ctx}. */
+    static List<Route> meshRoutes(MeshModel.Service service, int port, MeshModel model, RouteContext ctx, Viewer viewer,
+                                  Set<ClusterRef> referenced) {
         if (ctx.gateway() != null) {
             return computeMeshRoutes(service, port, model, ctx, referenced);
         }
         // the same for every proxy whose namespace and labels no VirtualService tells apart: computed once per model
-        MeshRoutesKey key = new MeshRoutesKey(service.host(), port, ctx.proxy(),
-                NamespaceSharing.routeNamespace(model, ctx.namespace()),
-                NamespaceSharing.routesReadLabels(model) ? ctx.labels() : Map.of(), ctx.port(), ctx.defaults(),
-                model.destinationRulesFor(ctx.namespace(), ctx.labels())); // session affinity: the rule's consistentHash
+        MeshRoutesKey key = new MeshRoutesKey(service.host(), port, ctx.proxy(), viewer.namespace(), viewer.labels(),
+                ctx.port(), ctx.defaults(), viewer.rules());
         MeshRoutes routes = model.derived(key, k -> {
             Set<ClusterRef> named = new java.util.TreeSet<>();
             return new MeshRoutes(List.copyOf(computeMeshRoutes(service, port, model, ctx, named)), Set.copyOf(named));

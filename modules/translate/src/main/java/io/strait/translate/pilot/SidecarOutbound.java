@@ -116,21 +116,27 @@ final class SidecarOutbound {
     private static RouteConfiguration routeConfig(int port, List<MeshModel.Service> services, MeshModel model,
                                                   RouteContext mesh, boolean registryOnly, Set<ClusterRef> referenced) {
         RouteContext ctx = mesh.atPort(port);
+        RouteConfigs.Viewer viewer = RouteConfigs.Viewer.of(model, ctx);
         RouteConfiguration.Builder rc = RouteConfiguration.newBuilder().setName(String.valueOf(port));
         Set<String> taken = new HashSet<>();
-        for (MeshModel.Service service : services) {
-            List<String> domains = unclaimed(model.derived(new DomainsKey(service.host(), port,
-                    answersToShortName(service.host(), mesh.namespace())), k -> domains(k.host(), k.port(), k.shortName())), taken);
-            if (domains.isEmpty()) {
-                continue; // every name already belongs to a service before it
+        PortVirtualHosts shared = PortVirtualHosts.of(port, services, model, ctx, viewer);
+        if (shared != null) {
+            // no two names can collide on this port: the model's list, with this namespace's short names
+            rc.addAllVirtualHosts(shared.forNamespace(mesh.namespace(), i -> virtualHost(services.get(i), port,
+                    domainsOf(model, services.get(i).host(), port, true), model, ctx, viewer, referenced)));
+            shared.addReferenced(referenced);
+            if (shared.wildcard()) {
+                taken.add("*");
             }
-            List<io.envoyproxy.envoy.config.route.v3.Route> serviceRoutes = RouteConfigs.meshRoutes(service, port, model, ctx, referenced);
-            // the attempt count header (x-envoy-attempt-count) lets the application tell a retry, as in Istio;
-            // built once per model for each host, domains and routes: the scopes of a revision share most of them
-            VirtualHost vhost = model.derived(new VirtualHostKey(service.host(), port, domains, serviceRoutes),
-                    k -> VirtualHost.newBuilder().setName(k.host() + ":" + k.port()).addAllDomains(k.domains())
-                            .setIncludeRequestAttemptCount(true).addAllRoutes(k.routes()).build());
-            rc.addVirtualHosts(vhost);
+        } else {
+            for (MeshModel.Service service : services) {
+                List<String> domains = unclaimed(domainsOf(model, service.host(), port,
+                        answersToShortName(service.host(), mesh.namespace())), taken);
+                if (domains.isEmpty()) {
+                    continue; // every name already belongs to a service before it
+                }
+                rc.addVirtualHosts(virtualHost(service, port, domains, model, ctx, viewer, referenced));
+            }
         }
         if (!taken.contains("*")) {
             Route.Builder route = Route.newBuilder().setName(registryOnly ? "block_all" : "allow_any")
@@ -147,6 +153,24 @@ final class SidecarOutbound {
                     .setIncludeRequestAttemptCount(true).addRoutes(route));
         }
         return rc.build();
+    }
+
+    /** A service port's names ({@link #domains}), one list instance per model: virtual hosts are found by its identity. */
+    static List<String> domainsOf(MeshModel model, String host, int port, boolean shortName) {
+        return model.derived(new DomainsKey(host, port, shortName), k -> domains(k.host(), k.port(), k.shortName()));
+    }
+
+    /**
+     * A service port's virtual host answering to {@code domains}, with its mesh routes (whose clusters
+     * {@code referenced} gains). The attempt count header (x-envoy-attempt-count) lets the application tell a retry,
+     * as in Istio. Built once per model for each host, domains and routes: the scopes of a revision share most of them.
+     */
+    static VirtualHost virtualHost(MeshModel.Service service, int port, List<String> domains, MeshModel model,
+                                   RouteContext ctx, RouteConfigs.Viewer viewer, Set<ClusterRef> referenced) {
+        List<Route> serviceRoutes = RouteConfigs.meshRoutes(service, port, model, ctx, viewer, referenced);
+        return model.derived(new VirtualHostKey(service.host(), port, domains, serviceRoutes),
+                k -> VirtualHost.newBuilder().setName(k.host() + ":" + k.port()).addAllDomains(k.domains())
+                        .setIncludeRequestAttemptCount(true).addAllRoutes(k.routes()).build());
     }
 
     /** What a service port's domains depend on: whether the viewer's namespace is the service's (a short name). */
