@@ -40,41 +40,8 @@ final class PortVirtualHosts {
     }
 
     /** What the list is keyed by: the services (element by element, by identity), the port, the viewer and context. */
-    private record Key(Services services, int port, RouteConfigs.Viewer viewer, ProxyType proxy, Integer listenerPort,
+    private record Key(Instances services, int port, RouteConfigs.Viewer viewer, ProxyType proxy, Integer listenerPort,
                        RouteDefaults defaults) {
-    }
-
-    /** A model's services in one order, compared element by element by identity (they are the model's instances). */
-    private static final class Services {
-        private final List<MeshModel.Service> list;
-        private final int hash;
-
-        Services(List<MeshModel.Service> list) {
-            this.list = list;
-            int h = list.size();
-            for (MeshModel.Service s : list) {
-                h = 31 * h + System.identityHashCode(s);
-            }
-            this.hash = h;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof Services other) || other.hash != hash || other.list.size() != list.size()) {
-                return false;
-            }
-            for (int i = 0; i < list.size(); i++) {
-                if (other.list.get(i) != list.get(i)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 
     /**
@@ -83,8 +50,8 @@ final class PortVirtualHosts {
      */
     static PortVirtualHosts of(int port, List<MeshModel.Service> services, MeshModel model, RouteContext ctx,
                                RouteConfigs.Viewer viewer) {
-        PortVirtualHosts built = model.derived(new Key(new Services(List.copyOf(services)), port, viewer, ctx.proxy(),
-                ctx.port(), ctx.defaults()), k -> build(port, k.services().list, model, ctx, viewer));
+        PortVirtualHosts built = model.derived(new Key(new Instances(List.copyOf(services)), port, viewer, ctx.proxy(),
+                ctx.port(), ctx.defaults()), k -> build(port, k.services().list(), model, ctx, viewer));
         return built == COLLIDING ? null : built;
     }
 

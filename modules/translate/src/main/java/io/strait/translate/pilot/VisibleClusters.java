@@ -56,40 +56,10 @@ final class VisibleClusters {
 
     /**
      * What the clusters of a list of services are keyed by: the services themselves, element by element, and the
-     * DestinationRules as the scope resolves them (one instance for every scope that resolves them alike).
+     * DestinationRules as the scope resolves them (one instance for every scope that resolves them alike, which
+     * compares by identity).
      */
-    private static final class Key {
-        private final List<MeshModel.Service> services;
-        private final DestinationRules.View rules;
-        private final int hash;
-
-        Key(List<MeshModel.Service> services, DestinationRules.View rules) {
-            this.services = services;
-            this.rules = rules;
-            int h = 31 * services.size() + System.identityHashCode(rules);
-            for (MeshModel.Service s : services) {
-                h = 31 * h + System.identityHashCode(s); // a model's services are its own instances: no deep hash
-            }
-            this.hash = h;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (!(o instanceof Key k) || k.hash != hash || k.rules != rules || k.services.size() != services.size()) {
-                return false;
-            }
-            for (int i = 0; i < services.size(); i++) {
-                if (k.services.get(i) != services.get(i)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
+    private record Key(Instances services, DestinationRules.View rules) {
     }
 
     /** The clusters and assignments built from these clusters for one proxy kind, locality and network. */
@@ -105,7 +75,7 @@ final class VisibleClusters {
      * resolve them (the same instance for every caller with the same services and rules).
      */
     static VisibleClusters of(MeshModel model, List<MeshModel.Service> services, DestinationRules.View rules) {
-        return model.derived(new Key(services, rules), k -> {
+        return model.derived(new Key(new Instances(services), rules), k -> {
             TreeSet<ClusterRef> refs = new TreeSet<>();
             for (MeshModel.Service service : services) {
                 for (ServiceEntry.ServicePort port : service.entry().ports()) {
