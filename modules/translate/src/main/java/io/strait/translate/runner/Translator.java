@@ -459,8 +459,9 @@ public final class Translator implements ScopeListener, AutoCloseable {
                           Map<String, String> bundles) {
     }
 
-    /** The serialized clusters and assignments of the last publish, by instance (worker thread only). */
+    /** The serialized clusters and assignments of the last model's publishes, by instance (worker thread only). */
     private Map<Message, Serialized> lastSerialized = new java.util.IdentityHashMap<>();
+    private MeshModel lastSerializedModel;
 
     /** Where the last {@link #publish} spent its time, for the revision's log line. */
     private String lastPublish = "";
@@ -530,7 +531,13 @@ public final class Translator implements ScopeListener, AutoCloseable {
             }
         }
         long hashedAt = System.nanoTime();
-        lastSerialized = memo.clustersAndAssignments();
+        // kept for the next publish: added to while the model stays (arrivals publish a few scopes at a time),
+        // replaced when it changes (what a new model took over is among the last one's)
+        if (current != lastSerializedModel) {
+            lastSerialized = new java.util.IdentityHashMap<>();
+            lastSerializedModel = current;
+        }
+        lastSerialized.putAll(memo.clustersAndAssignments());
         commit(newResources, newAssignments, manifests);
         lastPublish = String.format("%d distinct input%s translated in %d ms, hashed and checked in %d ms, %d new resource%s "
                         + "and %d manifest%s written in %d ms", representative.size(), representative.size() == 1 ? "" : "s",
@@ -656,11 +663,11 @@ public final class Translator implements ScopeListener, AutoCloseable {
         /** Instances already collected as new resources or found on the bus, and assignments likewise: once a publish. */
         final java.util.Set<Message> collected = identitySet();
         final java.util.Set<Message> assigned = identitySet();
+        final Map<io.strait.bus.envelope.ResourceBundle, String> bundles = new HashMap<>();
 
         private static java.util.Set<Message> identitySet() {
             return java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         }
-        final Map<io.strait.bus.envelope.ResourceBundle, String> bundles = new HashMap<>();
 
         PublishMemo(Map<Message, Serialized> earlier) {
             this.earlier = earlier;
