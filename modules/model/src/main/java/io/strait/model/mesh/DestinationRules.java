@@ -193,7 +193,14 @@ public final class DestinationRules {
                 into.merge(r);
             }
         }
+        Map<String, String> svcNs = new HashMap<>();
+        services.forEach(s -> svcNs.put(s.host(), s.namespace()));
+        this.serviceNamespaces = svcNs;
         byNamespace.forEach((ns, consolidations) -> {
+            // a namespace whose rules are all exported everywhere, each about one of its own services' exact hosts,
+            // and selecting no workloads, resolves every host as a namespace no rule names does: its own rule for its
+            // own service is the one exported everywhere, and no other namespace's rule names it (row D's 50)
+            boolean plain = !ns.equals(root) && !named.contains(ns) && !selecting.contains(ns);
             for (Consolidation c : consolidations) {
                 Resolved resolved = c.resolved();
                 Resolved before = earlier == null ? null : earlier.byId.get(resolved.id());
@@ -201,7 +208,7 @@ public final class DestinationRules {
                     resolved = before; // an unchanged rule is the same instance in both models: see MeshModel.adopt
                 }
                 byId.put(resolved.id(), resolved);
-                List<String> exportTo = c.exportTo.isEmpty() ? defaultExportTo : c.exportTo;
+                List<String> exportTo = effective(c.exportTo);
                 boolean visibleHere = MeshModel.exportedTo(exportTo, ns, ns);
                 boolean privateOnly = exportTo.size() == 1 && (exportTo.contains(".") || exportTo.contains(ns));
                 if (visibleHere) {
@@ -212,18 +219,6 @@ public final class DestinationRules {
                 } else if (ns.equals(root)) {
                     rootLocal.add(c.host, resolved);
                 }
-            }
-        });
-        Map<String, String> svcNs = new HashMap<>();
-        services.forEach(s -> svcNs.put(s.host(), s.namespace()));
-        this.serviceNamespaces = svcNs;
-        // a namespace whose rules are all exported everywhere, each about one of its own services' exact hosts, and
-        // selecting no workloads, resolves every host as a namespace no rule names does: its own rule for its own
-        // service is the one exported everywhere, and no other namespace's rule names it (row D's 50 namespaces)
-        byNamespace.forEach((ns, consolidations) -> {
-            boolean plain = !ns.equals(root) && !named.contains(ns) && !selecting.contains(ns);
-            for (Consolidation c : consolidations) {
-                List<String> exportTo = c.exportTo.isEmpty() ? defaultExportTo : c.exportTo;
                 plain &= (exportTo.isEmpty() || exportTo.contains("*")) && !c.host.startsWith("*") && ns.equals(svcNs.get(c.host));
             }
             if (plain) {
@@ -319,7 +314,12 @@ public final class DestinationRules {
     }
 
     private boolean visibleTo(Resolved r, String viewerNamespace) {
-        return MeshModel.exportedTo(r.exportTo.isEmpty() ? defaultExportTo : r.exportTo, r.namespace, viewerNamespace);
+        return MeshModel.exportedTo(effective(r.exportTo), r.namespace, viewerNamespace);
+    }
+
+    /** A rule's {@code exportTo}, or the MeshConfig's {@code defaultDestinationRuleExportTo} when it has none. */
+    private List<String> effective(List<String> exportTo) {
+        return exportTo.isEmpty() ? defaultExportTo : exportTo;
     }
 
     /** Istio's sidecar-scope pick: the rule selecting the proxy (in its own namespace), else the last without selector. */

@@ -35,6 +35,8 @@ public final class MeshModel {
     private final SortedMap<String, Service> services;
     /** Computed on first use, as {@link #networks}. */
     private volatile DestinationRules destinationRules;
+    /** The earlier model's rules, read once when this model's are first consolidated ({@link #adopt}), then dropped. */
+    private DestinationRules rulesBefore;
     private final Map<String, List<IstioResource>> virtualServices;
     private final List<IstioResource> sidecars;
     private final List<IstioResource> workloadEntries;
@@ -258,9 +260,6 @@ public final class MeshModel {
             }
         });
     }
-
-    /** The earlier model's rules, read once when this model's are first consolidated ({@link #adopt}), then dropped. */
-    private DestinationRules rulesBefore;
 
     /** The revision's MeshConfig ({@code mesh.yaml}), or Istio's defaults when the revision has none. */
     public MeshConfig meshConfig() {

@@ -97,13 +97,10 @@ final class ChangeImpact {
         return out;
     }
 
-    /** Whether a scope can be changed by changes about {@code hosts} and the security policies {@code policies}. */
-    static boolean affects(Set<String> hosts, List<IstioResource> policies, ProxyIdentity proxy, MeshModel before,
-                           MeshModel after, Collection<String> carried, java.util.Map<List<Object>, Boolean> seen) {
-        return affects(hosts, policies, proxy, before, after, carries(hosts, carried), seen);
-    }
-
-    /** {@link #affects(Set, List, ProxyIdentity, MeshModel, MeshModel, Collection, java.util.Map)}, knowing whether it carries one. */
+    /**
+     * Whether a scope can be changed by changes about {@code hosts} and the security policies {@code policies}, knowing
+     * whether its live manifest carries a cluster of one of the hosts ({@link #carries}).
+     */
     static boolean affects(Set<String> hosts, List<IstioResource> policies, ProxyIdentity proxy, MeshModel before,
                            MeshModel after, boolean carries, java.util.Map<List<Object>, Boolean> seen) {
         for (IstioResource p : policies) {
@@ -118,20 +115,11 @@ final class ChangeImpact {
     }
 
     /**
-     * Whether a scope can be changed by changes about {@code hosts}.
-     *
-     * @param carried the names of the clusters its live manifest carries
-     * @param seen    memo shared across the scopes of one revision: what a proxy sees depends only on its namespace
-     *                and the Sidecar that applies to it
-     */
-    static boolean affects(Set<String> hosts, ProxyIdentity proxy, MeshModel before, MeshModel after,
-                           Collection<String> carried, java.util.Map<List<Object>, Boolean> seen) {
-        return affects(hosts, proxy, before, after, carries(hosts, carried), seen);
-    }
-
-    /**
      * Whether a scope can be changed by changes about {@code hosts}, knowing whether it carries a cluster of one
      * ({@link #carries}: the scopes of one input share their manifest's cluster list, so the caller asks once per list).
+     *
+     * @param seen memo shared across the scopes of one revision: what a proxy sees depends only on its namespace and
+     *             the Sidecar that applies to it
      */
     static boolean affects(Set<String> hosts, ProxyIdentity proxy, MeshModel before, MeshModel after, boolean carries,
                            java.util.Map<List<Object>, Boolean> seen) {

@@ -266,7 +266,8 @@ class ChangeImpactTest {
             for (ProxyIdentity proxy : PROXIES) {
                 XdsResources was = translator.translate(before, proxy);
                 List<String> carried = was.clusters().stream().map(io.envoyproxy.envoy.config.cluster.v3.Cluster::getName).toList();
-                if (!ChangeImpact.affects(hosts.get(), ChangeImpact.policies(changes), proxy, before, after, carried, seen)) {
+                if (!ChangeImpact.affects(hosts.get(), ChangeImpact.policies(changes), proxy, before, after,
+                        ChangeImpact.carries(hosts.get(), carried), seen)) {
                     leftOut++;
                     assertThat(translator.translate(after, proxy)).as("%s left out of\n%s", proxy.proxyId(), edit).isEqualTo(was);
                 }
@@ -441,7 +442,7 @@ class ChangeImpactTest {
         Set<String> hosts = ChangeImpact.hosts(changes, before, after).orElseThrow();
         List<String> out = new ArrayList<>();
         for (ProxyIdentity proxy : PROXIES) {
-            if (ChangeImpact.affects(hosts, ChangeImpact.policies(changes), proxy, before, after, List.of(), new HashMap<>())) {
+            if (ChangeImpact.affects(hosts, ChangeImpact.policies(changes), proxy, before, after, false, new HashMap<>())) {
                 out.add(proxy.podName() + "." + proxy.namespace());
             }
         }
