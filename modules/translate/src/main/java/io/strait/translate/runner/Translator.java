@@ -429,10 +429,17 @@ public final class Translator implements ScopeListener, AutoCloseable {
     private int reassign(java.util.Set<String> hosts) {
         Map<String, EndpointAssignment> changed = new TreeMap<>();
         try {
+            // scopes of one input share their manifest's list of names (each ~1,000 long): each list is read once, and a
+            // name that does not even contain a changed host is not parsed
             java.util.Set<String> clusters = new java.util.TreeSet<>();
+            java.util.Set<List<String>> read = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             published.forEach((scope, m) -> {
-                if (scopes.containsKey(scope)) {
-                    clusters.addAll(m.endpoints());
+                if (scopes.containsKey(scope) && read.add(m.endpoints())) {
+                    for (String name : m.endpoints()) {
+                        if (containsAny(name, hosts)) {
+                            clusters.add(name);
+                        }
+                    }
                 }
             });
             for (String cluster : clusters) {
@@ -449,6 +456,15 @@ public final class Translator implements ScopeListener, AutoCloseable {
         }
         commit(Map.of(), changed, List.of());
         return changed.size();
+    }
+
+    private static boolean containsAny(String name, java.util.Set<String> hosts) {
+        for (String host : hosts) {
+            if (name.contains(host)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
