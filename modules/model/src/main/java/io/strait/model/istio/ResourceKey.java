@@ -22,6 +22,9 @@ public record ResourceKey(String kind, String namespace, String name) implements
      */
     @Override
     public int compareTo(ResourceKey o) {
+        if (kind == null || namespace == null || name == null || o.kind == null || o.namespace == null || o.name == null) {
+            return toString().compareTo(o.toString()); // "null" in the string form, as before
+        }
         int c = joinedPart(kind, o.kind);
         if (c == SAME) {
             c = joinedPart(namespace, o.namespace);
