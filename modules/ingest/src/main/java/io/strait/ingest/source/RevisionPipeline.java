@@ -50,8 +50,6 @@ public final class RevisionPipeline implements AutoCloseable {
     private Map<ResourceKey, byte[]> published;
     private RevisionStatus status;
     private boolean announced;
-    /** How long the revision being submitted took to check (the submitting thread only). */
-    private long checkedNanos;
 
     /**
      * @param bus         the Kafka cluster
@@ -120,13 +118,11 @@ public final class RevisionPipeline implements AutoCloseable {
      * @return what was decided, for a source that answers a caller (the api source answers the client)
      */
     public Submitted submit(LoadResult loaded, String revisionId, CommitInfo commit) {
-        long start = System.nanoTime();
         RevisionOutcome outcome = builder.build(source, revisionId, loaded);
         if (outcome instanceof RevisionOutcome.Accepted valid) {
             // only a valid revision is worth the network: keys join it before it is diffed and published
             outcome = new RevisionOutcome.Accepted(jwks.apply(valid.revision(), loaded));
         }
-        checkedNanos = System.nanoTime() - start;
         RevisionOutcome decided = outcome;
         int[] changed = new int[1];
         write(decided.id(), () -> {
@@ -216,14 +212,11 @@ public final class RevisionPipeline implements AutoCloseable {
         // accept/reject keep the bounded history status per commit reads (the topic keeps one value per source)
         RevisionStatus next = (status == null ? RevisionStatus.none(source) : status)
                 .accept(new RevisionStatus.Accepted(accepted.id(), count, diff.size(), now, accepted.revision().warnings(), commit));
-        long publishing = System.nanoTime();
         publisher.publish(diff, marker, next);
         published = diff.live();
         status = next;
-        // where a revision's time went before the translators see it, as the translators' lines say theirs
-        EVENTS.info("revision {} of {} accepted: {} resources, {} changed{} (checked in {} ms, published in {} ms)", shown,
-                source, count, diff.size(), commit == null ? "" : " (" + commit.subject() + ")", checkedNanos / 1_000_000,
-                (System.nanoTime() - publishing) / 1_000_000);
+        EVENTS.info("revision {} of {} accepted: {} resources, {} changed{}", shown, source, count, diff.size(),
+                commit == null ? "" : " (" + commit.subject() + ")");
         accepted.revision().warnings().forEach(w -> EVENTS.info("  {}", w.describe()));
         return diff.size();
     }
